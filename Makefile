@@ -1,0 +1,31 @@
+# liveness — one Rust core, four doors. `make help` lists the targets.
+#
+# Each door adds its own rules in mk/<door>.mk and appends to TEST_SUITES / DEMO_PARTS /
+# BENCH_PARTS, so this file stays the index and never needs to know a door's details.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+ROOT := $(abspath .)
+CARGO ?= cargo
+export CARGO_TERM_COLOR ?= never
+
+TEST_SUITES :=
+DEMO_PARTS :=
+BENCH_PARTS :=
+
+include $(sort $(wildcard mk/*.mk))
+
+.PHONY: help test demo bench
+help: ## list the targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort | \
+	  awk 'BEGIN {FS = ":.*## "}; {printf "  make %-16s %s\n", $$1, $$2}'
+
+test: $(TEST_SUITES) ## build everything and run every test suite (Rust, C, Python, Node)
+	@echo "make test: all suites passed ($(TEST_SUITES))"
+
+demo: $(DEMO_PARTS) ## build everything and print the sleeps-vs-liveness table
+	@$(CARGO) run -q --release -p liveness-demo -- --table $(ROOT)/target/demo
+
+bench: $(BENCH_PARTS) ## run the benchmarks (QUICK=1 for a short run)

@@ -1,0 +1,56 @@
+//! The one error type every door translates: each variant maps to a host exception / status code.
+
+use std::fmt;
+
+use crate::events::EventReport;
+use crate::poll::{Failure, Report};
+
+/// Everything a liveness operation can fail with.
+#[derive(Debug, Clone)]
+pub enum Error {
+    /// The deadline or the attempt limit passed without an accepted evaluation (SPEC §3).
+    Timeout { report: Box<Report> },
+    /// `always` saw a rejected evaluation, or `never` an accepted one (SPEC §4).
+    Violated { report: Box<Report> },
+    /// An option was out of range; raised before any evaluation.
+    InvalidOption { option: String, reason: String },
+    /// Any other bad input: an event name, a pattern, a payload.
+    InvalidArgument { message: String },
+    /// `assert_emitted` and friends did not find what they were asked for.
+    EventAssertion { report: Box<EventReport> },
+    /// A probe failure that must not be retried (`fail_on`, or outside `retry_on`), or a
+    /// `sync_operation` action / `eventually_changes` baseline that failed: it propagates as itself.
+    Probe { failure: Failure },
+}
+
+impl Error {
+    pub(crate) fn invalid_option(option: &str, reason: impl Into<String>) -> Self {
+        Error::InvalidOption { option: option.to_owned(), reason: reason.into() }
+    }
+
+    pub(crate) fn invalid_argument(message: impl Into<String>) -> Self {
+        Error::InvalidArgument { message: message.into() }
+    }
+
+    /// The timeout / violation report, when there is one.
+    pub fn report(&self) -> Option<&Report> {
+        match self {
+            Error::Timeout { report } | Error::Violated { report } => Some(report),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Timeout { report } | Error::Violated { report } => write!(f, "{report}"),
+            Error::InvalidOption { option, reason } => write!(f, "invalid option `{option}`: {reason}"),
+            Error::InvalidArgument { message } => f.write_str(message),
+            Error::EventAssertion { report } => write!(f, "{report}"),
+            Error::Probe { failure } => write!(f, "{failure}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}

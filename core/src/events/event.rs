@@ -1,0 +1,59 @@
+//! One emitted event, snapshotted at emit time and shared by every handler that receives it.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use super::value::{Value, write_json_map, write_json_number, write_json_string};
+
+/// An emitted event. `seq`, `at` and `thread` are filled in by the core.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    pub name: String,
+    pub measurements: BTreeMap<String, f64>,
+    pub metadata: BTreeMap<String, Value>,
+    /// Process-wide emit order.
+    pub seq: u64,
+    /// Monotonic time since the bus started.
+    pub at: Duration,
+    /// The emitting thread's name, or its id when unnamed.
+    pub thread: String,
+}
+
+impl Event {
+    pub fn measurement(&self, key: &str) -> Option<f64> {
+        self.measurements.get(key).copied()
+    }
+
+    pub fn meta(&self, key: &str) -> Option<&Value> {
+        self.metadata.get(key)
+    }
+
+    /// `{"name":…,"measurements":{…},"metadata":{…},"seq":…,"at":seconds,"thread":…}`
+    pub fn to_json(&self) -> String {
+        let mut out = String::with_capacity(96);
+        out.push_str("{\"name\":");
+        write_json_string(&self.name, &mut out);
+        out.push_str(",\"measurements\":");
+        write_json_map(self.measurements.iter(), &mut out, |v, out| write_json_number(*v, out));
+        out.push_str(",\"metadata\":");
+        write_json_map(self.metadata.iter(), &mut out, |v, out| v.write_json(out));
+        out.push_str(&format!(",\"seq\":{},\"at\":{:?},\"thread\":", self.seq, self.at.as_secs_f64()));
+        write_json_string(&self.thread, &mut out);
+        out.push('}');
+        out
+    }
+
+    /// A one-line summary for reports: `name {measurements} {metadata}`.
+    pub fn summary(&self) -> String {
+        let mut out = self.name.clone();
+        if !self.measurements.is_empty() {
+            out.push(' ');
+            write_json_map(self.measurements.iter(), &mut out, |v, out| write_json_number(*v, out));
+        }
+        if !self.metadata.is_empty() {
+            out.push(' ');
+            write_json_map(self.metadata.iter(), &mut out, |v, out| out.push_str(&format!("{v:?}")));
+        }
+        out
+    }
+}

@@ -1,0 +1,138 @@
+//! The Rust front of the event assertions: capture everything while a block runs, then check.
+//!
+//! ```
+//! # use liveness::events::{emitted, event};
+//! let v = emitted("breaker.state_change").with_meta("to", "open").run(|| {
+//!     event("breaker.state_change").meta("to", "open").emit().unwrap();
+//!     42
+//! }).unwrap();
+//! assert_eq!(v, 42);
+//! ```
+
+use std::collections::BTreeMap;
+
+use super::assertion::{Where, check_emitted, check_emitted_in_order, check_not_emitted};
+use super::capture::Capture;
+use super::event::Event;
+use super::value::Value;
+use crate::error::Error;
+
+enum Filter {
+    Any,
+    Metadata(BTreeMap<String, Value>),
+    Predicate(Box<dyn Fn(&Event) -> bool>),
+}
+
+impl Filter {
+    fn as_where(&self) -> Where<'_> {
+        match self {
+            Filter::Any => Where::Any,
+            Filter::Metadata(m) => Where::Metadata(m.clone()),
+            Filter::Predicate(p) => Where::Predicate(p.as_ref()),
+        }
+    }
+
+    fn add_meta(&mut self, key: &str, value: Value) {
+        if !matches!(self, Filter::Metadata(_)) {
+            *self = Filter::Metadata(BTreeMap::new());
+        }
+        if let Filter::Metadata(m) = self {
+            m.insert(key.to_owned(), value);
+        }
+    }
+}
+
+/// Runs `block` with a capture of every event open, closing it even if the block panics.
+fn capture_during<R>(block: impl FnOnce() -> R) -> Result<(R, Vec<std::sync::Arc<Event>>), Error> {
+    let capture = Capture::open(&["**"])?;
+    let value = block(); // a panic drops `capture`, which closes it
+    Ok((value, capture.close()))
+}
+
+/// Expects matching events while a block runs: at least one, or exactly `count`.
+#[must_use = "call .run(block)"]
+pub struct Emitted {
+    pattern: String,
+    filter: Filter,
+    count: Option<usize>,
+}
+
+/// `emitted("a.*").with_meta("k", v).count(2).run(|| ...)`
+pub fn emitted(pattern: &str) -> Emitted {
+    Emitted { pattern: pattern.to_owned(), filter: Filter::Any, count: None }
+}
+
+impl Emitted {
+    /// Requires this metadata entry (a subset match; may be repeated).
+    pub fn with_meta(mut self, key: &str, value: impl Into<Value>) -> Self {
+        self.filter.add_meta(key, value.into());
+        self
+    }
+
+    /// Requires events to satisfy `predicate` (replaces any metadata filter).
+    pub fn matching(mut self, predicate: impl Fn(&Event) -> bool + 'static) -> Self {
+        self.filter = Filter::Predicate(Box::new(predicate));
+        self
+    }
+
+    pub fn count(mut self, n: usize) -> Self {
+        self.count = Some(n);
+        self
+    }
+
+    /// Runs the block to completion, then checks; returns the block's value.
+    pub fn run<R>(self, block: impl FnOnce() -> R) -> Result<R, Error> {
+        crate::events::Pattern::new(&self.pattern)?;
+        let (value, events) = capture_during(block)?;
+        check_emitted(&events, &self.pattern, &self.filter.as_where(), self.count)?;
+        Ok(value)
+    }
+}
+
+/// Expects no matching event while a block runs.
+#[must_use = "call .run(block)"]
+pub struct NotEmitted {
+    inner: Emitted,
+}
+
+pub fn not_emitted(pattern: &str) -> NotEmitted {
+    NotEmitted { inner: emitted(pattern) }
+}
+
+impl NotEmitted {
+    pub fn with_meta(self, key: &str, value: impl Into<Value>) -> Self {
+        NotEmitted { inner: self.inner.with_meta(key, value) }
+    }
+
+    pub fn matching(self, predicate: impl Fn(&Event) -> bool + 'static) -> Self {
+        NotEmitted { inner: self.inner.matching(predicate) }
+    }
+
+    pub fn run<R>(self, block: impl FnOnce() -> R) -> Result<R, Error> {
+        crate::events::Pattern::new(&self.inner.pattern)?;
+        let (value, events) = capture_during(block)?;
+        check_not_emitted(&events, &self.inner.pattern, &self.inner.filter.as_where())?;
+        Ok(value)
+    }
+}
+
+/// Expects events matching these patterns in this order (others may come between).
+#[must_use = "call .run(block)"]
+pub struct EmittedInOrder {
+    patterns: Vec<String>,
+}
+
+pub fn emitted_in_order<S: AsRef<str>>(patterns: &[S]) -> EmittedInOrder {
+    EmittedInOrder { patterns: patterns.iter().map(|p| p.as_ref().to_owned()).collect() }
+}
+
+impl EmittedInOrder {
+    pub fn run<R>(self, block: impl FnOnce() -> R) -> Result<R, Error> {
+        for p in &self.patterns {
+            crate::events::Pattern::new(p)?;
+        }
+        let (value, events) = capture_during(block)?;
+        check_emitted_in_order(&events, &self.patterns)?;
+        Ok(value)
+    }
+}

@@ -1,0 +1,27 @@
+//! Events: names and patterns, the process-wide bus, handlers, captures, assertions and wake
+//! hints (SPEC §5). Events are for verification; to wait, poll the state with `eventually`.
+
+mod assertion;
+mod builder;
+mod bus;
+mod capture;
+mod event;
+mod expect;
+mod name;
+mod pattern;
+mod value;
+mod wake;
+
+pub use assertion::{EventReport, LISTED_EVENTS, Where, check_emitted, check_emitted_in_order, check_not_emitted};
+pub use builder::{EventBuilder, event};
+pub use bus::{
+    HANDLER_FAILURE_EVENT, HandlerFailure, HandlerResult, attach, attach_with_reporter, bus_time, detach, emit,
+    emit_event, emit_named, has_subscribers,
+};
+pub use capture::Capture;
+pub use event::Event;
+pub use expect::{Emitted, EmittedInOrder, NotEmitted, emitted, emitted_in_order, not_emitted};
+pub use name::{EventName, validate_name};
+pub use pattern::{Mismatch, Pattern};
+pub use value::{HostValue, Value};
+pub use wake::WakeSubscription;

@@ -1,0 +1,188 @@
+//! Event payload values: data is copied into the core at emit time; a host object that is not
+//! data is kept by reference, so it comes back as the same object in the same language.
+
+use std::any::Any;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+/// A host object carried by reference. Bindings implement it for their object handles.
+pub trait HostValue: Send + Sync + fmt::Debug + Any {
+    /// The object's text form, shown in reports and to other languages.
+    fn text(&self) -> String;
+    /// The host's equality, used by map-form `where` matching.
+    fn equals(&self, other: &dyn HostValue) -> bool;
+    fn as_any(&self) -> &dyn Any;
+}
+
+/// One metadata value.
+#[derive(Clone)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    List(Vec<Value>),
+    Map(BTreeMap<String, Value>),
+    Host(Arc<dyn HostValue>),
+}
+
+impl Value {
+    fn as_number(&self) -> Option<f64> {
+        match self {
+            Value::Int(i) => Some(*i as f64),
+            Value::Float(f) => Some(*f),
+            _ => None,
+        }
+    }
+
+    /// JSON text; host objects become their text form.
+    pub fn to_json(&self) -> String {
+        let mut out = String::new();
+        self.write_json(&mut out);
+        out
+    }
+
+    pub(crate) fn write_json(&self, out: &mut String) {
+        match self {
+            Value::Null => out.push_str("null"),
+            Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Value::Int(i) => out.push_str(&i.to_string()),
+            Value::Float(f) => write_json_number(*f, out),
+            Value::Str(s) => write_json_string(s, out),
+            Value::Host(h) => write_json_string(&h.text(), out),
+            Value::List(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    item.write_json(out);
+                }
+                out.push(']');
+            }
+            Value::Map(map) => write_json_map(map.iter(), out, |v, out| v.write_json(out)),
+        }
+    }
+}
+
+/// Numbers compare by value (`1 == 1.0`, as in every host); host objects by the host's equality.
+impl PartialEq for Value {
+    fn eq(&self, other: &Value) -> bool {
+        if let (Some(a), Some(b)) = (self.as_number(), other.as_number()) {
+            return a == b;
+        }
+        match (self, other) {
+            (Value::Null, Value::Null) => true,
+            (Value::Bool(a), Value::Bool(b)) => a == b,
+            (Value::Str(a), Value::Str(b)) => a == b,
+            (Value::List(a), Value::List(b)) => a == b,
+            (Value::Map(a), Value::Map(b)) => a == b,
+            (Value::Host(a), Value::Host(b)) => a.equals(b.as_ref()),
+            _ => false,
+        }
+    }
+}
+
+/// The repr used in reports: JSON-like, host objects by their text form.
+impl fmt::Debug for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Host(h) => f.write_str(&h.text()),
+            other => f.write_str(&other.to_json()),
+        }
+    }
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self, f)
+    }
+}
+
+macro_rules! value_from {
+    ($($t:ty => $variant:ident as $conv:ty),* $(,)?) => {
+        $(impl From<$t> for Value {
+            fn from(v: $t) -> Value { Value::$variant(<$conv>::from(v)) }
+        })*
+    };
+}
+
+value_from! {
+    bool => Bool as bool, i32 => Int as i64, i64 => Int as i64, u32 => Int as i64,
+    f32 => Float as f64, f64 => Float as f64, String => Str as String, &str => Str as String,
+}
+
+impl<T: Into<Value>> From<Option<T>> for Value {
+    fn from(v: Option<T>) -> Value {
+        v.map_or(Value::Null, Into::into)
+    }
+}
+
+impl<T: Into<Value>> From<Vec<T>> for Value {
+    fn from(v: Vec<T>) -> Value {
+        Value::List(v.into_iter().map(Into::into).collect())
+    }
+}
+
+pub(crate) fn write_json_number(f: f64, out: &mut String) {
+    if f.is_finite() {
+        out.push_str(&format!("{f:?}"));
+    } else {
+        // JSON has no NaN/Infinity: null, as JSON.stringify does.
+        out.push_str("null");
+    }
+}
+
+pub(crate) fn write_json_string(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+pub(crate) fn write_json_map<'a, V: 'a>(
+    entries: impl Iterator<Item = (&'a String, &'a V)>,
+    out: &mut String,
+    write_value: impl Fn(&V, &mut String),
+) {
+    out.push('{');
+    for (i, (k, v)) in entries.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write_json_string(k, out);
+        out.push(':');
+        write_value(v, out);
+    }
+    out.push('}');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_compare_by_value() {
+        assert_eq!(Value::Int(1), Value::Float(1.0));
+        assert_ne!(Value::Int(1), Value::Str("1".into()));
+    }
+
+    #[test]
+    fn json_text() {
+        let mut m = BTreeMap::new();
+        m.insert("to".to_owned(), Value::from("open\n\"x\""));
+        m.insert("n".to_owned(), Value::List(vec![Value::Int(1), Value::Float(0.5), Value::Null]));
+        assert_eq!(Value::Map(m).to_json(), r#"{"n":[1,0.5,null],"to":"open\n\"x\""}"#);
+    }
+}

@@ -1,0 +1,42 @@
+//! # liveness
+//!
+//! Drop the sleeps from your tests. Instead of `sleep(250)` and hope, say what you wait for:
+//!
+//! ```
+//! use std::time::Duration;
+//! use liveness::eventually;
+//!
+//! let v = eventually(|| Some("ready")).timeout(Duration::from_secs(2)).run()?;
+//! assert_eq!(v, "ready");
+//! # Ok::<(), liveness::Error>(())
+//! ```
+//!
+//! Three primitives, the same in Rust, C, Python and Node (see SPEC.md):
+//! - **polling**: [`eventually`], [`eventually_passes`], [`always`], [`never`],
+//!   [`eventually_changes`];
+//! - **sync operation**: [`sync_operation`] fires an action once, then polls for its effect;
+//! - **emitted capture**: [`events::emitted`] and friends assert on the events a block emitted,
+//!   after it completed. Events verify; they never synchronise.
+//!
+//! The engine is the sans-IO [`poll::Poller`]; every door drives it with its own way of waiting.
+
+pub mod error;
+pub mod events;
+// The C ABI is compiled only for the C library crate (capi/ enables the `ffi` feature), so the
+// Python and Node modules do not export C symbols of their own.
+#[cfg(feature = "ffi")]
+pub mod ffi;
+pub mod ops;
+pub mod poll;
+pub mod policy;
+
+pub use error::Error;
+pub use events::{Event, Value, emitted, emitted_in_order, not_emitted};
+pub use ops::{always, eventually, eventually_changes, eventually_passes, never, sync_operation};
+#[cfg(feature = "tokio")]
+pub use ops::eventually_async;
+pub use policy::Options;
+pub use poll::Failure;
+
+/// The crate version, shared by every binding.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,87 @@
+//! What a Rust probe's return value means: `eventually` accepts `true`, `Some(_)` and `Ok(_)`;
+//! `eventually_passes` accepts anything but `false` and `Err(_)` (SPEC §1).
+
+use std::fmt::{Debug, Display};
+
+use crate::poll::Failure;
+
+/// A probe result for `eventually`, `always`, `never` and `sync_operation`'s checker.
+pub trait Verdict {
+    /// What the operation returns once accepted.
+    type Value;
+    fn verdict(self) -> Result<Self::Value, Failure>;
+}
+
+impl Verdict for bool {
+    type Value = bool;
+    fn verdict(self) -> Result<bool, Failure> {
+        if self { Ok(true) } else { Err(Failure::returned("false", false)) }
+    }
+}
+
+impl<T> Verdict for Option<T> {
+    type Value = T;
+    fn verdict(self) -> Result<T, Failure> {
+        self.ok_or_else(|| Failure::returned("None", true))
+    }
+}
+
+impl<T, E: Display> Verdict for Result<T, E> {
+    type Value = T;
+    fn verdict(self) -> Result<T, Failure> {
+        self.map_err(|e| raised(&e))
+    }
+}
+
+/// A block result for `eventually_passes`: `()` and `true` pass, `false` and `Err` do not.
+pub trait Passes {
+    type Value;
+    fn passes(self) -> Result<Self::Value, Failure>;
+}
+
+impl Passes for () {
+    type Value = ();
+    fn passes(self) -> Result<(), Failure> {
+        Ok(())
+    }
+}
+
+impl Passes for bool {
+    type Value = bool;
+    fn passes(self) -> Result<bool, Failure> {
+        self.verdict()
+    }
+}
+
+impl<T, E: Display> Passes for Result<T, E> {
+    type Value = T;
+    fn passes(self) -> Result<T, Failure> {
+        self.verdict()
+    }
+}
+
+/// The result of a `sync_operation` action: `()` or a `Result` whose `Err` propagates.
+pub trait ActionOutcome {
+    fn action_outcome(self) -> Result<(), Failure>;
+}
+
+impl ActionOutcome for () {
+    fn action_outcome(self) -> Result<(), Failure> {
+        Ok(())
+    }
+}
+
+impl<T, E: Display> ActionOutcome for Result<T, E> {
+    fn action_outcome(self) -> Result<(), Failure> {
+        self.map(drop).map_err(|e| raised(&e))
+    }
+}
+
+fn raised<E: Display>(e: &E) -> Failure {
+    Failure::raised(std::any::type_name::<E>(), e.to_string())
+}
+
+/// The repr of an accepted value, for `never`'s report.
+pub(crate) fn repr<T: Debug>(value: &T) -> String {
+    crate::poll::shorten_repr(&format!("{value:?}"))
+}

@@ -1,0 +1,185 @@
+//! Options, their validation, `LIVENESS_TIMEOUT_SCALE` and the adaptive schedule (SPEC §2).
+
+use std::time::Duration;
+
+use crate::error::Error;
+
+/// The environment variable that multiplies every timeout and duration (not the polling periods).
+pub const TIMEOUT_SCALE_VAR: &str = "LIVENESS_TIMEOUT_SCALE";
+
+/// Options shared by every polling operation. Durations are unscaled: the scale is applied when a
+/// poller is created, so the variable is read at each call.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Options {
+    pub timeout: Duration,
+    /// `None`: the adaptive, cost-aware period.
+    pub interval: Option<Duration>,
+    pub min_interval: Duration,
+    pub max_interval: Duration,
+    pub delay: Duration,
+    pub attempts: Option<u32>,
+    pub message: Option<String>,
+    pub stable_for: Duration,
+    /// Event patterns whose emission re-evaluates the probe at once.
+    pub wake_on: Vec<String>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            timeout: Duration::from_secs(5),
+            interval: None,
+            min_interval: Duration::from_millis(1),
+            max_interval: Duration::from_millis(50),
+            delay: Duration::ZERO,
+            attempts: None,
+            message: None,
+            stable_for: Duration::ZERO,
+            wake_on: Vec::new(),
+        }
+    }
+}
+
+/// The adaptive period is this many times the previous evaluation's duration, so that evaluating
+/// takes at most about 5% of the waiting time.
+pub const ADAPTIVE_FACTOR: u32 = 20;
+
+impl Options {
+    /// Checks the relations between options that single values cannot express.
+    pub fn validate(&self) -> Result<(), Error> {
+        if self.max_interval < self.min_interval {
+            return Err(Error::invalid_option(
+                "max_interval",
+                format!(
+                    "max_interval ({}) is below min_interval ({})",
+                    fmt_secs(self.max_interval),
+                    fmt_secs(self.min_interval)
+                ),
+            ));
+        }
+        if self.attempts == Some(0) {
+            return Err(Error::invalid_option("attempts", "attempts must be at least 1"));
+        }
+        for pattern in &self.wake_on {
+            crate::events::Pattern::new(pattern).map_err(|e| Error::invalid_option("wake_on", e.to_string()))?;
+        }
+        Ok(())
+    }
+
+    /// The period between the starts of two evaluations, given how long the last one took.
+    pub fn period_after(&self, last_evaluation: Duration) -> Duration {
+        match self.interval {
+            Some(fixed) => fixed,
+            None => last_evaluation
+                .saturating_mul(ADAPTIVE_FACTOR)
+                .clamp(self.min_interval, self.max_interval),
+        }
+    }
+}
+
+/// Converts a host's seconds into a duration, rejecting what no duration can be.
+pub fn duration_from_secs(option: &str, secs: f64) -> Result<Duration, Error> {
+    if secs.is_nan() {
+        return Err(Error::invalid_option(option, "must be a number of seconds, got NaN"));
+    }
+    if secs.is_infinite() {
+        return Err(Error::invalid_option(option, "must be finite"));
+    }
+    if secs < 0.0 {
+        return Err(Error::invalid_option(option, format!("must not be negative, got {secs}")));
+    }
+    Duration::try_from_secs_f64(secs).map_err(|e| Error::invalid_option(option, e.to_string()))
+}
+
+/// Converts a host's milliseconds into a duration (JavaScript and C speak milliseconds).
+pub fn duration_from_millis(option: &str, ms: f64) -> Result<Duration, Error> {
+    if ms.is_nan() {
+        return Err(Error::invalid_option(option, "must be a number of milliseconds, got NaN"));
+    }
+    if ms < 0.0 {
+        return Err(Error::invalid_option(option, format!("must not be negative, got {ms}")));
+    }
+    duration_from_secs(option, ms / 1000.0)
+}
+
+/// The current `LIVENESS_TIMEOUT_SCALE`, read now (1 when unset).
+pub fn timeout_scale() -> Result<f64, Error> {
+    match std::env::var(TIMEOUT_SCALE_VAR) {
+        Err(std::env::VarError::NotPresent) => Ok(1.0),
+        Err(std::env::VarError::NotUnicode(_)) => {
+            Err(Error::invalid_option(TIMEOUT_SCALE_VAR, "is not valid text"))
+        }
+        Ok(text) => parse_scale(&text),
+    }
+}
+
+fn parse_scale(text: &str) -> Result<f64, Error> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Ok(1.0);
+    }
+    match trimmed.parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
+        _ => Err(Error::invalid_option(
+            TIMEOUT_SCALE_VAR,
+            format!("must be a positive number, got {text:?}"),
+        )),
+    }
+}
+
+/// Multiplies a duration by the scale, saturating instead of overflowing.
+pub fn scaled(d: Duration, scale: f64) -> Duration {
+    if scale == 1.0 {
+        return d;
+    }
+    Duration::try_from_secs_f64(d.as_secs_f64() * scale).unwrap_or(Duration::MAX)
+}
+
+/// Seconds with two decimals, the unit of every report.
+pub fn fmt_secs(d: Duration) -> String {
+    format!("{:.2} s", d.as_secs_f64())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn adaptive_period_is_twenty_times_the_cost_within_bounds() {
+        let o = Options::default();
+        assert_eq!(o.period_after(Duration::ZERO), Duration::from_millis(1));
+        assert_eq!(o.period_after(Duration::from_micros(500)), Duration::from_millis(10));
+        assert_eq!(o.period_after(Duration::from_millis(30)), Duration::from_millis(50));
+        let fixed = Options { interval: Some(Duration::from_millis(7)), ..Options::default() };
+        assert_eq!(fixed.period_after(Duration::from_secs(1)), Duration::from_millis(7));
+    }
+
+    #[test]
+    fn bad_durations_are_named() {
+        for bad in [-1.0, f64::NAN, f64::INFINITY] {
+            let err = duration_from_secs("timeout", bad).unwrap_err();
+            assert!(err.to_string().contains("`timeout`"), "{err}");
+        }
+        assert_eq!(duration_from_millis("delay", 250.0).unwrap(), Duration::from_millis(250));
+    }
+
+    #[test]
+    fn relations_between_options_are_checked() {
+        let o = Options { min_interval: Duration::from_millis(10), max_interval: Duration::from_millis(5), ..Options::default() };
+        assert!(o.validate().unwrap_err().to_string().contains("max_interval"));
+        let o = Options { attempts: Some(0), ..Options::default() };
+        assert!(o.validate().is_err());
+        let o = Options { wake_on: vec!["a..b".into()], ..Options::default() };
+        assert!(o.validate().unwrap_err().to_string().contains("wake_on"));
+    }
+
+    #[test]
+    fn scale_text_must_be_a_positive_number() {
+        assert_eq!(parse_scale("2.5").unwrap(), 2.5);
+        assert_eq!(parse_scale("").unwrap(), 1.0);
+        for bad in ["0", "-1", "abc", "NaN", "inf"] {
+            assert!(parse_scale(bad).is_err(), "{bad}");
+        }
+        assert_eq!(scaled(Duration::from_secs(2), 1.5), Duration::from_secs(3));
+    }
+}

@@ -1,0 +1,79 @@
+//! What one evaluation produced, as the host classified it.
+
+use std::fmt;
+
+/// Why an evaluation did not count as accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// The probe raised: an exception, a rejected Promise, a Rust panic or `Err`, a C failure.
+    Raised { kind: String, text: String },
+    /// The probe returned a value that is not accepted, shown in the host's repr. `nullish` marks
+    /// `None`/`null`/`undefined`, so that a block of assertions handed to `eventually` by mistake
+    /// gets a hint.
+    Returned { repr: String, nullish: bool },
+}
+
+impl Failure {
+    pub fn raised(kind: impl Into<String>, text: impl Into<String>) -> Self {
+        Failure::Raised { kind: kind.into(), text: text.into() }
+    }
+
+    pub fn returned(repr: impl Into<String>, nullish: bool) -> Self {
+        Failure::Returned { repr: repr.into(), nullish }
+    }
+
+    /// The error type's name, or `None` for a rejected value.
+    pub fn kind(&self) -> Option<&str> {
+        match self {
+            Failure::Raised { kind, .. } => Some(kind),
+            Failure::Returned { .. } => None,
+        }
+    }
+
+    /// A one-line label for the history: the text cut short so a run fits on a line.
+    pub(crate) fn label(&self) -> String {
+        const MAX: usize = 60;
+        let full = match self {
+            Failure::Raised { kind, text } if text.is_empty() => kind.clone(),
+            Failure::Raised { kind, text } => format!("{kind} {}", first_line(text)),
+            Failure::Returned { repr, .. } => format!("returned {}", first_line(repr)),
+        };
+        shorten(&full, MAX)
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Failure::Raised { kind, text } if text.is_empty() => f.write_str(kind),
+            Failure::Raised { kind, text } => write!(f, "{kind}: {text}"),
+            Failure::Returned { repr, .. } => write!(f, "returned {repr}"),
+        }
+    }
+}
+
+/// The host's verdict on one evaluation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Accepted by the operation's rule. `text` is the value's repr; only `never` needs it (its
+    /// failure shows the value that held), so hosts may leave it out elsewhere.
+    Accepted { text: Option<String> },
+    Rejected(Failure),
+}
+
+fn first_line(text: &str) -> &str {
+    text.lines().next().unwrap_or("")
+}
+
+pub(crate) fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(max - 1).collect();
+    format!("{cut}…")
+}
+
+/// Cuts a host repr to a length that fits in a report line.
+pub fn shorten_repr(repr: &str) -> String {
+    shorten(repr, 200)
+}

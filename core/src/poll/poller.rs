@@ -1,0 +1,307 @@
+//! The sans-IO poller: it decides when to evaluate, when to give up and what the failure says,
+//! but never sleeps and never calls a probe. Every host drives the same decisions with its own
+//! clock and its own way of waiting (ARCHITECTURE.md, "Why a sans-IO poller").
+
+use std::time::Duration;
+
+use super::history::{History, RunOutcome};
+use super::operation::{Operation, Spelling};
+use super::outcome::{Failure, Outcome};
+use super::report::{Report, ReportKind};
+use crate::error::Error;
+use crate::policy::{Options, scaled, timeout_scale};
+
+/// What the host should do now.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Step {
+    /// Start an evaluation now (call [`Poller::started`] first, [`Poller::finished`] after).
+    Evaluate,
+    /// Wait this long (less if a wake hint arrives), then ask again.
+    Wait(Duration),
+    /// The operation is over: `Ok` means success, `Err` carries the report to raise.
+    Done(Result<(), Report>),
+}
+
+/// One wait in progress. All times are "elapsed since the call began" on the host's clock.
+#[derive(Debug, Clone)]
+pub struct Poller {
+    operation: Operation,
+    spelling: Spelling,
+    message: Option<String>,
+    interval: Option<Duration>,
+    min_interval: Duration,
+    max_interval: Duration,
+    deadline: Duration,
+    first_start: Duration,
+    attempts: Option<u32>,
+    stable_for: Duration,
+    wake_on: Vec<String>,
+
+    evaluations: u32,
+    running_since: Option<Duration>,
+    last_start: Option<Duration>,
+    last_end: Duration,
+    last_duration: Duration,
+    woken: bool,
+    accepted_since: Option<Duration>,
+    longest_accepted: Duration,
+    every_failure_nullish: bool,
+    last_failure: Option<Failure>,
+    history: History,
+    done: Option<Result<(), Report>>,
+}
+
+impl Poller {
+    /// Validates the options, reads `LIVENESS_TIMEOUT_SCALE` and starts the clock at zero.
+    pub fn new(operation: Operation, options: &Options, spelling: Spelling) -> Result<Poller, Error> {
+        options.validate()?;
+        let scale = timeout_scale()?;
+        let horizon = match operation {
+            Operation::Always { during } | Operation::Never { during } => during,
+            _ => options.timeout,
+        };
+        let deadline = scaled(horizon, scale);
+        Ok(Poller {
+            operation,
+            spelling,
+            message: options.message.clone(),
+            interval: options.interval,
+            min_interval: options.min_interval,
+            max_interval: options.max_interval,
+            deadline,
+            first_start: scaled(options.delay, scale).min(deadline),
+            attempts: options.attempts,
+            stable_for: scaled(options.stable_for, scale),
+            wake_on: options.wake_on.clone(),
+            evaluations: 0,
+            running_since: None,
+            last_start: None,
+            last_end: Duration::ZERO,
+            last_duration: Duration::ZERO,
+            woken: false,
+            accepted_since: None,
+            longest_accepted: Duration::ZERO,
+            every_failure_nullish: true,
+            last_failure: None,
+            history: History::default(),
+            done: None,
+        })
+    }
+
+    pub fn operation(&self) -> Operation {
+        self.operation
+    }
+
+    /// When the deadline falls (for `always`/`never`: the end of `during`), scaled.
+    pub fn deadline(&self) -> Duration {
+        self.deadline
+    }
+
+    pub fn evaluations(&self) -> u32 {
+        self.evaluations
+    }
+
+    pub fn wake_patterns(&self) -> &[String] {
+        &self.wake_on
+    }
+
+    /// Whether the host should describe accepted values (only `never` reports them).
+    pub fn wants_accepted_text(&self) -> bool {
+        matches!(self.operation, Operation::Never { .. })
+    }
+
+    /// Decides the next step at time `at`.
+    pub fn next(&mut self, at: Duration) -> Step {
+        if let Some(done) = &self.done {
+            return Step::Done(done.clone());
+        }
+        if self.running_since.is_some() {
+            // Asked while an evaluation is in flight: nothing to decide until it finishes.
+            return Step::Wait(Duration::ZERO);
+        }
+        let Some(last_start) = self.last_start else {
+            return self.evaluate_at(self.first_start, at);
+        };
+        if let Some(ended) = self.ended(last_start, at) {
+            return self.finish(ended);
+        }
+        if std::mem::take(&mut self.woken) {
+            return Step::Evaluate;
+        }
+        let mut target = last_start + self.period();
+        if let Some(since) = self.accepted_since {
+            // Check again exactly when the stable stretch would be complete.
+            target = target.min(since + self.stable_for);
+        }
+        self.evaluate_at(target.min(self.deadline), at)
+    }
+
+    /// An evaluation starts at `at`; returns its 1-based number.
+    pub fn started(&mut self, at: Duration) -> u32 {
+        self.evaluations += 1;
+        self.running_since = Some(at);
+        self.last_start = Some(at);
+        self.woken = false;
+        self.evaluations
+    }
+
+    /// The evaluation that started last ended at `at` with this outcome.
+    pub fn finished(&mut self, at: Duration, outcome: Outcome) {
+        let start = self.running_since.take().unwrap_or(at);
+        self.last_end = at;
+        self.last_duration = at.saturating_sub(start);
+        match outcome {
+            Outcome::Accepted { text } => {
+                self.history.record(RunOutcome::Accepted, start);
+                self.every_failure_nullish = false;
+                self.on_accepted(start, text);
+            }
+            Outcome::Rejected(failure) => {
+                if !matches!(failure, Failure::Returned { nullish: true, .. }) {
+                    self.every_failure_nullish = false;
+                }
+                self.history.record(RunOutcome::Failed(failure.clone()), start);
+                self.on_rejected(start, failure);
+            }
+        }
+    }
+
+    /// A wake hint arrived. Hints that arrive while an evaluation runs are dropped: the probe's
+    /// own emissions must not make it spin, and the evaluation in flight sees the state anyway.
+    pub fn wake(&mut self) {
+        if self.running_since.is_none() {
+            self.woken = true;
+        }
+    }
+
+    /// Asynchronous hosts: the evaluation in flight is still pending at `at` (the deadline); it is
+    /// abandoned and the wait fails with a report saying so.
+    pub fn abandon(&mut self, at: Duration) -> Report {
+        let since = self.running_since.take().unwrap_or(at);
+        let report = self.report(
+            ReportKind::StillRunning { evaluation: self.evaluations, running_for: at.saturating_sub(since) },
+            at,
+        );
+        self.done = Some(Err(report.clone()));
+        report
+    }
+
+    fn period(&self) -> Duration {
+        match self.interval {
+            Some(fixed) => fixed,
+            None => self
+                .last_duration
+                .saturating_mul(crate::policy::ADAPTIVE_FACTOR)
+                .clamp(self.min_interval, self.max_interval),
+        }
+    }
+
+    fn evaluate_at(&self, target: Duration, at: Duration) -> Step {
+        if at >= target { Step::Evaluate } else { Step::Wait(target - at) }
+    }
+
+    /// Whether the wait is over before another evaluation, and how.
+    fn ended(&self, last_start: Duration, at: Duration) -> Option<Result<(), ReportKind>> {
+        let safety = self.operation.is_safety();
+        if let Some(limit) = self.attempts {
+            if self.evaluations >= limit {
+                return Some(if safety { Ok(()) } else { Err(ReportKind::AttemptsExhausted { attempts: limit }) });
+            }
+        }
+        let deadline_evaluated = last_start >= self.deadline;
+        let overran = at > self.deadline;
+        if !deadline_evaluated && !overran {
+            return None;
+        }
+        if safety {
+            return Some(Ok(()));
+        }
+        if overran && !deadline_evaluated {
+            return Some(Err(ReportKind::Overran {
+                evaluation: self.evaluations,
+                took: self.last_duration,
+                past: at - self.deadline,
+            }));
+        }
+        let ever_accepted = self.accepted_since.is_some() || self.longest_accepted > Duration::ZERO;
+        if self.stable_for > Duration::ZERO && ever_accepted {
+            let longest = self.longest_accepted_so_far(last_start);
+            return Some(Err(ReportKind::NotStable { stable_for: self.stable_for, longest }));
+        }
+        Some(Err(ReportKind::NotMet))
+    }
+
+    fn longest_accepted_so_far(&self, last_start: Duration) -> Duration {
+        let current = self.accepted_since.map_or(Duration::ZERO, |since| last_start - since);
+        self.longest_accepted.max(current)
+    }
+
+    fn finish(&mut self, ended: Result<(), ReportKind>) -> Step {
+        let result = ended.map_err(|kind| self.report(kind, self.last_end));
+        self.done = Some(result.clone());
+        Step::Done(result)
+    }
+
+    fn on_accepted(&mut self, start: Duration, text: Option<String>) {
+        match self.operation {
+            Operation::Always { .. } => {}
+            Operation::Never { .. } => {
+                let held = Failure::returned(text.unwrap_or_else(|| "an accepted value".to_owned()), false);
+                self.last_failure = Some(held);
+                self.violate(start);
+            }
+            _ => {
+                let since = *self.accepted_since.get_or_insert(start);
+                if start - since >= self.stable_for {
+                    self.done = Some(Ok(()));
+                }
+            }
+        }
+    }
+
+    fn on_rejected(&mut self, start: Duration, failure: Failure) {
+        if let Some(since) = self.accepted_since.take() {
+            self.longest_accepted = self.longest_accepted.max(start - since);
+        }
+        match self.operation {
+            Operation::Never { .. } => {}
+            Operation::Always { .. } => {
+                self.last_failure = Some(failure);
+                self.violate(start);
+            }
+            _ => self.last_failure = Some(failure),
+        }
+    }
+
+    fn violate(&mut self, start: Duration) {
+        let kind = ReportKind::Violated { evaluation: self.evaluations, at: start };
+        let report = self.report(kind, self.last_end);
+        self.done = Some(Err(report));
+    }
+
+    fn report(&self, kind: ReportKind, elapsed: Duration) -> Report {
+        let (history, omitted_runs) = self.history.runs();
+        Report {
+            operation: self.operation.name(self.spelling).to_owned(),
+            message: self.message.clone(),
+            kind,
+            elapsed,
+            evaluations: self.evaluations,
+            last: self.last_failure.clone(),
+            history,
+            omitted_runs,
+            hint: self.hint(),
+        }
+    }
+
+    fn hint(&self) -> Option<String> {
+        let nullish_every_time = self.every_failure_nullish && self.evaluations > 0;
+        if !nullish_every_time || self.operation != Operation::Eventually {
+            return None;
+        }
+        let passes = Operation::EventuallyPasses.name(self.spelling);
+        Some(format!(
+            "the probe returned nothing on every evaluation; if it is a block of assertions, use {passes}"
+        ))
+    }
+}

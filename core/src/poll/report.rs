@@ -1,0 +1,110 @@
+//! The failure report of SPEC §3: one text for every host, plus the fields behind it.
+
+use std::fmt;
+use std::time::Duration;
+
+use super::history::{Run, describe_runs};
+use super::outcome::Failure;
+use crate::policy::fmt_secs;
+
+/// Why the wait ended without success.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReportKind {
+    /// The deadline passed.
+    NotMet,
+    /// The attempt limit was reached first.
+    AttemptsExhausted { attempts: u32 },
+    /// Accepted at times, but never for `stable_for` in a row before the deadline.
+    NotStable { stable_for: Duration, longest: Duration },
+    /// A synchronous evaluation that began before the deadline ended past it.
+    Overran { evaluation: u32, took: Duration, past: Duration },
+    /// An asynchronous evaluation was still pending at the deadline; it was abandoned.
+    StillRunning { evaluation: u32, running_for: Duration },
+    /// `always` saw a rejection, `never` an acceptance, at this evaluation.
+    Violated { evaluation: u32, at: Duration },
+}
+
+/// Everything a reader needs to see why a wait failed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    /// The operation as the host spells it (`eventually_passes`, `eventuallyPasses`).
+    pub operation: String,
+    pub message: Option<String>,
+    pub kind: ReportKind,
+    pub elapsed: Duration,
+    pub evaluations: u32,
+    /// The last failure; for `never`, the value that held.
+    pub last: Option<Failure>,
+    /// Runs of identical outcomes, the first and the most recent ones.
+    pub history: Vec<Run>,
+    /// Runs dropped between the first and the most recent ones.
+    pub omitted_runs: usize,
+    /// Advice when the outcomes point at a likely mistake.
+    pub hint: Option<String>,
+}
+
+impl Report {
+    /// `always`/`never` violated, as opposed to a timeout.
+    pub fn is_violation(&self) -> bool {
+        matches!(self.kind, ReportKind::Violated { .. })
+    }
+
+    /// The first line: operation, message, and why it ended.
+    pub fn headline(&self) -> String {
+        let mut head = self.operation.clone();
+        if let Some(m) = &self.message {
+            head.push_str(&format!(" {m:?}"));
+        }
+        let count = plural(self.evaluations, "evaluation");
+        let waited = fmt_secs(self.elapsed);
+        let why = match &self.kind {
+            ReportKind::NotMet => format!("not met after {waited} ({count})"),
+            ReportKind::AttemptsExhausted { attempts } => {
+                format!("not met after {waited} ({count}); stopped at the attempt limit of {attempts}")
+            }
+            ReportKind::NotStable { stable_for, longest } => format!(
+                "not stable for {} after {waited} ({count}); the longest accepted stretch lasted {}",
+                fmt_secs(*stable_for),
+                fmt_secs(*longest)
+            ),
+            ReportKind::Overran { evaluation, took, past } => format!(
+                "not met after {waited} ({count}); evaluation #{evaluation} took {}, ending {} past the deadline",
+                fmt_secs(*took),
+                fmt_secs(*past)
+            ),
+            ReportKind::StillRunning { evaluation, running_for } => format!(
+                "not met after {waited} ({count}); evaluation #{evaluation} still running after {}",
+                fmt_secs(*running_for)
+            ),
+            ReportKind::Violated { evaluation, at } => {
+                let what = if self.last.is_some() && self.operation_is_never() { "held" } else { "violated" };
+                format!("{what} at evaluation #{evaluation} after {} ({count})", fmt_secs(*at))
+            }
+        };
+        format!("{head}: {why}")
+    }
+
+    fn operation_is_never(&self) -> bool {
+        self.operation == "never"
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.headline())?;
+        if let Some(last) = &self.last {
+            write!(f, "\n  last: {last}")?;
+        }
+        if !self.history.is_empty() {
+            write!(f, "\n  history: {}", describe_runs(&self.history, self.omitted_runs))?;
+        }
+        if let Some(hint) = &self.hint {
+            write!(f, "\n  hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+fn plural(n: u32, word: &str) -> String {
+    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+}
