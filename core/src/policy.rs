@@ -70,9 +70,7 @@ impl Options {
     pub fn period_after(&self, last_evaluation: Duration) -> Duration {
         match self.interval {
             Some(fixed) => fixed,
-            None => last_evaluation
-                .saturating_mul(ADAPTIVE_FACTOR)
-                .clamp(self.min_interval, self.max_interval),
+            None => last_evaluation.saturating_mul(ADAPTIVE_FACTOR).clamp(self.min_interval, self.max_interval),
         }
     }
 }
@@ -106,9 +104,7 @@ pub fn duration_from_millis(option: &str, ms: f64) -> Result<Duration, Error> {
 pub fn timeout_scale() -> Result<f64, Error> {
     match std::env::var(TIMEOUT_SCALE_VAR) {
         Err(std::env::VarError::NotPresent) => Ok(1.0),
-        Err(std::env::VarError::NotUnicode(_)) => {
-            Err(Error::invalid_option(TIMEOUT_SCALE_VAR, "is not valid text"))
-        }
+        Err(std::env::VarError::NotUnicode(_)) => Err(Error::invalid_option(TIMEOUT_SCALE_VAR, "is not valid text")),
         Ok(text) => parse_scale(&text),
     }
 }
@@ -120,10 +116,7 @@ fn parse_scale(text: &str) -> Result<f64, Error> {
     }
     match trimmed.parse::<f64>() {
         Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
-        _ => Err(Error::invalid_option(
-            TIMEOUT_SCALE_VAR,
-            format!("must be a positive number, got {text:?}"),
-        )),
+        _ => Err(Error::invalid_option(TIMEOUT_SCALE_VAR, format!("must be a positive number, got {text:?}"))),
     }
 }
 
@@ -165,7 +158,11 @@ mod tests {
 
     #[test]
     fn relations_between_options_are_checked() {
-        let o = Options { min_interval: Duration::from_millis(10), max_interval: Duration::from_millis(5), ..Options::default() };
+        let o = Options {
+            min_interval: Duration::from_millis(10),
+            max_interval: Duration::from_millis(5),
+            ..Options::default()
+        };
         assert!(o.validate().unwrap_err().to_string().contains("max_interval"));
         let o = Options { attempts: Some(0), ..Options::default() };
         assert!(o.validate().is_err());

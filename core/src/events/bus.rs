@@ -99,7 +99,10 @@ pub fn attach<S: AsRef<str>>(
     handler: impl Fn(&Event) -> HandlerResult + Send + Sync + 'static,
 ) -> Result<(), Error> {
     attach_with_reporter(id, patterns, handler, |f: &HandlerFailure| {
-        eprintln!("liveness: warning: handler {:?} failed on {:?} and was detached: {}", f.handler_id, f.event, f.error);
+        eprintln!(
+            "liveness: warning: handler {:?} failed on {:?} and was detached: {}",
+            f.handler_id, f.event, f.error
+        );
     })
 }
 

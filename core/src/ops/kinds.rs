@@ -83,7 +83,8 @@ impl<P: FnMut() -> R, R: Verdict> Wait<Eventually<P>> {
     /// Waits on this thread; returns the accepted value or a timeout error.
     pub fn run(self) -> Result<R::Value, Error> {
         let Wait { kind: Eventually(mut probe), options, rules } = self;
-        let found = run_blocking(Operation::Eventually, &options, || rules.classify(catch(|| probe().verdict()), |_| None))?;
+        let found =
+            run_blocking(Operation::Eventually, &options, || rules.classify(catch(|| probe().verdict()), |_| None))?;
         Ok(found.expect("an accepted evaluation carries its value"))
     }
 }
@@ -91,8 +92,9 @@ impl<P: FnMut() -> R, R: Verdict> Wait<Eventually<P>> {
 impl<P: FnMut() -> R, R: Passes> Wait<EventuallyPasses<P>> {
     pub fn run(self) -> Result<R::Value, Error> {
         let Wait { kind: EventuallyPasses(mut block), options, rules } = self;
-        let found =
-            run_blocking(Operation::EventuallyPasses, &options, || rules.classify(catch(|| block().passes()), |_| None))?;
+        let found = run_blocking(Operation::EventuallyPasses, &options, || {
+            rules.classify(catch(|| block().passes()), |_| None)
+        })?;
         Ok(found.expect("an accepted evaluation carries its value"))
     }
 }
@@ -123,7 +125,11 @@ impl<P: FnMut() -> T, T: PartialEq + Debug> Wait<EventuallyChanges<P>> {
         let Wait { kind: EventuallyChanges(mut probe), options, rules } = self;
         let baseline = probe();
         let changed = |value: T| {
-            if value != baseline { Ok(value) } else { Err(Failure::returned(format!("{} (unchanged)", repr(&value)), false)) }
+            if value != baseline {
+                Ok(value)
+            } else {
+                Err(Failure::returned(format!("{} (unchanged)", repr(&value)), false))
+            }
         };
         let found = run_blocking(Operation::EventuallyChanges, &options, || {
             rules.classify(catch(|| changed(probe())), |_| None)

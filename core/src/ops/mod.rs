@@ -12,8 +12,8 @@ mod asynchronous;
 #[cfg(feature = "tokio")]
 pub use asynchronous::eventually_async;
 pub use kinds::{
-    Always, Eventually, EventuallyChanges, EventuallyPasses, Never, SyncOperation, always, eventually, eventually_changes,
-    eventually_passes, never, sync_operation,
+    Always, Eventually, EventuallyChanges, EventuallyPasses, Never, SyncOperation, always, eventually,
+    eventually_changes, eventually_passes, never, sync_operation,
 };
 pub use panics::panic_text;
 pub use verdict::{ActionOutcome, Passes, Verdict};

@@ -3,8 +3,8 @@
 use std::time::Duration;
 
 use crate::error::Error;
-use crate::poll::{DriveError, Evaluation, Failure, Operation, Poller, Spelling, drive_blocking};
 use crate::policy::Options;
+use crate::poll::{DriveError, Evaluation, Failure, Operation, Poller, Spelling, drive_blocking};
 
 type FailurePredicate = Box<dyn Fn(&Failure) -> bool + Send>;
 

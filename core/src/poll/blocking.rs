@@ -16,7 +16,10 @@ use crate::events::WakeSubscription;
 /// The host's verdict on one evaluation, with the value to return if it is the accepted one.
 #[derive(Debug)]
 pub enum Evaluation<T, E> {
-    Accepted { value: T, text: Option<String> },
+    Accepted {
+        value: T,
+        text: Option<String>,
+    },
     Rejected(Failure),
     /// Stop at once and propagate this (a `fail_on` error, `KeyboardInterrupt`, an abort).
     Stop(E),

@@ -102,10 +102,7 @@ mod tests {
         assert_eq!(omitted, 0);
         assert_eq!(runs.len(), 2);
         assert_eq!(runs[0].count, 12);
-        assert_eq!(
-            describe_runs(&runs, omitted),
-            "12× FileNotFoundError 0.00–0.11 s, then 1× AssertionError 0.21 s"
-        );
+        assert_eq!(describe_runs(&runs, omitted), "12× FileNotFoundError 0.00–0.11 s, then 1× AssertionError 0.21 s");
     }
 
     #[test]

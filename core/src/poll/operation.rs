@@ -12,9 +12,13 @@ pub enum Operation {
     /// The action already ran; what remains is `eventually(until)`.
     SyncOperation,
     /// Safety: every evaluation during `during` must be accepted.
-    Always { during: Duration },
+    Always {
+        during: Duration,
+    },
     /// Safety: no evaluation during `during` may be accepted.
-    Never { during: Duration },
+    Never {
+        during: Duration,
+    },
 }
 
 /// Operation names in messages follow the host's convention.

@@ -57,7 +57,9 @@ impl fmt::Display for Failure {
 pub enum Outcome {
     /// Accepted by the operation's rule. `text` is the value's repr; only `never` needs it (its
     /// failure shows the value that held), so hosts may leave it out elsewhere.
-    Accepted { text: Option<String> },
+    Accepted {
+        text: Option<String>,
+    },
     Rejected(Failure),
 }
 

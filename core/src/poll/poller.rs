@@ -300,8 +300,6 @@ impl Poller {
             return None;
         }
         let passes = Operation::EventuallyPasses.name(self.spelling);
-        Some(format!(
-            "the probe returned nothing on every evaluation; if it is a block of assertions, use {passes}"
-        ))
+        Some(format!("the probe returned nothing on every evaluation; if it is a block of assertions, use {passes}"))
     }
 }
