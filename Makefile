@@ -26,6 +26,6 @@ test: $(TEST_SUITES) ## build everything and run every test suite (Rust, C, Pyth
 	@echo "make test: all suites passed ($(TEST_SUITES))"
 
 demo: $(DEMO_PARTS) ## build everything and print the sleeps-vs-liveness table
-	@$(CARGO) run -q --release -p liveness-demo -- --table $(ROOT)/target/demo
+	@$(CARGO) run -q --release -p liveness-examples --bin demo -- --table $(ROOT)/target/demo
 
 bench: $(BENCH_PARTS) ## run the benchmarks (QUICK=1 for a short run)

@@ -303,3 +303,146 @@ impl Poller {
         Some(format!("the probe returned nothing on every evaluation; if it is a block of assertions, use {passes}"))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! The schedule in virtual time: each scripted evaluation takes its duration, waits advance
+    //! the clock exactly. The shared vectors in tests/conformance cover the same ground per rule;
+    //! these pin the decisions that are easiest to get subtly wrong.
+
+    use super::*;
+
+    fn ms(n: u64) -> Duration {
+        Duration::from_millis(n)
+    }
+
+    /// Runs a poller over `script` (duration, accepted?); the last entry repeats.
+    fn run(op: Operation, options: Options, script: &[(u64, bool)]) -> (Result<(), Report>, Vec<u64>) {
+        let mut p = Poller::new(op, &options, Spelling::Snake).unwrap();
+        let mut now = Duration::ZERO;
+        let mut starts = Vec::new();
+        loop {
+            match p.next(now) {
+                Step::Evaluate => {
+                    let (cost, ok) = script[starts.len().min(script.len() - 1)];
+                    starts.push(now.as_millis() as u64);
+                    p.started(now);
+                    now += ms(cost);
+                    let outcome = if ok {
+                        Outcome::Accepted { text: Some("1".into()) }
+                    } else {
+                        Outcome::Rejected(Failure::raised("E", "no"))
+                    };
+                    p.finished(now, outcome);
+                }
+                Step::Wait(d) => {
+                    assert!(d > Duration::ZERO, "a wait of zero would spin");
+                    now += d;
+                }
+                Step::Done(r) => return (r, starts),
+            }
+        }
+    }
+
+    fn opts(timeout: u64) -> Options {
+        Options { timeout: ms(timeout), ..Options::default() }
+    }
+
+    #[test]
+    fn cheap_probe_is_checked_every_millisecond_and_once_at_the_deadline() {
+        let o = Options { interval: Some(ms(4)), ..opts(10) };
+        let (r, starts) = run(Operation::Eventually, o, &[(0, false)]);
+        assert_eq!(starts, vec![0, 4, 8, 10]);
+        let report = r.unwrap_err();
+        assert_eq!(report.headline(), "eventually: not met after 0.01 s (4 evaluations)");
+    }
+
+    #[test]
+    fn adaptive_period_spreads_out_a_costly_probe() {
+        let (r, starts) = run(Operation::Eventually, opts(200), &[(2, false), (2, false), (2, true)]);
+        assert!(r.is_ok());
+        assert_eq!(starts, vec![0, 40, 80]);
+    }
+
+    #[test]
+    fn a_slow_probe_is_re_evaluated_as_soon_as_it_returns() {
+        let o = Options { interval: Some(ms(5)), ..opts(100) };
+        let (_, starts) = run(Operation::Eventually, o, &[(7, false), (7, true)]);
+        assert_eq!(starts, vec![0, 7]);
+    }
+
+    #[test]
+    fn timeout_zero_still_evaluates_once() {
+        let (r, starts) = run(Operation::Eventually, opts(0), &[(0, false)]);
+        assert_eq!(starts, vec![0]);
+        assert!(r.is_err());
+    }
+
+    #[test]
+    fn an_evaluation_that_overruns_the_deadline_is_reported() {
+        let o = Options { interval: Some(ms(1)), ..opts(10) };
+        let (r, starts) = run(Operation::Eventually, o, &[(3, false), (25, false)]);
+        assert_eq!(starts, vec![0, 3]);
+        let report = r.unwrap_err();
+        assert_eq!(report.kind, ReportKind::Overran { evaluation: 2, took: ms(25), past: ms(18) });
+        assert!(report.to_string().contains("evaluation #2 took 0.03 s, ending 0.02 s past the deadline"));
+    }
+
+    #[test]
+    fn stable_for_restarts_on_a_failure_and_returns_after_the_stretch() {
+        let o = Options { interval: Some(ms(10)), stable_for: ms(20), ..opts(1000) };
+        let script = [(0, true), (0, false), (0, true), (0, true), (0, true)];
+        let (r, starts) = run(Operation::Eventually, o, &script);
+        assert!(r.is_ok());
+        assert_eq!(starts, vec![0, 10, 20, 30, 40]);
+    }
+
+    #[test]
+    fn always_fails_at_the_first_rejection_and_never_at_the_first_acceptance() {
+        let o = Options { interval: Some(ms(10)), ..Options::default() };
+        let (r, starts) = run(Operation::Always { during: ms(100) }, o.clone(), &[(0, true), (0, true), (0, false)]);
+        assert_eq!(starts, vec![0, 10, 20]);
+        assert!(r.unwrap_err().headline().starts_with("always: violated at evaluation #3"));
+        let (r, starts) = run(Operation::Always { during: ms(25) }, o.clone(), &[(0, true)]);
+        assert_eq!(starts, vec![0, 10, 20, 25]);
+        assert!(r.is_ok());
+        let (r, _) = run(Operation::Never { during: ms(100) }, o, &[(0, false), (0, true)]);
+        let report = r.unwrap_err();
+        assert!(report.headline().starts_with("never: held at evaluation #2"), "{report}");
+        assert_eq!(report.last, Some(Failure::returned("1", false)));
+    }
+
+    #[test]
+    fn wake_hints_cut_a_wait_short_but_not_during_an_evaluation() {
+        let o = Options { interval: Some(ms(1000)), ..opts(5000) };
+        let mut p = Poller::new(Operation::Eventually, &o, Spelling::Snake).unwrap();
+        assert_eq!(p.next(ms(0)), Step::Evaluate);
+        p.started(ms(0));
+        p.wake(); // the probe's own emission: ignored
+        p.finished(ms(0), Outcome::Rejected(Failure::raised("E", "")));
+        assert_eq!(p.next(ms(0)), Step::Wait(ms(1000)));
+        p.wake();
+        assert_eq!(p.next(ms(3)), Step::Evaluate);
+    }
+
+    #[test]
+    fn a_probe_returning_nothing_every_time_gets_a_hint() {
+        let mut p = Poller::new(Operation::Eventually, &opts(0), Spelling::Camel).unwrap();
+        p.next(ms(0));
+        p.started(ms(0));
+        p.finished(ms(0), Outcome::Rejected(Failure::returned("undefined", true)));
+        let Step::Done(Err(report)) = p.next(ms(0)) else { panic!("expected a timeout") };
+        assert!(report.to_string().contains("hint: the probe returned nothing on every evaluation"));
+        assert!(report.to_string().contains("eventuallyPasses"));
+    }
+
+    #[test]
+    fn abandoning_a_pending_evaluation_reports_it_still_running() {
+        let mut p = Poller::new(Operation::Eventually, &opts(100), Spelling::Snake).unwrap();
+        p.next(ms(0));
+        p.started(ms(30));
+        let report = p.abandon(ms(100));
+        assert!(report.to_string().contains("evaluation #1 still running after 0.07 s"), "{report}");
+        assert!(matches!(p.next(ms(200)), Step::Done(Err(_))));
+    }
+}
