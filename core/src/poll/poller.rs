@@ -122,7 +122,7 @@ impl Poller {
         let Some(last_start) = self.last_start else {
             return self.evaluate_at(self.first_start, at);
         };
-        if let Some(ended) = self.ended(last_start, at) {
+        if let Some(ended) = self.ended(last_start) {
             return self.finish(ended);
         }
         if std::mem::take(&mut self.woken) {
@@ -201,15 +201,17 @@ impl Poller {
     }
 
     /// Whether the wait is over before another evaluation, and how.
-    fn ended(&self, last_start: Duration, at: Duration) -> Option<Result<(), ReportKind>> {
+    fn ended(&self, last_start: Duration) -> Option<Result<(), ReportKind>> {
         let safety = self.operation.is_safety();
         if let Some(limit) = self.attempts {
             if self.evaluations >= limit {
                 return Some(if safety { Ok(()) } else { Err(ReportKind::AttemptsExhausted { attempts: limit }) });
             }
         }
+        // A host's timer may wake it a little after the deadline: the deadline evaluation still
+        // happens then. Only an evaluation that itself ran across the deadline ends the wait.
         let deadline_evaluated = last_start >= self.deadline;
-        let overran = at > self.deadline;
+        let overran = self.last_end > self.deadline;
         if !deadline_evaluated && !overran {
             return None;
         }
@@ -220,7 +222,7 @@ impl Poller {
             return Some(Err(ReportKind::Overran {
                 evaluation: self.evaluations,
                 took: self.last_duration,
-                past: at - self.deadline,
+                past: self.last_end - self.deadline,
             }));
         }
         let ever_accepted = self.accepted_since.is_some() || self.longest_accepted > Duration::ZERO;

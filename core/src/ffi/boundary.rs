@@ -1,0 +1,80 @@
+//! The one panic boundary, and the thread-local text of the last error.
+//!
+//! A panic must never unwind into C (undefined behaviour; in practice an abort of the test
+//! process). Every `extern "C"` function therefore runs its body through [`boundary`]; the
+//! status-returning ones through [`guarded`], which is [`boundary`] plus the error mapping.
+
+use std::any::Any;
+use std::cell::RefCell;
+use std::ffi::{CString, c_char};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use super::status::liveness_status;
+use crate::error::Error;
+
+thread_local! {
+    static LAST_ERROR: RefCell<CString> = RefCell::new(CString::default());
+}
+
+/// Runs `body`; if it panics, records the panic as the last error and returns `on_panic`.
+pub(crate) fn boundary<T>(on_panic: T, body: impl FnOnce() -> T) -> T {
+    match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(value) => value,
+        Err(panic) => {
+            set_last_error(&format!(
+                "internal error in liveness (a bug, please report it): {}",
+                panic_text(panic.as_ref())
+            ));
+            on_panic
+        }
+    }
+}
+
+/// [`boundary`] for the functions that return a status: clears the last error, runs `body`, and
+/// turns its error into a status code plus message.
+pub(crate) fn guarded(body: impl FnOnce() -> Result<(), Error>) -> liveness_status {
+    boundary(liveness_status::LIVENESS_INTERNAL, || {
+        clear_last_error();
+        match body() {
+            Ok(()) => liveness_status::LIVENESS_OK,
+            Err(error) => fail(&error),
+        }
+    })
+}
+
+/// Records `error` as the last error and returns its status.
+pub(crate) fn fail(error: &Error) -> liveness_status {
+    set_last_error(&error.to_string());
+    liveness_status::of(error)
+}
+
+pub(crate) fn set_last_error(text: &str) {
+    // Texts come from C strings and core messages; a stray NUL would truncate, so replace it.
+    let text = CString::new(text.replace('\0', "\u{FFFD}")).unwrap_or_default();
+    LAST_ERROR.with(|slot| *slot.borrow_mut() = text);
+}
+
+pub(crate) fn clear_last_error() {
+    LAST_ERROR.with(|slot| *slot.borrow_mut() = CString::default());
+}
+
+fn panic_text(panic: &(dyn Any + Send)) -> String {
+    if let Some(text) = panic.downcast_ref::<&str>() {
+        (*text).to_owned()
+    } else if let Some(text) = panic.downcast_ref::<String>() {
+        text.clone()
+    } else {
+        "a panic without a message".to_owned()
+    }
+}
+
+/// The text of the last failed liveness call on the calling thread: for LIVENESS_TIMEOUT the
+/// whole report (operation, time waited, evaluations, last failure, history), for
+/// LIVENESS_INVALID_ARGUMENT what was wrong with which argument. "" after a call that succeeded.
+///
+/// Never NULL. The string belongs to the calling thread and stays valid until that thread's next
+/// liveness call (copy it to keep it); do not free it. Thread-safe: each thread has its own.
+#[unsafe(no_mangle)]
+pub extern "C" fn liveness_last_error_message() -> *const c_char {
+    boundary(c"".as_ptr(), || LAST_ERROR.with(|slot| slot.borrow().as_ptr()))
+}

@@ -1,0 +1,88 @@
+//! C probes: a function pointer plus `void *ctx`, and the two calls a probe can make to say why
+//! it failed (liveness_probe_fail) or that the wait must stop at once (liveness_probe_stop).
+
+use std::cell::RefCell;
+use std::ffi::{CStr, c_char, c_void};
+
+use super::boundary::boundary;
+use crate::poll::Failure;
+
+/// A probe: returns true when the awaited condition holds. Called on the thread that called the
+/// liveness operation, never concurrently with itself. To say why it does not hold (shown as the
+/// last failure in the timeout report), `return liveness_probe_fail("why");`.
+pub type liveness_probe = Option<unsafe extern "C" fn(ctx: *mut c_void) -> bool>;
+
+/// A probe of a value, for liveness_eventually_changes(): stores the current value in `*value`
+/// and returns true, or returns false when the value cannot be read now (a failed evaluation).
+pub type liveness_value_probe = Option<unsafe extern "C" fn(ctx: *mut c_void, value: *mut i64) -> bool>;
+
+/// The error kind a C failure is reported as ("last: Failure: why").
+const FAILURE_KIND: &str = "Failure";
+
+/// What the running probe said about itself, if anything.
+struct Note {
+    text: String,
+    stop: bool,
+}
+
+thread_local! {
+    static NOTE: RefCell<Option<Note>> = const { RefCell::new(None) };
+}
+
+fn note(text: *const c_char, stop: bool) {
+    let text = if text.is_null() {
+        String::new()
+    } else {
+        // SAFETY: the caller promises a NUL-terminated string; lossy so that a failure is never
+        // lost because its text is not UTF-8.
+        unsafe { CStr::from_ptr(text) }.to_string_lossy().into_owned()
+    };
+    NOTE.with(|slot| *slot.borrow_mut() = Some(Note { text, stop }));
+}
+
+/// Call from inside a probe to describe why this evaluation failed; always returns false, so a
+/// probe can `return liveness_probe_fail("queue has 2 items, expected 3");`. The text (copied;
+/// invalid UTF-8 is replaced) is remembered as this evaluation's failure and shown as the last
+/// failure and in the history of the timeout report. Outside a probe it has no effect.
+/// Thread-safe: it concerns the probe running on the calling thread.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn liveness_probe_fail(text: *const c_char) -> bool {
+    boundary(false, || {
+        note(text, false);
+        false
+    })
+}
+
+/// Call from inside a probe to stop the wait at once, without retrying: the operation returns
+/// LIVENESS_PROBE_FAILED with this text (copied). For a failure that waiting cannot fix (a
+/// crashed service, a wrong configuration). Always returns false. Outside a probe it has no
+/// effect. Thread-safe as liveness_probe_fail().
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn liveness_probe_stop(text: *const c_char) -> bool {
+    boundary(false, || {
+        note(text, true);
+        false
+    })
+}
+
+/// How one call of a C probe went.
+pub(crate) enum Verdict<T> {
+    Passed(T),
+    Failed(Failure),
+    Stopped(Failure),
+}
+
+/// Calls a C probe with a fresh note, and classifies the result. A note left by an enclosing
+/// probe (a probe that itself waits with liveness) is put back afterwards.
+pub(crate) fn call<T>(probe: impl FnOnce() -> Option<T>) -> Verdict<T> {
+    let outer = NOTE.with(|slot| slot.borrow_mut().take());
+    let result = probe();
+    let own = NOTE.with(|slot| std::mem::replace(&mut *slot.borrow_mut(), outer));
+    match (result, own) {
+        (_, Some(Note { text, stop: true })) => Verdict::Stopped(Failure::raised(FAILURE_KIND, text)),
+        // A probe that noted a failure but returned true passed: its return value decides.
+        (Some(value), _) => Verdict::Passed(value),
+        (None, Some(Note { text, stop: false })) => Verdict::Failed(Failure::raised(FAILURE_KIND, text)),
+        (None, None) => Verdict::Failed(Failure::returned("false", false)),
+    }
+}
