@@ -98,7 +98,8 @@ fn circuit_breaker_stays_closed_below_the_threshold() {
         })
         .unwrap();
     assert_eq!(breaker.status(), State::Closed);
-    let value = emitted("breaker.call_success").with_meta("breaker", "stays-closed").run(|| breaker.call(|| 7)).unwrap();
+    let value =
+        emitted("breaker.call_success").with_meta("breaker", "stays-closed").run(|| breaker.call(|| 7)).unwrap();
     assert_eq!(value, Ok(7));
 }
 
@@ -110,7 +111,12 @@ fn circuit_breaker_assertion_failure_lists_what_was_emitted() {
         .run(|| sync_operation(|| breaker.fail(), || breaker.status() == State::Open).run().unwrap())
         .unwrap_err();
     let text = err.to_string();
-    assert!(text.contains("expected at least one event matching \"breaker.state_change\" where {\"to\":\"half_open\"}, found 0"), "{text}");
+    assert!(
+        text.contains(
+            "expected at least one event matching \"breaker.state_change\" where {\"to\":\"half_open\"}, found 0"
+        ),
+        "{text}"
+    );
     let listed = r#"breaker.state_change {"failures":1.0} {"breaker":"lists","from":"closed","to":"open"}"#;
     assert!(text.contains(listed), "{text}");
     assert!(text.contains("near misses:"), "{text}");

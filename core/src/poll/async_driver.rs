@@ -25,12 +25,18 @@ where
     // The flag says whether a permit stored in `notify` is a real hint: hints that arrive during
     // an evaluation (the probe's own emissions) are cleared, the stale permit then ignored.
     let hinted = Arc::new(AtomicBool::new(false));
+    // While the probe runs, hints are ignored: they may be the probe's own emissions (same task,
+    // so no thread check can tell), and the evaluation in flight looks at the state anyway.
+    let evaluating = Arc::new(AtomicBool::new(false));
     let _subscription = if poller.wake_patterns().is_empty() {
         None
     } else {
-        let (n, h) = (notify.clone(), hinted.clone());
+        let (n, h, busy) = (notify.clone(), hinted.clone(), evaluating.clone());
         let patterns = poller.wake_patterns().to_vec();
         let wake = move || {
+            if busy.load(Ordering::Acquire) {
+                return;
+            }
             h.store(true, Ordering::Release);
             n.notify_one();
         };
@@ -41,6 +47,8 @@ where
     loop {
         match poller.next(start.elapsed()) {
             Step::Evaluate => {
+                hinted.store(false, Ordering::Release);
+                evaluating.store(true, Ordering::Release);
                 poller.started(start.elapsed());
                 let evaluation = tokio::select! {
                     biased;
@@ -49,6 +57,7 @@ where
                         return Err(DriveError::Failed(Box::new(poller.abandon(start.elapsed()))));
                     }
                 };
+                evaluating.store(false, Ordering::Release);
                 let at = start.elapsed();
                 match evaluation {
                     Evaluation::Accepted { value, text } => {
@@ -58,7 +67,6 @@ where
                     Evaluation::Rejected(failure) => poller.finished(at, Outcome::Rejected(failure)),
                     Evaluation::Stop(e) => return Err(DriveError::Host(e)),
                 }
-                hinted.store(false, Ordering::Release);
             }
             Step::Wait(d) => {
                 let until = Instant::now() + d;

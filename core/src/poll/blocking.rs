@@ -49,8 +49,12 @@ impl WakeSignal {
         WakeSignal { woken: Arc::new(AtomicBool::new(false)), waiter: thread::current() }
     }
 
-    /// Marks the signal and unparks the waiter; callable from any thread.
+    /// Marks the signal and unparks the waiter; callable from any thread. A hint emitted by the
+    /// waiting thread itself (its probe's own events) is ignored, or such a probe would spin.
     pub fn wake(&self) {
+        if thread::current().id() == self.waiter.id() {
+            return;
+        }
         self.woken.store(true, Ordering::Release);
         self.waiter.unpark();
     }
@@ -98,6 +102,9 @@ pub fn drive_blocking<T, E>(
     loop {
         match poller.next(start.elapsed()) {
             Step::Evaluate => {
+                // Hints up to now are answered by this evaluation; one from another thread while
+                // it runs stays pending and makes the next wait return at once.
+                signal.take();
                 poller.started(start.elapsed());
                 let evaluation = evaluate();
                 let at = start.elapsed();
@@ -109,8 +116,6 @@ pub fn drive_blocking<T, E>(
                     Evaluation::Rejected(failure) => poller.finished(at, Outcome::Rejected(failure)),
                     Evaluation::Stop(e) => return Err(DriveError::Host(e)),
                 }
-                // Emissions during the evaluation are not hints (see `Poller::wake`).
-                signal.take();
             }
             Step::Wait(d) => {
                 wait(d, &signal)?;

@@ -1,0 +1,248 @@
+//! The event bus: delivery, captures from many threads, handler misbehaviour, assertions.
+//! Tests run in parallel in one process and share the bus, so each uses its own name prefix.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread;
+
+use liveness::events::{
+    Capture, HANDLER_FAILURE_EVENT, Value, attach, attach_with_reporter, detach, emit, emitted, emitted_in_order,
+    event, has_subscribers, not_emitted,
+};
+use liveness::{Error, eventually};
+
+#[test]
+fn eight_threads_of_100_000_emits_land_in_one_capture_in_order() {
+    const THREADS: u64 = 8;
+    const PER_THREAD: u64 = 100_000;
+    let capture = Capture::open(&["stress.**"]).unwrap();
+    let workers: Vec<_> = (0..THREADS)
+        .map(|t| {
+            thread::spawn(move || {
+                for i in 0..PER_THREAD {
+                    event("stress.tick").measure("t", t as f64).measure("i", i as f64).emit().unwrap();
+                }
+            })
+        })
+        .collect();
+    for w in workers {
+        w.join().unwrap();
+    }
+    let events = capture.close();
+    assert_eq!(events.len() as u64, THREADS * PER_THREAD);
+    let mut next_per_thread: HashMap<u64, u64> = HashMap::new();
+    let mut last_seq = None;
+    for e in &events {
+        let t = e.measurement("t").unwrap() as u64;
+        let i = e.measurement("i").unwrap() as u64;
+        let expected = next_per_thread.entry(t).or_insert(0);
+        assert_eq!(i, *expected, "thread {t} out of order");
+        *expected += 1;
+        assert!(last_seq < Some(e.seq), "emit order");
+        last_seq = Some(e.seq);
+    }
+    assert!(next_per_thread.values().all(|&n| n == PER_THREAD));
+}
+
+#[test]
+fn emit_validates_the_name_even_with_nothing_attached() {
+    let err = event("bad..name").emit().unwrap_err();
+    assert!(matches!(err, Error::InvalidArgument { .. }));
+    assert!(err.to_string().contains("invalid event name \"bad..name\""), "{err}");
+    assert!(emit("ok.name", [("n", 1.0)], [("k", "v")]).is_ok());
+}
+
+#[test]
+fn has_subscribers_follows_attach_and_detach() {
+    assert!(!has_subscribers("subs.x.y"));
+    attach("subs-handler", &["subs.*.y"], |_| Ok(())).unwrap();
+    assert!(has_subscribers("subs.x.y"));
+    assert!(!has_subscribers("subs.x.z"));
+    assert!(detach("subs-handler"));
+    assert!(!detach("subs-handler"));
+    assert!(!has_subscribers("subs.x.y"));
+}
+
+#[test]
+fn duplicate_ids_and_bad_patterns_are_rejected() {
+    attach("dup-handler", &["dup.a"], |_| Ok(())).unwrap();
+    let err = attach("dup-handler", &["dup.b"], |_| Ok(())).unwrap_err();
+    assert!(err.to_string().contains("already attached"), "{err}");
+    detach("dup-handler");
+    assert!(attach("bad-pattern", &["a.**.b"], |_| Ok(())).is_err());
+    assert!(attach("no-pattern", &[] as &[&str], |_| Ok(())).is_err());
+}
+
+#[test]
+fn a_handler_may_emit_from_inside_a_handler() {
+    attach("relay", &["relay.in"], |e| {
+        let n = e.measurement("n").unwrap_or(0.0);
+        event("relay.out").measure("n", n + 1.0).emit().map_err(|e| e.to_string())
+    })
+    .unwrap();
+    let captured = Capture::open(&["relay.**"]).unwrap();
+    event("relay.in").measure("n", 1.0).emit().unwrap();
+    detach("relay");
+    let names: Vec<(String, f64)> =
+        captured.close().iter().map(|e| (e.name.clone(), e.measurement("n").unwrap())).collect();
+    // Emit order is the order of the emit calls: the outer event first, although the nested one
+    // was delivered while the outer one was being dispatched.
+    assert_eq!(names, vec![("relay.in".to_owned(), 1.0), ("relay.out".to_owned(), 2.0)]);
+}
+
+#[test]
+fn a_handler_that_re_triggers_itself_is_stopped_and_detached() {
+    let calls = Arc::new(AtomicU32::new(0));
+    let c = calls.clone();
+    attach_with_reporter(
+        "echo",
+        &["echo.loop"],
+        move |_| {
+            c.fetch_add(1, Ordering::SeqCst);
+            event("echo.loop").emit().map_err(|e| e.to_string())
+        },
+        |_| {},
+    )
+    .unwrap();
+    event("echo.loop").emit().unwrap();
+    assert!(!has_subscribers("echo.loop"), "the runaway handler was detached");
+    assert!(calls.load(Ordering::SeqCst) <= 17);
+}
+
+#[test]
+fn a_handler_may_detach_itself() {
+    let calls = Arc::new(AtomicU32::new(0));
+    let c = calls.clone();
+    attach("once", &["once.ping"], move |_| {
+        c.fetch_add(1, Ordering::SeqCst);
+        detach("once");
+        Ok(())
+    })
+    .unwrap();
+    for _ in 0..3 {
+        event("once.ping").emit().unwrap();
+    }
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+}
+
+#[test]
+fn a_panicking_handler_is_detached_reported_and_the_emitter_unaffected() {
+    let reports = Arc::new(Mutex::new(Vec::new()));
+    let r = reports.clone();
+    let failures = Capture::open(&[HANDLER_FAILURE_EVENT]).unwrap();
+    attach_with_reporter(
+        "boom",
+        &["boom.event"],
+        |_| panic!("handler bug"),
+        move |f| r.lock().unwrap().push(f.clone()),
+    )
+    .unwrap();
+    let healthy = Capture::open(&["boom.event"]).unwrap();
+    event("boom.event").emit().unwrap();
+    event("boom.event").emit().unwrap();
+    assert_eq!(healthy.close().len(), 2, "other handlers still receive both events");
+    let reports = reports.lock().unwrap();
+    assert_eq!(reports.len(), 1, "reported once, then detached");
+    assert_eq!(reports[0].handler_id, "boom");
+    assert!(reports[0].error.contains("handler bug"));
+    let failure_events: Vec<_> =
+        failures.close().into_iter().filter(|e| e.meta("handler") == Some(&Value::from("boom"))).collect();
+    assert_eq!(failure_events.len(), 1);
+    assert_eq!(failure_events[0].meta("event"), Some(&Value::from("boom.event")));
+}
+
+#[test]
+fn a_handler_returning_an_error_is_detached() {
+    attach_with_reporter("erring", &["erring.x"], |_| Err("nope".into()), |_| {}).unwrap();
+    event("erring.x").emit().unwrap();
+    assert!(!has_subscribers("erring.x"));
+}
+
+#[test]
+fn assert_emitted_checks_after_the_block_and_returns_its_value() {
+    let v = emitted("assert.done").with_meta("id", 7).count(2).run(|| {
+        event("assert.done").meta("id", 7).emit().unwrap();
+        event("assert.done").meta("id", 7.0).emit().unwrap();
+        event("assert.done").meta("id", 8).emit().unwrap();
+        "value"
+    });
+    assert_eq!(v.unwrap(), "value");
+    let err = emitted("assert.done").count(1).run(|| {
+        event("assert.done").emit().unwrap();
+        event("assert.done").emit().unwrap();
+    });
+    assert!(err.unwrap_err().to_string().contains("expected exactly 1 event matching \"assert.done\", found 2"));
+}
+
+#[test]
+fn assert_emitted_predicate_and_not_emitted() {
+    emitted("pred.x")
+        .matching(|e| e.measurement("ms").is_some_and(|ms| ms > 10.0))
+        .run(|| event("pred.x").measure("ms", 12.0).emit().unwrap())
+        .unwrap();
+    let err = not_emitted("pred.*").run(|| event("pred.y").emit().unwrap()).unwrap_err();
+    assert!(err.to_string().contains("expected no event matching \"pred.*\", found 1"), "{err}");
+    not_emitted("pred.z").run(|| event("pred.y").emit().unwrap()).unwrap();
+}
+
+#[test]
+fn emitted_in_order_is_a_subsequence() {
+    emitted_in_order(&["order.a", "order.c"])
+        .run(|| {
+            for n in ["order.a", "order.b", "order.c"] {
+                event(n).emit().unwrap();
+            }
+        })
+        .unwrap();
+    let err = emitted_in_order(&["order.c", "order.a"])
+        .run(|| {
+            for n in ["order.a", "order.b", "order.c"] {
+                event(n).emit().unwrap();
+            }
+        })
+        .unwrap_err();
+    assert!(err.to_string().contains("then nothing matched \"order.a\""), "{err}");
+}
+
+#[test]
+fn a_failed_assertion_lists_at_most_twenty_events() {
+    let err = emitted("many.missing")
+        .run(|| {
+            for i in 0..25 {
+                event("many.present").measure("i", f64::from(i)).emit().unwrap();
+            }
+        })
+        .unwrap_err();
+    let text = err.to_string();
+    // Other tests may emit at the same time (the bus is process-wide): at least our 25.
+    assert!(text.contains("emitted during the block ("), "{text}");
+    assert!(text.contains("\n    … and "), "{text}");
+    assert!(text.matches("\n    #").count() == 20 + 3, "20 listed events and 3 near misses: {text}");
+    assert!(text.contains("name segment 2 is \"present\", the pattern wants \"missing\""), "{text}");
+}
+
+#[test]
+fn capture_closes_when_the_block_panics() {
+    let result = std::panic::catch_unwind(|| {
+        let _ = emitted("unwind.x").run(|| panic!("block failed"));
+    });
+    assert!(result.is_err());
+    assert!(!has_subscribers("unwind.x"), "the capture was closed by the unwind");
+}
+
+#[test]
+fn events_from_other_threads_are_captured_but_waiting_is_on_state() {
+    let done = Arc::new(AtomicU32::new(0));
+    let d = done.clone();
+    let value = emitted("bg.finished")
+        .run(|| {
+            thread::spawn(move || {
+                event("bg.finished").emit().unwrap();
+                d.store(1, Ordering::SeqCst);
+            });
+            eventually(|| done.load(Ordering::SeqCst) == 1).run().unwrap()
+        })
+        .unwrap();
+    assert!(value);
+}
