@@ -24,5 +24,5 @@ pub fn next_u64() -> u64 {
 /// `tail_every`) a long pause of `tail`, as when the machine is loaded.
 pub fn shutdown_delay(tail_every: u64, tail: Duration) -> Duration {
     let r = next_u64();
-    if tail_every > 0 && r % tail_every == 0 { tail } else { Duration::from_micros(1_000 + r % 7_000) }
+    if tail_every > 0 && r.is_multiple_of(tail_every) { tail } else { Duration::from_micros(1_000 + r % 7_000) }
 }
