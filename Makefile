@@ -11,8 +11,9 @@ ROOT := $(abspath .)
 CARGO ?= cargo
 export CARGO_TERM_COLOR ?= never
 
-TEST_SUITES :=
-DEMO_PARTS :=
+# Rust first: every other door builds on the core.
+TEST_SUITES := test-rust
+DEMO_PARTS := demo-rust
 BENCH_PARTS :=
 
 include $(sort $(wildcard mk/*.mk))
@@ -25,7 +26,9 @@ help: ## list the targets
 test: $(TEST_SUITES) ## build everything and run every test suite (Rust, C, Python, Node)
 	@echo "make test: all suites passed ($(TEST_SUITES))"
 
-demo: $(DEMO_PARTS) ## build everything and print the sleeps-vs-liveness table
-	@$(CARGO) run -q --release -p liveness-examples --bin demo -- --table $(ROOT)/target/demo
+demo: ## build everything, run the seeds' scenarios with sleeps and with liveness, print the table
+	@rm -rf $(ROOT)/target/demo && mkdir -p $(ROOT)/target/demo
+	@$(MAKE) --no-print-directory $(DEMO_PARTS)
+	@$(CARGO) run -q --release -p liveness-examples --bin demo -- table $(ROOT)/target/demo
 
 bench: $(BENCH_PARTS) ## run the benchmarks (QUICK=1 for a short run)

@@ -4,5 +4,6 @@
 
 pub mod circuit_breaker;
 pub mod delayed_writer;
+pub mod demo;
 pub mod jitter;
 pub mod singleton;

@@ -1,0 +1,18 @@
+# The core and the Rust API: formatting, lints, unit + integration + conformance tests, the
+# Rust rows of the demo and the core benchmarks.
+
+RUST_FEATURES := --features liveness/tokio
+
+.PHONY: test-rust demo-rust bench-rust
+
+test-rust: ## Rust: rustfmt check, clippy (warnings denied), core + examples tests
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy -q --workspace --all-targets $(RUST_FEATURES) -- -D warnings
+	$(CARGO) test -q -p liveness --features tokio
+	$(CARGO) test -q -p liveness-examples
+
+demo-rust: ## the Rust rows of the demo (target/demo/rust.jsonl)
+	$(CARGO) run -q --release -p liveness-examples --bin demo -- run $(ROOT)/target/demo/rust.jsonl
+
+bench-rust: ## core benchmarks: emit cost, Poller decision, overshoot, CPU while waiting
+	$(CARGO) run -q --release -p liveness-bench -- $(if $(QUICK),--quick,)
