@@ -50,11 +50,7 @@ impl Options {
         if self.max_interval < self.min_interval {
             return Err(Error::invalid_option(
                 "max_interval",
-                format!(
-                    "max_interval ({}) is below min_interval ({})",
-                    fmt_secs(self.max_interval),
-                    fmt_secs(self.min_interval)
-                ),
+                format!("max_interval ({:?}) is below min_interval ({:?})", self.max_interval, self.min_interval),
             ));
         }
         if self.attempts == Some(0) {

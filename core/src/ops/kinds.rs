@@ -123,6 +123,8 @@ impl<P: FnMut() -> T, T: PartialEq + Debug> Wait<EventuallyChanges<P>> {
     /// propagates.
     pub fn run(self) -> Result<T, Error> {
         let Wait { kind: EventuallyChanges(mut probe), options, rules } = self;
+        // Bad options are reported before any evaluation, the baseline included.
+        crate::poll::Poller::new(Operation::EventuallyChanges, &options, crate::poll::Spelling::Snake)?;
         let baseline = probe();
         let changed = |value: T| {
             if value != baseline {
