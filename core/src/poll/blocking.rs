@@ -41,12 +41,19 @@ pub enum DriveError<E> {
 pub struct WakeSignal {
     woken: Arc<AtomicBool>,
     waiter: Thread,
+    /// Whether anything can wake it; if not, a plain sleep is cheaper than a futex wait.
+    armed: bool,
 }
 
 impl WakeSignal {
     /// A signal that wakes the current thread.
     pub fn for_current_thread() -> Self {
-        WakeSignal { woken: Arc::new(AtomicBool::new(false)), waiter: thread::current() }
+        WakeSignal { woken: Arc::new(AtomicBool::new(false)), waiter: thread::current(), armed: true }
+    }
+
+    /// A signal nobody will wake: `park` is a plain sleep (measurably less CPU per wait).
+    pub fn never_woken() -> Self {
+        WakeSignal { armed: false, ..Self::for_current_thread() }
     }
 
     /// Marks the signal and unparks the waiter; callable from any thread. A hint emitted by the
@@ -61,6 +68,10 @@ impl WakeSignal {
 
     /// Parks the waiter for up to `d`, returning early (and `true`) on a wake.
     pub fn park(&self, d: Duration) -> bool {
+        if !self.armed {
+            thread::sleep(d);
+            return false;
+        }
         let until = Instant::now() + d;
         loop {
             if self.woken.load(Ordering::Acquire) {
@@ -90,8 +101,9 @@ pub fn drive_blocking<T, E>(
     mut wait: impl FnMut(Duration, &WakeSignal) -> Result<(), E>,
 ) -> Result<Option<T>, DriveError<E>> {
     let start = Instant::now();
-    let signal = WakeSignal::for_current_thread();
-    let _subscription = if poller.wake_patterns().is_empty() {
+    let hinted = !poller.wake_patterns().is_empty();
+    let signal = if hinted { WakeSignal::for_current_thread() } else { WakeSignal::never_woken() };
+    let _subscription = if !hinted {
         None
     } else {
         let waker = signal.clone();
