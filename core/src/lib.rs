@@ -27,14 +27,14 @@ pub mod events;
 #[cfg(feature = "ffi")]
 pub mod ffi;
 pub mod ops;
-pub mod poll;
 pub mod policy;
+pub mod poll;
 
 pub use error::Error;
 pub use events::{Event, Value, emitted, emitted_in_order, not_emitted};
-pub use ops::{always, eventually, eventually_changes, eventually_passes, never, sync_operation};
 #[cfg(feature = "tokio")]
 pub use ops::eventually_async;
+pub use ops::{always, eventually, eventually_changes, eventually_passes, never, sync_operation};
 pub use policy::Options;
 pub use poll::Failure;
 

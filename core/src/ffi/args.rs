@@ -16,10 +16,7 @@ pub(crate) unsafe fn str_arg<'a>(name: &str, ptr: *const c_char) -> Result<&'a s
     // SAFETY: non-NULL, and the caller promises a NUL-terminated string.
     let bytes = unsafe { CStr::from_ptr(ptr) };
     bytes.to_str().map_err(|e| {
-        Error::invalid_argument(format!(
-            "`{name}` is not valid UTF-8 (invalid byte at offset {})",
-            e.valid_up_to()
-        ))
+        Error::invalid_argument(format!("`{name}` is not valid UTF-8 (invalid byte at offset {})", e.valid_up_to()))
     })
 }
 

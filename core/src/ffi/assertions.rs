@@ -23,9 +23,7 @@ pub const LIVENESS_ANY_COUNT: i64 = -1;
 fn count_arg(count: i64) -> Result<Option<usize>, Error> {
     match count {
         LIVENESS_ANY_COUNT => Ok(None),
-        n if n < 0 => Err(Error::invalid_argument(format!(
-            "`count` must be >= 0 or LIVENESS_ANY_COUNT, got {n}"
-        ))),
+        n if n < 0 => Err(Error::invalid_argument(format!("`count` must be >= 0 or LIVENESS_ANY_COUNT, got {n}"))),
         n => usize::try_from(n).map(Some).map_err(|_| Error::invalid_argument(format!("`count` {n} is too large"))),
     }
 }

@@ -8,8 +8,8 @@ use crate::events::Value;
 /// Parses `text` as a JSON object (metadata, or a map-form `where`). `what` names the argument in
 /// the error message.
 pub(crate) fn object(what: &str, text: &str) -> Result<BTreeMap<String, Value>, Error> {
-    let parsed: serde_json::Value = serde_json::from_str(text)
-        .map_err(|e| Error::invalid_argument(format!("`{what}` is not valid JSON: {e}")))?;
+    let parsed: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| Error::invalid_argument(format!("`{what}` is not valid JSON: {e}")))?;
     match parsed {
         serde_json::Value::Object(map) => Ok(map.into_iter().map(|(k, v)| (k, value(v))).collect()),
         other => Err(Error::invalid_argument(format!(

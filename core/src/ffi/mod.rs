@@ -8,6 +8,10 @@
 //! `capi/` links these functions into `libliveness.so` and `libliveness.a`.
 
 #![allow(non_camel_case_types)]
+// The safety contract of every `unsafe extern "C"` function is the same and is stated in the
+// header's preamble (pointers are NULL or valid for the call, strings NUL-terminated, callbacks
+// callable with their ctx); repeating it per function would also repeat it in the header.
+#![allow(clippy::missing_safety_doc)]
 
 mod args;
 mod assertions;
@@ -18,6 +22,7 @@ mod json;
 mod library;
 mod ops;
 mod options;
+mod poller;
 mod probe;
 mod status;
 
@@ -28,6 +33,7 @@ pub use events::*;
 pub use library::*;
 pub use ops::*;
 pub use options::*;
+pub use poller::*;
 pub use probe::*;
 pub use status::*;
 

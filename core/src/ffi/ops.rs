@@ -9,9 +9,27 @@ use super::options::{liveness_options, read_options};
 use super::probe::{Verdict, call, liveness_probe, liveness_value_probe};
 use super::status::liveness_status;
 use crate::error::Error;
-use crate::ops::run_blocking;
-use crate::policy::duration_from_millis;
-use crate::poll::{Evaluation, Failure, Operation};
+use crate::policy::{Options, duration_from_millis};
+use crate::poll::{DriveError, Evaluation, Failure, Operation, Poller, Spelling, WakeSignal, drive_blocking};
+
+/// How C waits: the core's blocking driver, parking the calling thread between evaluations (a C
+/// test has no event loop or signal handling to keep alive while it waits).
+fn run_blocking<T>(
+    operation: Operation,
+    options: &Options,
+    evaluate: impl FnMut() -> Evaluation<T, Error>,
+) -> Result<Option<T>, Error> {
+    let mut poller = Poller::new(operation, options, Spelling::Snake)?;
+    let park = |d, signal: &WakeSignal| {
+        signal.park(d);
+        Ok(())
+    };
+    drive_blocking(&mut poller, evaluate, park).map_err(|e| match e {
+        DriveError::Failed(report) if report.is_violation() => Error::Violated { report },
+        DriveError::Failed(report) => Error::Timeout { report },
+        DriveError::Host(e) | DriveError::Setup(e) => e,
+    })
+}
 
 /// One evaluation of a boolean C probe, as the driver wants it.
 fn evaluate(probe: unsafe extern "C" fn(*mut c_void) -> bool, ctx: *mut c_void) -> Evaluation<(), Error> {
@@ -81,12 +99,7 @@ pub unsafe extern "C" fn liveness_always(
     opts: *const liveness_options,
 ) -> liveness_status {
     guarded(|| unsafe {
-        poll_bool(
-            || Ok(Operation::Always { during: duration_from_millis("during_ms", during_ms)? }),
-            probe,
-            ctx,
-            opts,
-        )
+        poll_bool(|| Ok(Operation::Always { during: duration_from_millis("during_ms", during_ms)? }), probe, ctx, opts)
     })
 }
 
@@ -100,12 +113,7 @@ pub unsafe extern "C" fn liveness_never(
     opts: *const liveness_options,
 ) -> liveness_status {
     guarded(|| unsafe {
-        poll_bool(
-            || Ok(Operation::Never { during: duration_from_millis("during_ms", during_ms)? }),
-            probe,
-            ctx,
-            opts,
-        )
+        poll_bool(|| Ok(Operation::Never { during: duration_from_millis("during_ms", during_ms)? }), probe, ctx, opts)
     })
 }
 
@@ -164,7 +172,7 @@ pub unsafe extern "C" fn liveness_sync_operation(
         let until = callback_arg("until", until)?;
         let options = unsafe { read_options(opts) }?;
         // Options are checked before the action runs: a bad option must not fire the action.
-        crate::poll::Poller::new(Operation::SyncOperation, &options, crate::poll::Spelling::Snake)?;
+        Poller::new(Operation::SyncOperation, &options, Spelling::Snake)?;
         // SAFETY: the C caller promises that `action` may be called with `ctx`.
         match call(|| unsafe { action(ctx) }.then_some(())) {
             Verdict::Passed(()) => {}

@@ -9,8 +9,10 @@ use super::boundary::boundary;
 use crate::error::Error;
 use crate::policy::{Options, duration_from_millis};
 
-/// `interval_ms` value meaning "the adaptive, cost-aware period" (the default).
-pub const LIVENESS_ADAPTIVE_INTERVAL: f64 = -1.0;
+/// `interval_ms` value meaning "the adaptive, cost-aware period" (the default). Zero, because
+/// every negative, NaN or infinite duration must be rejected as invalid (SPEC §2), and a fixed
+/// period of zero (re-evaluating in a busy loop) is better had with `min_interval_ms = 0`.
+pub const LIVENESS_ADAPTIVE_INTERVAL: f64 = 0.0;
 /// `attempts` value meaning "no limit on the number of evaluations" (the default).
 pub const LIVENESS_NO_ATTEMPT_LIMIT: i64 = -1;
 
@@ -21,31 +23,31 @@ pub const LIVENESS_NO_ATTEMPT_LIMIT: i64 = -1;
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct liveness_options {
-    /** Set by liveness_options_default() to sizeof(liveness_options); do not change. */
+    /// Set by liveness_options_default() to sizeof(liveness_options); do not change.
     pub struct_size: usize,
-    /** Deadline, measured from the call on a monotonic clock. Default 5000. */
+    /// Deadline, measured from the call on a monotonic clock. Default 5000.
     pub timeout_ms: f64,
-    /** Fixed period between the starts of two evaluations, or LIVENESS_ADAPTIVE_INTERVAL
-    (default): 20x the previous evaluation's duration, within [min_interval_ms, max_interval_ms]. */
+    /// Fixed period (> 0) between the starts of two evaluations, or LIVENESS_ADAPTIVE_INTERVAL (0,
+    /// the default): 20x the previous evaluation's duration, within [min_interval_ms, max_interval_ms].
     pub interval_ms: f64,
-    /** Floor of the adaptive period. Default 1. */
+    /// Floor of the adaptive period. Default 1.
     pub min_interval_ms: f64,
-    /** Cap of the adaptive period. Default 50. */
+    /// Cap of the adaptive period. Default 50.
     pub max_interval_ms: f64,
-    /** Wait before the first evaluation; counts toward the timeout. Default 0. */
+    /// Wait before the first evaluation; counts toward the timeout. Default 0.
     pub delay_ms: f64,
-    /** Also stop after this many evaluations (>= 1), or LIVENESS_NO_ATTEMPT_LIMIT (default). */
+    /// Also stop after this many evaluations (>= 1), or LIVENESS_NO_ATTEMPT_LIMIT (default).
     pub attempts: i64,
-    /** Description of what is awaited, shown first in the failure; NULL for none (default).
-    Borrowed for the duration of the call. */
+    /// Description of what is awaited, shown first in the failure; NULL for none (default).
+    /// Borrowed for the duration of the call.
     pub message: *const c_char,
-    /** After the first accepted evaluation, succeed only once the probe stayed accepted for this
-    long. Default 0. */
+    /// After the first accepted evaluation, succeed only once the probe stayed accepted for this
+    /// long. Default 0.
     pub stable_for_ms: f64,
-    /** Event patterns whose emission re-evaluates the probe at once (wake hints); NULL/0 for
-    none (default). Borrowed for the duration of the call. */
+    /// Event patterns whose emission re-evaluates the probe at once (wake hints); NULL/0 for
+    /// none (default). Borrowed for the duration of the call.
     pub wake_on: *const *const c_char,
-    /** Number of patterns in `wake_on`. */
+    /// Number of patterns in `wake_on`.
     pub wake_on_len: usize,
 }
 

@@ -21,6 +21,7 @@ const FAILURE_KIND: &str = "Failure";
 
 /// What the running probe said about itself, if anything.
 struct Note {
+    kind: String,
     text: String,
     stop: bool,
 }
@@ -29,15 +30,19 @@ thread_local! {
     static NOTE: RefCell<Option<Note>> = const { RefCell::new(None) };
 }
 
-fn note(text: *const c_char, stop: bool) {
-    let text = if text.is_null() {
+/// A C string as text: lossy, so that a failure is never lost because its text is not UTF-8.
+fn lossy(text: *const c_char) -> String {
+    if text.is_null() {
         String::new()
     } else {
-        // SAFETY: the caller promises a NUL-terminated string; lossy so that a failure is never
-        // lost because its text is not UTF-8.
+        // SAFETY: the caller promises a NUL-terminated string.
         unsafe { CStr::from_ptr(text) }.to_string_lossy().into_owned()
-    };
-    NOTE.with(|slot| *slot.borrow_mut() = Some(Note { text, stop }));
+    }
+}
+
+fn note(kind: String, text: *const c_char, stop: bool) {
+    let kind = if kind.is_empty() { FAILURE_KIND.to_owned() } else { kind };
+    NOTE.with(|slot| *slot.borrow_mut() = Some(Note { kind, text: lossy(text), stop }));
 }
 
 /// Call from inside a probe to describe why this evaluation failed; always returns false, so a
@@ -48,7 +53,18 @@ fn note(text: *const c_char, stop: bool) {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn liveness_probe_fail(text: *const c_char) -> bool {
     boundary(false, || {
-        note(text, false);
+        note(String::new(), text, false);
+        false
+    })
+}
+
+/// As liveness_probe_fail(), with the kind of failure (an error name such as "ECONNREFUSED"),
+/// shown as "last: ECONNREFUSED: text" instead of "last: Failure: text". The history of the
+/// report groups consecutive failures of the same kind and text. NULL or "" means "Failure".
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn liveness_probe_fail_as(kind: *const c_char, text: *const c_char) -> bool {
+    boundary(false, || {
+        note(lossy(kind), text, false);
         false
     })
 }
@@ -60,7 +76,7 @@ pub unsafe extern "C" fn liveness_probe_fail(text: *const c_char) -> bool {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn liveness_probe_stop(text: *const c_char) -> bool {
     boundary(false, || {
-        note(text, true);
+        note(String::new(), text, true);
         false
     })
 }
@@ -79,10 +95,10 @@ pub(crate) fn call<T>(probe: impl FnOnce() -> Option<T>) -> Verdict<T> {
     let result = probe();
     let own = NOTE.with(|slot| std::mem::replace(&mut *slot.borrow_mut(), outer));
     match (result, own) {
-        (_, Some(Note { text, stop: true })) => Verdict::Stopped(Failure::raised(FAILURE_KIND, text)),
+        (_, Some(Note { kind, text, stop: true })) => Verdict::Stopped(Failure::raised(kind, text)),
         // A probe that noted a failure but returned true passed: its return value decides.
         (Some(value), _) => Verdict::Passed(value),
-        (None, Some(Note { text, stop: false })) => Verdict::Failed(Failure::raised(FAILURE_KIND, text)),
+        (None, Some(Note { kind, text, stop: false })) => Verdict::Failed(Failure::raised(kind, text)),
         (None, None) => Verdict::Failed(Failure::returned("false", false)),
     }
 }

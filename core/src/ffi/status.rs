@@ -11,24 +11,24 @@ use crate::error::Error;
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum liveness_status {
-    /** Success. */
+    /// Success.
     LIVENESS_OK = 0,
-    /** The deadline or the attempt limit passed without an accepted evaluation (the message is
-    the full report: operation, time, evaluations, last failure, history). */
+    /// The deadline or the attempt limit passed without an accepted evaluation (the message is
+    /// the full report: operation, time, evaluations, last failure, history).
     LIVENESS_TIMEOUT = 1,
-    /** liveness_always() saw a failing evaluation, or liveness_never() a passing one. */
+    /// liveness_always() saw a failing evaluation, or liveness_never() a passing one.
     LIVENESS_VIOLATED = 2,
-    /** A bad argument or option: NULL, invalid UTF-8, malformed JSON, a bad event name or
-    pattern, an out-of-range option. Reported before anything ran. */
+    /// A bad argument or option: NULL, invalid UTF-8, malformed JSON, a bad event name or
+    /// pattern, an out-of-range option. Reported before anything ran.
     LIVENESS_INVALID_ARGUMENT = 3,
-    /** A failure that is not retried and propagated at once: the action of
-    liveness_sync_operation(), the baseline of liveness_eventually_changes(), or a probe that
-    called liveness_probe_stop(). */
+    /// A failure that is not retried and propagated at once: the action of
+    /// liveness_sync_operation(), the baseline of liveness_eventually_changes(), or a probe that
+    /// called liveness_probe_stop().
     LIVENESS_PROBE_FAILED = 4,
-    /** liveness_assert_emitted() and friends did not find what they were asked for (the message
-    lists the events emitted during the block and the closest misses). */
+    /// liveness_assert_emitted() and friends did not find what they were asked for (the message
+    /// lists the events emitted during the block and the closest misses).
     LIVENESS_EVENT_ASSERTION = 5,
-    /** A bug inside liveness was caught at the C boundary (please report it). */
+    /// A bug inside liveness was caught at the C boundary (please report it).
     LIVENESS_INTERNAL = 6,
 }
 
@@ -37,9 +37,7 @@ impl liveness_status {
         match error {
             Error::Timeout { .. } => liveness_status::LIVENESS_TIMEOUT,
             Error::Violated { .. } => liveness_status::LIVENESS_VIOLATED,
-            Error::InvalidOption { .. } | Error::InvalidArgument { .. } => {
-                liveness_status::LIVENESS_INVALID_ARGUMENT
-            }
+            Error::InvalidOption { .. } | Error::InvalidArgument { .. } => liveness_status::LIVENESS_INVALID_ARGUMENT,
             Error::EventAssertion { .. } => liveness_status::LIVENESS_EVENT_ASSERTION,
             Error::Probe { .. } => liveness_status::LIVENESS_PROBE_FAILED,
         }

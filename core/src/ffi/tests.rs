@@ -1,1 +1,42 @@
-//! Rust-side tests of the C functions (filled below).
+//! What no C test can reach: a panic inside the core never crosses the C boundary.
+
+use std::ffi::CStr;
+
+use super::boundary::{boundary, guarded};
+use super::status::liveness_status;
+use super::*;
+
+fn last_error() -> String {
+    unsafe { CStr::from_ptr(liveness_last_error_message()) }.to_string_lossy().into_owned()
+}
+
+#[test]
+fn a_panic_becomes_liveness_internal_with_a_message() {
+    let status = guarded(|| panic!("a bug in the core"));
+    assert_eq!(status, liveness_status::LIVENESS_INTERNAL);
+    assert!(last_error().contains("a bug in the core"), "{}", last_error());
+}
+
+#[test]
+fn a_panic_in_a_non_status_function_returns_its_fallback() {
+    let value: bool = boundary(false, || panic!("boom"));
+    assert!(!value);
+    assert!(last_error().contains("boom"));
+}
+
+#[test]
+fn a_success_clears_the_last_error() {
+    guarded(|| panic!("first"));
+    assert_eq!(guarded(|| Ok(())), liveness_status::LIVENESS_OK);
+    assert_eq!(last_error(), "");
+}
+
+#[test]
+fn every_status_has_its_name() {
+    for (code, name) in
+        [(0, "LIVENESS_OK"), (3, "LIVENESS_INVALID_ARGUMENT"), (6, "LIVENESS_INTERNAL"), (7, "LIVENESS_UNKNOWN_STATUS")]
+    {
+        let got = unsafe { CStr::from_ptr(liveness_status_name(code)) };
+        assert_eq!(got.to_str().unwrap(), name);
+    }
+}

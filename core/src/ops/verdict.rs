@@ -78,10 +78,34 @@ impl<T, E: Display> ActionOutcome for Result<T, E> {
 }
 
 fn raised<E: Display>(e: &E) -> Failure {
-    Failure::raised(std::any::type_name::<E>(), e.to_string())
+    Failure::raised(short_type_name(std::any::type_name::<E>()), e.to_string())
+}
+
+/// `std::io::error::Error` → `io::Error`: the name a Rust user writes, not the private path.
+fn short_type_name(full: &str) -> String {
+    if full.contains('<') {
+        return full.to_owned();
+    }
+    let segments: Vec<&str> = full.split("::").collect();
+    let last = segments[segments.len() - 1];
+    let public: Vec<&str> = segments.iter().copied().filter(|s| *s == last || !s.eq_ignore_ascii_case(last)).collect();
+    public[public.len().saturating_sub(2)..].join("::")
 }
 
 /// The repr of an accepted value, for `never`'s report.
 pub(crate) fn repr<T: Debug>(value: &T) -> String {
     crate::poll::shorten_repr(&format!("{value:?}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::short_type_name;
+
+    #[test]
+    fn error_types_are_named_as_users_write_them() {
+        assert_eq!(short_type_name("std::io::error::Error"), "io::Error");
+        assert_eq!(short_type_name("&str"), "&str");
+        assert_eq!(short_type_name("alloc::string::String"), "alloc::String");
+        assert_eq!(short_type_name("my_crate::Fault"), "my_crate::Fault");
+    }
 }

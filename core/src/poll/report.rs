@@ -93,7 +93,8 @@ impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.headline())?;
         if let Some(last) = &self.last {
-            write!(f, "\n  last: {last}")?;
+            // A multi-line failure (a Rust assert, a pytest diff) stays inside its section.
+            write!(f, "\n  last: {}", last.to_string().replace('\n', "\n        "))?;
         }
         if !self.history.is_empty() {
             write!(f, "\n  history: {}", describe_runs(&self.history, self.omitted_runs))?;

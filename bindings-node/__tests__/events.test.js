@@ -1,0 +1,169 @@
+// The event bus from JavaScript: emit, attach/detach, hasSubscribers, captures, payloads, handler
+// failures, and events emitted by native code on another thread.
+const { emit, attach, detach, hasSubscribers, capture, Capture, eventually, eventuallyPasses } = require('..');
+const { native } = require('../dist/native');
+
+afterEach(() => {
+  for (const id of ['t.handler', 't.failing', 't.async', 't.native', 't.a', 't.b']) detach(id);
+});
+
+describe('emit', () => {
+  test.each([[''], ['a..b'], ['a b'], ['.a'], ['a.']])('an invalid name %p is a TypeError even with nothing attached', (name) => {
+    expect(hasSubscribers('anything')).toBe(false);
+    expect(() => emit(name)).toThrow(TypeError);
+  });
+
+  test('a non-numeric measurement or bad metadata is a TypeError even with nothing attached', () => {
+    expect(() => emit('svc.up', { ms: '12' })).toThrow(TypeError);
+    expect(() => emit('svc.up', { ms: 1 }, 'meta')).toThrow(TypeError);
+    expect(() => emit('svc.up', { ms: 1 }, new Map([[1, 'x']]))).toThrow(TypeError);
+    expect(() => emit(42)).toThrow(TypeError);
+  });
+
+  test('delivers synchronously, before emit returns, to handlers whose pattern matches', () => {
+    const got = [];
+    attach('t.handler', ['svc.*.started', 'db.**'], (e) => got.push(e.name));
+    expect(hasSubscribers('svc.api.started')).toBe(true);
+    expect(hasSubscribers('svc.api.stopped')).toBe(false);
+    emit('svc.api.started');
+    emit('svc.api.stopped');
+    emit('db');
+    emit('db.pool.full');
+    expect(got).toEqual(['svc.api.started', 'db', 'db.pool.full']);
+    expect(detach('t.handler')).toBe(true);
+    expect(detach('t.handler')).toBe(false);
+    emit('db.x');
+    expect(got).toHaveLength(3);
+  });
+
+  test('an event carries measurements, metadata, a sequence number, a time and the thread', () => {
+    const events = [];
+    attach('t.handler', 'svc.**', (e) => events.push(e));
+    emit('svc.db.query', { ms: 12.5, rows: 3, bad: Number.NaN }, { sql: 'select 1', tags: ['a', 'b'], nested: { k: null } });
+    emit('svc.db.query');
+    const [e, f] = events;
+    expect(e.name).toBe('svc.db.query');
+    expect(e.measurements).toEqual({ ms: 12.5, rows: 3, bad: Number.NaN });
+    expect(e.metadata).toEqual({ sql: 'select 1', tags: ['a', 'b'], nested: { k: null } });
+    expect(f.seq).toBeGreaterThan(e.seq);
+    expect(f.atMs).toBeGreaterThanOrEqual(e.atMs);
+    expect(typeof e.thread).toBe('string');
+  });
+
+  test('data is copied at emit time; other objects come back as the very same object', () => {
+    const events = [];
+    attach('t.handler', 'obj.**', (e) => events.push(e));
+    const socket = new (class Socket {})();
+    const data = { count: 1 };
+    emit('obj.sent', {}, { socket, data, when: new Date(0), fn: detach });
+    data.count = 2;
+    expect(events[0].metadata.socket).toBe(socket);
+    expect(events[0].metadata.fn).toBe(detach);
+    expect(events[0].metadata.when).toBeInstanceOf(Date);
+    expect(events[0].metadata.data).toEqual({ count: 1 });
+  });
+
+  test('a Map with string keys is metadata too', () => {
+    const events = [];
+    attach('t.handler', 'map', (e) => events.push(e));
+    emit('map', new Map([['n', 1]]), new Map([['k', 'v']]));
+    expect(events[0].measurements).toEqual({ n: 1 });
+    expect(events[0].metadata).toEqual({ k: 'v' });
+  });
+});
+
+describe('attach', () => {
+  test('bad arguments are TypeErrors', () => {
+    expect(() => attach('t.a', 'a..b', () => {})).toThrow(TypeError);
+    expect(() => attach('t.a', [], () => {})).toThrow(TypeError);
+    expect(() => attach('t.a', 'a', 'not a function')).toThrow(TypeError);
+    expect(() => attach('', 'a', () => {})).toThrow(TypeError);
+    attach('t.a', 'a', () => {});
+    expect(() => attach('t.a', 'a', () => {})).toThrow(/already attached/);
+  });
+
+  test('a handler that throws is detached, warned about, reported as liveness.handler.failure; emit is unaffected', async () => {
+    const warn = jest.spyOn(process, 'emitWarning').mockImplementation(() => {});
+    const failures = capture('liveness.handler.failure');
+    const others = [];
+    attach('t.failing', 'boom', () => {
+      throw new Error('handler bug');
+    });
+    attach('t.b', 'boom', (e) => others.push(e.name));
+    expect(() => emit('boom')).not.toThrow();
+    emit('boom');
+    failures.close();
+    expect(others).toEqual(['boom', 'boom']);
+    expect(hasSubscribers('boom')).toBe(true); // only t.b is left
+    expect(detach('t.failing')).toBe(false);
+    expect(failures.events).toHaveLength(1);
+    expect(failures.events[0].metadata).toMatchObject({ handler: 't.failing', event: 'boom' });
+    expect(failures.events[0].metadata.error).toContain('handler bug');
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn.mock.calls[0][0]).toContain('"t.failing" failed on "boom" and was detached: Error: handler bug');
+    expect(warn.mock.calls[0][1]).toEqual({ type: 'LivenessHandlerWarning', code: 'LIVENESS_HANDLER_FAILED' });
+    warn.mockRestore();
+  });
+
+  test('an async handler that rejects is detached after the fact and reported', async () => {
+    const failures = capture('liveness.handler.failure');
+    attach('t.async', 'later', async () => {
+      throw new Error('async bug');
+    });
+    emit('later');
+    await eventually(() => failures.length === 1);
+    failures.close();
+    expect(detach('t.async')).toBe(false);
+    expect(failures.events[0].metadata).toMatchObject({ handler: 't.async', event: 'later' });
+  });
+});
+
+describe('capture', () => {
+  test('records matching events in order while open; closed captures stay readable', () => {
+    emit('cap.before');
+    const c = capture('cap.**');
+    expect(c).toBeInstanceOf(Capture);
+    emit('cap.a', { n: 1 });
+    emit('other');
+    emit('cap.b.c');
+    c.close();
+    emit('cap.after');
+    expect(c.events.map((e) => e.name)).toEqual(['cap.a', 'cap.b.c']);
+    expect(c.length).toBe(2);
+  });
+
+  test('with a block: awaits it, closes even when it throws, resolves with the events', async () => {
+    const events = await capture(['x.*'], async () => {
+      emit('x.one');
+      await new Promise((r) => setTimeout(r, 1));
+      emit('x.two');
+    });
+    expect(events.map((e) => e.name)).toEqual(['x.one', 'x.two']);
+    await expect(
+      capture('y', () => {
+        throw new Error('block failed');
+      }),
+    ).rejects.toThrow('block failed');
+    expect(hasSubscribers('y')).toBe(false);
+  });
+
+  test('an invalid pattern is a TypeError', () => {
+    expect(() => capture('a.**.b')).toThrow(TypeError);
+  });
+
+  test('events emitted by native code on another thread reach a JavaScript capture', async () => {
+    const c = capture('native.worker.tick');
+    native.emitFromNativeThread('native.worker.tick', 5);
+    await eventually(() => c.length === 5);
+    c.close();
+    expect(c.events.map((e) => e.metadata.i)).toEqual([0, 1, 2, 3, 4]);
+    expect(c.events[0].thread).toBe('liveness-native-emitter');
+  });
+
+  test('…and a JavaScript handler, on the JavaScript thread', async () => {
+    const got = [];
+    attach('t.native', 'native.worker.**', (e) => got.push(e.measurements.i));
+    native.emitFromNativeThread('native.worker.job', 3);
+    await eventuallyPasses(() => expect(got).toEqual([0, 1, 2]));
+  });
+});

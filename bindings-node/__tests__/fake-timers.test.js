@@ -1,0 +1,80 @@
+// With fake timers installed, liveness advances the fake clock as it polls (as testing-library's
+// waitFor does), so a system under test driven by faked timers progresses, and the wait runs in
+// virtual time.
+const FakeTimers = require('@sinonjs/fake-timers');
+const { eventually, eventuallyPasses, always, LivenessTimeoutError } = require('..');
+
+/** A system under test that finishes its work on a timer. */
+function startJob(ms) {
+  const job = { done: false };
+  setTimeout(() => (job.done = true), ms);
+  return job;
+}
+
+afterEach(() => jest.useRealTimers());
+
+describe("Jest's modern fake timers", () => {
+  test('a job finishing on a faked 10-minute timer is seen; fake time advanced', async () => {
+    jest.useFakeTimers();
+    const t0 = Date.now();
+    const job = startJob(60_000);
+    await eventually(() => job.done, { timeout: 120_000 });
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(60_000);
+  });
+
+  test('the timeout is in fake time: a 1-hour wait that fails ends after 1 fake hour', async () => {
+    jest.useFakeTimers();
+    const t0 = Date.now();
+    const error = await eventually(() => false, { timeout: 3_600_000, interval: 60_000 }).catch((e) => e);
+    expect(error).toBeInstanceOf(LivenessTimeoutError);
+    expect(error.message).toContain('not met after 3600.00 s (61 evaluations)');
+    expect(Date.now() - t0).toBe(3_600_000);
+  });
+
+  test('an async probe waiting on a faked timer settles', async () => {
+    jest.useFakeTimers();
+    const read = () => new Promise((r) => setTimeout(() => r('value'), 250));
+    await expect(eventually(read)).resolves.toBe('value');
+  });
+
+  test('promise callbacks and real I/O still run between evaluations', async () => {
+    jest.useFakeTimers();
+    let value;
+    require('node:fs').readFile(__filename, 'utf8', (_err, text) => (value = text));
+    await eventuallyPasses(() => expect(value).toContain('fake timers'), { timeout: 60_000, interval: 1 });
+  });
+
+  test('always runs its whole duration in fake time', async () => {
+    jest.useFakeTimers();
+    const t0 = Date.now();
+    await always(() => true, 10_000);
+    expect(Date.now() - t0).toBe(10_000);
+  });
+
+  test('fake timers installed after the package was loaded are noticed at each call', async () => {
+    await eventually(() => true); // real timers
+    jest.useFakeTimers();
+    const job = startJob(5000);
+    await eventually(() => job.done);
+    jest.useRealTimers();
+    const real = startJob(5);
+    await eventually(() => real.done);
+  });
+});
+
+test("Jest's legacy fake timers", async () => {
+  jest.useFakeTimers({ legacyFakeTimers: true });
+  const job = startJob(30_000);
+  await eventually(() => job.done, { timeout: 60_000 });
+});
+
+test("sinon's fake timers (@sinonjs/fake-timers installed directly)", async () => {
+  const clock = FakeTimers.install({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate', 'Date'] });
+  try {
+    const job = startJob(45_000);
+    await eventually(() => job.done, { timeout: 60_000 });
+    expect(clock.now).toBeGreaterThanOrEqual(45_000);
+  } finally {
+    clock.uninstall();
+  }
+});

@@ -1,0 +1,60 @@
+// liveness/jest: the matchers, and the guard against a forgotten `await`.
+require('liveness/jest');
+const { spawnSync } = require('node:child_process');
+const path = require('node:path');
+const { emit, eventually, cancelPendingWaits, pendingWaits } = require('..');
+
+test('toEventually passes once the probe is truthy', async () => {
+  let ready = false;
+  setTimeout(() => (ready = true), 5);
+  await expect(() => ready).toEventually();
+});
+
+test('toEventually fails with the timeout report as its message', async () => {
+  await expect(expect(() => 0).toEventually({ timeout: 10 })).rejects.toThrow(/eventually: not met after/);
+});
+
+test('toEventuallyPass takes a block of assertions', async () => {
+  let n = 0;
+  setTimeout(() => (n = 3), 5);
+  await expect(() => expect(n).toBe(3)).toEventuallyPass();
+  await expect(expect(() => expect(n).toBe(4)).toEventuallyPass({ timeout: 10 })).rejects.toThrow(/Expected: 4/);
+});
+
+test('toEmit / .not.toEmit / toEmitInOrder', async () => {
+  await expect(() => emit('svc.up', {}, { id: 7 })).toEmit('svc.*', { where: { id: 7 } });
+  await expect(async () => emit('svc.up')).not.toEmit('svc.down');
+  await expect(expect(() => emit('svc.down')).not.toEmit('svc.down')).rejects.toThrow(/expected no event/);
+  await expect(expect(() => emit('svc.up')).toEmit('svc.down')).rejects.toThrow(/found 0/);
+  await expect(() => ['a', 'b', 'c'].forEach((n) => emit(n))).toEmitInOrder(['a', 'c']);
+});
+
+test('bad input to a matcher propagates as a TypeError', async () => {
+  await expect(expect(42).toEventually()).rejects.toThrow(TypeError);
+  await expect(expect(() => 1).not.toEventually()).rejects.toThrow(/never/);
+});
+
+test('a wait left pending is reported with where it began, and cancelled', async () => {
+  const forgotten = eventually(() => false, { timeout: 60_000 });
+  expect(pendingWaits()).toHaveLength(1);
+  const error = cancelPendingWaits();
+  expect(error.message).toContain('did you forget `await`?');
+  expect(error.message).toContain('eventually(…) began at:');
+  expect(error.message).toContain('matchers.test.js');
+  await expect(forgotten).rejects.toBe(error);
+  expect(pendingWaits()).toHaveLength(0);
+});
+
+test('a Jest test that forgets to await fails, naming the line of the wait', () => {
+  const jestBin = require.resolve('jest/bin/jest');
+  const run = spawnSync(
+    process.execPath,
+    [jestBin, '--ci', '--rootDir', path.join(__dirname, 'fixtures'), '--testMatch', '**/forgotten-await.fixture.js', '--cacheDirectory', path.join(__dirname, '../../target/jest-cache')],
+    { encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } },
+  );
+  const out = run.stdout + run.stderr;
+  expect(run.status).not.toBe(0);
+  expect(out).toContain('did you forget `await`?');
+  expect(out).toMatch(/forgotten-await\.fixture\.js:\d+/);
+  expect(out).toMatch(/1 failed, 1 passed/);
+}, 60_000);

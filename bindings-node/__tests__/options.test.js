@@ -1,0 +1,109 @@
+// Bad input: a clear TypeError/RangeError of this realm, by rejecting the Promise (nothing throws
+// synchronously), before any evaluation.
+const liveness = require('..');
+const { eventually, eventuallyPasses, always, never, eventuallyChanges, syncOperation } = liveness;
+
+async function rejection(start) {
+  let promise;
+  expect(() => (promise = start())).not.toThrow();
+  expect(promise).toBeInstanceOf(Promise);
+  return promise.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (e) => e,
+  );
+}
+
+const probe = () => true;
+
+describe.each([
+  ['timeout', -1, RangeError, 'timeout'],
+  ['timeout', Number.NaN, RangeError, 'timeout'],
+  ['timeout', Infinity, RangeError, 'timeout'],
+  ['interval', -5, RangeError, 'interval'],
+  ['delay', -1, RangeError, 'delay'],
+  ['stableFor', Number.NaN, RangeError, 'stableFor'],
+  ['attempts', 0, RangeError, 'attempts'],
+  ['attempts', 1.5, RangeError, 'attempts'],
+  ['attempts', -1, RangeError, 'attempts'],
+  ['timeout', '100', TypeError, 'timeout'],
+  ['message', 42, TypeError, 'message'],
+  ['wakeOn', 'a..b', RangeError, 'wakeOn'],
+  ['wakeOn', [1], TypeError, 'wakeOn'],
+  ['retryOn', 'Error', TypeError, 'retryOn'],
+  ['failOn', [Error, null], TypeError, 'failOn'],
+  ['signal', {}, TypeError, 'signal'],
+  ['timout', 5, TypeError, 'timout'],
+])('option %s = %p', (name, value, Kind, named) => {
+  test(`rejects with ${Kind.name} naming \`${named}\`, before any evaluation`, async () => {
+    let calls = 0;
+    const error = await rejection(() => eventually(() => ++calls, { [name]: value }));
+    expect(error).toBeInstanceOf(Kind);
+    expect(error.message).toContain(named);
+    expect(calls).toBe(0);
+  });
+});
+
+test('maxInterval below minInterval is a RangeError naming both, in JavaScript spelling', async () => {
+  const error = await rejection(() => eventually(probe, { minInterval: 10, maxInterval: 5 }));
+  expect(error).toBeInstanceOf(RangeError);
+  expect(error.message).toContain('maxInterval');
+  expect(error.message).toContain('minInterval');
+  expect(error.message).not.toContain('max_interval');
+});
+
+test('LIVENESS_TIMEOUT_SCALE that is not a positive number is an invalid option', async () => {
+  process.env.LIVENESS_TIMEOUT_SCALE = 'fast';
+  try {
+    const error = await rejection(() => eventually(probe));
+    expect(error).toBeInstanceOf(RangeError);
+    expect(error.message).toContain('LIVENESS_TIMEOUT_SCALE');
+  } finally {
+    delete process.env.LIVENESS_TIMEOUT_SCALE;
+  }
+});
+
+test('LIVENESS_TIMEOUT_SCALE is read at each call and scales the timeout', async () => {
+  process.env.LIVENESS_TIMEOUT_SCALE = '2';
+  try {
+    const error = await eventually(() => false, { timeout: 10 }).catch((e) => e);
+    expect(error.message).toContain('not met after 0.02 s');
+  } finally {
+    delete process.env.LIVENESS_TIMEOUT_SCALE;
+  }
+});
+
+test.each([
+  ['eventually', () => eventually(42)],
+  ['eventuallyPasses', () => eventuallyPasses('x')],
+  ['always', () => always(null, 10)],
+  ['never', () => never(undefined, 10)],
+  ['eventuallyChanges', () => eventuallyChanges({})],
+  ['syncOperation until', () => syncOperation(() => {}, 5)],
+  ['syncOperation action', () => syncOperation(5, probe)],
+])('%s: a probe that is not a function is a TypeError', async (_name, start) => {
+  const error = await rejection(start);
+  expect(error).toBeInstanceOf(TypeError);
+  expect(error.message).toMatch(/must be a function/);
+});
+
+test.each([
+  ['always', () => always(probe)],
+  ['never', () => never(probe, '10')],
+])('%s: a missing or non-numeric duration is a TypeError', async (_name, start) => {
+  const error = await rejection(start);
+  expect(error).toBeInstanceOf(TypeError);
+  expect(error.message).toContain('during');
+});
+
+test('always with a negative duration is a RangeError', async () => {
+  const error = await rejection(() => always(probe, -1));
+  expect(error).toBeInstanceOf(RangeError);
+  expect(error.message).toContain('during');
+});
+
+test('options must be an object', async () => {
+  const error = await rejection(() => eventually(probe, 5));
+  expect(error).toBeInstanceOf(TypeError);
+});

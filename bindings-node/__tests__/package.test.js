@@ -1,0 +1,52 @@
+// The package as a user gets it: its version is the workspace's, `require` and `import` give the
+// same API, the subpath imports resolve, and the committed native declarations are in place.
+const fs = require('node:fs');
+const path = require('node:path');
+const { spawnSync } = require('node:child_process');
+const liveness = require('..');
+
+const ROOT = path.resolve(__dirname, '../..');
+const pkg = require('../package.json');
+
+test('the npm version is the workspace version, and so is the native module', () => {
+  const cargo = fs.readFileSync(path.join(ROOT, 'Cargo.toml'), 'utf8');
+  const workspace = /\[workspace\.package\][^[]*?\nversion = "([^"]+)"/.exec(cargo)[1];
+  expect(pkg.version).toBe(workspace);
+  expect(liveness.VERSION).toBe(workspace);
+});
+
+test('require and import give the same functions (one copy of the state)', () => {
+  const script = `
+    const cjs = require('liveness');
+    import('liveness').then((esm) => {
+      const names = Object.keys(cjs).sort();
+      const same = names.every((n) => esm[n] === cjs[n]);
+      console.log(JSON.stringify({ names, esmNames: Object.keys(esm).filter((n) => n !== 'default').sort(), same }));
+    });`;
+  const run = spawnSync(process.execPath, ['-e', script], { cwd: path.join(__dirname, '..'), encoding: 'utf8' });
+  expect(run.stderr).toBe('');
+  const out = JSON.parse(run.stdout);
+  expect(out.same).toBe(true);
+  expect(out.esmNames).toEqual(out.names);
+  expect(out.names).toEqual(expect.arrayContaining(['eventually', 'eventuallyPasses', 'always', 'never', 'eventuallyChanges', 'syncOperation', 'emit', 'capture', 'assertEmitted', 'LivenessTimeoutError']));
+});
+
+test('the exports map: main, types, require/import, liveness/jest, liveness/vitest; the native module stays private', () => {
+  expect(pkg.main).toBe('./dist/index.js');
+  expect(pkg.types).toBe('./dist/index.d.ts');
+  expect(pkg.exports['.'].require.default).toBe('./dist/index.js');
+  expect(pkg.exports['.'].import.default).toBe('./esm/index.mjs');
+  expect(pkg.exports['./jest'].default).toBe('./dist/jest.js');
+  expect(pkg.exports['./vitest'].import).toBe('./esm/vitest.mjs');
+  for (const target of ['./dist/index.d.ts', './jest.d.ts', './vitest.d.ts', './native.d.ts', './esm/index.mjs', './esm/vitest.mjs']) {
+    expect(fs.existsSync(path.join(__dirname, '..', target))).toBe(true);
+  }
+  const run = spawnSync(process.execPath, ['-e', "require('liveness/liveness.node')"], { cwd: path.join(__dirname, '..'), encoding: 'utf8' });
+  expect(run.stderr).toContain('ERR_PACKAGE_PATH_NOT_EXPORTED');
+});
+
+test('the lockfile pins the helpers this registry lacks platform builds of', () => {
+  expect(Object.keys(pkg.overrides)).toEqual(expect.arrayContaining(['@napi-rs/lzma', '@napi-rs/tar', '@napi-rs/wasm-tools', 'rollup']));
+  const lock = JSON.parse(fs.readFileSync(path.join(__dirname, '../package-lock.json'), 'utf8'));
+  expect(lock.packages['node_modules/@napi-rs/lzma'].version).toBe(pkg.overrides['@napi-rs/lzma']);
+});

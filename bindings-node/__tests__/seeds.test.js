@@ -1,0 +1,89 @@
+// The seeds' scenarios, without a single sleep: wait for the state with liveness, assert events
+// with assertEmitted after the block completed.
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { eventually, eventuallyPasses, eventuallyChanges, syncOperation, assertEmitted, assertEmittedInOrder, never } = require('..');
+const { Registry, delayedWrite, CircuitBreaker } = require('./support/scenarios');
+
+describe('the restart race (a singleton whose shutdown finishes on a later tick)', () => {
+  test.each(Array.from({ length: 10 }, (_, i) => [i]))('run %i: the service comes back with a new id', async () => {
+    const registry = new Registry();
+    const old = registry.start('svc');
+    registry.restart('svc');
+    const fresh = await eventually(() => {
+      const id = registry.whereis('svc');
+      return id !== old && id;
+    });
+    expect(fresh).not.toBe(old);
+    expect(() => registry.start('svc')).toThrow('already started');
+  });
+
+  test('eventuallyChanges: the registered id changes (first to nothing, then to a new id)', async () => {
+    const registry = new Registry();
+    const old = registry.start('svc');
+    registry.restart('svc');
+    await expect(eventuallyChanges(() => registry.whereis('svc'))).resolves.toBeNull();
+    await expect(eventuallyChanges(() => registry.whereis('svc'))).resolves.toBeGreaterThan(old);
+  });
+
+  test('syncOperation: fire the restart once, then wait for its effect', async () => {
+    const registry = new Registry();
+    const old = registry.start('svc');
+    const id = await syncOperation(
+      () => registry.restart('svc'),
+      () => registry.whereis('svc') > old && registry.whereis('svc'),
+    );
+    expect(id).toBeGreaterThan(old);
+  });
+});
+
+describe('the delayed file write', () => {
+  let dir;
+  beforeAll(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'liveness-node-'))));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('eventuallyPasses with an async block of assertions', async () => {
+    const file = path.join(dir, 'result.txt');
+    delayedWrite(file, '3');
+    await eventuallyPasses(async () => expect(await fs.promises.readFile(file, 'utf8')).toBe('3'));
+  });
+
+  test('while the file is missing the wait names ENOENT as the last failure', async () => {
+    const error = await eventuallyPasses(() => fs.readFileSync(path.join(dir, 'never.txt'), 'utf8'), { timeout: 20 }).catch((e) => e);
+    expect(error.message).toContain('ENOENT');
+    expect(error.cause.code).toBe('ENOENT');
+  });
+});
+
+describe('the circuit breaker of seed 000', () => {
+  const failing = () => Promise.reject(new Error('service down'));
+
+  test('opening is asserted as an emitted state change, after the calls completed', async () => {
+    const breaker = new CircuitBreaker('payments', 3);
+    await assertEmitted(
+      'breaker.state_change',
+      async () => {
+        for (let i = 0; i < 3; i++) await breaker.call(failing).catch(() => {});
+      },
+      { where: { breaker: 'payments', to: 'open' } },
+    );
+    expect(breaker.state).toBe('open');
+  });
+
+  test('a success is emitted with its metadata; failures come before the state change', async () => {
+    const breaker = new CircuitBreaker('search', 2);
+    await assertEmitted('breaker.call.success', () => breaker.call(async () => 'ok'), { where: (e) => e.metadata.breaker === 'search', count: 1 });
+    await assertEmittedInOrder(['breaker.call.failure', 'breaker.call.failure', 'breaker.state_change'], async () => {
+      await breaker.call(failing).catch(() => {});
+      await breaker.call(failing).catch(() => {});
+    });
+    await expect(breaker.call(async () => 'ok')).rejects.toThrow('is open');
+  });
+
+  test('below the threshold the breaker never opens', async () => {
+    const breaker = new CircuitBreaker('mail', 3);
+    await breaker.call(failing).catch(() => {});
+    await never(() => breaker.state === 'open', 20);
+  });
+});

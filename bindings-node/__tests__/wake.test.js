@@ -1,0 +1,29 @@
+// wakeOn: an event matching the pattern re-evaluates the probe at once, on top of its schedule;
+// the probe still decides. (Bounded by Jest's test timeout: without the hint the next scheduled
+// evaluation would come only after a minute.)
+const { eventually, emit } = require('..');
+const { native } = require('../dist/native');
+
+const MINUTE = 60_000;
+
+test('an event emitted from JavaScript wakes the wait', async () => {
+  let ready = false;
+  setTimeout(() => {
+    ready = true;
+    emit('svc.ready');
+  }, 5);
+  await expect(eventually(() => ready, { interval: MINUTE, timeout: 2 * MINUTE, wakeOn: 'svc.*' })).resolves.toBe(true);
+}, 10_000);
+
+test('an event emitted by native code on another thread wakes the wait', async () => {
+  let calls = 0;
+  setTimeout(() => native.emitFromNativeThread('native.ping', 1), 5);
+  await eventually(() => ++calls >= 2, { interval: MINUTE, timeout: 2 * MINUTE, wakeOn: ['native.**'] });
+}, 10_000);
+
+test('a hint does not make a false probe pass: the probe decides', async () => {
+  let n = 0;
+  setTimeout(() => emit('svc.noise'), 1);
+  const error = await eventually(() => (n++, false), { interval: 20, timeout: 50, wakeOn: 'svc.noise' }).catch((e) => e);
+  expect(error.message).toContain('not met');
+});

@@ -1,0 +1,30 @@
+// The ES module face of the package: the same objects as the CommonJS build (one copy of the
+// state: the event bus, the pending waits), re-exported by name.
+import cjs from '../dist/index.js';
+
+export const {
+  eventually,
+  eventuallyPasses,
+  always,
+  never,
+  eventuallyChanges,
+  syncOperation,
+  emit,
+  attach,
+  detach,
+  hasSubscribers,
+  capture,
+  Capture,
+  assertEmitted,
+  assertNotEmitted,
+  assertEmittedInOrder,
+  bridgeChannel,
+  LivenessError,
+  LivenessTimeoutError,
+  LivenessViolationError,
+  EventAssertionError,
+  pendingWaits,
+  cancelPendingWaits,
+  VERSION,
+} = cjs;
+export default cjs;

@@ -1,0 +1,20 @@
+// Types of `import 'liveness/jest'`: the liveness matchers on Jest's `expect`, for both the
+// global `expect` of @types/jest and `import { expect } from '@jest/globals'`. Hand-written (not
+// compiled from lib/) because module augmentations must be read as the user's compiler reads them.
+import type { LivenessMatchers } from './dist/matchers.js';
+
+export { matchers } from './dist/jest.js';
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace jest {
+    // The type parameters must match @types/jest's exactly.
+    // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unused-vars
+    interface Matchers<R, T = {}> extends LivenessMatchers<R> {}
+  }
+}
+
+declare module 'expect' {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  interface Matchers<R extends void | Promise<void>, T = unknown> extends LivenessMatchers<R> {}
+}

@@ -1,0 +1,170 @@
+// How a wait waits. Normally on the real clock, with the real timers (fake timers replace the
+// global setTimeout, and sinon-based ones also the functions of `node:timers`; see `real`). When fake timers are installed, time is the fake clock's and waiting *advances* it, the
+// way testing-library's waitFor does, so a system under test driven by faked timers progresses
+// and the wait runs in virtual time; a real turn of the event loop still passes between steps so
+// promises and I/O callbacks run.
+import { performance } from 'node:perf_hooks';
+import * as timers from 'node:timers';
+
+export { real as realTimer };
+
+type TimerName = 'setTimeout' | 'clearTimeout' | 'setImmediate' | 'clearImmediate';
+
+/**
+ * The real timer function `name`. @sinonjs/fake-timers (sinon, Vitest) also replaces the
+ * functions of `node:timers` when it fakes the real global; it keeps each original as
+ * `clock._<name>`, which is what a wait that must really wait uses then.
+ */
+function real<K extends TimerName>(name: K): (typeof timers)[K] {
+  const f = timers[name] as (typeof timers)[K] & { clock?: Record<string, unknown> };
+  const original = f.clock?.[`_${name}`];
+  return (typeof original === 'function' ? original : f) as (typeof timers)[K];
+}
+
+declare const jest: { advanceTimersByTime(ms: number): void } | undefined;
+
+export interface Clock {
+  readonly fake: boolean;
+  /** Milliseconds on this clock. */
+  now(): number;
+  /** Wait `ms` (a fake clock jumps ahead, then one real turn of the event loop passes). */
+  sleep(ms: number, cancel: Cancel): Promise<void>;
+  /** Fake clocks only: move time ahead now, running the fake timers that fall due. */
+  advance(ms: number): void;
+  /** Fake clocks only: ms until the next fake timer falls due, if one is pending and known. */
+  nextTimerIn(): number | undefined;
+}
+
+/** Cuts a sleep short (a wake hint) or rejects it (an abort). */
+export class Cancel {
+  private wakeUp: (() => void) | undefined;
+  private fail: ((reason: unknown) => void) | undefined;
+  aborted: { reason: unknown } | undefined;
+  private rejectAborted: ((reason: unknown) => void) | undefined;
+  /** Rejects with the abort reason; raced with everything a wait awaits. */
+  readonly whenAborted: Promise<never> = new Promise<never>((_, reject) => {
+    this.rejectAborted = reject;
+  });
+
+  constructor() {
+    // Raced, never awaited alone: its rejection is always handled by the race that uses it.
+    this.whenAborted.catch(() => undefined);
+  }
+
+  /** Resolves the sleep in progress, if any. */
+  wake(): void {
+    const w = this.wakeUp;
+    this.wakeUp = this.fail = undefined;
+    w?.();
+  }
+
+  abort(reason: unknown): void {
+    this.aborted ??= { reason };
+    this.rejectAborted?.(reason);
+    const f = this.fail;
+    this.wakeUp = this.fail = undefined;
+    f?.(reason);
+  }
+
+  /** A promise that settles on `wake`/`abort` or when `start` calls its resolver. */
+  wrap(start: (resolve: () => void) => () => void): Promise<void> {
+    if (this.aborted) return Promise.reject(this.aborted.reason);
+    return new Promise<void>((resolve, reject) => {
+      const stop = start(() => {
+        this.wakeUp = this.fail = undefined;
+        resolve();
+      });
+      this.wakeUp = () => {
+        stop();
+        resolve();
+      };
+      this.fail = (reason) => {
+        stop();
+        reject(reason);
+      };
+    });
+  }
+}
+
+/** One real turn of the event loop (timers, I/O and promise callbacks get to run). */
+export function realTurn(cancel: Cancel): Promise<void> {
+  return cancel.wrap((done) => {
+    const h = real('setImmediate')(done);
+    return () => real('clearImmediate')(h);
+  });
+}
+
+const realClock: Clock = {
+  fake: false,
+  advance() {},
+  nextTimerIn: () => undefined,
+  now: () => performance.now(),
+  sleep(ms, cancel) {
+    if (ms <= 0) return realTurn(cancel);
+    return cancel.wrap((done) => {
+      const h = real('setTimeout')(done, ms);
+      return () => real('clearTimeout')(h);
+    });
+  },
+};
+
+interface SinonTimer {
+  callAt: number;
+}
+
+interface SinonClock {
+  now: number;
+  tick(ms: number): unknown;
+  performance?: { now(): number };
+  /** A Map in recent versions, a plain object in older ones. */
+  timers?: Map<unknown, SinonTimer> | Record<string, SinonTimer>;
+}
+
+function fakeClock(advance: (ms: number) => void, now: () => number, nextTimerIn: () => number | undefined = () => undefined): Clock {
+  return {
+    fake: true,
+    now,
+    nextTimerIn,
+    advance: (ms) => advance(Math.max(0, ms)),
+    sleep(ms, cancel) {
+      if (cancel.aborted) return Promise.reject(cancel.aborted.reason);
+      advance(Math.max(0, ms));
+      return realTurn(cancel);
+    },
+  };
+}
+
+/** The clock to use now: fake timers may be installed or removed between two calls. */
+export function currentClock(): Clock {
+  const st = globalThis.setTimeout as unknown as { clock?: SinonClock; _isMockFunction?: boolean };
+  // @sinonjs/fake-timers (Jest's modern timers, Vitest's vi.useFakeTimers, sinon) tags its fakes.
+  const clock = st?.clock;
+  if (clock && typeof clock.tick === 'function' && typeof clock.now === 'number') {
+    // performance.now() of the fake clock keeps fractions of a millisecond; clock.now does not.
+    const perf = clock.performance;
+    const now = perf && typeof perf.now === 'function' ? () => perf.now() : () => clock.now;
+    const nextTimerIn = () => {
+      const timers = clock.timers;
+      if (!timers) return undefined;
+      let first = Infinity;
+      // Not `instanceof Map`: under Jest the clock's Map comes from another realm.
+      const list = typeof timers.values === 'function' ? (timers as Map<unknown, SinonTimer>).values() : Object.values(timers);
+      for (const t of list) if (typeof t?.callAt === 'number' && t.callAt < first) first = t.callAt;
+      return first === Infinity ? undefined : Math.max(0, first - clock.now);
+    };
+    return fakeClock((ms) => clock.tick(ms), now, nextTimerIn);
+  }
+  // Jest's legacy fake timers: no clock to read, so count what we advanced.
+  if (st?._isMockFunction === true && typeof jest !== 'undefined' && jest) {
+    let virtual = 0;
+    const j = jest;
+    return fakeClock(
+      (ms) => {
+        virtual += ms;
+        j.advanceTimersByTime(ms);
+      },
+      () => virtual,
+    );
+  }
+  return realClock;
+}

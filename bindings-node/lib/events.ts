@@ -1,0 +1,230 @@
+// Events (SPEC §5): emit, attach/detach, captures and the assertions on what a block emitted.
+// The bus, matching and the failure reports are the core's; this file translates.
+import { EventAssertionError, translate } from './errors';
+import { native } from './native';
+import { checkPayloadTypes, type LivenessEvent, measurementsJson, metadataJson, parseEvent, parseEvents } from './payload';
+import { describeError, isThenable } from './repr';
+
+export type { LivenessEvent } from './payload';
+
+/** Measurements: numbers by name. Metadata: any values by name (data is copied, objects kept). */
+export type Measurements = Record<string, number> | Map<string, number>;
+export type Metadata = Record<string, unknown> | Map<string, unknown>;
+
+function patternList(name: string, patterns: unknown): string[] {
+  const list = typeof patterns === 'string' ? [patterns] : patterns;
+  if (!Array.isArray(list) || list.some((p) => typeof p !== 'string')) {
+    throw new TypeError(`${name}: patterns must be a string or an array of strings`);
+  }
+  return list;
+}
+
+/**
+ * Emits an event to every attached handler whose pattern matches, synchronously. Throws a
+ * TypeError for an invalid name, a non-numeric measurement or bad metadata, even when nothing is
+ * attached; never because of a handler.
+ */
+export function emit(name: string, measurements?: Measurements, metadata?: Metadata): void {
+  if (typeof name !== 'string') throw new TypeError(`event name must be a string, got ${typeof name}`);
+  checkPayloadTypes(measurements, metadata);
+  if (!translate(() => native.emitCheck(name))) return;
+  const m = measurementsJson(measurements);
+  const d = metadataJson(metadata);
+  translate(() => native.emitPayload(name, m, d));
+}
+
+/** Whether emitting `name` now would reach any handler. */
+export function hasSubscribers(name: string): boolean {
+  if (typeof name !== 'string') throw new TypeError(`event name must be a string, got ${typeof name}`);
+  return native.hasSubscribers(name);
+}
+
+/**
+ * Attaches `handler` under `id` for events matching `patterns`. A handler that throws is
+ * detached, reported with `process.emitWarning` and as the event `liveness.handler.failure`.
+ */
+export function attach(id: string, patterns: string | readonly string[], handler: (event: LivenessEvent) => unknown): void {
+  if (typeof id !== 'string') throw new TypeError(`handler id must be a string, got ${typeof id}`);
+  const list = patternList('attach', patterns);
+  if (typeof handler !== 'function') throw new TypeError(`attach: handler must be a function, got ${typeof handler}`);
+  const failed = (name: string, error: unknown): string => {
+    const { kind, text } = describeError(error);
+    const message = `${kind}: ${text}`;
+    // A string, not an Error of ours: under Jest that would be of another realm than Node's check.
+    process.emitWarning(`liveness handler ${JSON.stringify(id)} failed on ${JSON.stringify(name)} and was detached: ${message}`, {
+      type: 'LivenessHandlerWarning',
+      code: 'LIVENESS_HANDLER_FAILED',
+    });
+    return message;
+  };
+  const dispatcher = (json: string): string | undefined => {
+    const event = parseEvent(json);
+    try {
+      const r = handler(event);
+      if (isThenable(r)) {
+        // An async handler fails after emit returned: detach it then (see afterTheFact).
+        Promise.resolve(r).catch((error) => afterTheFact(id, event.name, failed(event.name, error)));
+      }
+      return undefined;
+    } catch (error) {
+      const message = failed(event.name, error);
+      // Emitted from JavaScript, the core gets the text at once and detaches and reports. An event
+      // queued from another thread arrives after its emit returned: nobody reads the text then.
+      queueMicrotask(() => afterTheFact(id, event.name, message));
+      return message;
+    }
+  };
+  translate(() => native.attach(id, list, dispatcher));
+}
+
+/**
+ * A handler failed after its emit returned (queued from another thread, or async): the core could
+ * not see it, so detach it here and report it the way the core does. Nothing happens when the
+ * core already detached it.
+ * TODO(core): a public `events::handler_failed(id, event, error)` would make this the core's.
+ */
+function afterTheFact(id: string, event: string, error: string): void {
+  if (native.detach(id)) emit('liveness.handler.failure', {}, { handler: id, event, error });
+}
+
+/** Detaches the handler `id`; false when none was attached. */
+export function detach(id: string): boolean {
+  if (typeof id !== 'string') throw new TypeError(`handler id must be a string, got ${typeof id}`);
+  return native.detach(id);
+}
+
+/** An open capture: records matching events from any thread of the process until closed. */
+export class Capture {
+  /** @internal */
+  readonly native: InstanceType<typeof native.NativeCapture>;
+
+  constructor(patterns: string | readonly string[] = '**') {
+    const list = patternList('capture', patterns);
+    this.native = translate(() => new native.NativeCapture(list));
+  }
+
+  /** The events recorded so far, in emit order. */
+  get events(): LivenessEvent[] {
+    return parseEvents(this.native.events());
+  }
+
+  get length(): number {
+    return this.native.length;
+  }
+
+  /** Stops recording; the events stay readable. */
+  close(): void {
+    this.native.close();
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}
+
+/**
+ * `capture(patterns)` opens a capture (close it, or use `using`). `capture(patterns, block)` runs
+ * the block (awaiting it), closes the capture even when the block throws, and resolves with the
+ * events.
+ */
+export function capture(patterns?: string | readonly string[]): Capture;
+export function capture(patterns: string | readonly string[], block: () => unknown): Promise<LivenessEvent[]>;
+export function capture(patterns?: string | readonly string[], block?: () => unknown): Capture | Promise<LivenessEvent[]> {
+  if (block === undefined) return new Capture(patterns);
+  return (async () => {
+    if (typeof block !== 'function') throw new TypeError(`capture: block must be a function, got ${typeof block}`);
+    const c = new Capture(patterns);
+    try {
+      await block();
+    } finally {
+      c.close();
+    }
+    return c.events;
+  })();
+}
+
+/** Which events count beyond their name: a predicate, or metadata values to match (a subset). */
+export type Where = ((event: LivenessEvent) => unknown) | Metadata;
+
+export interface EmittedOptions {
+  where?: Where;
+  /** Exactly this many (default: at least one). */
+  count?: number;
+}
+
+/** Runs `block` with everything captured, closing the capture whatever happens. */
+async function during<T>(block: () => T | PromiseLike<T>, name: string): Promise<{ value: Awaited<T>; capture: Capture }> {
+  if (typeof block !== 'function') throw new TypeError(`${name}: block must be a function, got ${typeof block}`);
+  // Every event is recorded, not only matching ones, so a failure can show what came close.
+  const c = new Capture('**');
+  try {
+    const value = (await block()) as Awaited<T>;
+    return { value, capture: c };
+  } finally {
+    c.close();
+  }
+}
+
+/** Calls a native check with `where` translated; a predicate's own error is rethrown as itself. */
+function check(where: Where | undefined, run: (whereJson: string | null, predicate: ((e: string) => boolean) | null) => string | null): void {
+  let thrown: { error: unknown } | undefined;
+  let verdict: string | null;
+  if (typeof where === 'function') {
+    const predicate = (json: string): boolean => {
+      if (thrown) return false;
+      try {
+        return Boolean(where(parseEvent(json)));
+      } catch (error) {
+        thrown = { error };
+        return false;
+      }
+    };
+    verdict = translate(() => run(null, predicate));
+  } else if (where !== undefined && where !== null) {
+    const json = metadataJson(where);
+    verdict = translate(() => run(json, null));
+  } else {
+    verdict = translate(() => run(null, null));
+  }
+  if (thrown) throw thrown.error;
+  if (verdict !== null) throw new EventAssertionError(verdict);
+}
+
+function checkPattern(pattern: unknown, name: string): string {
+  if (typeof pattern !== 'string') throw new TypeError(`${name}: pattern must be a string, got ${typeof pattern}`);
+  translate(() => native.checkPattern(pattern));
+  return pattern;
+}
+
+/**
+ * Runs `block` to completion (awaiting it), then asserts that an event matching `pattern` (and
+ * `where`) was emitted meanwhile — at least once, or exactly `count` times. Resolves with the
+ * block's value; rejects with an EventAssertionError listing what was emitted.
+ */
+export async function assertEmitted<T>(pattern: string, block: () => T | PromiseLike<T>, options: EmittedOptions = {}): Promise<Awaited<T>> {
+  checkPattern(pattern, 'assertEmitted');
+  const { where, count } = options ?? {};
+  if (count !== undefined && (typeof count !== 'number' || !Number.isInteger(count) || count < 0)) {
+    throw new RangeError(`assertEmitted: count must be a whole number, got ${String(count)}`);
+  }
+  const { value, capture: c } = await during(block, 'assertEmitted');
+  check(where, (w, p) => c.native.checkEmitted(pattern, w, p, count ?? null));
+  return value;
+}
+
+/** Runs `block`, then asserts no event matching `pattern` (and `where`) was emitted meanwhile. */
+export async function assertNotEmitted<T>(pattern: string, block: () => T | PromiseLike<T>, options: { where?: Where } = {}): Promise<Awaited<T>> {
+  checkPattern(pattern, 'assertNotEmitted');
+  const { value, capture: c } = await during(block, 'assertNotEmitted');
+  check(options?.where, (w, p) => c.native.checkNotEmitted(pattern, w, p));
+  return value;
+}
+
+/** Runs `block`, then asserts events matching `patterns` were emitted in that order (a subsequence). */
+export async function assertEmittedInOrder<T>(patterns: readonly string[], block: () => T | PromiseLike<T>): Promise<Awaited<T>> {
+  if (!Array.isArray(patterns) || patterns.length === 0) throw new TypeError('assertEmittedInOrder: patterns must be a non-empty array of strings');
+  for (const p of patterns) checkPattern(p, 'assertEmittedInOrder');
+  const { value, capture: c } = await during(block, 'assertEmittedInOrder');
+  check(undefined, () => c.native.checkEmittedInOrder([...patterns]));
+  return value;
+}

@@ -1,0 +1,60 @@
+// Waits in progress, so that `liveness/jest` and `liveness/vitest` can fail a test that ended
+// while a wait it started was still pending (a forgotten `await`), naming where it began.
+
+export interface PendingWait {
+  readonly operation: string;
+  /** Captured when the wait began; its stack shows the caller. */
+  readonly origin: Error;
+  /** Stops the wait (its timers are cleared; its promise rejects with `reason`). */
+  readonly cancel: (reason: unknown) => void;
+}
+
+const pending = new Map<PendingWait, Promise<unknown>>();
+
+/**
+ * Runs `wait` as a tracked wait. No handler is attached to the Promise returned (it is only
+ * forgotten from inside, when it settles), so a wait nobody awaits that fails still surfaces
+ * as an unhandled rejection.
+ */
+export function tracked<T>(wait: PendingWait, run: () => Promise<T>): Promise<T> {
+  const promise = (async () => {
+    try {
+      return await run();
+    } finally {
+      pending.delete(wait);
+    }
+  })();
+  pending.set(wait, promise);
+  return promise;
+}
+
+/** The waits started and not yet settled, oldest first. */
+export function pendingWaits(): PendingWait[] {
+  return [...pending.keys()];
+}
+
+/**
+ * Cancels every pending wait and returns an error naming where each began, or undefined when
+ * none was pending. Used by the test-runner integrations after each test.
+ */
+export function cancelPendingWaits(): Error | undefined {
+  const waits = pendingWaits();
+  if (waits.length === 0) return undefined;
+  const where = waits
+    .map((w) => {
+      const frames = (w.origin.stack ?? '').split('\n').slice(1).join('\n');
+      return `${w.operation}(…) began at:\n${frames}`;
+    })
+    .join('\n');
+  const error = new Error(
+    `the test ended while ${waits.length === 1 ? 'a liveness wait was' : `${waits.length} liveness waits were`} ` +
+      `still pending: did you forget \`await\`?\n${where}`,
+  );
+  for (const w of waits) {
+    // Nobody awaits it (that is the bug being reported): keep its rejection from going unhandled.
+    pending.get(w)?.catch(() => undefined);
+    w.cancel(error);
+    pending.delete(w);
+  }
+  return error;
+}

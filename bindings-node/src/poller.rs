@@ -1,0 +1,275 @@
+//! `NativePoller`: the core's sans-IO Poller, handed to the TypeScript driver. Times cross the
+//! boundary as milliseconds (f64) elapsed since the call began, on whichever clock the driver
+//! uses (the real monotonic clock, or the fake clock of Jest/Vitest/sinon timers).
+
+use std::time::Duration;
+
+use liveness::policy::{Options, duration_from_millis};
+use liveness::poll::{Failure, Operation, Outcome, Poller, Report, ReportKind, RunOutcome, Spelling, Step};
+use napi_derive::napi;
+
+use crate::errors::{Result, invalid_argument, to_napi};
+
+/// The options of SPEC §2 after the TypeScript layer checked their JavaScript types.
+#[napi(object)]
+pub struct NativeOptions {
+    pub timeout: Option<f64>,
+    pub interval: Option<f64>,
+    pub min_interval: Option<f64>,
+    pub max_interval: Option<f64>,
+    pub delay: Option<f64>,
+    pub attempts: Option<u32>,
+    pub message: Option<String>,
+    pub stable_for: Option<f64>,
+    pub wake_on: Option<Vec<String>>,
+}
+
+fn millis(option: &str, value: Option<f64>, default: Duration) -> Result<Duration> {
+    match value {
+        None => Ok(default),
+        Some(ms) => duration_from_millis(option, ms).map_err(to_napi),
+    }
+}
+
+fn options(o: &NativeOptions) -> Result<Options> {
+    let d = Options::default();
+    Ok(Options {
+        timeout: millis("timeout", o.timeout, d.timeout)?,
+        interval: match o.interval {
+            None => None,
+            Some(ms) => Some(duration_from_millis("interval", ms).map_err(to_napi)?),
+        },
+        min_interval: millis("minInterval", o.min_interval, d.min_interval)?,
+        max_interval: millis("maxInterval", o.max_interval, d.max_interval)?,
+        delay: millis("delay", o.delay, d.delay)?,
+        attempts: o.attempts,
+        message: o.message.clone(),
+        stable_for: millis("stableFor", o.stable_for, d.stable_for)?,
+        wake_on: o.wake_on.clone().unwrap_or_default(),
+    })
+}
+
+fn operation(name: &str, during: Option<f64>) -> Result<Operation> {
+    let during = || -> Result<Duration> {
+        let ms = during.ok_or_else(|| invalid_argument(format!("{name} needs a duration (`during`, in ms)")))?;
+        duration_from_millis("during", ms).map_err(to_napi)
+    };
+    Ok(match name {
+        "eventually" => Operation::Eventually,
+        "eventuallyPasses" => Operation::EventuallyPasses,
+        "eventuallyChanges" => Operation::EventuallyChanges,
+        "syncOperation" => Operation::SyncOperation,
+        "always" => Operation::Always { during: during()? },
+        "never" => Operation::Never { during: during()? },
+        other => return Err(invalid_argument(format!("unknown operation {other:?}"))),
+    })
+}
+
+/// Makes the process environment agree with `process.env.LIVENESS_TIMEOUT_SCALE`, which the core
+/// reads at each call. They differ under Jest, which gives each test file a copy of process.env.
+/// TODO(core): a `Poller::new` variant taking the scale text would make this unnecessary.
+fn sync_scale(value: Option<String>) {
+    let var = liveness::policy::TIMEOUT_SCALE_VAR;
+    if std::env::var(var).ok() == value {
+        return;
+    }
+    // SAFETY: called on the JS thread; the core reads this variable only when a poller is created.
+    unsafe {
+        match value {
+            Some(v) => std::env::set_var(var, v),
+            None => std::env::remove_var(var),
+        }
+    }
+}
+
+/// Option names in JavaScript's spelling (`max_interval` → `maxInterval`) in a core error.
+fn to_camel(error: liveness::Error) -> liveness::Error {
+    const NAMES: [(&str, &str); 4] = [
+        ("max_interval", "maxInterval"),
+        ("min_interval", "minInterval"),
+        ("stable_for", "stableFor"),
+        ("wake_on", "wakeOn"),
+    ];
+    match error {
+        liveness::Error::InvalidOption { mut option, mut reason } => {
+            for (snake, camel) in NAMES {
+                option = option.replace(snake, camel);
+                reason = reason.replace(snake, camel);
+            }
+            liveness::Error::InvalidOption { option, reason }
+        }
+        other => other,
+    }
+}
+
+fn at(ms: f64) -> Duration {
+    // The driver's clock is monotonic; a negative or NaN reading would be a driver bug, so clamp.
+    Duration::try_from_secs_f64(ms.max(0.0) / 1000.0).unwrap_or(Duration::MAX)
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// `next()` answers with one number: `EVALUATE`, `DONE_OK`, `DONE_FAILED`, or a wait in ms (≥ 0).
+pub const EVALUATE: f64 = -1.0;
+pub const DONE_OK: f64 = -2.0;
+pub const DONE_FAILED: f64 = -3.0;
+
+/// One run of identical outcomes in a failure's history.
+#[napi(object)]
+pub struct NativeRun {
+    /// `"accepted"`, or the failure as shown in the report.
+    pub outcome: String,
+    pub count: u32,
+    pub first_ms: f64,
+    pub last_ms: f64,
+}
+
+/// The fields behind a failure's text (SPEC §3).
+#[napi(object)]
+pub struct NativeReport {
+    /// The whole text of SPEC §3.
+    pub text: String,
+    pub operation: String,
+    pub violation: bool,
+    /// An asynchronous evaluation was still running at the deadline.
+    pub still_running: bool,
+    pub evaluations: u32,
+    pub elapsed_ms: f64,
+    /// The last failure as text (`Kind: text` or `returned repr`), if any.
+    pub last: Option<String>,
+    pub history: Vec<NativeRun>,
+}
+
+fn report(r: &Report) -> NativeReport {
+    NativeReport {
+        text: r.to_string(),
+        operation: r.operation.clone(),
+        violation: r.is_violation(),
+        still_running: matches!(r.kind, ReportKind::StillRunning { .. }),
+        evaluations: r.evaluations,
+        elapsed_ms: ms(r.elapsed),
+        last: r.last.as_ref().map(|f| f.to_string()),
+        history: r
+            .history
+            .iter()
+            .map(|run| NativeRun {
+                outcome: match &run.outcome {
+                    RunOutcome::Accepted => "accepted".to_owned(),
+                    RunOutcome::Failed(f) => f.to_string(),
+                },
+                count: run.count,
+                first_ms: ms(run.first),
+                last_ms: ms(run.last),
+            })
+            .collect(),
+    }
+}
+
+/// One wait in progress (a thin handle on `liveness::poll::Poller`).
+#[napi]
+pub struct NativePoller {
+    inner: Poller,
+    failed: Option<Report>,
+}
+
+#[napi]
+impl NativePoller {
+    /// Validates the options (and `LIVENESS_TIMEOUT_SCALE`) at once, before any evaluation.
+    #[napi(constructor, catch_unwind)]
+    pub fn new(
+        operation_name: String,
+        during_ms: Option<f64>,
+        options_in: NativeOptions,
+        timeout_scale: Option<String>,
+    ) -> Result<Self> {
+        let op = operation(&operation_name, during_ms)?;
+        let opts = options(&options_in)?;
+        sync_scale(timeout_scale);
+        let inner = Poller::new(op, &opts, Spelling::Camel).map_err(to_camel).map_err(to_napi)?;
+        Ok(NativePoller { inner, failed: None })
+    }
+
+    /// What to do at `atMs`: `-1` evaluate, `-2` succeeded, `-3` failed (see `report()`), else wait ms.
+    #[napi(catch_unwind)]
+    pub fn next(&mut self, at_ms: f64) -> f64 {
+        match self.inner.next(at(at_ms)) {
+            Step::Evaluate => EVALUATE,
+            Step::Wait(d) => ms(d),
+            Step::Done(Ok(())) => DONE_OK,
+            Step::Done(Err(r)) => {
+                self.failed = Some(r);
+                DONE_FAILED
+            }
+        }
+    }
+
+    /// An evaluation begins; returns its number (1-based).
+    #[napi(catch_unwind)]
+    pub fn started(&mut self, at_ms: f64) -> u32 {
+        self.inner.started(at(at_ms))
+    }
+
+    /// The evaluation was accepted; `text` (the value's repr) matters only to `never`.
+    #[napi(catch_unwind)]
+    pub fn accepted(&mut self, at_ms: f64, text: Option<String>) {
+        self.inner.finished(at(at_ms), Outcome::Accepted { text });
+    }
+
+    /// The probe threw (or its Promise rejected).
+    #[napi(catch_unwind)]
+    pub fn raised(&mut self, at_ms: f64, kind: String, text: String) {
+        self.inner.finished(at(at_ms), Outcome::Rejected(Failure::raised(kind, text)));
+    }
+
+    /// The probe returned a value the operation does not accept.
+    #[napi(catch_unwind)]
+    pub fn returned(&mut self, at_ms: f64, repr: String, nullish: bool) {
+        let repr = liveness::poll::shorten_repr(&repr);
+        self.inner.finished(at(at_ms), Outcome::Rejected(Failure::returned(repr, nullish)));
+    }
+
+    /// A wake hint arrived: the next `next()` says evaluate.
+    #[napi(catch_unwind)]
+    pub fn wake(&mut self) {
+        self.inner.wake();
+    }
+
+    /// The evaluation in flight is still pending at `atMs` (the deadline): give up on it.
+    #[napi(catch_unwind)]
+    pub fn abandon(&mut self, at_ms: f64) -> NativeReport {
+        let r = self.inner.abandon(at(at_ms));
+        let out = report(&r);
+        self.failed = Some(r);
+        out
+    }
+
+    /// The failure after `next()` returned `-3`.
+    #[napi(catch_unwind)]
+    pub fn report(&self) -> Option<NativeReport> {
+        self.failed.as_ref().map(report)
+    }
+
+    /// Elapsed ms at which the deadline falls (scaled by `LIVENESS_TIMEOUT_SCALE`).
+    #[napi(getter, catch_unwind)]
+    pub fn deadline_ms(&self) -> f64 {
+        ms(self.inner.deadline())
+    }
+
+    #[napi(getter, catch_unwind)]
+    pub fn evaluations(&self) -> u32 {
+        self.inner.evaluations()
+    }
+
+    /// Whether accepted values should be described (only `never` shows them).
+    #[napi(getter, catch_unwind)]
+    pub fn wants_accepted_text(&self) -> bool {
+        self.inner.wants_accepted_text()
+    }
+
+    #[napi(getter, catch_unwind)]
+    pub fn wake_patterns(&self) -> Vec<String> {
+        self.inner.wake_patterns().to_vec()
+    }
+}

@@ -1,0 +1,69 @@
+// liveness under Vitest: the matchers of `liveness/vitest`, Vitest's fake timers, and the guard
+// against a forgotten await.
+import { afterEach, describe, expect, test, vi } from 'vitest';
+import 'liveness/vitest';
+import { eventually, eventuallyPasses, emit, cancelPendingWaits, LivenessTimeoutError } from 'liveness';
+
+afterEach(() => vi.useRealTimers());
+
+describe('matchers', () => {
+  test('toEventually and toEventuallyPass', async () => {
+    let n = 0;
+    setTimeout(() => (n = 2), 5);
+    await expect(() => n === 2).toEventually();
+    await expect(() => expect(n).toBe(2)).toEventuallyPass();
+  });
+
+  test('a failed toEventually carries the timeout report', async () => {
+    await expect(expect(() => false).toEventually({ timeout: 10 })).rejects.toThrow(/eventually: not met after/);
+  });
+
+  test('toEmit, .not.toEmit, toEmitInOrder', async () => {
+    await expect(() => emit('vt.up', {}, { id: 1 })).toEmit('vt.*', { where: { id: 1 } });
+    await expect(() => emit('vt.up')).not.toEmit('vt.down');
+    await expect(expect(() => emit('vt.up')).toEmit('vt.down')).rejects.toThrow(/found 0/);
+    await expect(() => ['vt.a', 'vt.b'].forEach((n) => emit(n))).toEmitInOrder(['vt.a', 'vt.b']);
+  });
+});
+
+describe('vi.useFakeTimers()', () => {
+  test('a job on a faked 30 s timer is seen, in virtual time', async () => {
+    vi.useFakeTimers();
+    const t0 = Date.now();
+    const job = { done: false };
+    setTimeout(() => (job.done = true), 30_000);
+    await eventually(() => job.done, { timeout: 60_000 });
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(30_000);
+  });
+
+  test('a timeout under fake timers is in virtual time', async () => {
+    vi.useFakeTimers();
+    const error = await eventuallyPasses(() => expect(1).toBe(2), { timeout: 120_000, interval: 1000 }).catch((e) => e);
+    expect(error).toBeInstanceOf(LivenessTimeoutError);
+    expect(error.message).toContain('not met after 120.00 s (121 evaluations)');
+  });
+});
+
+test('a wait left pending is reported and cancelled', async () => {
+  const forgotten = eventually(() => false, { timeout: 60_000 });
+  const error = cancelPendingWaits();
+  expect(error.message).toContain('did you forget `await`?');
+  expect(error.message).toContain('matchers.test.mjs');
+  await expect(forgotten).rejects.toBe(error);
+});
+
+test('a Vitest test that forgets to await fails, naming the line of the wait', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const { fileURLToPath } = await import('node:url');
+  const root = fileURLToPath(new URL('./fixtures/', import.meta.url));
+  const bin = fileURLToPath(new URL('../node_modules/vitest/vitest.mjs', import.meta.url));
+  const run = spawnSync(process.execPath, [bin, 'run', '--root', root, '--config', 'vitest.config.mjs'], {
+    encoding: 'utf8',
+    env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
+  });
+  const out = run.stdout + run.stderr;
+  expect(run.status).not.toBe(0);
+  expect(out).toContain('did you forget `await`?');
+  expect(out).toMatch(/forgotten-await\.fixture\.mjs:\d+/);
+  expect(out).toMatch(/1 failed \| 1 passed/);
+}, 60_000);

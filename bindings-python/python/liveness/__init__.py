@@ -1,0 +1,54 @@
+"""liveness: drop the sleeps from your tests.
+
+    from liveness import eventually
+    eventually(lambda: db.find("x"))          # waits until truthy, returns it
+
+Polling (``eventually``, ``eventually_passes``, ``always``, ``never``, ``eventually_changes``),
+``sync_operation``, and event capture/assertions, with one Rust core shared by every language
+(see SPEC.md). Awaitable versions are in :mod:`liveness.aio`. Installing the package also installs
+a pytest plugin (``--liveness-forbid-sleep``, ini defaults, the ``liveness`` marker).
+"""
+
+from __future__ import annotations
+
+from . import _native
+from ._errors import EventAssertionError, HandlerWarning, LivenessError, TimeoutError, ViolationError
+from ._events import (
+    Capture,
+    EventAssertion,
+    assert_emitted,
+    assert_emitted_in_order,
+    assert_not_emitted,
+    capture,
+)
+from ._native import Event, Report, attach, detach, emit, has_subscribers
+from ._ops import always, eventually, eventually_changes, eventually_passes, never, sync_operation
+
+__version__: str = _native.__version__
+
+__all__ = [
+    "eventually",
+    "eventually_passes",
+    "eventually_changes",
+    "always",
+    "never",
+    "sync_operation",
+    "emit",
+    "attach",
+    "detach",
+    "has_subscribers",
+    "capture",
+    "assert_emitted",
+    "assert_not_emitted",
+    "assert_emitted_in_order",
+    "Capture",
+    "EventAssertion",
+    "Event",
+    "Report",
+    "LivenessError",
+    "TimeoutError",
+    "ViolationError",
+    "EventAssertionError",
+    "HandlerWarning",
+    "__version__",
+]

@@ -1,0 +1,145 @@
+"""Events from Python (SPEC §5): ``emit`` and the handler functions are the native ones (an idle
+``emit`` must stay cheap); captures and assertions are context managers, also usable with
+``async with``, whose body is the block."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Any, Callable, List, Mapping, Optional, Sequence, Type, Union
+
+from . import _native
+from ._native import Event
+
+__all__ = ["Capture", "EventAssertion", "capture", "assert_emitted", "assert_not_emitted", "assert_emitted_in_order"]
+
+Patterns = Union[str, Sequence[str]]
+Where = Union[Mapping[str, Any], Callable[[Event], object], None]
+
+
+class Capture:
+    """Records, in emit order, every event matching the patterns, from any thread, between
+    entering and leaving the ``with`` block (closed on exit even when the block raised)."""
+
+    def __init__(self, patterns: Patterns = "**") -> None:
+        _native.Capture(patterns).close()  # bad patterns fail here, before the block runs
+        self._patterns = patterns
+        self._native: Optional[_native.Capture] = None
+
+    def __enter__(self) -> Capture:
+        self._native = _native.Capture(self._patterns)
+        return self
+
+    def __exit__(
+        self, exc_type: Optional[Type[BaseException]], exc: Optional[BaseException], tb: Optional[TracebackType]
+    ) -> None:
+        if self._native is not None:
+            self._native.close()
+
+    async def __aenter__(self) -> Capture:
+        return self.__enter__()
+
+    async def __aexit__(
+        self, exc_type: Optional[Type[BaseException]], exc: Optional[BaseException], tb: Optional[TracebackType]
+    ) -> None:
+        self.__exit__(exc_type, exc, tb)
+
+    @property
+    def events(self) -> List[Event]:
+        """The events recorded so far (all of them once the block is over)."""
+        return self._native.events() if self._native is not None else []
+
+    def __len__(self) -> int:
+        return len(self.events)
+
+
+def capture(patterns: Patterns = "**") -> Capture:
+    """``with capture("breaker.*") as c: ...`` then ``c.events``."""
+    return Capture(patterns)
+
+
+def _check_where(where: Where) -> None:
+    if where is None or callable(where) or isinstance(where, Mapping):
+        return
+    raise TypeError(f"`where` must be a dict of expected metadata or a predicate on the event, got {where!r}")
+
+
+class EventAssertion:
+    """Records every event while the block runs, then checks them when the block completed
+    without raising (an exception from the block propagates as is)."""
+
+    def __init__(self, check: Callable[[List[Event]], None], patterns: Patterns) -> None:
+        _native.Capture(patterns).close()  # bad patterns fail before the block runs
+        self._check = check
+        self._native: Optional[_native.Capture] = None
+
+    def __enter__(self) -> EventAssertion:
+        # Everything, not only the matching events: a failure shows what came close.
+        self._native = _native.Capture("**")
+        return self
+
+    def __exit__(
+        self, exc_type: Optional[Type[BaseException]], exc: Optional[BaseException], tb: Optional[TracebackType]
+    ) -> None:
+        __tracebackhide__ = True
+        assert self._native is not None
+        self._native.close()
+        if exc_type is None:
+            self._check(self._native.events())
+
+    async def __aenter__(self) -> EventAssertion:
+        return self.__enter__()
+
+    async def __aexit__(
+        self, exc_type: Optional[Type[BaseException]], exc: Optional[BaseException], tb: Optional[TracebackType]
+    ) -> None:
+        __tracebackhide__ = True
+        self.__exit__(exc_type, exc, tb)
+
+    @property
+    def events(self) -> List[Event]:
+        """Every event emitted during the block."""
+        return self._native.events() if self._native is not None else []
+
+
+def assert_emitted(pattern: str, where: Where = None, count: Optional[int] = None) -> EventAssertion:
+    """``with assert_emitted("breaker.state_change", where={"to": "open"}): trip(breaker)``
+
+    Passes when at least one event (or exactly ``count``) emitted during the block matches the
+    pattern and ``where`` (a dict of expected metadata, or a predicate on the event). Raises
+    ``liveness.EventAssertionError`` listing what was emitted instead."""
+    _check_where(where)
+    if count is not None and (isinstance(count, bool) or not isinstance(count, int)):
+        raise TypeError(f"`count` must be a whole number, got {count!r}")
+    if count is not None and count < 0:
+        raise ValueError(f"`count` must not be negative, got {count}")
+
+    def check(events: List[Event]) -> None:
+        __tracebackhide__ = True
+        _native.check_emitted(events, pattern, where, count)
+
+    return EventAssertion(check, pattern)
+
+
+def assert_not_emitted(pattern: str, where: Where = None) -> EventAssertion:
+    """Passes when no event emitted during the block matches the pattern and ``where``."""
+    _check_where(where)
+
+    def check(events: List[Event]) -> None:
+        __tracebackhide__ = True
+        _native.check_not_emitted(events, pattern, where)
+
+    return EventAssertion(check, pattern)
+
+
+def assert_emitted_in_order(patterns: Sequence[str]) -> EventAssertion:
+    """Passes when events matching ``patterns`` were emitted in this order during the block
+    (other events may come between)."""
+    if isinstance(patterns, str):
+        raise TypeError("assert_emitted_in_order takes a list of patterns, e.g. ['job.started', 'job.done']")
+    patterns = list(patterns)
+
+    def check(events: List[Event]) -> None:
+        __tracebackhide__ = True
+        _native.check_emitted_in_order(events, patterns)
+
+    return EventAssertion(check, patterns)

@@ -1,0 +1,210 @@
+"""The synchronous operations (SPEC §1, §4). The loop runs in the core: it calls the probe with
+the interpreter attached and waits with it released (other threads keep running), checking
+signals so Ctrl-C interrupts a wait at once. This module only gathers options and checks that
+what was passed can be called."""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any, Callable, Dict, Optional, Sequence, Tuple, Type, TypeVar, Union
+
+from . import _config, _native
+from ._errors import _ReportedError
+
+T = TypeVar("T")
+
+Seconds = float
+Patterns = Union[str, Sequence[str]]
+ExceptionTypes = Union[Type[BaseException], Tuple[Type[BaseException], ...]]
+
+__all__ = ["eventually", "eventually_passes", "eventually_changes", "always", "never", "sync_operation"]
+
+
+def check_callable(operation: str, role: str, value: Any, *, asynchronous: bool = False) -> None:
+    if not callable(value):
+        raise TypeError(f"{operation}: the {role} must be callable (a function of no arguments), got {value!r}")
+    if not asynchronous and inspect.iscoroutinefunction(value):
+        raise TypeError(
+            f"{operation}: the {role} is a coroutine function; await liveness.aio.{operation}(...) instead"
+        )
+
+
+def new_wait(operation: str, explicit: Dict[str, Any], during: Optional[Seconds] = None) -> Tuple[_native.Wait, Optional[str]]:
+    options, note = _config.resolve(operation, explicit)
+    return _native.Wait(operation, during=during, **options), note
+
+
+def run(wait: _native.Wait, note: Optional[str], probe: Callable[[], Any]) -> Any:
+    __tracebackhide__ = True
+    try:
+        return wait.run(probe)
+    except _ReportedError as err:
+        if note:
+            err._add_note(note)
+        raise
+
+
+def eventually(
+    probe: Callable[[], Optional[T]],
+    *,
+    timeout: Optional[Seconds] = None,
+    interval: Optional[Seconds] = None,
+    min_interval: Optional[Seconds] = None,
+    max_interval: Optional[Seconds] = None,
+    delay: Optional[Seconds] = None,
+    attempts: Optional[int] = None,
+    message: Optional[str] = None,
+    stable_for: Optional[Seconds] = None,
+    wake_on: Optional[Patterns] = None,
+    retry_on: Optional[ExceptionTypes] = None,
+    fail_on: Optional[ExceptionTypes] = None,
+) -> T:
+    """Calls ``probe`` until it returns a truthy value, and returns that value.
+
+    An exception from the probe counts as "not yet" (unless ``retry_on``/``fail_on`` say
+    otherwise). Raises ``liveness.TimeoutError`` (an ``AssertionError``) with the last exception as
+    ``__cause__`` when the deadline passes. Durations are in seconds.
+    """
+    __tracebackhide__ = True
+    check_callable("eventually", "probe", probe)
+    wait, note = new_wait("eventually", dict(
+        timeout=timeout, interval=interval, min_interval=min_interval, max_interval=max_interval,
+        delay=delay, attempts=attempts, message=message, stable_for=stable_for, wake_on=wake_on,
+        retry_on=retry_on, fail_on=fail_on,
+    ))
+    return run(wait, note, probe)  # type: ignore[no-any-return]
+
+
+def eventually_passes(
+    block: Callable[[], T],
+    *,
+    timeout: Optional[Seconds] = None,
+    interval: Optional[Seconds] = None,
+    min_interval: Optional[Seconds] = None,
+    max_interval: Optional[Seconds] = None,
+    delay: Optional[Seconds] = None,
+    attempts: Optional[int] = None,
+    message: Optional[str] = None,
+    stable_for: Optional[Seconds] = None,
+    wake_on: Optional[Patterns] = None,
+    retry_on: Optional[ExceptionTypes] = None,
+    fail_on: Optional[ExceptionTypes] = None,
+) -> T:
+    """Calls ``block`` (typically ``assert`` statements) until it runs without raising and does not
+    return ``False``; returns its value."""
+    __tracebackhide__ = True
+    check_callable("eventually_passes", "block", block)
+    wait, note = new_wait("eventually_passes", dict(
+        timeout=timeout, interval=interval, min_interval=min_interval, max_interval=max_interval,
+        delay=delay, attempts=attempts, message=message, stable_for=stable_for, wake_on=wake_on,
+        retry_on=retry_on, fail_on=fail_on,
+    ))
+    return run(wait, note, block)  # type: ignore[no-any-return]
+
+
+def eventually_changes(
+    probe: Callable[[], T],
+    *,
+    timeout: Optional[Seconds] = None,
+    interval: Optional[Seconds] = None,
+    min_interval: Optional[Seconds] = None,
+    max_interval: Optional[Seconds] = None,
+    delay: Optional[Seconds] = None,
+    attempts: Optional[int] = None,
+    message: Optional[str] = None,
+    stable_for: Optional[Seconds] = None,
+    wake_on: Optional[Patterns] = None,
+    retry_on: Optional[ExceptionTypes] = None,
+    fail_on: Optional[ExceptionTypes] = None,
+) -> T:
+    """Takes ``probe()`` once as a baseline (an exception then propagates), then waits until it
+    returns a value ``!=`` the baseline, and returns that value."""
+    __tracebackhide__ = True
+    check_callable("eventually_changes", "probe", probe)
+    wait, note = new_wait("eventually_changes", dict(
+        timeout=timeout, interval=interval, min_interval=min_interval, max_interval=max_interval,
+        delay=delay, attempts=attempts, message=message, stable_for=stable_for, wake_on=wake_on,
+        retry_on=retry_on, fail_on=fail_on,
+    ))
+    wait.set_baseline(probe())
+    return run(wait, note, probe)  # type: ignore[no-any-return]
+
+
+def always(
+    probe: Callable[[], object],
+    during: Seconds,
+    *,
+    interval: Optional[Seconds] = None,
+    min_interval: Optional[Seconds] = None,
+    max_interval: Optional[Seconds] = None,
+    delay: Optional[Seconds] = None,
+    attempts: Optional[int] = None,
+    message: Optional[str] = None,
+    wake_on: Optional[Patterns] = None,
+    retry_on: Optional[ExceptionTypes] = None,
+    fail_on: Optional[ExceptionTypes] = None,
+) -> None:
+    """Checks that ``probe`` returns a truthy value (and does not raise) at every evaluation for
+    ``during`` seconds; raises ``liveness.ViolationError`` at the first one that does not."""
+    __tracebackhide__ = True
+    check_callable("always", "probe", probe)
+    wait, note = new_wait("always", dict(
+        interval=interval, min_interval=min_interval, max_interval=max_interval, delay=delay,
+        attempts=attempts, message=message, wake_on=wake_on, retry_on=retry_on, fail_on=fail_on,
+    ), during=during)
+    run(wait, note, probe)
+
+
+def never(
+    probe: Callable[[], object],
+    during: Seconds,
+    *,
+    interval: Optional[Seconds] = None,
+    min_interval: Optional[Seconds] = None,
+    max_interval: Optional[Seconds] = None,
+    delay: Optional[Seconds] = None,
+    attempts: Optional[int] = None,
+    message: Optional[str] = None,
+    wake_on: Optional[Patterns] = None,
+    retry_on: Optional[ExceptionTypes] = None,
+    fail_on: Optional[ExceptionTypes] = None,
+) -> None:
+    """Checks that ``probe`` never returns a truthy value for ``during`` seconds; raises
+    ``liveness.ViolationError`` at the first one that does."""
+    __tracebackhide__ = True
+    check_callable("never", "probe", probe)
+    wait, note = new_wait("never", dict(
+        interval=interval, min_interval=min_interval, max_interval=max_interval, delay=delay,
+        attempts=attempts, message=message, wake_on=wake_on, retry_on=retry_on, fail_on=fail_on,
+    ), during=during)
+    run(wait, note, probe)
+
+
+def sync_operation(
+    action: Callable[[], object],
+    until: Callable[[], Optional[T]],
+    *,
+    timeout: Optional[Seconds] = None,
+    interval: Optional[Seconds] = None,
+    min_interval: Optional[Seconds] = None,
+    max_interval: Optional[Seconds] = None,
+    delay: Optional[Seconds] = None,
+    attempts: Optional[int] = None,
+    message: Optional[str] = None,
+    stable_for: Optional[Seconds] = None,
+    wake_on: Optional[Patterns] = None,
+    retry_on: Optional[ExceptionTypes] = None,
+    fail_on: Optional[ExceptionTypes] = None,
+) -> T:
+    """Calls ``action()`` once (an exception propagates and nothing is polled), then
+    ``eventually(until)``; returns ``until``'s value."""
+    __tracebackhide__ = True
+    check_callable("sync_operation", "action", action)
+    check_callable("sync_operation", "until", until)
+    wait, note = new_wait("sync_operation", dict(
+        timeout=timeout, interval=interval, min_interval=min_interval, max_interval=max_interval,
+        delay=delay, attempts=attempts, message=message, stable_for=stable_for, wake_on=wake_on,
+        retry_on=retry_on, fail_on=fail_on,
+    ))
+    action()
+    return run(wait, note, until)  # type: ignore[no-any-return]

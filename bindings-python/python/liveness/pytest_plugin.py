@@ -1,0 +1,241 @@
+"""The pytest plugin of liveness, active on install (the ``pytest11`` entry point).
+
+- ini options ``liveness_timeout``, ``liveness_interval``, ``liveness_max_interval``: session defaults;
+- ``@pytest.mark.liveness(timeout=...)``: defaults for one test;
+- ``--liveness-forbid-sleep`` (or ini ``liveness_forbid_sleep = true``): a ``time.sleep`` or
+  ``asyncio.sleep`` called by test code fails the test, naming the line;
+- a timeout is reported liveness message first, then the last failure's own introspection;
+- under pytest-timeout, a wait that would outlive the test's limit ends just before it, with its
+  own report.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import threading
+import time
+import types
+from typing import Any, Callable, Dict, Generator, List, Optional, Set, Tuple
+
+import pytest
+
+from . import _config, _native
+from ._errors import _ReportedError
+
+INI_OPTIONS = {
+    "liveness_timeout": "timeout",
+    "liveness_interval": "interval",
+    "liveness_max_interval": "max_interval",
+}
+MARKER = "liveness"
+
+_marker_error = pytest.StashKey[str]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("liveness", "liveness: waiting without sleeping")
+    group.addoption(
+        "--liveness-forbid-sleep",
+        action="store_true",
+        default=False,
+        help="fail a test whose own code calls time.sleep or asyncio.sleep; wait for the state "
+        "with liveness.eventually instead",
+    )
+    for name, option in INI_OPTIONS.items():
+        parser.addini(name, f"default `{option}` of liveness waits in this session, in seconds", default="")
+    parser.addini("liveness_forbid_sleep", "like --liveness-forbid-sleep", type="bool", default=False)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        f"{MARKER}(**options): defaults of liveness waits in this test "
+        f"({', '.join(_config.DEFAULTABLE)}; seconds)",
+    )
+    defaults: Dict[str, Any] = {}
+    for name, option in INI_OPTIONS.items():
+        raw = str(config.getini(name)).strip()
+        if not raw:
+            continue
+        try:
+            value = float(raw)
+        except ValueError:
+            raise pytest.UsageError(f"ini option {name} = {raw!r}: expected a number of seconds") from None
+        try:
+            _native.validate_options(**{option: value})  # type: ignore[arg-type]
+        except (TypeError, ValueError) as err:
+            raise pytest.UsageError(f"ini option {name}: {err}") from None
+        defaults[option] = value
+    _config.set_session_defaults(defaults)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    _config.set_session_defaults({})
+
+
+def _marker_defaults(item: pytest.Item) -> Tuple[Dict[str, Any], Optional[str]]:
+    options: Dict[str, Any] = {}
+    # Closest last: a function's marker overrides its class's and module's.
+    for marker in reversed(list(item.iter_markers(MARKER))):
+        if marker.args:
+            return {}, f"@pytest.mark.{MARKER} takes keyword options only, e.g. @pytest.mark.{MARKER}(timeout=2)"
+        unknown = sorted(set(marker.kwargs) - set(_config.DEFAULTABLE))
+        if unknown:
+            return {}, (
+                f"@pytest.mark.{MARKER}: unknown option(s) {', '.join(unknown)}; "
+                f"known: {', '.join(_config.DEFAULTABLE)}"
+            )
+        options.update(marker.kwargs)
+    try:
+        _native.validate_options(**options)
+    except (TypeError, ValueError) as err:
+        return {}, f"@pytest.mark.{MARKER}: {err}"
+    return options, None
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: Optional[pytest.Item]) -> Generator[None, Any, None]:
+    options, error = _marker_defaults(item)
+    if error:
+        item.stash[_marker_error] = error
+    _config.set_test_defaults(options)
+    guard = _SleepGuard(item) if _forbid_sleep(item.config) else None
+    if guard:
+        guard.install()
+    try:
+        yield
+    finally:
+        if guard:
+            guard.uninstall()
+        _config.set_test_defaults({})
+        _config.set_hard_deadline(None)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    error = item.stash.get(_marker_error, None)
+    if error:
+        raise pytest.UsageError(error)
+
+
+# pytest-timeout cooperation: its timer starts and stops through these hooks (when it is
+# installed); waits started while it runs end just before it fires.
+
+
+@pytest.hookimpl(optionalhook=True, tryfirst=True)
+def pytest_timeout_set_timer(item: pytest.Item, settings: Any) -> None:
+    limit = getattr(settings, "timeout", None)
+    if isinstance(limit, (int, float)) and limit > 0:
+        _config.set_hard_deadline(time.monotonic() + limit - _config.margin(limit), limit)
+
+
+@pytest.hookimpl(optionalhook=True, tryfirst=True)
+def pytest_timeout_cancel_timer(item: pytest.Item) -> None:
+    _config.set_hard_deadline(None)
+
+
+# Report order: the liveness message first, then the last failure as pytest shows it.
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, None]:
+    outcome = yield
+    report = outcome.get_result()
+    if call.excinfo is None or not isinstance(call.excinfo.value, _ReportedError):
+        return
+    report.longrepr = _liveness_first(report.longrepr)
+
+
+def _liveness_first(longrepr: Any) -> Any:
+    try:
+        from _pytest._code.code import ExceptionChainRepr
+    except ImportError:  # pragma: no cover - a pytest without it keeps its own order
+        return longrepr
+    if not isinstance(longrepr, ExceptionChainRepr) or len(longrepr.chain) < 2:
+        return longrepr
+    *earlier, (tb, crash, _) = longrepr.chain
+    head = (tb, crash, "The last failure of the probe (the timeout's __cause__), as it was raised:")
+    # The cause's own separator ("...direct cause of the following exception") pointed at the
+    # timeout, which now comes first.
+    cause_tb, cause_crash, _ = earlier[-1]
+    reordered = ExceptionChainRepr([head, *earlier[:-1], (cause_tb, cause_crash, None)])
+    # The one-line summary stays the liveness message.
+    reordered.reprtraceback = tb
+    reordered.reprcrash = crash
+    for section in getattr(longrepr, "sections", []):
+        reordered.addsection(*section)
+    return reordered
+
+
+# --liveness-forbid-sleep
+
+
+def _forbid_sleep(config: pytest.Config) -> bool:
+    return bool(config.getoption("liveness_forbid_sleep") or config.getini("liveness_forbid_sleep"))
+
+
+class _SleepGuard:
+    """Replaces ``time.sleep`` and ``asyncio.sleep`` while a test runs. A call from test code (the
+    test's module or a conftest.py, on the thread running the test) fails the test; calls from the
+    code under test, or from threads it started, sleep as usual."""
+
+    def __init__(self, item: pytest.Item) -> None:
+        self.item = item
+        path = getattr(item, "path", None)
+        self.test_files: Set[str] = {os.path.normcase(str(path))} if path else set()
+        self.thread = threading.get_ident()
+        self.restore: List[Callable[[], None]] = []
+
+    def is_test_code(self, frame: Optional[types.FrameType]) -> bool:
+        if frame is None or threading.get_ident() != self.thread:
+            return False
+        filename = frame.f_code.co_filename
+        return os.path.normcase(filename) in self.test_files or os.path.basename(filename) == "conftest.py"
+
+    def fail(self, frame: types.FrameType, call: str, seconds: Any) -> None:
+        __tracebackhide__ = True
+        where = f"{os.path.basename(frame.f_code.co_filename)}:{frame.f_lineno}"
+        instead = "await liveness.aio.eventually(...)" if call == "asyncio.sleep" else "liveness.eventually(...)"
+        pytest.fail(
+            f"{where} called {call}({seconds!r}): a test must not wait by sleeping "
+            f"(--liveness-forbid-sleep). Wait for the state itself instead, e.g. "
+            f"{instead} with a probe of the condition the sleep was waiting for.",
+            pytrace=False,
+        )
+
+    def install(self) -> None:
+        original_sleep = time.sleep
+        original_async_sleep = asyncio.sleep
+        guard = self
+
+        def sleep(seconds: float) -> None:
+            frame = sys._getframe(1)
+            if seconds and guard.is_test_code(frame):
+                guard.fail(frame, "time.sleep", seconds)
+            original_sleep(seconds)
+
+        async def async_sleep(delay: float, result: Any = None) -> Any:
+            frame = sys._getframe(1)
+            if delay and guard.is_test_code(frame):
+                guard.fail(frame, "asyncio.sleep", delay)
+            return await original_async_sleep(delay, result)
+
+        self._replace(time, "sleep", original_sleep, sleep)
+        self._replace(asyncio, "sleep", original_async_sleep, async_sleep)
+        # `from time import sleep` in the test module bound the original before the test ran.
+        module = getattr(self.item, "module", None)
+        if module is not None:
+            for name, value in list(vars(module).items()):
+                if value is original_sleep:
+                    self._replace(module, name, value, sleep)
+                elif value is original_async_sleep:
+                    self._replace(module, name, value, async_sleep)
+
+    def _replace(self, owner: Any, name: str, original: Any, replacement: Any) -> None:
+        setattr(owner, name, replacement)
+        self.restore.append(lambda: setattr(owner, name, original))
+
+    def uninstall(self) -> None:
+        while self.restore:
+            self.restore.pop()()

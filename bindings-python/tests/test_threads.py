@@ -1,0 +1,110 @@
+"""The interpreter is released while a sync wait waits; Ctrl-C interrupts a wait at once."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+from pathlib import Path
+from typing import Iterator, List
+
+import pytest
+
+import liveness
+
+
+@pytest.fixture
+def no_forced_switches() -> Iterator[None]:
+    # With a huge switch interval the interpreter never takes the GIL away from a running thread:
+    # another thread runs only when this one releases the GIL itself.
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1000)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(old)
+
+
+def test_other_threads_run_while_waiting(no_forced_switches: None) -> None:
+    progress: List[int] = []
+    go = threading.Event()
+
+    def worker() -> None:
+        go.wait()  # blocks (GIL released) until the test is about to wait
+        for i in range(100):
+            progress.append(i)
+
+    t = threading.Thread(target=worker)
+    t.start()
+    go.set()  # the worker is now runnable, but needs the GIL, which this thread holds
+    assert progress == []
+    # Only possible if eventually releases the GIL between evaluations; if it held it, the
+    # worker could never run and this would time out.
+    assert liveness.eventually(lambda: len(progress) == 100, timeout=10)
+    liveness.eventually(lambda: not t.is_alive())
+
+
+def test_waits_in_several_threads_at_once() -> None:
+    flags = [threading.Event() for _ in range(4)]
+    results: List[str] = []
+
+    def waiter(i: int) -> None:
+        results.append(liveness.eventually(lambda: flags[i].is_set() and f"w{i}", timeout=10))
+
+    threads = [threading.Thread(target=waiter, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for f in flags:
+        f.set()
+    liveness.eventually(lambda: len(results) == 4)
+    assert sorted(results) == ["w0", "w1", "w2", "w3"]
+
+
+CHILD = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    import liveness
+
+    marker = Path(sys.argv[1])
+
+    def probe():
+        marker.write_text("waiting")
+        return False
+
+    start = time.monotonic()
+    try:
+        liveness.eventually(probe, timeout=120, interval=1)
+    except KeyboardInterrupt:
+        print("interrupted after %.1f s" % (time.monotonic() - start))
+        sys.exit(0)
+    except liveness.TimeoutError:
+        print("timed out")
+        sys.exit(1)
+    print("returned")
+    sys.exit(2)
+    """
+)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_ctrl_c_interrupts_a_wait(tmp_path: Path) -> None:
+    marker = tmp_path / "marker"
+    script = tmp_path / "child.py"
+    script.write_text(CHILD)
+    proc = subprocess.Popen([sys.executable, str(script), str(marker)], stdout=subprocess.PIPE, text=True)
+    try:
+        # The child is inside eventually once its probe ran.
+        liveness.eventually(lambda: marker.exists(), timeout=30)
+        proc.send_signal(signal.SIGINT)
+        # A 120 s wait (period 1 s) that ends within this 20 s timeout was interrupted.
+        liveness.eventually(lambda: proc.poll() is not None, timeout=20)
+        out = proc.stdout.read() if proc.stdout else ""
+        assert proc.returncode == 0, out
+        assert out.startswith("interrupted after")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()

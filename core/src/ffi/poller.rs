@@ -1,0 +1,247 @@
+//! The sans-IO poller from C: for hosts that cannot block a thread while they wait (an event
+//! loop such as libuv or GLib, a simulation with a virtual clock). The poller decides when to
+//! evaluate, when to give up and what the failure says; the caller evaluates and waits itself.
+//! The C conformance runner (tests/c/conformance) drives it with a virtual clock.
+
+use std::ffi::c_char;
+use std::time::Duration;
+
+use super::args::{opt_str_arg, out_arg, str_arg};
+use super::boundary::{boundary, guarded, set_last_error};
+use super::options::{liveness_options, read_options};
+use super::status::liveness_status;
+use crate::error::Error;
+use crate::policy::duration_from_millis;
+use crate::poll::{Failure, Operation, Outcome, Poller, Spelling, Step};
+
+/// The operations, for liveness_poller_new(). The numbers are part of the ABI.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum liveness_operation {
+    LIVENESS_OP_EVENTUALLY = 0,
+    LIVENESS_OP_EVENTUALLY_PASSES = 1,
+    /// The caller compares each value with the baseline it read before the poller started.
+    LIVENESS_OP_EVENTUALLY_CHANGES = 2,
+    /// The caller fired the action before the poller started.
+    LIVENESS_OP_SYNC_OPERATION = 3,
+    LIVENESS_OP_ALWAYS = 4,
+    LIVENESS_OP_NEVER = 5,
+}
+
+/// What the caller should do now (see liveness_poller_next()).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum liveness_step_kind {
+    /// Evaluate now: liveness_poller_started(), call the probe, then report its outcome.
+    LIVENESS_STEP_EVALUATE = 0,
+    /// Wait `wait_ms` (less if a wake hint arrives: liveness_poller_wake()), then ask again.
+    LIVENESS_STEP_WAIT = 1,
+    /// The operation is over; `status` is LIVENESS_OK, LIVENESS_TIMEOUT or LIVENESS_VIOLATED.
+    LIVENESS_STEP_DONE = 2,
+}
+
+/// One decision of the poller.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct liveness_step {
+    pub kind: liveness_step_kind,
+    /// For LIVENESS_STEP_WAIT: how long, in milliseconds.
+    pub wait_ms: f64,
+    /// For LIVENESS_STEP_DONE: the result (the report is in liveness_last_error_message()).
+    pub status: liveness_status,
+}
+
+/// A wait in progress (opaque): made by liveness_poller_new(), freed by liveness_poller_free().
+pub struct liveness_poller {
+    poller: Poller,
+}
+
+fn operation(code: i32, during_ms: f64) -> Result<Operation, Error> {
+    let during = || duration_from_millis("during_ms", during_ms);
+    Ok(match code {
+        0 => Operation::Eventually,
+        1 => Operation::EventuallyPasses,
+        2 => Operation::EventuallyChanges,
+        3 => Operation::SyncOperation,
+        4 => Operation::Always { during: during()? },
+        5 => Operation::Never { during: during()? },
+        n => return Err(Error::invalid_argument(format!("`operation` {n} is not a liveness_operation"))),
+    })
+}
+
+fn at(now_ms: f64) -> Result<Duration, Error> {
+    duration_from_millis("now_ms", now_ms)
+}
+
+unsafe fn poller<'a>(p: *mut liveness_poller) -> Result<&'a mut Poller, Error> {
+    // SAFETY: the caller promises a live poller from liveness_poller_new(), or NULL.
+    unsafe { p.as_mut() }.map(|p| &mut p.poller).ok_or_else(|| Error::invalid_argument("`poller` is NULL"))
+}
+
+/// Starts a wait for `operation` (a liveness_operation) with `opts` (NULL = defaults);
+/// `during_ms` is used by LIVENESS_OP_ALWAYS / LIVENESS_OP_NEVER only. Times passed to the other
+/// poller functions are milliseconds elapsed since the wait began, on the caller's clock (a
+/// monotonic one, or a virtual one). Options and LIVENESS_TIMEOUT_SCALE are checked here.
+/// Stores the poller in `*out` (NULL on error). A poller is used by one thread at a time.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn liveness_poller_new(
+    operation_code: i32,
+    during_ms: f64,
+    opts: *const liveness_options,
+    out: *mut *mut liveness_poller,
+) -> liveness_status {
+    guarded(|| {
+        let out = unsafe { out_arg("out", out) }?;
+        *out = std::ptr::null_mut();
+        let operation = operation(operation_code, during_ms)?;
+        let options = unsafe { read_options(opts) }?;
+        let poller = Poller::new(operation, &options, Spelling::Snake)?;
+        *out = Box::into_raw(Box::new(liveness_poller { poller }));
+        Ok(())
+    })
+}
+
+/// Decides what to do at `now_ms` and stores it in `*out_step`. Returns LIVENESS_OK when it
+/// decided (whatever the decision); with LIVENESS_STEP_DONE and a status other than OK, the
+/// report is in liveness_last_error_message().
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn liveness_poller_next(
+    poller_ptr: *mut liveness_poller,
+    now_ms: f64,
+    out_step: *mut liveness_step,
+) -> liveness_status {
+    guarded(|| {
+        let out = unsafe { out_arg("out_step", out_step) }?;
+        let poller = unsafe { poller(poller_ptr) }?;
+        let step = match poller.next(at(now_ms)?) {
+            Step::Evaluate => liveness_step {
+                kind: liveness_step_kind::LIVENESS_STEP_EVALUATE,
+                wait_ms: 0.0,
+                status: liveness_status::LIVENESS_OK,
+            },
+            Step::Wait(d) => liveness_step {
+                kind: liveness_step_kind::LIVENESS_STEP_WAIT,
+                wait_ms: d.as_secs_f64() * 1000.0,
+                status: liveness_status::LIVENESS_OK,
+            },
+            Step::Done(result) => liveness_step {
+                kind: liveness_step_kind::LIVENESS_STEP_DONE,
+                wait_ms: 0.0,
+                status: match result {
+                    Ok(()) => liveness_status::LIVENESS_OK,
+                    Err(report) => {
+                        set_last_error(&report.to_string());
+                        if report.is_violation() {
+                            liveness_status::LIVENESS_VIOLATED
+                        } else {
+                            liveness_status::LIVENESS_TIMEOUT
+                        }
+                    }
+                },
+            },
+        };
+        *out = step;
+        Ok(())
+    })
+}
+
+/// An evaluation starts at `now_ms`; stores its 1-based number in `*out_number` (may be NULL).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn liveness_poller_started(
+    poller_ptr: *mut liveness_poller,
+    now_ms: f64,
+    out_number: *mut u32,
+) -> liveness_status {
+    guarded(|| {
+        let poller = unsafe { poller(poller_ptr) }?;
+        let number = poller.started(at(now_ms)?);
+        if let Some(out) = unsafe { out_number.as_mut() } {
+            *out = number;
+        }
+        Ok(())
+    })
+}
+
+fn finish(
+    poller_ptr: *mut liveness_poller,
+    now_ms: f64,
+    outcome: impl FnOnce() -> Result<Outcome, Error>,
+) -> Result<(), Error> {
+    let poller = unsafe { poller(poller_ptr) }?;
+    let now = at(now_ms)?;
+    poller.finished(now, outcome()?);
+    Ok(())
+}
+
+/// The evaluation that started last ended at `now_ms` and was accepted. `value_text` (may be
+/// NULL) describes the value; liveness_never() reports it when it held.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn liveness_poller_accepted(
+    poller_ptr: *mut liveness_poller,
+    now_ms: f64,
+    value_text: *const c_char,
+) -> liveness_status {
+    guarded(|| {
+        finish(poller_ptr, now_ms, || {
+            let text = unsafe { opt_str_arg("value_text", value_text) }?.map(str::to_owned);
+            Ok(Outcome::Accepted { text })
+        })
+    })
+}
+
+/// The evaluation that started last ended at `now_ms` by raising an error of type `kind` with
+/// message `text` (both copied); shown as "last: kind: text" and grouped in the history by both.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn liveness_poller_raised(
+    poller_ptr: *mut liveness_poller,
+    now_ms: f64,
+    kind: *const c_char,
+    text: *const c_char,
+) -> liveness_status {
+    guarded(|| {
+        finish(poller_ptr, now_ms, || {
+            let kind = unsafe { str_arg("kind", kind) }?;
+            let text = unsafe { str_arg("text", text) }?;
+            Ok(Outcome::Rejected(Failure::raised(kind, text)))
+        })
+    })
+}
+
+/// The evaluation that started last ended at `now_ms` returning a value that is not accepted,
+/// shown as `repr` (copied). `nullish` marks a "nothing" value (NULL, none), so that a timeout
+/// where every evaluation returned nothing gets a hint.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn liveness_poller_returned(
+    poller_ptr: *mut liveness_poller,
+    now_ms: f64,
+    repr: *const c_char,
+    nullish: bool,
+) -> liveness_status {
+    guarded(|| {
+        finish(poller_ptr, now_ms, || {
+            let repr = unsafe { str_arg("repr", repr) }?;
+            Ok(Outcome::Rejected(Failure::returned(repr, nullish)))
+        })
+    })
+}
+
+/// A wake hint arrived: the next liveness_poller_next() says evaluate (unless an evaluation is
+/// running, when the hint is dropped).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn liveness_poller_wake(poller_ptr: *mut liveness_poller) -> liveness_status {
+    guarded(|| {
+        unsafe { poller(poller_ptr) }?.wake();
+        Ok(())
+    })
+}
+
+/// Frees a poller. NULL is allowed. Do not use the pointer afterwards.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn liveness_poller_free(poller_ptr: *mut liveness_poller) {
+    boundary((), || {
+        if !poller_ptr.is_null() {
+            // SAFETY: the caller promises a poller from liveness_poller_new(), freed once.
+            drop(unsafe { Box::from_raw(poller_ptr) });
+        }
+    })
+}

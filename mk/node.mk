@@ -1,0 +1,50 @@
+# The Node door: the npm package `liveness` in bindings-node/ (napi-rs 3 addon + TypeScript API).
+#
+#   make node-deps     npm ci, when node_modules is missing or older than package-lock.json
+#   make node-build    the napi addon (release) + the TypeScript build (dist/)
+#   make test-node     Jest + Vitest + the type test + a check that native.d.ts is fresh
+#   make node-dts      refresh the committed bindings-node/native.d.ts after a native API change
+#   make demo-node     target/demo/node.jsonl (sleep vs liveness)
+#   make bench-node    the Node figures (overhead, overshoot, event-loop delay); QUICK=1 for short
+
+NODE_DIR := $(ROOT)/bindings-node
+NODE_NAPI_OUT := $(ROOT)/target/napi
+NODE_SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# npm writes this file at the end of every install, so it dates the installed tree.
+NODE_STAMP := $(NODE_DIR)/node_modules/.package-lock.json
+
+TEST_SUITES += test-node
+DEMO_PARTS += demo-node
+BENCH_PARTS += bench-node
+
+.PHONY: node-deps node-build node-dts test-node demo-node bench-node
+
+node-deps: ## install the Node package's toolchain (npm ci) when node_modules is missing or stale
+	@command -v npm >/dev/null 2>&1 || { \
+	  echo "node-deps: installing nodejs and npm"; $(NODE_SUDO) apt-get update -qq; \
+	  DEBIAN_FRONTEND=noninteractive $(NODE_SUDO) apt-get install -y -qq nodejs npm >/dev/null; }
+	@if [ ! -f $(NODE_STAMP) ] || [ $(NODE_DIR)/package-lock.json -nt $(NODE_STAMP) ]; then \
+	  cd $(NODE_DIR) && npm ci --no-audit --no-fund --loglevel=error; fi
+
+node-build: node-deps ## build the Node addon (napi, release) and compile the TypeScript API
+	cd $(NODE_DIR) && npx --no-install napi build --release --output-dir $(NODE_NAPI_OUT) --dts native.d.ts
+	cp $(NODE_NAPI_OUT)/liveness.node $(NODE_DIR)/liveness.node
+	cd $(NODE_DIR) && npx --no-install tsc -p tsconfig.json
+
+node-dts: node-build ## refresh the committed bindings-node/native.d.ts from a fresh native build
+	cp $(NODE_NAPI_OUT)/native.d.ts $(NODE_DIR)/native.d.ts
+
+test-node: node-build ## Node: Jest, Vitest, the type test, and the committed native.d.ts is fresh
+	@diff -u $(NODE_DIR)/native.d.ts $(NODE_NAPI_OUT)/native.d.ts || { \
+	  echo "bindings-node/native.d.ts differs from a fresh build: run 'make node-dts' and commit it"; exit 1; }
+	cd $(NODE_DIR) && npx --no-install jest --ci
+	cd $(NODE_DIR) && npx --no-install vitest run
+	cd $(NODE_DIR) && npx --no-install tsc -p types-test/tsconfig.json
+	@echo "test-node: Jest, Vitest, type test and native.d.ts check passed"
+
+demo-node: node-build ## Node rows of the demo table (target/demo/node.jsonl)
+	@mkdir -p $(ROOT)/target/demo
+	cd $(NODE_DIR) && node demo/demo.js $(ROOT)/target/demo/node.jsonl
+
+bench-node: node-build ## Node figures: overhead vs a hand loop, overshoot p50/p99, event-loop delay
+	cd $(NODE_DIR) && QUICK=$(QUICK) node bench/bench.js

@@ -1,0 +1,53 @@
+# The Python door (bindings-python/): a virtualenv under the repo, a develop install of the
+# package built by maturin (release profile, so the same build serves tests, demo and bench),
+# then pytest. Every step is guarded by a stamp so a second `make test-python` only runs pytest.
+
+PY_DIR      := $(ROOT)/bindings-python
+PY_VENV     := $(ROOT)/.venv
+PY          := $(PY_VENV)/bin/python
+# The interpreter the venv is made from: the first Python >= 3.9 on PATH.
+PY_BASE     ?= python3
+PY_TOOLS    := maturin>=1.9,<2 pytest>=7 pytest-xdist pytest-asyncio>=0.23 pytest-timeout mypy
+PY_TOOLS_OK := $(PY_VENV)/.tools-installed
+# The develop install copies the native module here; it is the stamp of the build (a fresh venv
+# is older than it only when it is already installed there).
+PY_BUILT    := $(PY_DIR)/python/liveness/_native.abi3.so
+# What the native module is built from; Python sources need no rebuild (editable install).
+PY_NATIVE_SRC := $(shell find $(ROOT)/core/src $(PY_DIR)/src -name '*.rs' 2>/dev/null) \
+                 $(ROOT)/core/Cargo.toml $(PY_DIR)/Cargo.toml $(PY_DIR)/pyproject.toml $(ROOT)/Cargo.toml
+PY_TEST_ARGS ?= -n 2
+
+.PHONY: python-env python-develop test-python demo-python bench-python
+
+$(PY_TOOLS_OK): $(PY_DIR)/pyproject.toml mk/python.mk
+	@if ! $(PY_BASE) -c 'import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 9))' 2>/dev/null; then \
+	  echo "python: installing python3-venv (needs Python >= 3.9 with venv)"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq python3 python3-venv; \
+	fi
+	@[ -x $(PY) ] || $(PY_BASE) -m venv $(PY_VENV)
+	$(PY) -m pip install -q --disable-pip-version-check $(foreach t,$(PY_TOOLS),'$(t)')
+	@touch $@
+
+$(PY_BUILT): $(PY_TOOLS_OK) $(PY_NATIVE_SRC)
+	cd $(PY_DIR) && VIRTUAL_ENV=$(PY_VENV) PATH=$(PY_VENV)/bin:$$PATH \
+	  $(PY_VENV)/bin/maturin develop --release --quiet
+	@touch $@
+
+python-env: $(PY_TOOLS_OK) ## make the virtualenv .venv with maturin, pytest and mypy
+
+python-develop: $(PY_BUILT) ## build the Python package and install it (editable) into .venv
+
+test-python: $(PY_BUILT) ## run the Python suite (pytest -n 2, conformance vectors, stubtest)
+	cd $(PY_DIR) && $(PY) -m pytest $(PY_TEST_ARGS) tests
+
+demo-python: $(PY_BUILT) ## the Python rows of the demo table (target/demo/python.jsonl)
+	@mkdir -p $(ROOT)/target/demo
+	$(PY) $(PY_DIR)/demo/demo.py --out $(ROOT)/target/demo/python.jsonl
+
+bench-python: $(PY_BUILT) ## Python figures: overhead vs a hand loop, overshoot, CPU while waiting
+	$(PY) $(PY_DIR)/bench/bench.py $(if $(QUICK),--quick)
+
+TEST_SUITES += test-python
+DEMO_PARTS  += demo-python
+BENCH_PARTS += bench-python

@@ -1,0 +1,53 @@
+/* Runs every case of one conformance file: test_conformance tests/conformance/polling/deadline.json */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runner.h"
+
+static char *slurp(const char *path) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *text = malloc((size_t)n + 1);
+    size_t got = fread(text, 1, (size_t)n, f);
+    text[got] = '\0';
+    fclose(f);
+    return text;
+}
+
+int main(int argc, char **argv) {
+    if (argc != 2) {
+        fprintf(stderr, "usage: %s VECTORS.json\n", argv[0]);
+        return 2;
+    }
+    char *text = slurp(argv[1]);
+    cJSON *doc = text ? cJSON_Parse(text) : NULL;
+    free(text);
+    const cJSON *cases = cJSON_GetObjectItem(doc, "cases");
+    if (!cJSON_IsArray(cases) || cJSON_GetArraySize(cases) == 0) {
+        fprintf(stderr, "%s: no cases\n", argv[1]);
+        cJSON_Delete(doc);
+        return 2;
+    }
+    bool polling = strstr(argv[1], "polling") != NULL;
+    int passed = 0, failed = 0;
+    const cJSON *c;
+    cJSON_ArrayForEach(c, cases) {
+        verdict v = {{0}};
+        if (polling) run_polling_case(c, &v);
+        else run_event_case(c, &v);
+        const char *name = cJSON_GetObjectItem(c, "name")->valuestring;
+        if (v.text[0]) {
+            failed++;
+            printf("FAIL %s: %s\n", name, v.text);
+        } else {
+            passed++;
+        }
+    }
+    cJSON_Delete(doc);
+    printf("%s: %d passed, %d failed\n", argv[1], passed, failed);
+    return failed ? 1 : 0;
+}

@@ -1,0 +1,3 @@
+module liveness.dev/tests/go
+
+go 1.21
