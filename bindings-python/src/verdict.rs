@@ -43,8 +43,7 @@ impl Acceptance {
 /// How a returned value that was not accepted is remembered.
 pub fn rejected_value(acceptance: &Acceptance, value: &Bound<'_, PyAny>) -> Failure {
     match acceptance {
-        // Same wording as the core's own eventually_changes (and the C ABI).
-        Acceptance::Changed(_) => Failure::returned(format!("{} (unchanged)", short_repr(value)), false),
+        Acceptance::Changed(_) => Failure::unchanged(short_repr(value)),
         _ => Failure::returned(short_repr(value), value.is_none()),
     }
 }

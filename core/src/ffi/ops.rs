@@ -9,27 +9,11 @@ use super::options::{liveness_options, read_options};
 use super::probe::{Verdict, call, liveness_probe, liveness_value_probe};
 use super::status::liveness_status;
 use crate::error::Error;
-use crate::policy::{Options, duration_from_millis};
-use crate::poll::{DriveError, Evaluation, Failure, Operation, Poller, Spelling, WakeSignal, drive_blocking};
-
-/// How C waits: the core's blocking driver, parking the calling thread between evaluations (a C
-/// test has no event loop or signal handling to keep alive while it waits).
-fn run_blocking<T>(
-    operation: Operation,
-    options: &Options,
-    evaluate: impl FnMut() -> Evaluation<T, Error>,
-) -> Result<Option<T>, Error> {
-    let mut poller = Poller::new(operation, options, Spelling::Snake)?;
-    let park = |d, signal: &WakeSignal| {
-        signal.park(d);
-        Ok(())
-    };
-    drive_blocking(&mut poller, evaluate, park).map_err(|e| match e {
-        DriveError::Failed(report) if report.is_violation() => Error::Violated { report },
-        DriveError::Failed(report) => Error::Timeout { report },
-        DriveError::Host(e) | DriveError::Setup(e) => e,
-    })
-}
+use crate::policy::duration_from_millis;
+// C waits like a Rust test: the core blocking driver parks the calling thread (a C test has no
+// event loop or signal handling to keep alive while it waits).
+use crate::ops::wait::run_blocking;
+use crate::poll::{Evaluation, Failure, Operation, Poller, Spelling};
 
 /// One evaluation of a boolean C probe, as the driver wants it.
 fn evaluate(probe: unsafe extern "C" fn(*mut c_void) -> bool, ctx: *mut c_void) -> Evaluation<(), Error> {
@@ -146,7 +130,7 @@ pub unsafe extern "C" fn liveness_eventually_changes(
             Verdict::Passed(value) if value != baseline => {
                 Evaluation::Accepted { value, text: Some(value.to_string()) }
             }
-            Verdict::Passed(value) => Evaluation::Rejected(Failure::returned(format!("{value} (unchanged)"), false)),
+            Verdict::Passed(value) => Evaluation::Rejected(Failure::unchanged(value.to_string())),
             Verdict::Failed(failure) => Evaluation::Rejected(failure),
             Verdict::Stopped(failure) => Evaluation::Stop(Error::Probe { failure }),
         })?;

@@ -127,11 +127,7 @@ impl<P: FnMut() -> T, T: PartialEq + Debug> Wait<EventuallyChanges<P>> {
         crate::poll::Poller::new(Operation::EventuallyChanges, &options, crate::poll::Spelling::Snake)?;
         let baseline = probe();
         let changed = |value: T| {
-            if value != baseline {
-                Ok(value)
-            } else {
-                Err(Failure::returned(format!("{} (unchanged)", repr(&value)), false))
-            }
+            if value != baseline { Ok(value) } else { Err(Failure::unchanged(repr(&value))) }
         };
         let found = run_blocking(Operation::EventuallyChanges, &options, || {
             rules.classify(catch(|| changed(probe())), |_| None)

@@ -4,7 +4,7 @@ mod kinds;
 mod macros;
 mod panics;
 mod verdict;
-mod wait;
+pub(crate) mod wait;
 
 #[cfg(feature = "tokio")]
 mod asynchronous;

@@ -22,6 +22,11 @@ impl Failure {
         Failure::Returned { repr: repr.into(), nullish }
     }
 
+    /// `eventually_changes` saw the baseline again; every door words it the same way.
+    pub fn unchanged(repr: impl Into<String>) -> Self {
+        Failure::Returned { repr: format!("{} (unchanged)", repr.into()), nullish: false }
+    }
+
     /// The error type's name, or `None` for a rejected value.
     pub fn kind(&self) -> Option<&str> {
         match self {
