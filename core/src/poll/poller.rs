@@ -133,7 +133,7 @@ impl Poller {
         }
         // `stable_for` keeps to the schedule too (SPEC §2): success comes at the first scheduled
         // evaluation that completes the stretch.
-        let target = last_start + self.period();
+        let target = last_start + self.period(last_start);
         self.evaluate_at(target.min(self.deadline), at)
     }
 
@@ -187,14 +187,10 @@ impl Poller {
         report
     }
 
-    fn period(&self) -> Duration {
-        match self.interval {
-            Some(fixed) => fixed,
-            None => self
-                .last_duration
-                .saturating_mul(crate::policy::ADAPTIVE_FACTOR)
-                .clamp(self.min_interval, self.max_interval),
-        }
+    /// The period after the evaluation that started at `last_start` (SPEC §2).
+    fn period(&self, last_start: Duration) -> Duration {
+        let waited = last_start.saturating_sub(self.first_start);
+        crate::policy::period(self.interval, self.min_interval, self.max_interval, self.last_duration, waited)
     }
 
     fn evaluate_at(&self, target: Duration, at: Duration) -> Step {
