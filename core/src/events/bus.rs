@@ -21,7 +21,8 @@ use crate::error::Error;
 
 /// What a handler returns; `Err` (or a panic) detaches it.
 pub type HandlerResult = Result<(), String>;
-type HandlerFn = dyn Fn(&Event) -> HandlerResult + Send + Sync;
+// Handlers get the shared event so that a capture keeps it without a deep copy.
+type HandlerFn = dyn Fn(&Arc<Event>) -> HandlerResult + Send + Sync;
 type ReporterFn = dyn Fn(&HandlerFailure) + Send + Sync;
 
 /// A handler that failed and was detached; also emitted as `liveness.handler.failure`.
@@ -114,7 +115,7 @@ pub fn attach_with_reporter<S: AsRef<str>>(
     handler: impl Fn(&Event) -> HandlerResult + Send + Sync + 'static,
     reporter: impl Fn(&HandlerFailure) + Send + Sync + 'static,
 ) -> Result<(), Error> {
-    attach_boxed(id, patterns, Box::new(handler), Some(Box::new(reporter)))
+    attach_boxed(id, patterns, Box::new(move |event: &Arc<Event>| handler(event)), Some(Box::new(reporter)))
 }
 
 pub(crate) fn attach_boxed<S: AsRef<str>>(
@@ -237,14 +238,14 @@ pub fn emit_event(
             "event {name:?} emitted from handlers nested {MAX_NESTING} deep: a handler is re-triggering itself"
         )));
     }
-    let event = Event {
+    let event = Arc::new(Event {
         name: name.to_owned(),
         measurements,
         metadata,
         seq: SEQ.fetch_add(1, Ordering::Relaxed),
         at: BUS.epoch.elapsed(),
-        thread: thread_label(),
-    };
+        thread: THREAD_LABEL.with(String::clone),
+    });
     NESTING.with(|n| n.set(depth + 1));
     for handler in targets {
         let result = catch_unwind(AssertUnwindSafe(|| (handler.call)(&event)));
@@ -276,12 +277,15 @@ fn handler_failed(handler: &Arc<Handler>, event: &Event, error: String) {
     let _ = emit(HANDLER_FAILURE_EVENT, std::iter::empty::<(&str, f64)>(), metadata);
 }
 
-fn thread_label() -> String {
-    let current = std::thread::current();
-    match current.name() {
-        Some(name) => name.to_owned(),
-        None => format!("{:?}", current.id()),
-    }
+thread_local! {
+    // Worked out once per thread: formatting a thread id on every emit cost more than the emit.
+    static THREAD_LABEL: String = {
+        let current = std::thread::current();
+        match current.name() {
+            Some(name) => name.to_owned(),
+            None => format!("{:?}", current.id()),
+        }
+    };
 }
 
 /// Time since the bus started, on the clock of `Event::at`.

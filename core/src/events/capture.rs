@@ -18,8 +18,8 @@ impl Capture {
         let id = internal_id("capture");
         let events: Arc<Mutex<Vec<Arc<Event>>>> = Arc::default();
         let sink = events.clone();
-        let record = move |event: &Event| {
-            sink.lock().unwrap_or_else(|e| e.into_inner()).push(Arc::new(event.clone()));
+        let record = move |event: &Arc<Event>| {
+            sink.lock().unwrap_or_else(|e| e.into_inner()).push(event.clone());
             Ok(())
         };
         attach_boxed(&id, patterns, Box::new(record), None)?;

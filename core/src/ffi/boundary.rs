@@ -13,7 +13,9 @@ use super::status::liveness_status;
 use crate::error::Error;
 
 thread_local! {
-    static LAST_ERROR: RefCell<CString> = RefCell::new(CString::default());
+    // None rather than an empty CString: clearing runs on every call (emit included), and an
+    // empty CString is an allocation.
+    static LAST_ERROR: RefCell<Option<CString>> = const { RefCell::new(None) };
 }
 
 /// Runs `body`; if it panics, records the panic as the last error and returns `on_panic`.
@@ -51,11 +53,11 @@ pub(crate) fn fail(error: &Error) -> liveness_status {
 pub(crate) fn set_last_error(text: &str) {
     // Texts come from C strings and core messages; a stray NUL would truncate, so replace it.
     let text = CString::new(text.replace('\0', "\u{FFFD}")).unwrap_or_default();
-    LAST_ERROR.with(|slot| *slot.borrow_mut() = text);
+    LAST_ERROR.with(|slot| *slot.borrow_mut() = Some(text));
 }
 
 pub(crate) fn clear_last_error() {
-    LAST_ERROR.with(|slot| *slot.borrow_mut() = CString::default());
+    LAST_ERROR.with(|slot| *slot.borrow_mut() = None);
 }
 
 fn panic_text(panic: &(dyn Any + Send)) -> String {
@@ -76,5 +78,5 @@ fn panic_text(panic: &(dyn Any + Send)) -> String {
 /// liveness call (copy it to keep it); do not free it. Thread-safe: each thread has its own.
 #[unsafe(no_mangle)]
 pub extern "C" fn liveness_last_error_message() -> *const c_char {
-    boundary(c"".as_ptr(), || LAST_ERROR.with(|slot| slot.borrow().as_ptr()))
+    boundary(c"".as_ptr(), || LAST_ERROR.with(|slot| slot.borrow().as_ref().map_or(c"".as_ptr(), |text| text.as_ptr())))
 }

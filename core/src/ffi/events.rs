@@ -8,7 +8,7 @@ use super::boundary::{boundary, clear_last_error, fail, guarded};
 use super::json;
 use super::status::liveness_status;
 use crate::error::Error;
-use crate::events::{self, Event, EventName};
+use crate::events::{self, Event};
 
 /// An event handler: gets the event as JSON text
 /// (`{"name":…,"measurements":{…},"metadata":{…},"seq":…,"at":seconds,"thread":…}`, valid only
@@ -36,23 +36,33 @@ pub unsafe extern "C" fn liveness_emit(
     metadata_json: *const c_char,
 ) -> liveness_status {
     guarded(|| {
-        let name = EventName::new(unsafe { str_arg("name", name) }?)?;
+        // Everything is checked on every call (mistakes show up even with nothing attached), but
+        // nothing is allocated until someone is listening: validating borrows, building owns.
+        let name = unsafe { str_arg("name", name) }?;
+        events::validate_name(name)?;
         let keys = unsafe { str_array_arg("measurement_names", measurement_names, measurements_len) }?;
         if measurements_len > 0 && measurement_values.is_null() {
             return Err(Error::invalid_argument(format!(
                 "`measurement_values` is NULL but `measurements_len` is {measurements_len}"
             )));
         }
+        let metadata_text = unsafe { opt_str_arg("metadata_json", metadata_json) }?;
+        if !events::any_attached() {
+            if let Some(text) = metadata_text {
+                json::object("metadata_json", text)?;
+            }
+            return Ok(());
+        }
         let mut measurements = BTreeMap::new();
         for (i, key) in keys.into_iter().enumerate() {
             // SAFETY: non-NULL (checked) and the caller promises `measurements_len` values.
             measurements.insert(key.to_owned(), unsafe { *measurement_values.add(i) });
         }
-        let metadata = match unsafe { opt_str_arg("metadata_json", metadata_json) }? {
+        let metadata = match metadata_text {
             Some(text) => json::object("metadata_json", text)?,
             None => BTreeMap::new(),
         };
-        events::emit_event(name.as_str(), measurements, metadata)
+        events::emit_event(name, measurements, metadata)
     })
 }
 
