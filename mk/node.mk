@@ -5,7 +5,6 @@
 #   make test-node     Jest + Vitest + the type test + a check that native.d.ts is fresh
 #   make node-dts      refresh the committed bindings-node/native.d.ts after a native API change
 #   make demo-node     target/demo/node.jsonl (sleep vs liveness)
-#   make bench-node    the Node figures (overhead, overshoot, event-loop delay); QUICK=1 for short
 
 NODE_DIR := $(ROOT)/bindings-node
 NODE_NAPI_OUT := $(ROOT)/target/napi
@@ -15,9 +14,8 @@ NODE_STAMP := $(NODE_DIR)/node_modules/.package-lock.json
 
 TEST_SUITES += test-node
 DEMO_PARTS += demo-node
-BENCH_PARTS += bench-node
 
-.PHONY: node-deps node-build node-dts test-node demo-node bench-node
+.PHONY: node-deps node-build node-dts test-node demo-node
 
 node-deps: ## install the Node package's toolchain (npm ci) when node_modules is missing or stale
 	@command -v npm >/dev/null 2>&1 || { \
@@ -46,5 +44,3 @@ demo-node: node-build ## Node rows of the demo table (target/demo/node.jsonl)
 	@mkdir -p $(ROOT)/target/demo
 	cd $(NODE_DIR) && node demo/demo.js $(ROOT)/target/demo/node.jsonl
 
-bench-node: node-build ## Node figures: overhead vs a hand loop, overshoot p50/p99, event-loop delay
-	cd $(NODE_DIR) && QUICK=$(QUICK) node bench/bench.js

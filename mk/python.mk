@@ -17,7 +17,7 @@ PY_NATIVE_SRC := $(shell find $(ROOT)/core/src $(PY_DIR)/src -name '*.rs' 2>/dev
                  $(ROOT)/core/Cargo.toml $(PY_DIR)/Cargo.toml $(PY_DIR)/pyproject.toml $(ROOT)/Cargo.toml
 PY_TEST_ARGS ?= -n 2
 
-.PHONY: python-env python-develop test-python demo-python bench-python
+.PHONY: python-env python-develop test-python demo-python
 
 $(PY_TOOLS_OK): $(PY_DIR)/pyproject.toml mk/python.mk
 	@if ! $(PY_BASE) -c 'import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 9))' 2>/dev/null; then \
@@ -45,9 +45,5 @@ demo-python: $(PY_BUILT) ## the Python rows of the demo table (target/demo/pytho
 	@mkdir -p $(ROOT)/target/demo
 	$(PY) $(PY_DIR)/demo/demo.py --out $(ROOT)/target/demo/python.jsonl
 
-bench-python: $(PY_BUILT) ## Python figures: overhead vs a hand loop, overshoot, CPU while waiting
-	$(PY) $(PY_DIR)/bench/bench.py $(if $(QUICK),--quick)
-
 TEST_SUITES += test-python
 DEMO_PARTS  += demo-python
-BENCH_PARTS += bench-python

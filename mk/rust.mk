@@ -1,9 +1,9 @@
 # The core and the Rust API: formatting, lints, unit + integration + conformance tests, the
-# Rust rows of the demo and the core benchmarks.
+# Rust rows of the demo.
 
 RUST_FEATURES := --features liveness/tokio
 
-.PHONY: test-rust demo-rust bench-rust
+.PHONY: test-rust demo-rust
 
 test-rust: ## Rust: rustfmt check, clippy (warnings denied), core + examples tests
 	$(CARGO) fmt --all -- --check
@@ -15,6 +15,3 @@ test-rust: ## Rust: rustfmt check, clippy (warnings denied), core + examples tes
 
 demo-rust: ## the Rust rows of the demo (target/demo/rust.jsonl)
 	$(CARGO) run -q --release -p liveness-examples --bin demo -- run $(ROOT)/target/demo/rust.jsonl
-
-bench-rust: ## core benchmarks: emit cost, Poller decision, overshoot, CPU while waiting
-	$(CARGO) run -q --release -p liveness-bench -- $(if $(QUICK),--quick,)

@@ -1,44 +1,37 @@
-//! CPU time per second of waiting on a cheap probe that never holds (target ≤ 2% of a core).
+//! CPU time per second of waiting on a cheap probe that never holds (the wait times out).
 
 use std::time::{Duration, Instant};
 
-use liveness::eventually;
 use serde_json::{Value, json};
 
-fn thread_cpu() -> Duration {
+use crate::params::Params;
+use crate::waiters::{self, Waiter};
+
+/// Process CPU time: what the waiting costs the machine, whichever thread spends it.
+pub fn process_cpu() -> Duration {
     let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
     // SAFETY: a valid clock id and a valid pointer to a timespec.
-    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
-    assert_eq!(rc, 0, "CLOCK_THREAD_CPUTIME_ID is available on Linux");
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts) };
+    assert_eq!(rc, 0, "CLOCK_PROCESS_CPUTIME_ID is available on Linux");
     Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
 }
 
-fn measure(wait: Duration, f: impl FnOnce()) -> f64 {
-    let (cpu0, wall0) = (thread_cpu(), Instant::now());
-    f();
-    let (cpu, wall) = (thread_cpu() - cpu0, wall0.elapsed());
-    assert!(wall >= wait);
-    cpu.as_secs_f64() / wall.as_secs_f64() * 100.0
+fn cpu_ms_per_s(waiter: Waiter, wait: Duration) -> f64 {
+    let (cpu0, wall0) = (process_cpu(), Instant::now());
+    let held = waiter.wait_until(|| std::hint::black_box(false), wait);
+    let (cpu, wall) = (process_cpu() - cpu0, wall0.elapsed());
+    assert!(!held && wall >= wait, "the wait ran to its timeout");
+    cpu.as_secs_f64() * 1000.0 / wall.as_secs_f64()
 }
 
-pub fn run(quick: bool) -> Value {
-    let wait = Duration::from_secs(if quick { 1 } else { 3 });
-    let liveness = measure(wait, || {
-        let _ = eventually(|| std::hint::black_box(false)).timeout(wait).run();
-    });
-    let floor2 = measure(wait, || {
-        let _ = eventually(|| std::hint::black_box(false)).min_interval(Duration::from_millis(2)).timeout(wait).run();
-    });
-    let hand = measure(wait, || {
-        let until = Instant::now() + wait;
-        while Instant::now() < until && !std::hint::black_box(false) {
-            std::thread::sleep(Duration::from_millis(1));
-        }
-    });
-    println!("\ncpu while waiting (% of one core, {} s wait on a cheap probe; target ≤ 2%)", wait.as_secs());
-    println!("  liveness (defaults: every 1 ms)   {liveness:6.2} %");
-    println!("  liveness, min_interval 2 ms       {floor2:6.2} %");
-    println!("  hand loop, sleep 1 ms             {hand:6.2} %   (liveness defaults = {:.2}× this)", liveness / hand);
-    json!({"wait_s": wait.as_secs(), "liveness_percent": liveness, "liveness_min_interval_2ms_percent": floor2,
-           "hand_loop_1ms_percent": hand})
+pub fn run(p: &Params) -> Vec<Value> {
+    println!("\ncpu while waiting ({} s on a cheap probe that never holds; ms of CPU per s)", p.cpu_wait.as_secs_f64());
+    waiters::WITHOUT_HINT
+        .iter()
+        .map(|&w| {
+            let v = cpu_ms_per_s(w, p.cpu_wait);
+            println!("  {:<24} {v:8.2}", w.label());
+            json!({"scenario": "cpu", "library": w.label(), "wait_s": p.cpu_wait.as_secs_f64(), "cpu_ms_per_s": v})
+        })
+        .collect()
 }

@@ -1,0 +1,16 @@
+/* The scenarios of bench/CONTRACT.md: each appends its records to `records` and prints its table. */
+#ifndef BENCH_SCENARIOS_H
+#define BENCH_SCENARIOS_H
+
+#include <cjson/cJSON.h>
+
+#include "params.h"
+
+void overshoot_run(const params *p, cJSON *records);
+void cpu_run(const params *p, cJSON *records);
+void eval_overhead_run(const params *p, cJSON *records);
+void suite_run(const params *p, cJSON *records);
+void emit_run(const params *p, cJSON *records);
+void poller_run(const params *p, cJSON *records);
+
+#endif

@@ -1,0 +1,98 @@
+#include "waiters.h"
+
+#include <stdio.h>
+
+#include "liveness.h"
+#include "timing.h"
+
+static const waiter LIVENESS_DEFAULTS = {WAITER_LIVENESS, 0, "liveness"};
+static const waiter LIVENESS_WAKE_HINT = {WAITER_WAKE_HINT, 0, "liveness + wake hint"};
+static const waiter HAND_LOOP_1MS = {WAITER_HAND_LOOP, 1, "hand loop 1 ms"};
+static const waiter HAND_LOOP_10MS = {WAITER_HAND_LOOP, 10, "hand loop 10 ms"};
+
+const waiter *const WAITERS_ALL[WAITERS_ALL_LEN] = {&LIVENESS_DEFAULTS, &LIVENESS_WAKE_HINT, &HAND_LOOP_1MS,
+                                                   &HAND_LOOP_10MS};
+const waiter *const WAITERS_WITHOUT_HINT[WAITERS_WITHOUT_HINT_LEN] = {&LIVENESS_DEFAULTS, &HAND_LOOP_1MS,
+                                                                     &HAND_LOOP_10MS};
+
+static const char *const WAKE_PATTERNS[] = {WAKE_EVENT};
+
+wait_outcome liveness_wait(probe_fn probe, void *ctx, double timeout_s, const char *const *wake_on,
+                           size_t wake_on_len, char *err, size_t errlen) {
+    liveness_options opts = liveness_options_default();
+    opts.timeout_ms = timeout_s * 1000.0;
+    opts.wake_on = wake_on;
+    opts.wake_on_len = wake_on_len;
+    liveness_status st = liveness_eventually(probe, ctx, &opts);
+    if (st == LIVENESS_OK) {
+        return WAIT_HELD;
+    }
+    if (st == LIVENESS_TIMEOUT) {
+        return WAIT_TIMED_OUT;
+    }
+    snprintf(err, errlen, "liveness_eventually returned %s: %s", liveness_status_name((int32_t)st),
+             liveness_last_error_message());
+    return WAIT_FAILED;
+}
+
+static wait_outcome hand_loop(double period_ms, probe_fn probe, void *ctx, double timeout_s) {
+    int64_t deadline = mono_ns() + (int64_t)(timeout_s * 1e9);
+    for (;;) {
+        if (probe(ctx)) {
+            return WAIT_HELD;
+        }
+        if (mono_ns() >= deadline) {
+            return WAIT_TIMED_OUT;
+        }
+        sleep_ms(period_ms);
+    }
+}
+
+wait_outcome waiter_wait_until(const waiter *w, probe_fn probe, void *ctx, double timeout_s, char *err,
+                               size_t errlen) {
+    switch (w->kind) {
+    case WAITER_LIVENESS:
+        return liveness_wait(probe, ctx, timeout_s, NULL, 0, err, errlen);
+    case WAITER_WAKE_HINT:
+        return liveness_wait(probe, ctx, timeout_s, WAKE_PATTERNS, 1, err, errlen);
+    case WAITER_HAND_LOOP:
+        return hand_loop(w->period_ms, probe, ctx, timeout_s);
+    }
+    snprintf(err, errlen, "unknown waiter kind %d", (int)w->kind);
+    return WAIT_FAILED;
+}
+
+const char *sleep_label(const params *p) {
+    static char label[64];
+    snprintf(label, sizeof label, "sleep %llu ms", (unsigned long long)p->shutdowns.sleep_ms);
+    return label;
+}
+
+static void library(cJSON *libs, const char *label, const char *version, const char *settings) {
+    cJSON *entry = cJSON_AddObjectToObject(libs, label);
+    cJSON_AddStringToObject(entry, "version", version);
+    cJSON_AddStringToObject(entry, "settings", settings);
+}
+
+cJSON *waiters_describe(const params *p) {
+    const char *v = liveness_version();
+    char sleep_settings[128];
+    snprintf(sleep_settings, sizeof sleep_settings, "nanosleep(%llu ms), then start once",
+             (unsigned long long)p->shutdowns.sleep_ms);
+    cJSON *libs = cJSON_CreateObject();
+    library(libs, "liveness", v,
+            "liveness_options_default(): adaptive period (20 × probe cost, 1–50 ms); eval_overhead: "
+            "min_interval_ms = max_interval_ms = 0 (interval 0); emit: liveness_emit(name), "
+            "capture_open(\"bench.emit.**\")");
+    library(libs, "liveness + wake hint", v,
+            "defaults + wake_on = {\"bench.ready\"}, liveness_emit by the system under test");
+    library(libs, "hand loop 1 ms", "-", "while (!p()) nanosleep(1 ms) with a CLOCK_MONOTONIC deadline check");
+    library(libs, "hand loop 10 ms", "-", "while (!p()) nanosleep(10 ms) with a CLOCK_MONOTONIC deadline check");
+    library(libs, "hand loop", "-", "interval 0: while (!p()) {} with a CLOCK_MONOTONIC deadline check");
+    library(libs, sleep_label(p), "-", sleep_settings);
+    library(libs, "atomic load", "-", "one acquire atomic_load: the floor of a 'nothing attached' check");
+    library(libs, "callback list", "-",
+            "array of function pointers under a pthread_rwlock_t: the usual hand-rolled observer list; "
+            "one callback appending (name, value) to a buffer under a mutex");
+    return libs;
+}

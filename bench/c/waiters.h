@@ -1,0 +1,57 @@
+/* The ways a C test can wait for a condition: liveness through its C ABI, and the hand-written
+ * nanosleep loops people write instead (C has no widely used polling library for tests). */
+#ifndef BENCH_WAITERS_H
+#define BENCH_WAITERS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+#include "params.h"
+
+/* The event the overshoot setter emits and the wake-hint waiter names in wake_on. */
+#define WAKE_EVENT "bench.ready"
+
+typedef enum {
+    WAITER_LIVENESS,  /* liveness_eventually with liveness_options_default() */
+    WAITER_WAKE_HINT, /* the same, with wake_on = {WAKE_EVENT}: the system under test emits */
+    WAITER_HAND_LOOP, /* while (!p()) nanosleep(period) with a deadline check */
+} waiter_kind;
+
+typedef struct {
+    waiter_kind kind;
+    double period_ms; /* WAITER_HAND_LOOP only */
+    const char *label;
+} waiter;
+
+typedef enum {
+    WAIT_HELD,      /* the probe passed */
+    WAIT_TIMED_OUT, /* the timeout passed first */
+    WAIT_FAILED,    /* the waiter itself failed (the reason is in `err`) */
+} wait_outcome;
+
+typedef bool (*probe_fn)(void *ctx);
+
+/* The waiters of the overshoot scenario (the others leave the wake hint out: it needs the system
+ * under test to emit, which only the overshoot setter does). */
+#define WAITERS_ALL_LEN 4
+extern const waiter *const WAITERS_ALL[WAITERS_ALL_LEN];
+#define WAITERS_WITHOUT_HINT_LEN 3
+extern const waiter *const WAITERS_WITHOUT_HINT[WAITERS_WITHOUT_HINT_LEN];
+
+/* Waits until probe(ctx) holds or `timeout_s` passes. */
+wait_outcome waiter_wait_until(const waiter *w, probe_fn probe, void *ctx, double timeout_s, char *err,
+                               size_t errlen);
+
+/* liveness_eventually with the defaults and `timeout_s`; the other fields of `opts` as given. */
+wait_outcome liveness_wait(probe_fn probe, void *ctx, double timeout_s, const char *const *wake_on,
+                           size_t wake_on_len, char *err, size_t errlen);
+
+/* The label of the suite's sleep variant, "sleep <sleep_ms> ms". */
+const char *sleep_label(const params *p);
+
+/* The `libraries` entry of the results file: what each label stands for. */
+cJSON *waiters_describe(const params *p);
+
+#endif

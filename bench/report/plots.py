@@ -1,0 +1,89 @@
+"""The run's PNG plots, one panel per language: overshoot by ready time, CPU while waiting, and
+suite time idle and under a CPU hog. Log scales, since the peers span three orders of magnitude."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Dict
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display on a CI machine
+import matplotlib.pyplot as plt  # noqa: E402
+
+from records import is_liveness, libraries, select, suite_summary  # noqa: E402
+from tables import LANGUAGE_NAMES  # noqa: E402
+
+Languages = Dict[str, Dict[str, Any]]
+
+
+def _style(library: str) -> Dict[str, Any]:
+    # liveness stands out; peers share thin lines so that the eye finds ours first.
+    if is_liveness(library):
+        return {"linewidth": 2.6, "linestyle": "-" if library == "liveness" else "--", "zorder": 3}
+    if library.startswith("hand loop"):
+        return {"linewidth": 1.2, "linestyle": ":", "zorder": 2}
+    return {"linewidth": 1.2, "linestyle": "-", "zorder": 2}
+
+
+def _panels(count: int, title: str, width: float = 5.2, height: float = 4.2):
+    fig, axes = plt.subplots(1, max(count, 1), figsize=(width * max(count, 1), height), squeeze=False)
+    fig.suptitle(title)
+    return fig, axes[0]
+
+
+def plot_overshoot(languages: Languages, out: Path) -> None:
+    fig, axes = _panels(len(languages), "Overshoot: condition true → wait returned (p50, ms; lower is better)")
+    for ax, (lang, data) in zip(axes, languages.items()):
+        recs = select(data["records"], "overshoot")
+        for lib in libraries(recs):
+            points = sorted((r["ready_ms"], r["p50_ms"]) for r in recs if r["library"] == lib)
+            ax.plot([p[0] for p in points], [max(p[1], 1e-3) for p in points], marker="o", label=lib, **_style(lib))
+        ax.set(xscale="log", yscale="log", xlabel="condition true after (ms)", title=LANGUAGE_NAMES.get(lang, lang))
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend(fontsize=7)
+    axes[0].set_ylabel("overshoot p50 (ms)")
+    fig.tight_layout()
+    fig.savefig(out, dpi=110)
+    plt.close(fig)
+
+
+def plot_cpu(languages: Languages, out: Path) -> None:
+    fig, axes = _panels(len(languages), "CPU while waiting on a cheap probe (ms of CPU per s; lower is better)")
+    for ax, (lang, data) in zip(axes, languages.items()):
+        recs = select(data["records"], "cpu")
+        names = [r["library"] for r in recs]
+        values = [max(r["cpu_ms_per_s"], 1e-3) for r in recs]
+        colors = ["tab:green" if is_liveness(n) else "tab:gray" for n in names]
+        ax.barh(names, values, color=colors)
+        ax.set(xscale="log", title=LANGUAGE_NAMES.get(lang, lang), xlabel="CPU ms per s")
+        ax.invert_yaxis()
+        ax.tick_params(axis="y", labelsize=7)
+        for y, v in enumerate(values):
+            ax.annotate(f"{v:.2f}", (v, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=7)
+    fig.tight_layout()
+    fig.savefig(out, dpi=110)
+    plt.close(fig)
+
+
+def plot_suite(languages: Languages, out: Path) -> None:
+    fig, axes = _panels(len(languages), "Suite time: 100 singleton restarts (s per run; labels: failed tests)",
+                        height=4.6)
+    for ax, (lang, data) in zip(axes, languages.items()):
+        idle, hog = suite_summary(data["records"], "idle"), suite_summary(data["records"], "hog")
+        names = list(dict.fromkeys(list(idle) + list(hog)))
+        for offset, (load, summary, color) in enumerate((("idle", idle, "tab:blue"), ("CPU hog", hog, "tab:red"))):
+            ys = [i + (offset - 0.5) * 0.4 for i in range(len(names))]
+            values = [summary[n]["mean_s"] if n in summary else 0 for n in names]
+            ax.barh(ys, values, height=0.38, color=color, label=load)
+            for y, n, v in zip(ys, names, values):
+                if n in summary:
+                    label = f"{int(summary[n]['failures'])} failed"
+                    ax.annotate(label, (v, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=6)
+        ax.set_yticks(range(len(names)), names, fontsize=7)
+        ax.invert_yaxis()
+        ax.set(title=LANGUAGE_NAMES.get(lang, lang), xlabel="wall s per run (mean)")
+        ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(out, dpi=110)
+    plt.close(fig)

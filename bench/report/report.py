@@ -1,0 +1,77 @@
+"""Turns one run's per-language files into the run's report.
+
+    python bench/report/report.py DIR [--command "make bench"] [--check]
+
+reads DIR/<language>.json (written by the harnesses), writes DIR/results.json (the run: machine,
+command, every language's records), DIR/table.md (headline ratios, then every figure) and the
+plots DIR/overshoot.png, DIR/cpu.png, DIR/suite.png. With --check it fails when a harness left a
+scenario or a library out, which is what the smoke test in `make test` relies on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any, Dict, List
+
+from machine import describe_machine
+from plots import plot_cpu, plot_overshoot, plot_suite
+from tables import render_markdown
+
+LANGUAGES = ("rust", "c", "python", "node")
+SCENARIOS = ("overshoot", "cpu", "eval_overhead", "suite", "emit")
+
+
+def load_languages(folder: Path) -> Dict[str, Dict[str, Any]]:
+    found = {}
+    for name in LANGUAGES:
+        path = folder / f"{name}.json"
+        if path.exists():
+            found[name] = json.loads(path.read_text())
+    return found
+
+
+def completeness_problems(languages: Dict[str, Dict[str, Any]], expected: List[str]) -> List[str]:
+    """What a harness should have measured and did not: a missing language, a scenario with no
+    record, a library declared in `libraries` that appears in no record."""
+    problems = [f"no results from the {lang} harness" for lang in expected if lang not in languages]
+    for lang, data in languages.items():
+        records = data.get("records", [])
+        scenarios = {r["scenario"] for r in records}
+        problems += [f"{lang}: no {s} records" for s in SCENARIOS if s not in scenarios]
+        used = {r["library"] for r in records}
+        problems += [f"{lang}: library {lib!r} has no records" for lib in data.get("libraries", {}) if lib not in used]
+        for r in records:
+            numbers = [v for k, v in r.items() if k not in ("scenario", "library", "load", "case")]
+            if any(isinstance(v, float) and v != v for v in numbers):
+                problems.append(f"{lang}: NaN in {r}")
+    return problems
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("--command", default="make bench")
+    parser.add_argument("--check", action="store_true", help="fail when a scenario or library is missing")
+    parser.add_argument("--expect", default=",".join(LANGUAGES), help="languages that must be present")
+    args = parser.parse_args()
+
+    languages = load_languages(args.folder)
+    problems = completeness_problems(languages, [x for x in args.expect.split(",") if x])
+    run = {"command": args.command, "machine": describe_machine(),
+           "modes": sorted({d.get("mode", "?") for d in languages.values()}), "languages": languages}
+    (args.folder / "results.json").write_text(json.dumps(run, indent=1) + "\n")
+    (args.folder / "table.md").write_text(render_markdown(run))
+    plot_overshoot(languages, args.folder / "overshoot.png")
+    plot_cpu(languages, args.folder / "cpu.png")
+    plot_suite(languages, args.folder / "suite.png")
+    print(f"report: {args.folder / 'table.md'} (+ results.json, overshoot.png, cpu.png, suite.png)")
+    for p in problems:
+        print(f"report: {p}", file=sys.stderr)
+    return 1 if problems and args.check else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
