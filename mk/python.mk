@@ -5,7 +5,7 @@
 PY_DIR      := $(ROOT)/bindings-python
 PY_VENV     := $(ROOT)/.venv
 PY          := $(PY_VENV)/bin/python
-# The interpreter the venv is made from: the first Python >= 3.9 on PATH.
+# The interpreter the venv is made from: the first Python >= 3.10 on PATH.
 PY_BASE     ?= python3
 PY_TOOLS    := maturin>=1.9,<2 pytest>=7 pytest-xdist pytest-asyncio>=0.23 pytest-timeout mypy
 PY_TOOLS_OK := $(PY_VENV)/.tools-installed
@@ -20,8 +20,8 @@ PY_TEST_ARGS ?= -n 2
 .PHONY: python-env python-develop test-python demo-python
 
 $(PY_TOOLS_OK): $(PY_DIR)/pyproject.toml mk/python.mk
-	@if ! $(PY_BASE) -c 'import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 9))' 2>/dev/null; then \
-	  echo "python: installing python3-venv (needs Python >= 3.9 with venv)"; \
+	@if ! $(PY_BASE) -c 'import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 10))' 2>/dev/null; then \
+	  echo "python: installing python3-venv (needs Python >= 3.10 with venv)"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq python3 python3-venv; \
 	fi

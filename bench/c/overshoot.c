@@ -1,5 +1,6 @@
 /* Overshoot: another thread makes the condition true at t; how long after that does the wait
  * return? Measured from the instant the setter flips the condition. */
+#include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -40,8 +41,8 @@ static bool flag_set(void *ctx) {
 }
 
 /* One trial: the time from the condition becoming true to the wait returning, in `*out_ms`. */
-static bool trial(const waiter *w, uint64_t ready_ms, double *out_ms, char *err, size_t errlen) {
-    trial_ctx t = {.ready_ms = (double)ready_ms, .emit_hint = w->kind == WAITER_WAKE_HINT, .emit_status = LIVENESS_OK};
+static bool trial(const waiter *w, double ready_ms, double *out_ms, char *err, size_t errlen) {
+    trial_ctx t = {.ready_ms = ready_ms, .emit_hint = w->kind == WAITER_WAKE_HINT, .emit_status = LIVENESS_OK};
     atomic_init(&t.flag, false);
     pthread_t thread;
     int rc = pthread_create(&thread, NULL, setter, &t);
@@ -94,7 +95,9 @@ void overshoot_run(const params *p, cJSON *records) {
             bool ok = true;
             char err[1024] = "";
             while (n < reps && (n < o->min_reps || (double)(mono_ns() - started) / 1e9 < o->cell_budget_s)) {
-                if (!trial(w, o->ready_ms[c], &samples[n], err, sizeof err)) {
+                /* Spread over [t, 2t): a period that divides t must not meet the condition on time. */
+                double phase = fmod((double)n * o->phase_step, 1.0);
+                if (!trial(w, (double)o->ready_ms[c] * (1.0 + phase), &samples[n], err, sizeof err)) {
                     ok = false;
                     break;
                 }

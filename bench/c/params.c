@@ -159,6 +159,7 @@ bool params_load(params *p, const char *file, const char *mode, char *err, size_
         }
         p->overshoot.min_reps = count(&pr, m, "overshoot.min_reps");
         p->overshoot.cell_budget_s = num(&pr, m, "overshoot.cell_budget_s");
+        p->overshoot.phase_step = num(&pr, all, "overshoot.phase_step");
         p->cpu_wait_s = num(&pr, m, "cpu.wait_s");
         p->eval.evaluations = count(&pr, m, "eval_overhead.evaluations");
         p->eval.repeats = count(&pr, m, "eval_overhead.repeats");

@@ -18,6 +18,7 @@ typedef struct {
     size_t cells;
     uint64_t min_reps;
     double cell_budget_s;
+    double phase_step; /* repetition k is ready at t x (1 + frac(k x phase_step)): over [t, 2t) */
 } overshoot_params;
 
 typedef struct {

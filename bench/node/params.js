@@ -17,10 +17,18 @@ function load(mode) {
   if (!m) throw new Error(`bench/scenarios.json has no mode ${JSON.stringify(mode)} (known: ${Object.keys(all.modes).join(', ')})`);
   const s = need(all.suite, 'suite');
   const o = need(m.overshoot, `modes.${mode}.overshoot`);
+  const phaseStep = need(all.overshoot?.phase_step, 'overshoot.phase_step');
   if (o.ready_ms.length !== o.reps.length) throw new Error(`bench/scenarios.json: modes.${mode}.overshoot.ready_ms and reps differ in length`);
   return {
     mode,
-    overshoot: { readyMs: o.ready_ms, reps: o.reps, minReps: need(o.min_reps, 'min_reps'), cellBudgetS: need(o.cell_budget_s, 'cell_budget_s') },
+    overshoot: {
+      readyMs: o.ready_ms,
+      reps: o.reps,
+      minReps: need(o.min_reps, 'min_reps'),
+      cellBudgetS: need(o.cell_budget_s, 'cell_budget_s'),
+      /** When repetition k of a cell makes the condition true: spread over [t, 2t). */
+      readyAt: (readyMs, k) => readyMs * (1 + ((k * phaseStep) % 1)),
+    },
     cpu: { waitS: need(m.cpu?.wait_s, `modes.${mode}.cpu.wait_s`) },
     evalOverhead: {
       evaluations: need(m.eval_overhead?.evaluations, 'eval_overhead.evaluations'),

@@ -53,7 +53,7 @@ function overshoot(ctx, adapters) {
       const samples = [];
       const budgetMs = o.cellBudgetS * 1000;
       while (samples.length < o.reps[k] && (samples.length < o.minReps || performance.now() - started < budgetMs)) {
-        samples.push(await overshootTrial(a, o.readyMs[k]));
+        samples.push(await overshootTrial(a, o.readyAt(o.readyMs[k], samples.length)));
       }
       rows.push({ scenario: 'overshoot', library: a.label, ready_ms: o.readyMs[k], ...summary(samples) });
     }

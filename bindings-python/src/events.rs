@@ -119,9 +119,15 @@ fn items<'py>(what: &str, obj: Option<&Bound<'py, PyAny>>) -> PyResult<Vec<(Boun
 }
 
 fn key(what: &str, k: &Bound<'_, PyAny>) -> PyResult<String> {
-    k.cast::<PyString>().map(|s| s.to_string()).map_err(|_| {
-        PyValueError::new_err(format!("{what} keys must be strings, got {} ({})", short_repr(k), type_name(k)))
-    })
+    check_key(what, k)?;
+    Ok(k.to_string())
+}
+
+fn check_key(what: &str, k: &Bound<'_, PyAny>) -> PyResult<()> {
+    if k.is_instance_of::<PyString>() {
+        return Ok(());
+    }
+    Err(PyValueError::new_err(format!("{what} keys must be strings, got {} ({})", short_repr(k), type_name(k))))
 }
 
 fn measurement(k: &str, v: &Bound<'_, PyAny>) -> PyResult<f64> {
@@ -137,11 +143,32 @@ fn measurement(k: &str, v: &Bound<'_, PyAny>) -> PyResult<f64> {
 /// Emits an event, delivered synchronously in this thread to every matching handler.
 ///
 /// The name and the payload's types are checked even when nothing is attached; past that,
-/// with nothing attached, nothing is copied.
+/// with nothing attached, nothing is copied: a dict is checked in place, and the payload maps
+/// are built only for a listener.
 #[pyfunction]
 #[pyo3(signature = (name, measurements=None, metadata=None))]
 pub fn emit(name: &str, measurements: Option<Bound<'_, PyAny>>, metadata: Option<Bound<'_, PyAny>>) -> PyResult<()> {
     bus::validate_name(name).map_err(core_error)?;
+    let measurements = measurements.filter(|o| !o.is_none());
+    let metadata = metadata.filter(|o| !o.is_none());
+    let plain = |o: &Option<Bound<'_, PyAny>>| o.as_ref().is_none_or(|o| o.is_exact_instance_of::<PyDict>());
+    if plain(&measurements) && plain(&metadata) && !bus::has_subscribers(name) {
+        // The common case in production code: check the payload's types without copying it.
+        if let Some(dict) = measurements.as_ref().and_then(|o| o.cast::<PyDict>().ok()) {
+            for (k, v) in dict.iter() {
+                check_key("measurement", &k)?;
+                if let Ok(k) = k.cast::<PyString>() {
+                    measurement(&k.to_cow()?, &v)?;
+                }
+            }
+        }
+        if let Some(dict) = metadata.as_ref().and_then(|o| o.cast::<PyDict>().ok()) {
+            for (k, _) in dict.iter() {
+                check_key("metadata", &k)?;
+            }
+        }
+        return Ok(());
+    }
     let measurements = items("measurements", measurements.as_ref())?;
     let metadata = items("metadata", metadata.as_ref())?;
     let mut m = BTreeMap::new();

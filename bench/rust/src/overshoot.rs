@@ -48,7 +48,7 @@ pub fn run(p: &Params) -> Vec<Value> {
             let started = Instant::now();
             let mut samples = Vec::new();
             while samples.len() < reps && (samples.len() < o.min_reps || started.elapsed() < o.cell_budget) {
-                samples.push(trial(waiter, Duration::from_millis(ready_ms)));
+                samples.push(trial(waiter, o.ready_at(ready_ms, samples.len())));
             }
             let s = summary(samples);
             print!(" {:>8.3} / {:>7.3}", s["p50_ms"].as_f64().unwrap(), s["p99_ms"].as_f64().unwrap());

@@ -8,6 +8,7 @@ use serde_json::Value;
 
 pub struct Overshoot {
     pub ready_ms: Vec<u64>,
+    pub phase_step: f64,
     pub reps: Vec<usize>,
     pub min_reps: usize,
     pub cell_budget: Duration,
@@ -77,6 +78,14 @@ fn secs(s: f64) -> Duration {
     Duration::from_secs_f64(s)
 }
 
+impl Overshoot {
+    /// When repetition `k` of a cell makes the condition true: spread over [t, 2t).
+    pub fn ready_at(&self, ready_ms: u64, k: usize) -> Duration {
+        let phase = (k as f64 * self.phase_step).fract();
+        Duration::from_secs_f64(ready_ms as f64 * (1.0 + phase) / 1000.0)
+    }
+}
+
 impl Params {
     pub fn load(file: &Path, mode: &str) -> Params {
         let text = std::fs::read_to_string(file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
@@ -88,6 +97,7 @@ impl Params {
             mode: mode.to_owned(),
             overshoot: Overshoot {
                 ready_ms: list(m, "overshoot.ready_ms", Value::as_u64),
+                phase_step: num(&all, "overshoot.phase_step"),
                 reps: list(m, "overshoot.reps", |x| x.as_u64().map(|n| n as usize)),
                 min_reps: num(m, "overshoot.min_reps") as usize,
                 cell_budget: secs(num(m, "overshoot.cell_budget_s")),
