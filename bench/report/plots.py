@@ -26,10 +26,16 @@ def _style(library: str) -> Dict[str, Any]:
     return {"linewidth": 1.2, "linestyle": "-", "zorder": 2}
 
 
-def _panels(count: int, title: str, width: float = 5.2, height: float = 4.2):
-    fig, axes = plt.subplots(1, max(count, 1), figsize=(width * max(count, 1), height), squeeze=False)
+def _panels(count: int, title: str, width: float = 6.4, height: float = 4.6):
+    """A grid two panels wide, one panel per language; unused cells are hidden."""
+    cols = 2 if count > 1 else 1
+    rows = (max(count, 1) + cols - 1) // cols
+    fig, axes = plt.subplots(rows, cols, figsize=(width * cols, height * rows), squeeze=False)
     fig.suptitle(title)
-    return fig, axes[0]
+    flat = list(axes.flat)
+    for ax in flat[count:]:
+        ax.set_visible(False)
+    return fig, flat[:max(count, 1)]
 
 
 def plot_overshoot(languages: Languages, out: Path) -> None:
@@ -41,8 +47,8 @@ def plot_overshoot(languages: Languages, out: Path) -> None:
             ax.plot([p[0] for p in points], [max(p[1], 1e-3) for p in points], marker="o", label=lib, **_style(lib))
         ax.set(xscale="log", yscale="log", xlabel="condition true after (ms)", title=LANGUAGE_NAMES.get(lang, lang))
         ax.grid(True, which="both", alpha=0.3)
-        ax.legend(fontsize=7)
-    axes[0].set_ylabel("overshoot p50 (ms)")
+        ax.set_ylabel("overshoot p50 (ms)")
+        ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5))
     fig.tight_layout()
     fig.savefig(out, dpi=110)
     plt.close(fig)
@@ -67,8 +73,10 @@ def plot_cpu(languages: Languages, out: Path) -> None:
 
 
 def plot_suite(languages: Languages, out: Path) -> None:
-    fig, axes = _panels(len(languages), "Suite time: 100 singleton restarts (s per run; labels: failed tests)",
-                        height=4.6)
+    sizes = {r.get("suite_tests", r["tests"]) for d in languages.values() for r in select(d["records"], "suite")}
+    size = "/".join(str(s) for s in sorted(sizes)) or "?"
+    fig, axes = _panels(len(languages), f"Suite time: {size} singleton restarts per run "
+                        "(mean s per run; labels: failed tests; * cut short by the time budget, scaled)", height=4.6)
     for ax, (lang, data) in zip(axes, languages.items()):
         idle, hog = suite_summary(data["records"], "idle"), suite_summary(data["records"], "hog")
         names = list(dict.fromkeys(list(idle) + list(hog)))
@@ -78,7 +86,7 @@ def plot_suite(languages: Languages, out: Path) -> None:
             ax.barh(ys, values, height=0.38, color=color, label=load)
             for y, n, v in zip(ys, names, values):
                 if n in summary:
-                    label = f"{int(summary[n]['failures'])} failed"
+                    label = f"{int(summary[n]['failures'])} failed" + (" *" if summary[n]["cut_short"] else "")
                     ax.annotate(label, (v, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=6)
         ax.set_yticks(range(len(names)), names, fontsize=7)
         ax.invert_yaxis()

@@ -33,8 +33,8 @@ def headline(languages: Dict[str, Dict[str, Any]]) -> List[str]:
             best = best_peer(p50)
             ours, hint = p50.get("liveness"), p50.get("liveness + wake hint")
             if ours is not None and best:
-                over.append(f"{ready} ms: {ours / best[1]:.2f}× / {hint / best[1]:.3f}×" if hint is not None
-                            else f"{ready} ms: {ours / best[1]:.2f}×")
+                hinted = f" / {hint / best[1]:.2f}×" if hint is not None else ""
+                over.append(f"{ready} ms: {ours / best[1]:.2f}×{hinted} ({best[0]}, {best[1]:.2f} ms)")
         cells.append("<br>".join(over) or "–")
         cpu = {r["library"]: r["cpu_ms_per_s"] for r in select(recs, "cpu")}
         cells.append(_ratio(cpu.get("liveness"), best_peer(cpu)))
