@@ -44,8 +44,9 @@ export declare class NativePoller {
 }
 
 /**
- * A wake-hint subscription for one wait: each matching event queues a call of `onWake` on the
- * JS thread (the TypeScript driver then tells the poller and cuts its sleep short).
+ * A wake-hint subscription for one wait. An event emitted from JavaScript (on this wait's own
+ * thread) calls `onWake` at once, inside the emit, so the driver's sleep is cut short before the
+ * emitting callback even returns; an event from another thread queues the call to the JS thread.
  */
 export declare class NativeWake {
   constructor(patterns: Array<string>, onWake: (name: string) => void)
@@ -54,11 +55,20 @@ export declare class NativeWake {
 }
 
 /**
+ * Whether any handler or capture at all is attached: one atomic load behind the napi call, so
+ * an idle `emit` costs one cheap call instead of a string conversion.
+ */
+export declare function anyAttached(): boolean
+
+/**
  * Attaches a JavaScript dispatcher under `id`. The dispatcher takes the event as JSON and returns
  * `undefined`, or the text of the error its handler threw (the core then detaches it and emits
  * `liveness.handler.failure`; the dispatcher already issued the process warning).
  */
 export declare function attach(id: string, patterns: Array<string>, dispatcher: (event: string) => string | undefined): void
+
+/** Checks an event name's syntax: the TypeScript `emit` asks once per distinct name. */
+export declare function checkName(name: string): void
 
 /** Checks a pattern's syntax (for `wakeOn`, `where` and the assertions) without attaching. */
 export declare function checkPattern(pattern: string): void

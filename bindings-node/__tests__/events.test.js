@@ -13,6 +13,18 @@ describe('emit', () => {
     expect(() => emit(name)).toThrow(TypeError);
   });
 
+  test('an invalid name throws at every emit, and a valid one is delivered once someone listens', () => {
+    // emit remembers names the core accepted, so an idle emit need not cross to native: a
+    // rejected name must never be remembered, and a remembered one must still be delivered.
+    expect(() => emit('x..y')).toThrow(TypeError);
+    expect(() => emit('x..y')).toThrow(TypeError);
+    emit('svc.cached');
+    const seen = [];
+    attach('t.handler', 'svc.cached', (e) => seen.push(e.name));
+    emit('svc.cached');
+    expect(seen).toEqual(['svc.cached']);
+  });
+
   test('a non-numeric measurement or bad metadata is a TypeError even with nothing attached', () => {
     expect(() => emit('svc.up', { ms: '12' })).toThrow(TypeError);
     expect(() => emit('svc.up', { ms: 1 }, 'meta')).toThrow(TypeError);

@@ -15,6 +15,23 @@ test('an event emitted from JavaScript wakes the wait', async () => {
   await expect(eventually(() => ready, { interval: MINUTE, timeout: 2 * MINUTE, wakeOn: 'svc.*' })).resolves.toBe(true);
 }, 10_000);
 
+test('a hint emitted from JavaScript is delivered inside the emit, not on a later turn', async () => {
+  // Two timers due together run in one timers phase, with promise callbacks drained between
+  // them. A hint delivered inside the emit settles the wait before the second timer runs; a hint
+  // queued to the event loop would settle it only after the whole phase.
+  let ready = false;
+  const order = [];
+  setTimeout(() => {
+    ready = true;
+    emit('svc.now');
+  }, 5);
+  setTimeout(() => order.push('next timer'), 5);
+  await eventually(() => ready, { interval: MINUTE, timeout: 2 * MINUTE, wakeOn: 'svc.now' });
+  order.push('wait resolved');
+  await eventually(() => order.includes('next timer')); // the second timer runs either way
+  expect(order).toEqual(['wait resolved', 'next timer']);
+}, 10_000);
+
 test('an event emitted by native code on another thread wakes the wait', async () => {
   let calls = 0;
   setTimeout(() => native.emitFromNativeThread('native.ping', 1), 5);

@@ -19,6 +19,10 @@ function patternList(name: string, patterns: unknown): string[] {
   return list;
 }
 
+/** Names the core already accepted: the name check crosses to native once per name, not per emit. */
+const checkedNames = new Set<string>();
+const CHECKED_NAMES_MAX = 4096;
+
 /**
  * Emits an event to every attached handler whose pattern matches, synchronously. Throws a
  * TypeError for an invalid name, a non-numeric measurement or bad metadata, even when nothing is
@@ -27,6 +31,13 @@ function patternList(name: string, patterns: unknown): string[] {
 export function emit(name: string, measurements?: Measurements, metadata?: Metadata): void {
   if (typeof name !== 'string') throw new TypeError(`event name must be a string, got ${typeof name}`);
   checkPayloadTypes(measurements, metadata);
+  if (!checkedNames.has(name)) {
+    translate(() => native.checkName(name));
+    if (checkedNames.size >= CHECKED_NAMES_MAX) checkedNames.clear();
+    checkedNames.add(name);
+  }
+  // Nothing attached anywhere (the usual case in production code): no string crosses to native.
+  if (!native.anyAttached()) return;
   if (!translate(() => native.emitCheck(name))) return;
   const m = measurementsJson(measurements);
   const d = metadataJson(metadata);

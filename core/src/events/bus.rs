@@ -164,9 +164,10 @@ fn detach_exact(handler: &Arc<Handler>) -> bool {
     found
 }
 
-/// Whether any handler at all is attached (one atomic load).
+/// Whether any handler at all is attached (one atomic load): a host whose every call into the
+/// core has a fixed cost can ask this before building a payload or checking a name again.
 #[inline]
-pub(crate) fn any_attached() -> bool {
+pub fn any_attached() -> bool {
     ATTACHED.load(Ordering::Acquire) != 0
 }
 

@@ -14,11 +14,9 @@ mod wake;
 
 pub use assertion::{EventReport, LISTED_EVENTS, Where, check_emitted, check_emitted_in_order, check_not_emitted};
 pub use builder::{EventBuilder, event};
-#[cfg(feature = "ffi")]
-pub(crate) use bus::any_attached;
 pub use bus::{
-    HANDLER_FAILURE_EVENT, HandlerFailure, HandlerResult, attach, attach_with_reporter, bus_time, detach, emit,
-    emit_event, emit_named, has_subscribers,
+    HANDLER_FAILURE_EVENT, HandlerFailure, HandlerResult, any_attached, attach, attach_with_reporter, bus_time, detach,
+    emit, emit_event, emit_named, has_subscribers,
 };
 pub use capture::Capture;
 pub use event::Event;
