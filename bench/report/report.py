@@ -60,7 +60,10 @@ def main() -> int:
 
     languages = load_languages(args.folder)
     problems = completeness_problems(languages, [x for x in args.expect.split(",") if x])
-    run = {"command": args.command, "machine": describe_machine(),
+    # Re-rendering a run (a new plot, say) keeps the machine, date and commit it was measured at.
+    previous = args.folder / "results.json"
+    machine = json.loads(previous.read_text())["machine"] if previous.exists() else describe_machine()
+    run = {"command": args.command, "machine": machine,
            "modes": sorted({d.get("mode", "?") for d in languages.values()}), "languages": languages}
     (args.folder / "results.json").write_text(json.dumps(run, indent=1) + "\n")
     (args.folder / "table.md").write_text(render_markdown(run))
