@@ -64,9 +64,13 @@ def test_waits_in_several_threads_at_once() -> None:
 
 CHILD = textwrap.dedent(
     """
-    import sys, time
+    import signal, sys, time
     from pathlib import Path
     import liveness
+
+    # A shell that starts a job in the background (make from a script, `nohup … &`) hands it
+    # SIGINT ignored, and Python then keeps it ignored; a user's Ctrl-C arrives with the default.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
     marker = Path(sys.argv[1])
 
