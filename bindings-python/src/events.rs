@@ -108,14 +108,33 @@ fn map_to_dict<'py>(py: Python<'py>, map: &BTreeMap<String, Value>) -> PyResult<
 
 /// Key/value pairs of a mapping argument (`None` is empty).
 fn items<'py>(what: &str, obj: Option<&Bound<'py, PyAny>>) -> PyResult<Vec<(Bound<'py, PyAny>, Bound<'py, PyAny>)>> {
-    let Some(obj) = obj.filter(|o| !o.is_none()) else { return Ok(Vec::new()) };
+    let mut pairs = Vec::new();
+    for_each_item(what, obj, |k, v| {
+        pairs.push((k.clone(), v.clone()));
+        Ok(())
+    })?;
+    Ok(pairs)
+}
+
+/// Calls `f` on each key/value pair of a mapping argument (`None` is empty); a dict is walked in
+/// place, so checking an emit's payload copies nothing.
+fn for_each_item<'py>(
+    what: &str,
+    obj: Option<&Bound<'py, PyAny>>,
+    mut f: impl FnMut(&Bound<'py, PyAny>, &Bound<'py, PyAny>) -> PyResult<()>,
+) -> PyResult<()> {
+    let Some(obj) = obj.filter(|o| !o.is_none()) else { return Ok(()) };
     if let Ok(dict) = obj.cast::<PyDict>() {
-        return Ok(dict.iter().collect());
+        return dict.iter().try_for_each(|(k, v)| f(&k, &v));
     }
     let mapping = obj.cast::<PyMapping>().map_err(|_| {
         PyTypeError::new_err(format!("{what} must be a dict, got {} ({})", short_repr(obj), type_name(obj)))
     })?;
-    mapping.items()?.iter().map(|pair| pair.extract()).collect()
+    for pair in mapping.items()?.iter() {
+        let (k, v): (Bound<'py, PyAny>, Bound<'py, PyAny>) = pair.extract()?;
+        f(&k, &v)?;
+    }
+    Ok(())
 }
 
 fn key(what: &str, k: &Bound<'_, PyAny>) -> PyResult<String> {
@@ -130,8 +149,10 @@ fn check_key(what: &str, k: &Bound<'_, PyAny>) -> PyResult<()> {
     Err(PyValueError::new_err(format!("{what} keys must be strings, got {} ({})", short_repr(k), type_name(k))))
 }
 
-fn measurement(k: &str, v: &Bound<'_, PyAny>) -> PyResult<f64> {
+/// A measurement's value; `k` is a key `check_key` accepted (named in the error).
+fn measurement(k: &Bound<'_, PyAny>, v: &Bound<'_, PyAny>) -> PyResult<f64> {
     let bad = || {
+        let k = k.to_string();
         PyValueError::new_err(format!("measurement {k:?} must be a number, got {} ({})", short_repr(v), type_name(v)))
     };
     if v.is_instance_of::<PyBool>() || v.is_instance_of::<PyString>() {
@@ -142,51 +163,30 @@ fn measurement(k: &str, v: &Bound<'_, PyAny>) -> PyResult<f64> {
 
 /// Emits an event, delivered synchronously in this thread to every matching handler.
 ///
-/// The name and the payload's types are checked even when nothing is attached; past that,
-/// with nothing attached, nothing is copied: a dict is checked in place, and the payload maps
-/// are built only for a listener.
+/// The name and the payload's types are checked even when nothing is attached; the payload is
+/// copied only for a listener (a dict is checked in place).
 #[pyfunction]
 #[pyo3(signature = (name, measurements=None, metadata=None))]
 pub fn emit(name: &str, measurements: Option<Bound<'_, PyAny>>, metadata: Option<Bound<'_, PyAny>>) -> PyResult<()> {
     bus::validate_name(name).map_err(core_error)?;
-    let measurements = measurements.filter(|o| !o.is_none());
-    let metadata = metadata.filter(|o| !o.is_none());
-    let plain = |o: &Option<Bound<'_, PyAny>>| o.as_ref().is_none_or(|o| o.is_exact_instance_of::<PyDict>());
-    if plain(&measurements) && plain(&metadata) && !bus::has_subscribers(name) {
-        // The common case in production code: check the payload's types without copying it.
-        if let Some(dict) = measurements.as_ref().and_then(|o| o.cast::<PyDict>().ok()) {
-            for (k, v) in dict.iter() {
-                check_key("measurement", &k)?;
-                if let Ok(k) = k.cast::<PyString>() {
-                    measurement(&k.to_cow()?, &v)?;
-                }
-            }
-        }
-        if let Some(dict) = metadata.as_ref().and_then(|o| o.cast::<PyDict>().ok()) {
-            for (k, _) in dict.iter() {
-                check_key("metadata", &k)?;
-            }
-        }
-        return Ok(());
-    }
-    let measurements = items("measurements", measurements.as_ref())?;
-    let metadata = items("metadata", metadata.as_ref())?;
-    let mut m = BTreeMap::new();
-    for (k, v) in &measurements {
-        let k = key("measurement", k)?;
-        let v = measurement(&k, v)?;
-        m.insert(k, v);
-    }
-    for (k, _) in &metadata {
-        key("metadata", k)?;
-    }
+    let (measurements, metadata) = (measurements.as_ref(), metadata.as_ref());
+    for_each_item("measurements", measurements, |k, v| {
+        check_key("measurement", k)?;
+        measurement(k, v).map(|_| ())
+    })?;
+    for_each_item("metadata", metadata, |k, _| check_key("metadata", k))?;
     if !bus::has_subscribers(name) {
         return Ok(());
     }
-    let mut d = BTreeMap::new();
-    for (k, v) in &metadata {
-        d.insert(k.extract::<String>()?, to_value(v)?);
-    }
+    let (mut m, mut d) = (BTreeMap::new(), BTreeMap::new());
+    for_each_item("measurements", measurements, |k, v| {
+        m.insert(k.to_string(), measurement(k, v)?);
+        Ok(())
+    })?;
+    for_each_item("metadata", metadata, |k, v| {
+        d.insert(k.to_string(), to_value(v)?);
+        Ok(())
+    })?;
     bus::emit_event(name, m, d).map_err(core_error)
 }
 
