@@ -37,8 +37,7 @@ export function emit(name: string, measurements?: Measurements, metadata?: Metad
     checkedNames.add(name);
   }
   // Nothing attached anywhere (the usual case in production code): no string crosses to native.
-  if (!native.anyAttached()) return;
-  if (!translate(() => native.emitCheck(name))) return;
+  if (!native.anyAttached() || !native.hasSubscribers(name)) return;
   const m = measurementsJson(measurements);
   const d = metadataJson(metadata);
   translate(() => native.emitPayload(name, m, d));

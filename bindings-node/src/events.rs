@@ -50,6 +50,45 @@ pub fn emit_payload(env: Env, name: String, measurements: String, metadata: Stri
 
 type Queue = ThreadsafeFunction<String, Unknown<'static>, String, napi::Status, false, true>;
 
+/// A JavaScript function the core may call from any thread: at once when the call comes from a
+/// napi call on the function's own thread (so it runs before `emit` returns, as SPEC §5 says),
+/// otherwise queued to that thread through a weak threadsafe function (it never keeps the
+/// process alive).
+struct JsCallback {
+    direct: FunctionRef<String, Unknown<'static>>,
+    queue: Queue,
+    home: usize,
+}
+
+impl JsCallback {
+    fn new(env: &Env, f: Function<String, Unknown<'static>>) -> Result<Self> {
+        let direct = f.create_ref().map_err(|e| invalid_argument(e.reason.clone()))?;
+        let queue: Queue = f
+            .build_threadsafe_function::<String>()
+            .weak::<true>()
+            .callee_handled::<false>()
+            .build()
+            .map_err(|e| invalid_argument(e.reason.clone()))?;
+        Ok(JsCallback { direct, queue, home: env.raw() as usize })
+    }
+
+    /// Calls the function with `arg` now and returns its answer when on its own thread inside a
+    /// JavaScript call; otherwise queues the call and returns `None`.
+    fn deliver(&self, arg: String) -> Option<napi::Result<Unknown<'static>>> {
+        let calling = CALLING_ENV.with(|c| c.get()) as usize;
+        if calling != self.home {
+            self.queue(arg);
+            return None;
+        }
+        let env = Env::from_raw(calling as sys::napi_env);
+        Some(self.direct.borrow_back(&env).and_then(|f| f.call(arg)))
+    }
+
+    fn queue(&self, arg: String) {
+        self.queue.call(arg, ThreadsafeFunctionCallMode::NonBlocking);
+    }
+}
+
 /// Attaches a JavaScript dispatcher under `id`. The dispatcher takes the event as JSON and returns
 /// `undefined`, or the text of the error its handler threw (the core then detaches it and emits
 /// `liveness.handler.failure`; the dispatcher already issued the process warning).
@@ -60,25 +99,10 @@ pub fn attach(
     patterns: Vec<String>,
     #[napi(ts_arg_type = "(event: string) => string | undefined")] dispatcher: Function<String, Unknown<'static>>,
 ) -> Result<()> {
-    let direct: FunctionRef<String, Unknown<'static>> =
-        dispatcher.create_ref().map_err(|e| invalid_argument(e.reason.clone()))?;
-    let queue: Queue = dispatcher
-        .build_threadsafe_function::<String>()
-        .weak::<true>()
-        .callee_handled::<false>()
-        .build()
-        .map_err(|e| invalid_argument(e.reason.clone()))?;
-    let home = env.raw() as usize;
+    let dispatcher = JsCallback::new(&env, dispatcher)?;
     let handler = move |event: &Event| -> events::HandlerResult {
-        let calling = CALLING_ENV.with(|c| c.get()) as usize;
-        if calling != home {
-            // Another thread, or outside a JavaScript call: queue it to the handler's thread.
-            queue.call(event_text(event), ThreadsafeFunctionCallMode::NonBlocking);
-            return Ok(());
-        }
-        let env = Env::from_raw(calling as sys::napi_env);
-        let f = direct.borrow_back(&env).map_err(|e| e.reason.clone())?;
-        let answer = f.call(event_text(event)).map_err(|e| e.reason.clone())?;
+        let Some(answer) = dispatcher.deliver(event_text(event)) else { return Ok(()) };
+        let answer = answer.map_err(|e| e.reason.clone())?;
         match answer.get_type() {
             Ok(ValueType::String) => {
                 let text: String = unsafe { answer.cast() }.map_err(|e| e.reason.clone())?;
@@ -223,8 +247,6 @@ impl NativeCapture {
     }
 }
 
-type Wakeup = ThreadsafeFunction<String, Unknown<'static>, String, napi::Status, false, true>;
-
 /// A wake-hint subscription for one wait. An event emitted from JavaScript (on this wait's own
 /// thread) calls `onWake` at once, inside the emit, so the driver's sleep is cut short before the
 /// emitting callback even returns; an event from another thread queues the call to the JS thread.
@@ -241,25 +263,12 @@ impl NativeWake {
         patterns: Vec<String>,
         #[napi(ts_arg_type = "(name: string) => void")] on_wake: Function<String, Unknown<'static>>,
     ) -> Result<Self> {
-        let direct: FunctionRef<String, Unknown<'static>> =
-            on_wake.create_ref().map_err(|e| invalid_argument(e.reason.clone()))?;
-        let queue: Wakeup = on_wake
-            .build_threadsafe_function::<String>()
-            .weak::<true>()
-            .callee_handled::<false>()
-            .build()
-            .map_err(|e| invalid_argument(e.reason.clone()))?;
-        let home = env.raw() as usize;
+        let on_wake = JsCallback::new(&env, on_wake)?;
         let sub = WakeSubscription::new(&patterns, move || {
-            let calling = CALLING_ENV.with(|c| c.get()) as usize;
-            if calling == home {
-                let env = Env::from_raw(calling as sys::napi_env);
-                if direct.borrow_back(&env).and_then(|f| f.call(String::new())).is_ok() {
-                    return;
-                }
+            if let Some(Err(_)) = on_wake.deliver(String::new()) {
+                // The direct call failed: the hint must not be lost, so queue it.
+                on_wake.queue(String::new());
             }
-            // Another thread, outside a JavaScript call, or the direct call failed: queue it.
-            queue.call(String::new(), ThreadsafeFunctionCallMode::NonBlocking);
         })
         .map_err(to_napi)?;
         Ok(NativeWake { inner: Some(sub) })
