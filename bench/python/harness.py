@@ -4,7 +4,8 @@ bench/scenarios.json). liveness is measured next to the hand-written loops and t
 libraries a Python test would use instead, each with its own defaults, in the same run.
 
 Modules: params (scenarios.json), peers (one adapter per library), overshoot, cpu,
-eval_overhead, suite (with singleton, the system under test, and hog, the loaded machine), emit.
+eval_overhead, suite (its system under test is the Python suite's ExternalAdder; hog, the
+loaded machine), emit.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from __future__ import annotations
 import importlib.metadata
 import time
 from dataclasses import dataclass
-from typing import Callable, Dict, List
+from typing import Callable, Dict, List, Type
 
 import busypie
 import liveness
@@ -43,32 +43,29 @@ def version(distribution: str) -> str:
     return importlib.metadata.version(distribution)
 
 
+def held(wait: Callable[[], object], gave_up: Type[BaseException]) -> bool:
+    """True when `wait` returned, False when it raised the library's own timeout error `gave_up`."""
+    try:
+        wait()
+        return True
+    except gave_up:
+        return False
+
+
 # ---------------------------------------------------------------------------------------------
 # liveness
 
 
 def liveness_defaults(probe: Probe, timeout: float) -> bool:
-    try:
-        liveness.eventually(probe, timeout=timeout)
-        return True
-    except liveness.TimeoutError:
-        return False
+    return held(lambda: liveness.eventually(probe, timeout=timeout), liveness.TimeoutError)
 
 
 def liveness_wake_hint(probe: Probe, timeout: float) -> bool:
-    try:
-        liveness.eventually(probe, timeout=timeout, wake_on=WAKE_EVENT)
-        return True
-    except liveness.TimeoutError:
-        return False
+    return held(lambda: liveness.eventually(probe, timeout=timeout, wake_on=WAKE_EVENT), liveness.TimeoutError)
 
 
 def liveness_interval_0(probe: Probe, timeout: float) -> bool:
-    try:
-        liveness.eventually(probe, timeout=timeout, interval=0)
-        return True
-    except liveness.TimeoutError:
-        return False
+    return held(lambda: liveness.eventually(probe, timeout=timeout, interval=0), liveness.TimeoutError)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -99,51 +96,28 @@ def busypie_defaults(probe: Probe, timeout: float) -> bool:
         # busypie refuses a first delay longer than the whole wait (ValueError); only the smoke
         # mode's tiny CPU wait gets here, and it then waits the whole timeout before the probe.
         builder = builder.poll_delay(timeout)
-    try:
-        builder.until(probe)
-        return True
-    except busypie.ConditionTimeoutError:
-        return False
+    return held(lambda: builder.until(probe), busypie.ConditionTimeoutError)
 
 
 def busypie_interval_0(probe: Probe, timeout: float) -> bool:
-    try:
-        busypie.wait().at_most(timeout).poll_delay(0).poll_interval(0).until(probe)
-        return True
-    except busypie.ConditionTimeoutError:
-        return False
+    builder = busypie.wait().at_most(timeout).poll_delay(0).poll_interval(0)
+    return held(lambda: builder.until(probe), busypie.ConditionTimeoutError)
 
 
 def polling2_defaults(probe: Probe, timeout: float) -> bool:
-    try:
-        polling2.poll(probe, step=POLLING2_STEP, timeout=timeout)
-        return True
-    except polling2.TimeoutException:
-        return False
+    return held(lambda: polling2.poll(probe, step=POLLING2_STEP, timeout=timeout), polling2.TimeoutException)
 
 
 def polling2_interval_0(probe: Probe, timeout: float) -> bool:
-    try:
-        polling2.poll(probe, step=0, timeout=timeout)
-        return True
-    except polling2.TimeoutException:
-        return False
+    return held(lambda: polling2.poll(probe, step=0, timeout=timeout), polling2.TimeoutException)
 
 
 def waiting_defaults(probe: Probe, timeout: float) -> bool:
-    try:
-        waiting.wait(probe, timeout_seconds=timeout)
-        return True
-    except waiting.TimeoutExpired:
-        return False
+    return held(lambda: waiting.wait(probe, timeout_seconds=timeout), waiting.TimeoutExpired)
 
 
 def waiting_interval_0(probe: Probe, timeout: float) -> bool:
-    try:
-        waiting.wait(probe, timeout_seconds=timeout, sleep_seconds=0)
-        return True
-    except waiting.TimeoutExpired:
-        return False
+    return held(lambda: waiting.wait(probe, timeout_seconds=timeout, sleep_seconds=0), waiting.TimeoutExpired)
 
 
 def tenacity_defaults(probe: Probe, timeout: float) -> bool:
@@ -151,11 +125,7 @@ def tenacity_defaults(probe: Probe, timeout: float) -> bool:
     # wait is wait_none(): it still calls time.sleep(0) between attempts, which is all that keeps
     # it from spinning.
     retrying = Retrying(retry=retry_if_result(lambda r: not r), stop=stop_after_delay(timeout))
-    try:
-        retrying(probe)
-        return True
-    except tenacity.RetryError:
-        return False
+    return held(lambda: retrying(probe), tenacity.RetryError)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -6,7 +6,9 @@ other cores busy."""
 from __future__ import annotations
 
 import contextlib
+import sys
 import time
+from pathlib import Path
 from typing import Any, Callable, ContextManager, Dict, List, Optional, Tuple
 
 import liveness
@@ -15,23 +17,36 @@ from failures import guarded
 from hog import Hog
 from params import Params, Suite
 from peers import SLEEP_50MS, WITHOUT_HINT
-from singleton import Adder
+# The system under test is the Python suite's own ExternalAdder (as in `make demo`): its stop
+# frees the name the given number of milliseconds later, on another thread.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bindings-python" / "tests"))
+from sut import AlreadyStarted, ExternalAdder as Adder  # noqa: E402
 
-Start = Callable[[float, Suite], Optional[Adder]]
+Start = Callable[[Suite], Optional[Adder]]
 
 
-def start_after_sleep(shutdown_ms: float, s: Suite) -> Optional[Adder]:
+def try_start() -> Optional[Adder]:
+    """A start as a probe: the instance, or None while the name is taken. Not every library
+    treats an exception as "not yet" (tenacity and busypie re-raise it by default), so every
+    waiter gets this form."""
+    try:
+        return Adder.start_link()
+    except AlreadyStarted:
+        return None
+
+
+def start_after_sleep(s: Suite) -> Optional[Adder]:
     """The "before" of seed 004: a fixed sleep, then one start that may find the name taken."""
     time.sleep(s.sleep_ms / 1000)  # the thing measured, not a wait of the harness
-    return Adder.try_start(shutdown_ms)
+    return try_start()
 
 
 def start_with(wait_until: Callable[[Callable[[], object], float], bool]) -> Start:
-    def start(shutdown_ms: float, s: Suite) -> Optional[Adder]:
+    def start(s: Suite) -> Optional[Adder]:
         started: List[Adder] = []
 
         def probe() -> Optional[Adder]:
-            adder = Adder.try_start(shutdown_ms)
+            adder = try_start()
             if adder is not None:
                 started.append(adder)
             return adder
@@ -53,19 +68,19 @@ def one_run(start: Start, s: Suite) -> Tuple[float, int, int]:
         if time.perf_counter() - t0 > s.run_budget_s:
             break
         tests += 1
-        adder = start(s.shutdown_ms(i), s)
+        adder = start(s)
         if adder is None:
             failures += 1  # the name was still taken: the test fails, the suite goes on
             continue
         if adder.add(2, 3) != 5:
             raise RuntimeError("the adder is broken")
-        adder.stop()  # frees the name shutdown_ms(i) later
+        adder.stop(s.shutdown_ms(i))  # frees the name that much later
     return time.perf_counter() - t0, tests, failures
 
 
 def settle(s: Suite) -> None:
     """The first test of a run must not inherit a name the previous run's last stop still holds."""
-    liveness.eventually(lambda: not Adder.is_registered(), timeout=s.tail_ms / 1000 + s.wait_timeout_s)
+    liveness.eventually(lambda: Adder.whereis() is None, timeout=s.tail_ms / 1000 + s.wait_timeout_s)
 
 
 def run(p: Params) -> List[Dict[str, Any]]:
