@@ -35,16 +35,16 @@ $(BENCH_NODE_STAMP): $(BENCH_DIR)/node/package-lock.json
 
 bench-env: $(BENCH_PY_OK) $(BENCH_NODE_STAMP) ## the bench environments: bench/.venv (peers, matplotlib), bench/node (peers)
 
-bench-build: bench-env c-lib node-build $(PY_BUILT) ## build everything the harnesses run
+bench-build: bench-env c-deps c-stage node-build $(PY_BUILT) ## build everything the harnesses run
 	$(CARGO) build -q --release -p liveness-bench
-	$(MAKE) --no-print-directory -C $(BENCH_DIR)/c build LIB_DIR=$(C_LIBDIR) INCLUDE_DIR=$(ROOT)/include
+	$(MAKE) --no-print-directory -C $(BENCH_DIR)/c build LIB_DIR=$(C_STAGE)/lib INCLUDE_DIR=$(C_STAGE)/include
 
 # The harnesses run one after another: two running at once would measure each other.
 bench-rust:
 	$(CARGO) run -q --release -p liveness-bench -- --mode $(BENCH_MODE) --out $(BENCH_OUT)
 bench-c:
 	$(MAKE) --no-print-directory -C $(BENCH_DIR)/c run MODE=$(BENCH_MODE) OUT=$(BENCH_OUT) \
-	  LIB_DIR=$(C_LIBDIR) INCLUDE_DIR=$(ROOT)/include
+	  LIB_DIR=$(C_STAGE)/lib INCLUDE_DIR=$(C_STAGE)/include
 bench-python:
 	$(BENCH_PY) $(BENCH_DIR)/python/harness.py --mode $(BENCH_MODE) --out $(BENCH_OUT)
 bench-node:

@@ -1,5 +1,5 @@
 /* The C harness of `make bench`: `harness --mode full|quick|smoke --scenarios PATH --out DIR`
- * writes DIR/c.json (the shape is in bench/CONTRACT.md; the parameters come from
+ * writes DIR/c.json (the shape is in bench/README.md; the parameters come from
  * bench/scenarios.json). C's peer is the hand-written nanosleep loop, so every liveness figure
  * comes with that baseline from the same run, all through the C ABI (include/liveness.h).
  *

@@ -1,4 +1,4 @@
-/* The scenarios of bench/CONTRACT.md: each appends its records to `records` and prints its table. */
+/* The scenarios of bench/README.md: each appends its records to `records` and prints its table. */
 #ifndef BENCH_SCENARIOS_H
 #define BENCH_SCENARIOS_H
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The Node harness of `make bench` (bench/CONTRACT.md):
+// The Node harness of `make bench` (bench/README.md):
 //   node bench/node/harness.js --mode full|quick|smoke --out DIR   →   DIR/node.json
 // liveness against the hand-written loops and the usual Node waiting helpers, every one with its
 // own defaults, on the scenarios of bench/scenarios.json. Vitest's expect.poll only works inside

@@ -1,4 +1,4 @@
-// The scenarios of bench/CONTRACT.md, each over a list of adapters (peers.js). Each function
+// The scenarios of bench/README.md, each over a list of adapters (peers.js). Each function
 // takes `ctx = { params, onRow(scenario, label, records), onError(scenario, label, error) }`,
 // measures the adapters one after the other (never two waits at once) and returns the records.
 // A library that fails in a scenario is reported through onError and leaves no record there.

@@ -1,5 +1,5 @@
 """The Python harness of `make bench`: `python bench/python/harness.py --mode full|quick|smoke
---out DIR` writes DIR/python.json (the shape is in bench/CONTRACT.md; the parameters come from
+--out DIR` writes DIR/python.json (the shape is in bench/README.md; the parameters come from
 bench/scenarios.json). liveness is measured next to the hand-written loops and the polling
 libraries a Python test would use instead, each with its own defaults, in the same run.
 

@@ -29,7 +29,7 @@ WaitUntil = Callable[[Probe, float], bool]
 # The event the overshoot setter emits right after making the condition true.
 WAKE_EVENT = "bench.ready"
 
-# polling2.poll has no default step; CONTRACT.md fixes 0.1 s for it.
+# polling2.poll has no default step; bench/README.md fixes 0.1 s for it.
 POLLING2_STEP = 0.1
 
 
@@ -189,7 +189,7 @@ def describe() -> Dict[str, Dict[str, str]]:
         "polling2": {
             "version": version("polling2"),
             "settings": f"poll(p, step={POLLING2_STEP}, timeout=...): no default step, {POLLING2_STEP} s "
-            "per CONTRACT.md; eval_overhead: step=0 (still a time.sleep(0) per evaluation)",
+            "per bench/README.md; eval_overhead: step=0 (still a time.sleep(0) per evaluation)",
         },
         "waiting": {
             "version": version("waiting"),
