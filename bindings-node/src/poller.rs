@@ -46,6 +46,7 @@ fn options(o: &NativeOptions) -> Result<Options> {
         message: o.message.clone(),
         stable_for: millis("stableFor", o.stable_for, d.stable_for)?,
         wake_on: o.wake_on.clone().unwrap_or_default(),
+        ..d
     })
 }
 
@@ -63,23 +64,6 @@ fn operation(name: &str, during: Option<f64>) -> Result<Operation> {
         "never" => Operation::Never { during: during()? },
         other => return Err(invalid_argument(format!("unknown operation {other:?}"))),
     })
-}
-
-/// Makes the process environment agree with `process.env.LIVENESS_TIMEOUT_SCALE`, which the core
-/// reads at each call. They differ under Jest, which gives each test file a copy of process.env.
-/// TODO(core): a `Poller::new` variant taking the scale text would make this unnecessary.
-fn sync_scale(value: Option<String>) {
-    let var = liveness::policy::TIMEOUT_SCALE_VAR;
-    if std::env::var(var).ok() == value {
-        return;
-    }
-    // SAFETY: called on the JS thread; the core reads this variable only when a poller is created.
-    unsafe {
-        match value {
-            Some(v) => std::env::set_var(var, v),
-            None => std::env::remove_var(var),
-        }
-    }
 }
 
 /// Option names in JavaScript's spelling (`max_interval` → `maxInterval`) in a core error.
@@ -185,8 +169,12 @@ impl NativePoller {
         timeout_scale: Option<String>,
     ) -> Result<Self> {
         let op = operation(&operation_name, during_ms)?;
-        let opts = options(&options_in)?;
-        sync_scale(timeout_scale);
+        let mut opts = options(&options_in)?;
+        // The scale of the calling thread's `process.env` (a worker has its own), passed per wait:
+        // no binding writes the process environment (a worker's value must not reach the others).
+        if let Some(text) = timeout_scale {
+            opts.timeout_scale = liveness::policy::parse_scale(&text).map_err(to_napi)?;
+        }
         let inner = Poller::new(op, &opts, Spelling::Camel).map_err(to_camel).map_err(to_napi)?;
         Ok(NativePoller { inner, failed: None })
     }

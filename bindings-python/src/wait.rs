@@ -157,7 +157,8 @@ impl Wait {
             stable_for: stable_for.as_ref(),
             wake_on: wake_on.as_ref(),
         };
-        let options = raw.to_core()?;
+        // Python's os.environ is the process environment (it writes through with putenv).
+        let options = raw.to_core()?.with_env_scale().map_err(core_error)?;
         let policy = ExceptionPolicy {
             retry_on: exception_types("retry_on", retry_on.as_ref())?,
             fail_on: exception_types("fail_on", fail_on.as_ref())?,

@@ -7,8 +7,10 @@ use crate::error::Error;
 /// The environment variable that multiplies every timeout and duration (not the polling periods).
 pub const TIMEOUT_SCALE_VAR: &str = "LIVENESS_TIMEOUT_SCALE";
 
-/// Options shared by every polling operation. Durations are unscaled: the scale is applied when a
-/// poller is created, so the variable is read at each call.
+/// Options shared by every polling operation. Durations are unscaled: the poller multiplies them
+/// by `timeout_scale`, which the door fills in (each door reads `LIVENESS_TIMEOUT_SCALE` from its
+/// own notion of the environment: Rust and C the process environment, Python `os.environ`, Node
+/// the calling thread's `process.env`). The core never reads the environment itself.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Options {
     pub timeout: Duration,
@@ -22,6 +24,8 @@ pub struct Options {
     pub stable_for: Duration,
     /// Event patterns whose emission re-evaluates the probe at once.
     pub wake_on: Vec<String>,
+    /// Multiplies the timeout, `delay`, `stable_for` and `during` (not the polling periods).
+    pub timeout_scale: f64,
 }
 
 impl Default for Options {
@@ -36,6 +40,7 @@ impl Default for Options {
             message: None,
             stable_for: Duration::ZERO,
             wake_on: Vec::new(),
+            timeout_scale: 1.0,
         }
     }
 }
@@ -61,8 +66,10 @@ pub fn period(
     waited: Duration,
 ) -> Duration {
     match interval {
-        Some(fixed) => fixed,
-        None => last_evaluation
+        // `interval = 0` is the adaptive schedule in every door (SPEC §2): C spells "unset" as 0,
+        // and a busy loop is what `min_interval = 0` asks for, explicitly.
+        Some(fixed) if !fixed.is_zero() => fixed,
+        _ => last_evaluation
             .saturating_mul(ADAPTIVE_FACTOR)
             .max(waited / ELAPSED_DIVISOR)
             .clamp(min_interval, max_interval),
@@ -81,10 +88,24 @@ impl Options {
         if self.attempts == Some(0) {
             return Err(Error::invalid_option("attempts", "attempts must be at least 1"));
         }
+        if !(self.timeout_scale.is_finite() && self.timeout_scale > 0.0) {
+            return Err(Error::invalid_option(
+                TIMEOUT_SCALE_VAR,
+                format!("must be a positive number, got {}", self.timeout_scale),
+            ));
+        }
         for pattern in &self.wake_on {
             crate::events::Pattern::new(pattern).map_err(|e| Error::invalid_option("wake_on", e.to_string()))?;
         }
         Ok(())
+    }
+
+    /// These options with `timeout_scale` multiplied by the process environment's
+    /// `LIVENESS_TIMEOUT_SCALE`: how the Rust and C doors, whose environment is the process's,
+    /// fill in the scale before they create a poller.
+    pub fn with_env_scale(mut self) -> Result<Options, Error> {
+        self.timeout_scale *= timeout_scale()?;
+        Ok(self)
     }
 
     /// The period between the starts of two evaluations, given how long the last one took and
@@ -119,7 +140,8 @@ pub fn duration_from_millis(option: &str, ms: f64) -> Result<Duration, Error> {
     duration_from_secs(option, ms / 1000.0)
 }
 
-/// The current `LIVENESS_TIMEOUT_SCALE`, read now (1 when unset).
+/// The current `LIVENESS_TIMEOUT_SCALE` of the process environment, read now (1 when unset).
+/// For the doors whose environment is the process's (Rust, C); the Poller never calls it.
 pub fn timeout_scale() -> Result<f64, Error> {
     match std::env::var(TIMEOUT_SCALE_VAR) {
         Err(std::env::VarError::NotPresent) => Ok(1.0),
@@ -128,7 +150,8 @@ pub fn timeout_scale() -> Result<f64, Error> {
     }
 }
 
-fn parse_scale(text: &str) -> Result<f64, Error> {
+/// Parses a `LIVENESS_TIMEOUT_SCALE` text as a door read it (blank: 1).
+pub fn parse_scale(text: &str) -> Result<f64, Error> {
     let trimmed = text.trim();
     if trimmed.is_empty() {
         return Ok(1.0);

@@ -182,7 +182,8 @@ fn check_message(expect: &Json, message: &str) -> Result<(), String> {
 // ---------------------------------------------------------------------------------------------
 // Polling
 
-/// `LIVENESS_TIMEOUT_SCALE` is process-wide and read by `Poller::new`: every polling case sets
+/// `LIVENESS_TIMEOUT_SCALE` is process-wide and read by the Rust door (`with_env_scale`) when it
+/// builds a poller: every polling case sets
 /// (or clears) it and builds its poller under this lock, so parallel tests never see another's.
 static ENV: Mutex<()> = Mutex::new(());
 
@@ -293,14 +294,14 @@ fn parse_options(operation: &str, o: &Map<String, Json>) -> Result<Parsed, Error
 fn new_poller(case: &Json, parsed: &Parsed) -> Result<Poller, Error> {
     let _guard = ENV.lock().unwrap_or_else(|e| e.into_inner());
     let env = case["env"].as_object().cloned().unwrap_or_default();
-    // SAFETY: every reader of this variable in this process (Poller::new) runs under ENV.
+    // SAFETY: every reader of this variable in this process (with_env_scale below) runs under ENV.
     unsafe {
         std::env::remove_var(TIMEOUT_SCALE_VAR);
         for (k, v) in &env {
             std::env::set_var(k, v.as_str().expect("env values are text"));
         }
     }
-    let poller = Poller::new(parsed.op, &parsed.options, Spelling::Snake);
+    let poller = parsed.options.clone().with_env_scale().and_then(|o| Poller::new(parsed.op, &o, Spelling::Snake));
     unsafe {
         for k in env.keys() {
             std::env::remove_var(k);

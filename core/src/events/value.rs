@@ -15,6 +15,12 @@ pub trait HostValue: Send + Sync + fmt::Debug + Any {
     fn as_any(&self) -> &dyn Any;
 }
 
+/// How deeply lists and maps may nest in one metadata value, in every door: the depth at which
+/// serde_json (the C door's JSON) stops, so a payload one door accepts every door accepts.
+/// A door that converts host objects must stop at this depth (and on a cycle) with an error
+/// instead of recursing without bound.
+pub const MAX_PAYLOAD_DEPTH: usize = 128;
+
 /// One metadata value.
 #[derive(Clone)]
 pub enum Value {

@@ -128,5 +128,7 @@ pub(crate) unsafe fn read_options(opts: *const liveness_options) -> Result<Optio
             .into_iter()
             .map(str::to_owned)
             .collect(),
-    })
+        ..Options::default()
+    }
+    .with_env_scale()?)
 }

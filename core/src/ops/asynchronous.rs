@@ -29,6 +29,7 @@ where
 {
     pub async fn run(self) -> Result<R::Value, Error> {
         let Wait { kind: EventuallyAsync(mut probe), options, rules } = self;
+        let options = options.with_env_scale()?;
         let mut poller = Poller::new(Operation::Eventually, &options, Spelling::Snake)?;
         let rules = &rules;
         let found = drive_async(&mut poller, || {
@@ -50,6 +51,7 @@ impl<P: FnMut() -> R, R: Verdict> Wait<super::kinds::Eventually<P>> {
     /// Like `run`, but waits with `tokio::time` instead of parking the thread.
     pub async fn run_async(self) -> Result<R::Value, Error> {
         let Wait { kind, options, rules } = self;
+        let options = options.with_env_scale()?;
         let mut probe = kind.into_probe();
         let mut poller = Poller::new(Operation::Eventually, &options, Spelling::Snake)?;
         let rules = &rules;

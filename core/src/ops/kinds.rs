@@ -83,6 +83,7 @@ impl<P: FnMut() -> R, R: Verdict> Wait<Eventually<P>> {
     /// Waits on this thread; returns the accepted value or a timeout error.
     pub fn run(self) -> Result<R::Value, Error> {
         let Wait { kind: Eventually(mut probe), options, rules } = self;
+        let options = options.with_env_scale()?;
         let found =
             run_blocking(Operation::Eventually, &options, || rules.classify(catch(|| probe().verdict()), |_| None))?;
         Ok(found.expect("an accepted evaluation carries its value"))
@@ -92,6 +93,7 @@ impl<P: FnMut() -> R, R: Verdict> Wait<Eventually<P>> {
 impl<P: FnMut() -> R, R: Passes> Wait<EventuallyPasses<P>> {
     pub fn run(self) -> Result<R::Value, Error> {
         let Wait { kind: EventuallyPasses(mut block), options, rules } = self;
+        let options = options.with_env_scale()?;
         let found = run_blocking(Operation::EventuallyPasses, &options, || {
             rules.classify(catch(|| block().passes()), |_| None)
         })?;
@@ -102,6 +104,7 @@ impl<P: FnMut() -> R, R: Passes> Wait<EventuallyPasses<P>> {
 impl<P: FnMut() -> R, R: Verdict> Wait<Always<P>> {
     pub fn run(self) -> Result<(), Error> {
         let Wait { kind: Always(mut probe, during), options, rules } = self;
+        let options = options.with_env_scale()?;
         let op = Operation::Always { during };
         run_blocking(op, &options, || rules.classify(catch(|| probe().verdict().map(drop)), |_| None)).map(drop)
     }
@@ -113,6 +116,7 @@ where
 {
     pub fn run(self) -> Result<(), Error> {
         let Wait { kind: Never(mut probe, during), options, rules } = self;
+        let options = options.with_env_scale()?;
         let op = Operation::Never { during };
         run_blocking(op, &options, || rules.classify(catch(|| probe().verdict()), |v| Some(repr(v)))).map(drop)
     }
@@ -123,6 +127,7 @@ impl<P: FnMut() -> T, T: PartialEq + Debug> Wait<EventuallyChanges<P>> {
     /// propagates.
     pub fn run(self) -> Result<T, Error> {
         let Wait { kind: EventuallyChanges(mut probe), options, rules } = self;
+        let options = options.with_env_scale()?;
         // Bad options are reported before any evaluation, the baseline included.
         crate::poll::Poller::new(Operation::EventuallyChanges, &options, crate::poll::Spelling::Snake)?;
         let baseline = probe();
@@ -146,6 +151,7 @@ where
     /// Validates the options, fires the action once, then polls `until`.
     pub fn run(self) -> Result<R::Value, Error> {
         let Wait { kind: SyncOperation(action, mut until), options, rules } = self;
+        let options = options.with_env_scale()?;
         // Bad options must be reported before the action fires, not after.
         crate::poll::Poller::new(Operation::SyncOperation, &options, crate::poll::Spelling::Snake)?;
         let action = action.expect("a sync operation runs once");

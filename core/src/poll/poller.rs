@@ -9,7 +9,7 @@ use super::operation::{Operation, Spelling};
 use super::outcome::{Failure, Outcome};
 use super::report::{Report, ReportKind};
 use crate::error::Error;
-use crate::policy::{Options, scaled, timeout_scale};
+use crate::policy::{Options, scaled};
 
 /// An evaluation that starts at the deadline and ends this far past it is reported as overrun.
 const OVERRUN_WORTH_REPORTING: Duration = Duration::from_millis(1);
@@ -55,10 +55,11 @@ pub struct Poller {
 }
 
 impl Poller {
-    /// Validates the options, reads `LIVENESS_TIMEOUT_SCALE` and starts the clock at zero.
+    /// Validates the options and starts the clock at zero. The scale comes in `options` (the
+    /// door read it); the Poller never looks at the process environment.
     pub fn new(operation: Operation, options: &Options, spelling: Spelling) -> Result<Poller, Error> {
         options.validate()?;
-        let scale = timeout_scale()?;
+        let scale = options.timeout_scale;
         let horizon = match operation {
             Operation::Always { during } | Operation::Never { during } => during,
             _ => options.timeout,
