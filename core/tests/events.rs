@@ -246,3 +246,127 @@ fn events_from_other_threads_are_captured_but_waiting_is_on_state() {
         .unwrap();
     assert!(value);
 }
+
+#[test]
+fn handlers_that_re_emit_to_each_other_are_bounded_in_total_work_and_detached() {
+    // Three handlers that re-emit and ignore the emit's error, as a C handler returning true
+    // does: before the cascade bound, one emit made 3^16 calls (tens of millions).
+    let calls = Arc::new(AtomicU32::new(0));
+    let failures = Capture::open(&[HANDLER_FAILURE_EVENT]).unwrap();
+    for id in ["fan.a", "fan.b", "fan.c"] {
+        let c = calls.clone();
+        attach_with_reporter(
+            id,
+            &["fan.go"],
+            move |_| {
+                // Stops the old unbounded cascade soon enough for the test to fail, not hang.
+                if c.fetch_add(1, Ordering::SeqCst) < 200_000 {
+                    let _ = event("fan.go").emit();
+                }
+                Ok(())
+            },
+            |_| {},
+        )
+        .unwrap();
+    }
+    event("fan.go").emit().expect("the emitter is unaffected");
+    let made = calls.load(Ordering::SeqCst);
+    assert!(made <= liveness::events::MAX_CASCADE_CALLS + 3, "{made} handler calls for one emit");
+    assert!(!has_subscribers("fan.go"), "the handlers whose emits overran were detached");
+    let reported: Vec<_> = failures
+        .close()
+        .into_iter()
+        .filter(|e| e.meta("event") == Some(&Value::from("fan.go")))
+        .map(|e| e.meta("error").map(|v| v.to_string()).unwrap_or_default())
+        .collect();
+    assert_eq!(reported.len(), 3, "each failure goes through the handler-failure path: {reported:?}");
+    assert!(reported.iter().any(|r| r.contains("re-triggering")), "{reported:?}");
+}
+
+#[test]
+fn a_handler_that_ignores_the_nesting_error_is_still_detached() {
+    let calls = Arc::new(AtomicU32::new(0));
+    let c = calls.clone();
+    attach_with_reporter(
+        "deaf.echo",
+        &["deaf.loop"],
+        move |_| {
+            c.fetch_add(1, Ordering::SeqCst);
+            let _ = event("deaf.loop").emit();
+            Ok(())
+        },
+        |_| {},
+    )
+    .unwrap();
+    event("deaf.loop").emit().unwrap();
+    assert!(!has_subscribers("deaf.loop"));
+    assert!(calls.load(Ordering::SeqCst) <= 17);
+}
+
+#[test]
+fn handlers_run_in_attach_order_whatever_their_patterns() {
+    let order = Arc::new(Mutex::new(Vec::new()));
+    for (id, pattern) in [("ord.1", "ord.**"), ("ord.2", "ord.x.y"), ("ord.3", "*.x.*"), ("ord.4", "ord.x.**")] {
+        let o = order.clone();
+        attach(id, &[pattern, "ord.x.y"], move |_| {
+            o.lock().unwrap().push(id);
+            Ok(())
+        })
+        .unwrap();
+    }
+    event("ord.x.y").emit().unwrap();
+    for id in ["ord.1", "ord.2", "ord.3", "ord.4"] {
+        detach(id);
+    }
+    assert_eq!(*order.lock().unwrap(), ["ord.1", "ord.2", "ord.3", "ord.4"], "each once, in attach order");
+}
+
+#[test]
+fn detach_and_wait_returns_only_after_a_call_on_another_thread_ended() {
+    use std::sync::atomic::AtomicBool;
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    let entered = Arc::new(AtomicBool::new(false));
+    let (release, released) = mpsc::channel::<()>();
+    let released = Mutex::new(released);
+    let e = entered.clone();
+    attach("quiet.slow", &["quiet.go"], move |_| {
+        e.store(true, Ordering::SeqCst);
+        let _ = released.lock().unwrap().recv();
+        Ok(())
+    })
+    .unwrap();
+    let emitter = thread::spawn(|| event("quiet.go").emit().unwrap());
+    eventually(|| entered.load(Ordering::SeqCst)).run().unwrap();
+
+    let done = Arc::new(AtomicBool::new(false));
+    let d = done.clone();
+    let detacher = thread::spawn(move || {
+        let found = liveness::events::detach_and_wait("quiet.slow");
+        d.store(true, Ordering::SeqCst);
+        found
+    });
+    // Detached at once (no new calls) but still running on the emitter's thread: no return yet.
+    eventually(|| !has_subscribers("quiet.go")).run().unwrap();
+    liveness::always(|| !done.load(Ordering::SeqCst), Duration::from_millis(100)).run().unwrap();
+    release.send(()).unwrap();
+    eventually(|| done.load(Ordering::SeqCst)).run().unwrap();
+    assert!(detacher.join().unwrap());
+    emitter.join().unwrap();
+}
+
+#[test]
+fn a_handler_may_detach_and_wait_for_itself() {
+    let calls = Arc::new(AtomicU32::new(0));
+    let c = calls.clone();
+    attach("self.quiet", &["self.quiet"], move |_| {
+        c.fetch_add(1, Ordering::SeqCst);
+        assert!(liveness::events::detach_and_wait("self.quiet"), "does not wait for its own call");
+        Ok(())
+    })
+    .unwrap();
+    event("self.quiet").emit().unwrap();
+    event("self.quiet").emit().unwrap();
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+}

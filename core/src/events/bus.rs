@@ -1,19 +1,28 @@
 //! The process-wide bus: patterns → handlers, dispatched synchronously in the emitting thread.
 //!
 //! `emit` first reads one atomic counter; with nothing attached that is all it costs (after the
-//! name check). Handlers live in a copy-on-write list: an emit clones an `Arc` and releases the
-//! lock before calling anyone, so a handler may emit, attach or detach (even itself) freely.
+//! name check). Handlers live in a [`PatternIndex`] under a read-write lock that is held only to
+//! find or change entries, never while a handler runs: an emit collects the handlers that match
+//! and releases the lock before calling anyone, so a handler may emit, attach or detach (even
+//! itself) freely, and attaching is a few map operations whatever the number attached.
+//!
+//! Two bounds keep handlers that emit from taking the emitter down: nesting (a handler
+//! re-triggering itself would overflow the stack) and the total number of handler calls one
+//! top-level emit may cause (three handlers that re-emit used to make 64 million calls for one
+//! emit). A handler whose emit crosses either bound fails, through the usual failure path: it is
+//! detached and reported, and the top-level emit returns as if nothing happened.
 
-use std::cell::Cell;
-use std::collections::BTreeMap;
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeMap, HashMap};
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::{Duration, Instant};
 
 use once_cell::sync::Lazy;
 
 use super::event::Event;
+use super::index::PatternIndex;
 use super::name::{EventName, validate_name};
 use super::pattern::Pattern;
 use super::value::Value;
@@ -36,53 +45,79 @@ pub struct HandlerFailure {
 /// The name of the event that reports a failed handler.
 pub const HANDLER_FAILURE_EVENT: &str = "liveness.handler.failure";
 
+/// Handlers that emit are allowed, but a handler that re-triggers itself must not overflow the
+/// stack: an emit this deep in handlers fails, and so does the handler that made it.
+pub const MAX_NESTING: u32 = 16;
+
+/// The most handler calls that the emits of handlers may add to one top-level emit. The
+/// top-level emit's own calls do not count (10,000 handlers on one name is a real setup); this
+/// bounds only the cascade, whose breadth the nesting limit does not.
+pub const MAX_CASCADE_CALLS: u32 = 10_000;
+
 struct Handler {
     id: String,
+    key: u64,
     patterns: Vec<Pattern>,
     call: Box<HandlerFn>,
     report: Option<Box<ReporterFn>>,
+    /// Calls in progress, on any thread: what `detach_and_wait` waits for, and what the child of
+    /// a fork checks to forget handlers another thread was inside.
+    running: AtomicUsize,
+    detached: AtomicBool,
 }
 
-impl Handler {
-    fn wants(&self, name: &str) -> bool {
-        self.patterns.iter().any(|p| p.matches(name))
-    }
+#[derive(Default)]
+pub(super) struct Registry {
+    by_id: HashMap<String, Arc<Handler>>,
+    index: PatternIndex<Arc<Handler>>,
 }
 
 struct Bus {
-    handlers: RwLock<Arc<Vec<Arc<Handler>>>>,
+    registry: RwLock<Registry>,
     epoch: Instant,
+    /// Signalled when a call of a detached handler ends (`detach_and_wait`).
+    quiet: (Mutex<()>, Condvar),
 }
 
 /// How many handlers are attached anywhere: the one load an idle `emit` pays.
 static ATTACHED: AtomicUsize = AtomicUsize::new(0);
 static SEQ: AtomicU64 = AtomicU64::new(0);
-static BUS: Lazy<Bus> = Lazy::new(|| Bus { handlers: RwLock::new(Arc::new(Vec::new())), epoch: Instant::now() });
+static NEXT_KEY: AtomicU64 = AtomicU64::new(0);
+static BUS: Lazy<Bus> = Lazy::new(|| {
+    super::fork::install();
+    Bus { registry: RwLock::new(Registry::default()), epoch: Instant::now(), quiet: (Mutex::new(()), Condvar::new()) }
+});
 
-/// Handlers that emit are allowed, but a handler that re-triggers itself must not overflow the
-/// stack: past this depth an emit fails (and so detaches the handler that made it).
-const MAX_NESTING: u32 = 16;
+/// What this thread is dispatching: the handlers it is inside (innermost last) and the cascade
+/// budget of the top-level emit they belong to.
+#[derive(Default)]
+struct Dispatch {
+    running: Vec<Running>,
+    cascade_calls: u32,
+    top_level: String,
+    /// Failures to emit as `liveness.handler.failure` once the top-level emit is over: emitted
+    /// inside the cascade they would be refused by the very bound they report.
+    failures: Vec<HandlerFailure>,
+}
+
+struct Running {
+    handler: Arc<Handler>,
+    /// Set when an emit of this handler crossed a bound: the handler then fails with this text.
+    overran: Option<String>,
+}
 
 thread_local! {
-    static NESTING: Cell<u32> = const { Cell::new(0) };
+    static DISPATCH: RefCell<Dispatch> = RefCell::new(Dispatch::default());
+    static DEPTH: Cell<u32> = const { Cell::new(0) };
 }
 
-fn snapshot() -> Arc<Vec<Arc<Handler>>> {
-    BUS.handlers.read().unwrap_or_else(|e| e.into_inner()).clone()
+fn read() -> RwLockReadGuard<'static, Registry> {
+    // No handler runs under the lock, so it is never poisoned by one; recover anyway.
+    BUS.registry.read().unwrap_or_else(|e| e.into_inner())
 }
 
-fn modify(change: impl FnOnce(&mut Vec<Arc<Handler>>)) {
-    let mut guard = BUS.handlers.write().unwrap_or_else(|e| e.into_inner());
-    let mut list: Vec<Arc<Handler>> = guard.as_ref().clone();
-    let before = list.len();
-    change(&mut list);
-    let after = list.len();
-    *guard = Arc::new(list);
-    if after > before {
-        ATTACHED.fetch_add(after - before, Ordering::SeqCst);
-    } else {
-        ATTACHED.fetch_sub(before - after, Ordering::SeqCst);
-    }
+fn write() -> RwLockWriteGuard<'static, Registry> {
+    BUS.registry.write().unwrap_or_else(|e| e.into_inner())
 }
 
 fn parse_patterns<S: AsRef<str>>(patterns: &[S]) -> Result<Vec<Pattern>, Error> {
@@ -128,40 +163,80 @@ pub(crate) fn attach_boxed<S: AsRef<str>>(
         return Err(Error::invalid_argument("a handler id must not be empty"));
     }
     let patterns = parse_patterns(patterns)?;
-    let handler = Arc::new(Handler { id: id.to_owned(), patterns, call, report });
-    let mut duplicate = false;
-    modify(|list| {
-        if list.iter().any(|h| h.id == id) {
-            duplicate = true;
-        } else {
-            list.push(handler);
-        }
+    let key = NEXT_KEY.fetch_add(1, Ordering::Relaxed);
+    let handler = Arc::new(Handler {
+        id: id.to_owned(),
+        key,
+        patterns,
+        call,
+        report,
+        running: AtomicUsize::new(0),
+        detached: AtomicBool::new(false),
     });
-    if duplicate {
+    let mut registry = write();
+    if registry.by_id.contains_key(id) {
+        drop(registry);
         return Err(Error::invalid_argument(format!("a handler with id {id:?} is already attached")));
     }
+    for pattern in &handler.patterns {
+        registry.index.insert(pattern, key, handler.clone());
+    }
+    registry.by_id.insert(handler.id.clone(), handler);
+    ATTACHED.fetch_add(1, Ordering::SeqCst);
     Ok(())
 }
 
-/// Detaches the handler `id`; `false` when none was attached.
+/// Takes `handler` out of the registry (the lock is held by the caller).
+fn unregister(registry: &mut Registry, handler: &Arc<Handler>) {
+    for pattern in &handler.patterns {
+        registry.index.remove(pattern, handler.key);
+    }
+    handler.detached.store(true, Ordering::SeqCst);
+    ATTACHED.fetch_sub(1, Ordering::SeqCst);
+}
+
+fn take(id: &str) -> Option<Arc<Handler>> {
+    let mut registry = write();
+    let handler = registry.by_id.remove(id)?;
+    unregister(&mut registry, &handler);
+    Some(handler)
+}
+
+/// Detaches the handler `id`; `false` when none was attached. A call of it already running on
+/// another thread may still be running when this returns: see [`detach_and_wait`].
 pub fn detach(id: &str) -> bool {
-    let mut found = false;
-    modify(|list| {
-        let before = list.len();
-        list.retain(|h| h.id != id);
-        found = list.len() != before;
-    });
-    found
+    take(id).is_some()
+}
+
+/// Detaches the handler `id` and waits until no call of it is running on another thread, so
+/// that what the handler uses may be freed afterwards. A call on this thread (a handler that
+/// detaches itself) is not waited for. `false` when none was attached.
+///
+/// The caller must not hold anything a running call of the handler waits for.
+pub fn detach_and_wait(id: &str) -> bool {
+    let Some(handler) = take(id) else {
+        return false;
+    };
+    let mine = DISPATCH.with(|d| d.borrow().running.iter().filter(|r| Arc::ptr_eq(&r.handler, &handler)).count());
+    let (lock, quiet) = &BUS.quiet;
+    let mut guard = lock.lock().unwrap_or_else(|e| e.into_inner());
+    while handler.running.load(Ordering::SeqCst) > mine {
+        // The timeout only guards against a missed signal; the loop re-checks the count.
+        guard = quiet.wait_timeout(guard, Duration::from_millis(50)).unwrap_or_else(|e| e.into_inner()).0;
+    }
+    true
 }
 
 fn detach_exact(handler: &Arc<Handler>) -> bool {
-    let mut found = false;
-    modify(|list| {
-        let before = list.len();
-        list.retain(|h| !Arc::ptr_eq(h, handler));
-        found = list.len() != before;
-    });
-    found
+    let mut registry = write();
+    match registry.by_id.get(&handler.id) {
+        Some(current) if Arc::ptr_eq(current, handler) => {
+            registry.by_id.remove(&handler.id);
+            unregister(&mut registry, handler);
+            true
+        }
+        _ => false,
+    }
 }
 
 /// Whether any handler at all is attached (one atomic load): a host whose every call into the
@@ -176,7 +251,12 @@ pub fn has_subscribers(name: &str) -> bool {
     if ATTACHED.load(Ordering::Acquire) == 0 {
         return false;
     }
-    snapshot().iter().any(|h| h.wants(name))
+    let mut any = false;
+    read().index.find(name, &mut |_, _| {
+        any = true;
+        false
+    });
+    any
 }
 
 /// Emits an event. Invalid names are an error even with nothing attached; past that check, an
@@ -219,6 +299,20 @@ where
     emit_event(name, measurements, metadata)
 }
 
+/// The handlers listening to `name`, in attach order, each once.
+fn listeners(name: &str) -> Vec<Arc<Handler>> {
+    let mut found: Vec<Arc<Handler>> = Vec::new();
+    read().index.find(name, &mut |_, handler| {
+        found.push(handler.clone());
+        true
+    });
+    if found.len() > 1 {
+        found.sort_unstable_by_key(|h| h.key);
+        found.dedup_by_key(|h| h.key);
+    }
+    found
+}
+
 /// Emits with payload maps already built (the bindings' path). The name must be valid.
 pub fn emit_event(
     name: &str,
@@ -228,16 +322,21 @@ pub fn emit_event(
     if ATTACHED.load(Ordering::Acquire) == 0 {
         return Ok(());
     }
-    let handlers = snapshot();
-    let targets: Vec<&Arc<Handler>> = handlers.iter().filter(|h| h.wants(name)).collect();
+    let targets = listeners(name);
     if targets.is_empty() {
         return Ok(());
     }
-    let depth = NESTING.with(|n| n.get());
-    if depth >= MAX_NESTING {
-        return Err(Error::invalid_argument(format!(
-            "event {name:?} emitted from handlers nested {MAX_NESTING} deep: a handler is re-triggering itself"
-        )));
+    let depth = DEPTH.with(Cell::get);
+    if depth > 0 {
+        // An emit from inside a handler: it is part of the top-level emit's cascade.
+        charge_cascade(name, depth, targets.len())?;
+    } else {
+        DISPATCH.with(|d| {
+            let mut d = d.borrow_mut();
+            d.cascade_calls = 0;
+            d.top_level.clear();
+            d.top_level.push_str(name);
+        });
     }
     let event = Arc::new(Event {
         name: name.to_owned(),
@@ -247,18 +346,74 @@ pub fn emit_event(
         at: BUS.epoch.elapsed(),
         thread: THREAD_LABEL.with(String::clone),
     });
-    NESTING.with(|n| n.set(depth + 1));
+    DEPTH.with(|n| n.set(depth + 1));
     for handler in targets {
-        let result = catch_unwind(AssertUnwindSafe(|| (handler.call)(&event)));
-        let error = match result {
-            Ok(Ok(())) => continue,
-            Ok(Err(text)) => text,
-            Err(panic) => format!("panicked: {}", crate::ops::panic_text(panic.as_ref())),
-        };
-        handler_failed(handler, &event, error);
+        if let Some(error) = call(&handler, &event) {
+            handler_failed(&handler, &event, error);
+        }
     }
-    NESTING.with(|n| n.set(depth));
+    DEPTH.with(|n| n.set(depth));
+    if depth == 0 {
+        emit_failures();
+    }
     Ok(())
+}
+
+/// Emits the failures queued during a top-level emit, each as a top-level emit of its own (a
+/// failing failure handler queues one more, and is detached: the loop ends).
+fn emit_failures() {
+    while let Some(failure) = DISPATCH.with(|d| d.borrow_mut().failures.pop()) {
+        let metadata = [
+            ("handler", Value::from(failure.handler_id.as_str())),
+            ("event", Value::from(failure.event.as_str())),
+            ("error", Value::from(failure.error.as_str())),
+        ];
+        // A failure while reporting a failure is dropped: the emitter must be unaffected.
+        let _ = emit(HANDLER_FAILURE_EVENT, std::iter::empty::<(&str, f64)>(), metadata);
+    }
+}
+
+/// Counts a nested emit's calls against the bounds; past one, marks the handler that emitted
+/// (the innermost running on this thread) as failed and refuses the emit.
+fn charge_cascade(name: &str, depth: u32, calls: usize) -> Result<(), Error> {
+    DISPATCH.with(|d| {
+        let mut d = d.borrow_mut();
+        let calls = u32::try_from(calls).unwrap_or(u32::MAX);
+        let error = if depth >= MAX_NESTING {
+            format!("event {name:?} emitted from handlers nested {MAX_NESTING} deep: a handler is re-triggering itself")
+        } else if d.cascade_calls.saturating_add(calls) > MAX_CASCADE_CALLS {
+            format!(
+                "event {name:?}: the handlers' emits caused more than {MAX_CASCADE_CALLS} handler calls for one                  emit of {:?}: handlers are re-triggering each other",
+                d.top_level
+            )
+        } else {
+            d.cascade_calls += calls;
+            return Ok(());
+        };
+        if let Some(innermost) = d.running.last_mut() {
+            innermost.overran.get_or_insert_with(|| error.clone());
+        }
+        Err(Error::invalid_argument(error))
+    })
+}
+
+/// Calls one handler; `Some(error)` when it failed (returned an error, panicked, or overran).
+fn call(handler: &Arc<Handler>, event: &Arc<Event>) -> Option<String> {
+    handler.running.fetch_add(1, Ordering::SeqCst);
+    DISPATCH.with(|d| d.borrow_mut().running.push(Running { handler: handler.clone(), overran: None }));
+    let result = catch_unwind(AssertUnwindSafe(|| (handler.call)(event)));
+    let overran = DISPATCH.with(|d| d.borrow_mut().running.pop().and_then(|r| r.overran));
+    if handler.running.fetch_sub(1, Ordering::SeqCst) == 1 && handler.detached.load(Ordering::SeqCst) {
+        let (lock, quiet) = &BUS.quiet;
+        drop(lock.lock().unwrap_or_else(|e| e.into_inner()));
+        quiet.notify_all();
+    }
+    match (overran, result) {
+        (Some(error), _) => Some(error),
+        (None, Ok(Ok(()))) => None,
+        (None, Ok(Err(text))) => Some(text),
+        (None, Err(panic)) => Some(format!("panicked: {}", crate::ops::panic_text(panic.as_ref()))),
+    }
 }
 
 fn handler_failed(handler: &Arc<Handler>, event: &Event, error: String) {
@@ -269,13 +424,27 @@ fn handler_failed(handler: &Arc<Handler>, event: &Event, error: String) {
     if let Some(report) = &handler.report {
         let _ = catch_unwind(AssertUnwindSafe(|| report(&failure)));
     }
-    let metadata = [
-        ("handler", Value::from(failure.handler_id.as_str())),
-        ("event", Value::from(failure.event.as_str())),
-        ("error", Value::from(failure.error.as_str())),
-    ];
-    // A failure while reporting a failure is dropped: the emitter must be unaffected.
-    let _ = emit(HANDLER_FAILURE_EVENT, std::iter::empty::<(&str, f64)>(), metadata);
+    DISPATCH.with(|d| d.borrow_mut().failures.insert(0, failure));
+}
+
+/// For the child of a fork (events/fork.rs): the lock is held by the forking thread across the
+/// fork, so the registry is consistent; handlers that another thread was inside at that moment
+/// may hold locks nobody will release in the child, so the child forgets them (they are leaked,
+/// never called or dropped: dropping could run a host's destructor in the wrong state).
+pub(super) fn forget_handlers_busy_elsewhere(registry: &mut Registry) {
+    let mine =
+        |h: &Arc<Handler>| DISPATCH.with(|d| d.borrow().running.iter().filter(|r| Arc::ptr_eq(&r.handler, h)).count());
+    let busy: Vec<Arc<Handler>> =
+        registry.by_id.values().filter(|h| h.running.load(Ordering::SeqCst) > mine(h)).cloned().collect();
+    for handler in busy {
+        registry.by_id.remove(&handler.id);
+        unregister(registry, &handler);
+        std::mem::forget(handler);
+    }
+}
+
+pub(super) fn lock_for_fork() -> RwLockWriteGuard<'static, Registry> {
+    write()
 }
 
 thread_local! {

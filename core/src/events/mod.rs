@@ -7,6 +7,8 @@ mod bus;
 mod capture;
 mod event;
 mod expect;
+mod fork;
+mod index;
 mod name;
 mod pattern;
 mod value;
@@ -15,8 +17,8 @@ mod wake;
 pub use assertion::{EventReport, LISTED_EVENTS, Where, check_emitted, check_emitted_in_order, check_not_emitted};
 pub use builder::{EventBuilder, event};
 pub use bus::{
-    HANDLER_FAILURE_EVENT, HandlerFailure, HandlerResult, any_attached, attach, attach_with_reporter, bus_time, detach,
-    emit, emit_event, emit_named, has_subscribers,
+    HANDLER_FAILURE_EVENT, HandlerFailure, HandlerResult, MAX_CASCADE_CALLS, MAX_NESTING, any_attached, attach,
+    attach_with_reporter, bus_time, detach, detach_and_wait, emit, emit_event, emit_named, has_subscribers,
 };
 pub use capture::Capture;
 pub use event::Event;

@@ -87,6 +87,19 @@ impl Pattern {
             .count()
     }
 
+    /// The pattern's fixed segments, `None` for `*` (the bus's index is keyed by them).
+    pub(crate) fn index_key(&self) -> impl Iterator<Item = Option<&str>> {
+        self.segments.iter().map(|s| match s {
+            Segment::Exact(text) => Some(text.as_str()),
+            Segment::AnyOne => None,
+        })
+    }
+
+    /// Ends in `**`.
+    pub(crate) fn has_open_tail(&self) -> bool {
+        self.open_tail
+    }
+
     fn wanted_len(&self) -> String {
         if self.open_tail { format!("at least {}", self.segments.len()) } else { self.segments.len().to_string() }
     }

@@ -114,7 +114,7 @@ pub(crate) unsafe fn read_options(opts: *const liveness_options) -> Result<Optio
         }
         n => Some(u32::try_from(n).map_err(|_| Error::invalid_option("attempts", format!("{n} is too large")))?),
     };
-    Ok(Options {
+    Options {
         timeout: duration_from_millis("timeout_ms", c.timeout_ms)?,
         interval,
         min_interval: duration_from_millis("min_interval_ms", c.min_interval_ms)?,
@@ -130,5 +130,5 @@ pub(crate) unsafe fn read_options(opts: *const liveness_options) -> Result<Optio
             .collect(),
         ..Options::default()
     }
-    .with_env_scale()?)
+    .with_env_scale()
 }
