@@ -61,6 +61,8 @@ pub fn run(p: &Params) -> Vec<Value> {
     let list_one = per_op(captured_n, 1, || callback_list_emit(&one, "bench.emit.captured", 1.0));
     assert_eq!(sink.lock().unwrap().len() as u64, captured_n);
 
+    let (crowd_emit, crowd_list, attach_ns, push_ns) = crowded(n, r);
+
     println!("\nemit (ns per call)");
     let rows = [
         ("liveness", "nothing attached", checked),
@@ -69,6 +71,10 @@ pub fn run(p: &Params) -> Vec<Value> {
         ("callback list", "nothing attached", list_idle),
         ("liveness", "one capture", one_capture),
         ("callback list", "one capture", list_one),
+        ("liveness", "10,000 handlers on other names", crowd_emit),
+        ("callback list, filtered by name", "10,000 handlers on other names", crowd_list),
+        ("liveness attach (ns per attach)", "attaching 20,000 handlers", attach_ns),
+        ("Vec::push of a callback (ns per push)", "attaching 20,000 handlers", push_ns),
     ];
     rows.iter()
         .map(|&(library, case, ns)| {
@@ -76,4 +82,54 @@ pub fn run(p: &Params) -> Vec<Value> {
             json!({"scenario": "emit", "library": library, "case": case, "ns_per_emit": ns})
         })
         .collect()
+}
+
+/// The bus with many handlers (issue 10, point 15): an emit nobody listens to while 10,000
+/// handlers listen to other names, against a callback list that checks each entry's name (what
+/// the bus did before its index); and attaching 20,000 handlers, against pushing onto a Vec.
+fn crowded(n: u64, repeats: usize) -> (f64, f64, f64, f64) {
+    const CROWD: usize = 10_000;
+    const ATTACHES: usize = 20_000;
+    let ids: Vec<String> = (0..ATTACHES).map(|i| format!("bench.crowd.{i}")).collect();
+    let start = Instant::now();
+    for (i, id) in ids.iter().enumerate() {
+        let pattern = format!("bench.crowd.h{i}.**");
+        liveness::events::attach(id, &[pattern.as_str()], |_| Ok(())).unwrap();
+    }
+    let attach_ns = start.elapsed().as_nanos() as f64 / ATTACHES as f64;
+    for id in &ids[CROWD..] {
+        liveness::events::detach(id);
+    }
+    let crowd_emit = per_op((n / 100).max(1), repeats, || {
+        let _ = black_box(event(black_box("bench.other.name"))).emit();
+    });
+    for id in &ids[..CROWD] {
+        liveness::events::detach(id);
+    }
+
+    type Named = (String, Callback);
+    let list: RwLock<Vec<Named>> = RwLock::new(
+        (0..CROWD).map(|i| (format!("bench.crowd.h{i}"), Box::new(|_: &str, _: f64| {}) as Callback)).collect(),
+    );
+    let crowd_list = per_op((n / 100).max(1), repeats, || {
+        let name = black_box("bench.other.name");
+        for (wanted, cb) in list.read().unwrap().iter() {
+            if name.starts_with(wanted.as_str()) {
+                cb(name, 1.0);
+            }
+        }
+    });
+    let mut pushed: Vec<Named> = Vec::new();
+    let start = Instant::now();
+    for (i, id) in ids.iter().enumerate() {
+        pushed.push((
+            id.clone(),
+            Box::new(move |_: &str, v: f64| {
+                black_box(v + i as f64);
+            }),
+        ));
+    }
+    let push_ns = start.elapsed().as_nanos() as f64 / ATTACHES as f64;
+    black_box(&pushed);
+    (crowd_emit, crowd_list, attach_ns, push_ns)
 }

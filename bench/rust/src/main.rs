@@ -31,13 +31,24 @@ fn main() {
     let p = params::Params::load(&scenarios, &mode);
     println!("rust harness ({} mode)", p.mode);
 
+    // `--only emit,poller`: a subset, for comparing one scenario across commits by hand.
+    let only = arg("--only");
+    let wanted = |name: &str| only.as_deref().is_none_or(|o| o.split(',').any(|w| w == name));
     let mut records = Vec::new();
-    records.extend(overshoot::run(&p));
-    records.extend(cpu::run(&p));
-    records.extend(eval_overhead::run(&p));
-    records.extend(suite::run(&p));
-    records.extend(emit::run(&p));
-    records.extend(poller::run(&p));
+    type Scenario = fn(&params::Params) -> Vec<serde_json::Value>;
+    let scenarios: [(&str, Scenario); 6] = [
+        ("overshoot", overshoot::run),
+        ("cpu", cpu::run),
+        ("eval_overhead", eval_overhead::run),
+        ("suite", suite::run),
+        ("emit", emit::run),
+        ("poller", poller::run),
+    ];
+    for (name, run) in scenarios {
+        if wanted(name) {
+            records.extend(run(&p));
+        }
+    }
 
     // The toolchain that built this harness is the one on PATH when make runs it.
     let rustc = std::process::Command::new("rustc")

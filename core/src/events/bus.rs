@@ -101,7 +101,8 @@ struct Dispatch {
 }
 
 struct Running {
-    handler: Arc<Handler>,
+    /// Compared by address only; the emit that called it keeps the handler alive meanwhile.
+    handler: *const Handler,
     /// Set when an emit of this handler crossed a bound: the handler then fails with this text.
     overran: Option<String>,
 }
@@ -217,7 +218,7 @@ pub fn detach_and_wait(id: &str) -> bool {
     let Some(handler) = take(id) else {
         return false;
     };
-    let mine = DISPATCH.with(|d| d.borrow().running.iter().filter(|r| Arc::ptr_eq(&r.handler, &handler)).count());
+    let mine = calls_on_this_thread(&handler);
     let (lock, quiet) = &BUS.quiet;
     let mut guard = lock.lock().unwrap_or_else(|e| e.into_inner());
     while handler.running.load(Ordering::SeqCst) > mine {
@@ -225,6 +226,11 @@ pub fn detach_and_wait(id: &str) -> bool {
         guard = quiet.wait_timeout(guard, Duration::from_millis(50)).unwrap_or_else(|e| e.into_inner()).0;
     }
     true
+}
+
+/// How many calls of `handler` this thread is inside.
+fn calls_on_this_thread(handler: &Arc<Handler>) -> usize {
+    DISPATCH.with(|d| d.borrow().running.iter().filter(|r| std::ptr::eq(r.handler, Arc::as_ptr(handler))).count())
 }
 
 fn detach_exact(handler: &Arc<Handler>) -> bool {
@@ -400,7 +406,7 @@ fn charge_cascade(name: &str, depth: u32, calls: usize) -> Result<(), Error> {
 /// Calls one handler; `Some(error)` when it failed (returned an error, panicked, or overran).
 fn call(handler: &Arc<Handler>, event: &Arc<Event>) -> Option<String> {
     handler.running.fetch_add(1, Ordering::SeqCst);
-    DISPATCH.with(|d| d.borrow_mut().running.push(Running { handler: handler.clone(), overran: None }));
+    DISPATCH.with(|d| d.borrow_mut().running.push(Running { handler: Arc::as_ptr(handler), overran: None }));
     let result = catch_unwind(AssertUnwindSafe(|| (handler.call)(event)));
     let overran = DISPATCH.with(|d| d.borrow_mut().running.pop().and_then(|r| r.overran));
     if handler.running.fetch_sub(1, Ordering::SeqCst) == 1 && handler.detached.load(Ordering::SeqCst) {
@@ -432,10 +438,12 @@ fn handler_failed(handler: &Arc<Handler>, event: &Event, error: String) {
 /// may hold locks nobody will release in the child, so the child forgets them (they are leaked,
 /// never called or dropped: dropping could run a host's destructor in the wrong state).
 pub(super) fn forget_handlers_busy_elsewhere(registry: &mut Registry) {
-    let mine =
-        |h: &Arc<Handler>| DISPATCH.with(|d| d.borrow().running.iter().filter(|r| Arc::ptr_eq(&r.handler, h)).count());
-    let busy: Vec<Arc<Handler>> =
-        registry.by_id.values().filter(|h| h.running.load(Ordering::SeqCst) > mine(h)).cloned().collect();
+    let busy: Vec<Arc<Handler>> = registry
+        .by_id
+        .values()
+        .filter(|h| h.running.load(Ordering::SeqCst) > calls_on_this_thread(h))
+        .cloned()
+        .collect();
     for handler in busy {
         registry.by_id.remove(&handler.id);
         unregister(registry, &handler);
