@@ -64,6 +64,10 @@ struct Handler {
     /// a fork checks to forget handlers another thread was inside.
     running: AtomicUsize,
     detached: AtomicBool,
+    /// The attaching thread: in the child of a fork, handlers of the other threads are
+    /// forgotten (those threads do not exist there, and may have held the handler's own locks,
+    /// such as a capture's buffer being read, at the moment of the fork).
+    owner: std::thread::ThreadId,
 }
 
 #[derive(Default)]
@@ -173,6 +177,7 @@ pub(crate) fn attach_boxed<S: AsRef<str>>(
         report,
         running: AtomicUsize::new(0),
         detached: AtomicBool::new(false),
+        owner: std::thread::current().id(),
     });
     let mut registry = write();
     if registry.by_id.contains_key(id) {
@@ -434,14 +439,16 @@ fn handler_failed(handler: &Arc<Handler>, event: &Event, error: String) {
 }
 
 /// For the child of a fork (events/fork.rs): the lock is held by the forking thread across the
-/// fork, so the registry is consistent; handlers that another thread was inside at that moment
-/// may hold locks nobody will release in the child, so the child forgets them (they are leaked,
-/// never called or dropped: dropping could run a host's destructor in the wrong state).
-pub(super) fn forget_handlers_busy_elsewhere(registry: &mut Registry) {
+/// fork, so the registry is consistent. Handlers attached by another thread, or that another
+/// thread was inside at that moment, may hold locks nobody will release in the child, so the
+/// child forgets them (they are leaked, never called or dropped: dropping could run a host's
+/// destructor in the wrong state). The forking thread's own idle handlers stay attached.
+pub(super) fn forget_handlers_of_other_threads(registry: &mut Registry) {
+    let me = std::thread::current().id();
     let busy: Vec<Arc<Handler>> = registry
         .by_id
         .values()
-        .filter(|h| h.running.load(Ordering::SeqCst) > calls_on_this_thread(h))
+        .filter(|h| h.owner != me || h.running.load(Ordering::SeqCst) > calls_on_this_thread(h))
         .cloned()
         .collect();
     for handler in busy {

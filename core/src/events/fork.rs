@@ -2,9 +2,9 @@
 //! in whatever state another thread left it, and the child's first emit or attach hangs (39 of
 //! 200 children did). `pthread_atfork` handlers make the forking thread hold the lock across the
 //! fork, so the child gets it released and consistent, and the child forgets the handlers that
-//! another thread was calling at that moment (they may hold locks that no thread of the child
-//! will ever release: a capture's buffer, a wake signal). Handlers idle at the fork stay
-//! attached in the child. Rules for users: tests/c/README.md, "fork".
+//! other threads attached or were calling at that moment (they may hold locks that no thread of
+//! the child will ever release: a capture's buffer being read, a wake signal). The forking
+//! thread's own idle handlers stay attached in the child. Rules for users: tests/c/README.md, "fork".
 
 #[cfg(unix)]
 mod imp {
@@ -12,7 +12,7 @@ mod imp {
     use std::sync::RwLockWriteGuard;
     use std::sync::atomic::{AtomicBool, Ordering};
 
-    use crate::events::bus::{Registry, forget_handlers_busy_elsewhere, lock_for_fork};
+    use crate::events::bus::{Registry, forget_handlers_of_other_threads, lock_for_fork};
 
     static INSTALLED: AtomicBool = AtomicBool::new(false);
 
@@ -33,7 +33,7 @@ mod imp {
     extern "C" fn child() {
         HELD.with(|h| {
             if let Some(mut guard) = h.borrow_mut().take() {
-                forget_handlers_busy_elsewhere(&mut guard);
+                forget_handlers_of_other_threads(&mut guard);
             }
         });
     }
