@@ -5,17 +5,18 @@
 //! reference (`Value::Host`) and comes back as the very same object.
 
 use std::any::Any;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
-use liveness::events::{self as bus, HostValue, Value, Where};
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use liveness::events::{self as bus, HostValue, MAX_PAYLOAD_DEPTH, Value, Where};
+use pyo3::exceptions::{PyException, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString, PyTuple};
 
 use crate::errors::{HANDLER_WARNING, core_error};
+use crate::gate;
 use crate::options::{patterns, short_repr, type_name};
 
 /// A Python object carried by reference through the core.
@@ -29,12 +30,12 @@ impl fmt::Debug for PyHost {
 
 impl HostValue for PyHost {
     fn text(&self) -> String {
-        Python::attach(|py| short_repr(self.0.bind(py)))
+        gate::attach(|py| short_repr(self.0.bind(py)))
     }
 
     fn equals(&self, other: &dyn HostValue) -> bool {
         match other.as_any().downcast_ref::<PyHost>() {
-            Some(other) => Python::attach(|py| self.0.bind(py).eq(other.0.bind(py)).unwrap_or(false)),
+            Some(other) => gate::attach(|py| self.0.bind(py).eq(other.0.bind(py)).unwrap_or(false)),
             None => self.text() == other.text(),
         }
     }
@@ -44,8 +45,126 @@ impl HostValue for PyHost {
     }
 }
 
-/// A Python value → a core value (data copied, anything else by reference).
-fn to_value(obj: &Bound<'_, PyAny>) -> PyResult<Value> {
+/// Python values → core values (data copied, anything else by reference), bounded: lists and
+/// maps nest less than [`MAX_PAYLOAD_DEPTH`] deep counting the metadata map itself (what the C
+/// door's JSON accepts), and a container that contains itself is refused, instead of recursing
+/// until the stack overflows.
+struct Converter {
+    /// The metadata map itself (its address), which its values must not contain either.
+    root: Option<usize>,
+    /// The containers on the path from the metadata map to the value at hand (their addresses).
+    open: Vec<usize>,
+    /// The same path as keys and indices, for the error (`metadata["l"][0]`).
+    path: Vec<String>,
+}
+
+impl Converter {
+    fn new(metadata: Option<&Bound<'_, PyAny>>) -> Converter {
+        Converter { root: metadata.map(|m| m.as_ptr() as usize), open: Vec::new(), path: Vec::new() }
+    }
+
+    /// One metadata entry (`key` is a str); `build` false only checks (the idle emit's path:
+    /// plain values cost nothing more than the key check).
+    fn entry(&mut self, key: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>, build: bool) -> PyResult<Option<Value>> {
+        if !build && !is_container(value) {
+            return Ok(None);
+        }
+        self.path.push(format!("[{:?}]", key.to_string()));
+        let out = self.value(value, build);
+        self.path.pop();
+        out
+    }
+
+    fn where_(&self, upto: usize) -> String {
+        const SHOWN: usize = 8;
+        let mut text = String::from("metadata");
+        for (i, part) in self.path.iter().take(upto).enumerate() {
+            if i == SHOWN && upto > SHOWN + 1 {
+                text.push_str(&format!("…({} more)", upto - SHOWN));
+                break;
+            }
+            text.push_str(part);
+        }
+        text
+    }
+
+    fn value(&mut self, obj: &Bound<'_, PyAny>, build: bool) -> PyResult<Option<Value>> {
+        let list = obj.is_exact_instance_of::<PyList>() || obj.is_exact_instance_of::<PyTuple>();
+        let dict = match obj.cast_exact::<PyDict>() {
+            Ok(d) if d.keys().iter().all(|k| k.is_exact_instance_of::<PyString>()) => Some(d),
+            _ => None,
+        };
+        if !list && dict.is_none() {
+            return if build { to_scalar(obj).map(Some) } else { Ok(None) };
+        }
+        let address = obj.as_ptr() as usize;
+        if self.root == Some(address) {
+            return Err(PyValueError::new_err(format!(
+                "invalid metadata: {} is the metadata dict itself; metadata must not contain itself",
+                self.where_(self.path.len()),
+            )));
+        }
+        if let Some(at) = self.open.iter().position(|&a| a == address) {
+            return Err(PyValueError::new_err(format!(
+                "invalid metadata: {} contains itself ({} is {}); metadata must be plain data or \
+                 objects kept by reference, not a cycle of lists and dicts",
+                self.where_(1),
+                self.where_(self.path.len()),
+                self.where_(at + 1),
+            )));
+        }
+        // The metadata map is level 1, so this container is level `open.len() + 2`.
+        if self.open.len() + 2 >= MAX_PAYLOAD_DEPTH {
+            return Err(PyValueError::new_err(format!(
+                "invalid metadata: {} nests lists and dicts deeper than {MAX_PAYLOAD_DEPTH} levels (the metadata \
+                 dict included), at {}",
+                self.where_(1),
+                self.where_(self.path.len()),
+            )));
+        }
+        self.open.push(address);
+        let out = match dict {
+            None => self.items(obj, build),
+            Some(dict) => self.map(&dict, build),
+        };
+        self.open.pop();
+        out
+    }
+
+    fn items(&mut self, obj: &Bound<'_, PyAny>, build: bool) -> PyResult<Option<Value>> {
+        let mut items = Vec::new();
+        for (i, item) in obj.try_iter()?.enumerate() {
+            self.path.push(format!("[{i}]"));
+            let out = self.value(&item?, build);
+            self.path.pop();
+            if let Some(v) = out? {
+                items.push(v);
+            }
+        }
+        Ok(build.then_some(Value::List(items)))
+    }
+
+    fn map(&mut self, dict: &Bound<'_, PyDict>, build: bool) -> PyResult<Option<Value>> {
+        let mut map = BTreeMap::new();
+        for (k, v) in dict.iter() {
+            let k = k.extract::<String>()?;
+            self.path.push(format!("[{k:?}]"));
+            let out = self.value(&v, build);
+            self.path.pop();
+            if let Some(v) = out? {
+                map.insert(k, v);
+            }
+        }
+        Ok(build.then_some(Value::Map(map)))
+    }
+}
+
+fn is_container(obj: &Bound<'_, PyAny>) -> bool {
+    obj.is_exact_instance_of::<PyList>() || obj.is_exact_instance_of::<PyTuple>() || obj.is_exact_instance_of::<PyDict>()
+}
+
+/// A Python value that is not a list, tuple or str-keyed dict → a core value.
+fn to_scalar(obj: &Bound<'_, PyAny>) -> PyResult<Value> {
     if obj.is_none() {
         return Ok(Value::Null);
     }
@@ -62,19 +181,13 @@ fn to_value(obj: &Bound<'_, PyAny>) -> PyResult<Value> {
         return Ok(Value::Float(obj.extract::<f64>()?));
     } else if obj.is_exact_instance_of::<PyString>() {
         return Ok(Value::Str(obj.extract::<String>()?));
-    } else if obj.is_exact_instance_of::<PyList>() || obj.is_exact_instance_of::<PyTuple>() {
-        let items: PyResult<Vec<Value>> = obj.try_iter()?.map(|item| to_value(&item?)).collect();
-        return Ok(Value::List(items?));
-    } else if let Ok(dict) = obj.cast_exact::<PyDict>()
-        && dict.keys().iter().all(|k| k.is_exact_instance_of::<PyString>())
-    {
-        let mut map = BTreeMap::new();
-        for (k, v) in dict.iter() {
-            map.insert(k.extract::<String>()?, to_value(&v)?);
-        }
-        return Ok(Value::Map(map));
     }
     Ok(Value::Host(Arc::new(PyHost(obj.clone().unbind()))))
+}
+
+/// A Python value → a core value (a `where` dict's expected values), bounded like metadata.
+fn to_value(key: &Bound<'_, PyAny>, obj: &Bound<'_, PyAny>) -> PyResult<Value> {
+    Ok(Converter::new(None).entry(key, obj, true)?.unwrap_or(Value::Null))
 }
 
 /// A core value → Python (host objects from Python come back as themselves; from another
@@ -161,37 +274,65 @@ fn measurement(k: &Bound<'_, PyAny>, v: &Bound<'_, PyAny>) -> PyResult<f64> {
     v.extract::<f64>().map_err(|_| bad())
 }
 
+thread_local! {
+    /// Python `emit` calls this thread is inside.
+    static PY_EMITS: Cell<usize> = const { Cell::new(0) };
+    /// A `BaseException` that is not an `Exception` (KeyboardInterrupt, SystemExit…) raised by a
+    /// Python handler during this thread's Python `emit`: raised from that `emit` once the
+    /// dispatch returned, and the remaining Python handlers of the emit are not called.
+    static STOP: RefCell<Option<PyErr>> = const { RefCell::new(None) };
+}
+
 /// Emits an event, delivered synchronously in this thread to every matching handler.
 ///
-/// The name and the payload's types are checked even when nothing is attached; the payload is
-/// copied only for a listener (a dict is checked in place).
+/// The name, the payload's types and the metadata's nesting are checked even when nothing is
+/// attached; the payload is copied only for a listener (a dict is checked in place).
 #[pyfunction]
 #[pyo3(signature = (name, measurements=None, metadata=None))]
-pub fn emit(name: &str, measurements: Option<Bound<'_, PyAny>>, metadata: Option<Bound<'_, PyAny>>) -> PyResult<()> {
+pub fn emit(
+    py: Python<'_>,
+    name: &str,
+    measurements: Option<Bound<'_, PyAny>>,
+    metadata: Option<Bound<'_, PyAny>>,
+) -> PyResult<()> {
+    let _section = gate::enter(py);
     bus::validate_name(name).map_err(core_error)?;
     let (measurements, metadata) = (measurements.as_ref(), metadata.as_ref());
     for_each_item("measurements", measurements, |k, v| {
         check_key("measurement", k)?;
         measurement(k, v).map(|_| ())
     })?;
-    for_each_item("metadata", metadata, |k, _| check_key("metadata", k))?;
-    if !bus::has_subscribers(name) {
+    let listened = bus::has_subscribers(name);
+    let mut converter = Converter::new(metadata);
+    let mut d = BTreeMap::new();
+    for_each_item("metadata", metadata, |k, v| {
+        check_key("metadata", k)?;
+        if let Some(value) = converter.entry(k, v, listened)? {
+            d.insert(k.to_string(), value);
+        }
+        Ok(())
+    })?;
+    if !listened {
         return Ok(());
     }
-    let (mut m, mut d) = (BTreeMap::new(), BTreeMap::new());
+    let mut m = BTreeMap::new();
     for_each_item("measurements", measurements, |k, v| {
         m.insert(k.to_string(), measurement(k, v)?);
         Ok(())
     })?;
-    for_each_item("metadata", metadata, |k, v| {
-        d.insert(k.to_string(), to_value(v)?);
-        Ok(())
-    })?;
-    bus::emit_event(name, m, d).map_err(core_error)
+    PY_EMITS.with(|n| n.set(n.get() + 1));
+    let outcome = bus::emit_event(name, m, d);
+    PY_EMITS.with(|n| n.set(n.get() - 1));
+    if let Some(stop) = STOP.with(|s| s.borrow_mut().take()) {
+        return Err(stop);
+    }
+    outcome.map_err(core_error)
 }
 
 /// Attaches `handler(event)` under `id` for events matching `patterns`. A handler that raises is
-/// detached, reported as a `liveness.HandlerWarning` and as the event `liveness.handler.failure`.
+/// detached, reported as a `liveness.HandlerWarning` and as the event `liveness.handler.failure`;
+/// one that raises a `BaseException` that is not an `Exception` (KeyboardInterrupt, SystemExit)
+/// stays attached and the exception propagates from the Python `emit` that called it.
 #[pyfunction]
 pub fn attach(id: &str, patterns_: Bound<'_, PyAny>, handler: Bound<'_, PyAny>) -> PyResult<()> {
     let patterns = patterns("patterns", Some(&patterns_))?;
@@ -203,18 +344,31 @@ pub fn attach(id: &str, patterns_: Bound<'_, PyAny>, handler: Bound<'_, PyAny>) 
     }
     let handler = handler.unbind();
     let call = move |event: &bus::Event| -> Result<(), String> {
-        Python::attach(|py| {
+        let in_python_emit = PY_EMITS.with(Cell::get) > 0;
+        if in_python_emit && STOP.with(|s| s.borrow().is_some()) {
+            return Ok(()); // the emit is being stopped by an earlier handler
+        }
+        gate::attach(|py| {
             let event = Event { inner: Arc::new(event.clone()) };
             let outcome = Py::new(py, event).and_then(|e| handler.call1(py, (e,)));
-            outcome.map(|_| ()).map_err(|err| {
-                let kind = err.get_type(py).name().map(|n| n.to_string()).unwrap_or_default();
-                let text = err.value(py).str().map(|s| s.to_string()).unwrap_or_default();
-                if text.is_empty() { kind } else { format!("{kind}: {text}") }
-            })
+            match outcome {
+                Ok(_) => Ok(()),
+                Err(err) if in_python_emit && !err.is_instance_of::<PyException>(py) => {
+                    STOP.with(|s| {
+                        s.borrow_mut().get_or_insert(err);
+                    });
+                    Ok(())
+                }
+                Err(err) => {
+                    let kind = err.get_type(py).name().map(|n| n.to_string()).unwrap_or_default();
+                    let text = err.value(py).str().map(|s| s.to_string()).unwrap_or_default();
+                    Err(if text.is_empty() { kind } else { format!("{kind}: {text}") })
+                }
+            }
         })
     };
     let report = |failure: &bus::HandlerFailure| {
-        Python::attach(|py| {
+        gate::attach(|py| {
             let text = format!(
                 "liveness: handler {:?} raised on event {:?} and was detached: {}",
                 failure.handler_id, failure.event, failure.error
@@ -388,7 +542,8 @@ fn with_where<R>(
             short_repr(where_)
         ))
     })? {
-        want.insert(key("where", &k)?, to_value(&v)?);
+        let name = key("where", &k)?;
+        want.insert(name, to_value(&k, &v)?);
     }
     check(&Where::Metadata(want)).map_err(core_error)
 }
@@ -412,6 +567,7 @@ pub fn check_emitted(
     where_: Option<Bound<'_, PyAny>>,
     count: Option<Bound<'_, PyAny>>,
 ) -> PyResult<()> {
+    let _section = gate::enter(py);
     let events = core_events(&events)?;
     let count = count_arg(count.as_ref())?;
     with_where(py, where_.as_ref(), |w| bus::check_emitted(&events, pattern, w, count))
@@ -426,6 +582,7 @@ pub fn check_not_emitted(
     pattern: &str,
     where_: Option<Bound<'_, PyAny>>,
 ) -> PyResult<()> {
+    let _section = gate::enter(py);
     let events = core_events(&events)?;
     with_where(py, where_.as_ref(), |w| bus::check_not_emitted(&events, pattern, w))
 }

@@ -11,11 +11,13 @@ use liveness::events::WakeSubscription;
 use liveness::poll::{
     DriveError, Evaluation, Failure, Operation, Outcome, Poller, Report, Spelling, Step, WakeSignal, drive_blocking,
 };
-use pyo3::exceptions::{PyBaseException, PyRuntimeError};
+use pyo3::exceptions::{PyBaseException, PyRuntimeError, PyTypeError};
+use pyo3::sync::PyOnceLock;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyInt, PyString};
 
 use crate::errors::{core_error, report_error};
+use crate::gate;
 use crate::options::{RawOptions, exception_types, operation, patterns, short_repr};
 use crate::verdict::{Acceptance, ExceptionPolicy, Raised, rejected_value};
 
@@ -37,6 +39,28 @@ pub struct Wait {
     /// The last rejected object and how it was described: a probe that keeps returning the same
     /// object (None, False) is described once, not at every evaluation.
     described: Option<(Py<PyAny>, Failure)>,
+    /// The operation, as Python spells it.
+    name: String,
+}
+
+/// What a synchronous operation cannot wait for: a coroutine, any other awaitable, an async
+/// generator, a generator. Raises the `TypeError` that points at `liveness.aio` (a coroutine is
+/// closed first, so no "never awaited" warning follows).
+fn refuse_awaitable<'py>(operation: &str, value: Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    static KINDS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    let py = value.py();
+    if value.is_none() || value.is_instance_of::<PyBool>() || value.is_instance_of::<PyInt>() || value.is_instance_of::<PyString>() {
+        return Ok(value);
+    }
+    let describe = KINDS.import(py, "liveness._ops", "_awaitable_kind")?;
+    let kind = describe.call1((&value,))?;
+    if kind.is_none() {
+        return Ok(value);
+    }
+    Err(PyTypeError::new_err(format!(
+        "{operation}: the probe returned {kind}, which a synchronous wait cannot run; use \
+         `await liveness.aio.{operation}(...)` for an asynchronous probe"
+    )))
 }
 
 fn secs(d: Duration) -> f64 {
@@ -172,6 +196,7 @@ impl Wait {
             accepted: None,
             outcome: None,
             described: None,
+            name: operation_name.to_owned(),
         })
     }
 
@@ -184,14 +209,23 @@ impl Wait {
     /// (`None` for `always`/`never`); raises the probe's stopping exception as itself, or
     /// `liveness.TimeoutError` / `ViolationError` with the last exception as `__cause__`.
     fn run(&mut self, py: Python<'_>, probe: Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        let _section = gate::enter(py);
         let op = self.poller.operation();
-        let Wait { poller, acceptance, policy, last_error, described, .. } = self;
-        let evaluate = || judge(py, op, acceptance, policy, last_error, described, probe.call0());
+        let Wait { poller, acceptance, policy, last_error, described, name, .. } = self;
+        let evaluate = || {
+            let result = match probe.call0().map(|value| refuse_awaitable(name, value)) {
+                // Not a value to judge: a mistake in the test, raised at once.
+                Ok(Err(mistake)) => return Evaluation::Stop(mistake),
+                Ok(Ok(value)) => Ok(value),
+                Err(err) => Err(err),
+            };
+            judge(py, op, acceptance, policy, last_error, described, result)
+        };
         let wait = |d: Duration, signal: &WakeSignal| -> Result<(), PyErr> {
             let until = Instant::now() + d;
             loop {
                 let slice = until.saturating_duration_since(Instant::now()).min(SIGNAL_CHECK);
-                let woken = py.detach(|| signal.park(slice));
+                let woken = gate::detach(py, || signal.park(slice));
                 // Raises KeyboardInterrupt (from the main thread) as soon as Ctrl-C was pressed.
                 py.check_signals()?;
                 if woken || Instant::now() >= until {
@@ -227,6 +261,7 @@ impl Wait {
 
     /// The evaluation returned `value` at `at`. Returns whether it was accepted.
     fn returned(&mut self, py: Python<'_>, at_: f64, value: Bound<'_, PyAny>) -> PyResult<bool> {
+        let _section = gate::enter(py);
         let evaluation = self.judge(py, Ok(value));
         self.record(at(at_), evaluation)
     }
@@ -292,7 +327,7 @@ impl WakeHint {
     fn new(wake_on: Bound<'_, PyAny>, callback: Py<PyAny>) -> PyResult<WakeHint> {
         let patterns = patterns("wake_on", Some(&wake_on))?;
         let subscription = WakeSubscription::new(&patterns, move || {
-            Python::attach(|py| {
+            gate::attach(|py| {
                 if let Err(err) = callback.call0(py) {
                     // A hint is advice: a failing callback must not detach the hint or disturb
                     // the emitter, so it is reported like any unraisable error.

@@ -11,6 +11,8 @@ a pytest plugin (``--liveness-forbid-sleep``, ini defaults, the ``liveness`` mar
 
 from __future__ import annotations
 
+import atexit
+
 from . import _native
 from ._errors import EventAssertionError, HandlerWarning, LivenessError, TimeoutError, ViolationError
 from ._events import (
@@ -25,6 +27,12 @@ from ._native import Event, Report, attach, detach, emit, has_subscribers
 from ._ops import always, eventually, eventually_changes, eventually_passes, never, sync_operation
 
 __version__: str = _native.__version__
+
+# At interpreter exit, threads still inside liveness (daemon threads emitting into a handler or
+# waiting) are parked before CPython starts finalising, instead of being ended with pthread_exit
+# inside native code (which aborts the process: exit code 134). atexit runs after the non-daemon
+# threads were joined and before finalisation begins.
+atexit.register(_native._close_gate)
 
 __all__ = [
     "eventually",

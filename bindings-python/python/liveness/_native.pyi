@@ -13,6 +13,7 @@ __all__ = [
     "Report",
     "Event",
     "Capture",
+    "_close_gate",
     "timeout_scale",
     "validate_options",
     "emit",
@@ -115,6 +116,7 @@ class Capture:
     @property
     def closed(self) -> bool: ...
 
+def _close_gate() -> bool: ...
 def timeout_scale() -> float: ...
 def validate_options(
     *,

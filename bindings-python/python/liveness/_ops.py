@@ -23,10 +23,47 @@ __all__ = ["eventually", "eventually_passes", "eventually_changes", "always", "n
 def check_callable(operation: str, role: str, value: Any, *, asynchronous: bool = False) -> None:
     if not callable(value):
         raise TypeError(f"{operation}: the {role} must be callable (a function of no arguments), got {value!r}")
-    if not asynchronous and inspect.iscoroutinefunction(value):
+    if asynchronous:
+        return
+    call = getattr(type(value), "__call__", None)
+    for test, what in (
+        (inspect.iscoroutinefunction, "a coroutine function"),
+        (inspect.isasyncgenfunction, "an async generator function"),
+        (inspect.isgeneratorfunction, "a generator function"),
+    ):
+        if test(value) or (not inspect.isroutine(value) and call is not None and test(call)):
+            raise TypeError(
+                f"{operation}: the {role} is {what}, which a synchronous wait cannot run; "
+                f"use `await liveness.aio.{operation}(...)` for an asynchronous {role}"
+            )
+
+
+def _awaitable_kind(value: Any) -> Optional[str]:
+    """What a synchronous operation got instead of a value, or None when it is a value. A
+    coroutine or generator is closed (no "never awaited" warning, no pending ``finally``)."""
+    if inspect.iscoroutine(value):
+        value.close()
+        return f"a coroutine ({value.__qualname__})"
+    if inspect.isasyncgen(value):
+        return "an async generator"
+    if inspect.isgenerator(value):
+        value.close()
+        return "a generator"
+    if inspect.isawaitable(value):
+        return f"an awaitable ({type(value).__name__})"
+    return None
+
+
+def check_value(operation: str, role: str, value: T) -> T:
+    """The result of a call made outside the native loop (a baseline, an action) must not be an
+    awaitable either."""
+    kind = _awaitable_kind(value)
+    if kind is not None:
         raise TypeError(
-            f"{operation}: the {role} is a coroutine function; await liveness.aio.{operation}(...) instead"
+            f"{operation}: the {role} returned {kind}, which a synchronous wait cannot run; "
+            f"use `await liveness.aio.{operation}(...)` for an asynchronous {role}"
         )
+    return value
 
 
 def new_wait(operation: str, explicit: Dict[str, Any], during: Optional[Seconds] = None) -> Tuple[_native.Wait, Optional[str]]:
@@ -126,7 +163,7 @@ def eventually_changes(
         delay=delay, attempts=attempts, message=message, stable_for=stable_for, wake_on=wake_on,
         retry_on=retry_on, fail_on=fail_on,
     ))
-    wait.set_baseline(probe())
+    wait.set_baseline(check_value("eventually_changes", "probe", probe()))
     return run(wait, note, probe)  # type: ignore[no-any-return]
 
 
@@ -206,5 +243,5 @@ def sync_operation(
         delay=delay, attempts=attempts, message=message, stable_for=stable_for, wake_on=wake_on,
         retry_on=retry_on, fail_on=fail_on,
     ))
-    action()
+    check_value("sync_operation", "action", action())
     return run(wait, note, until)  # type: ignore[no-any-return]

@@ -3,7 +3,9 @@ event loop: the core's Poller decides, this module awaits ``asyncio.sleep`` in b
 be plain functions or coroutine functions (anything returning an awaitable is awaited).
 
 A probe still pending at the deadline is cancelled and the wait fails at the deadline with
-"evaluation #N still running"; it is never called again."""
+"evaluation #N still running"; it is never called again. The probe's awaitable runs in the
+waiting task itself, so nothing of it outlives the wait: one that ignores its cancellation is
+closed after a short grace (and the report says so)."""
 
 from __future__ import annotations
 
@@ -25,28 +27,92 @@ __all__ = ["eventually", "eventually_passes", "eventually_changes", "always", "n
 _sleep = asyncio.sleep
 
 
-async def _settle(value: Any, wait: _native.Wait, elapsed: Callable[[], float]) -> Any:
-    """Awaits a probe's awaitable, but not past the deadline: then it is cancelled and abandoned."""
-    task = asyncio.ensure_future(value)
-    remaining = wait.deadline - elapsed()
-    if remaining <= 0:
-        # The evaluation that starts at the deadline is the last one: it is let finish (SPEC §2).
-        return await task
-    try:
-        done, _ = await asyncio.wait({task}, timeout=remaining)
-    except BaseException:
-        task.cancel()
-        raise
-    if done:
-        return task.result()
-    task.cancel()
-    # Whatever the cancelled probe ends with, nobody is waiting for it any more.
-    task.add_done_callback(lambda t: t.cancelled() or t.exception())
-    raise _Abandoned()
+# How long a probe cancelled at the deadline may take to finish (its `finally` blocks, an
+# `except CancelledError` that cleans up) before it is closed.
+_CANCEL_GRACE = 0.1
 
 
 class _Abandoned(Exception):
     """The evaluation in flight was still pending at the deadline."""
+
+    def __init__(self, at: float, note: Optional[str]) -> None:
+        super().__init__(note)
+        self.at = at
+        self.note = note
+
+
+async def _settle(value: Any, wait: _native.Wait, elapsed: Callable[[], float], number: int) -> Any:
+    """Awaits a probe's awaitable, but not past the deadline.
+
+    The awaitable is driven in the wait's own task, not in a task of its own: nothing of it can
+    outlive the wait (a task left behind would keep ``asyncio.run`` from returning when the probe
+    ignores cancellation). At the deadline it gets ``CancelledError`` and a short grace to finish;
+    one that ignores that is closed (``GeneratorExit``) and never resumed."""
+    remaining = wait.deadline - elapsed()
+    if remaining <= 0:
+        # The evaluation that starts at the deadline is the last one: it is let finish (SPEC §2).
+        return await value
+    loop = asyncio.get_running_loop()
+    steps = value if inspect.isgenerator(value) else value.__await__()
+    end = loop.time() + remaining
+    throw: Optional[BaseException] = None
+    deadline_at: Optional[float] = None  # elapsed() when the deadline passed
+    while True:
+        try:
+            yielded = steps.send(None) if throw is None else steps.throw(throw)
+        except BaseException as exc:
+            if deadline_at is not None:
+                raise _Abandoned(deadline_at, None) from None  # it ended once cancelled
+            if isinstance(exc, StopIteration):
+                return exc.value
+            raise
+        throw = None
+        if yielded is None:
+            await _sleep(0)  # a bare yield (asyncio.sleep(0)): let the loop run once
+        elif not getattr(yielded, "_asyncio_future_blocking", False):
+            throw = RuntimeError(f"the probe's awaitable yielded {yielded!r}, not an asyncio future")
+            continue
+        else:
+            yielded._asyncio_future_blocking = False
+            if not yielded.done():
+                try:
+                    await asyncio.wait({yielded}, timeout=max(0.0, end - loop.time()))
+                except asyncio.CancelledError as exc:
+                    # The wait itself was cancelled: so is the probe, as an awaited coroutine
+                    # is (it may still clean up, or even swallow it).
+                    _cancel(yielded)
+                    throw = exc
+                    continue
+            if yielded.done():
+                continue
+        if loop.time() < end:
+            continue
+        _cancel(yielded)
+        if deadline_at is None:
+            # The deadline: cancel the evaluation and give it a short grace to end.
+            deadline_at = elapsed()
+            end = loop.time() + _CANCEL_GRACE
+            throw = asyncio.CancelledError()
+            continue
+        closed = _close(steps)
+        raise _Abandoned(deadline_at, (
+            f"evaluation #{number} ignored its cancellation at the deadline and was closed"
+            + ("" if closed else "; it ignored GeneratorExit too and is left suspended, never to be resumed")
+        ))
+
+
+def _cancel(fut: Any) -> None:
+    cancel = getattr(fut, "cancel", None)
+    if cancel is not None:
+        cancel()
+
+
+def _close(steps: Any) -> bool:
+    try:
+        steps.close()
+        return True
+    except RuntimeError:
+        return False
 
 
 async def _drive(wait: _native.Wait, note: Optional[str], probe: Callable[[], Any]) -> Any:
@@ -62,22 +128,27 @@ async def _drive(wait: _native.Wait, note: Optional[str], probe: Callable[[], An
         while True:
             step, seconds = wait.next(elapsed())
             if step == "evaluate":
-                wait.started(elapsed())
+                number = wait.started(elapsed())
                 evaluated_at[0] = math.inf  # hints during an evaluation are not hints (SPEC §5)
-                abandoned = False
+                abandoned: Optional[_Abandoned] = None
                 try:
                     value = probe()
                     if inspect.isawaitable(value):
-                        value = await _settle(value, wait, elapsed)
-                except _Abandoned:
-                    abandoned = True
+                        value = await _settle(value, wait, elapsed, number)
+                except _Abandoned as exc:
+                    abandoned = exc
                 except BaseException as exc:  # noqa: BLE001 - the core decides what is retried
                     evaluated_at[0] = loop.time()
                     if wait.raised(elapsed(), exc):
                         raise
                     continue
-                if abandoned:
-                    wait.abandon(elapsed())  # raises: the report says which evaluation was pending
+                if abandoned is not None:
+                    try:
+                        wait.abandon(abandoned.at)  # raises: the report says which one was pending
+                    except _ReportedError as err:
+                        if abandoned.note:
+                            err._add_note(abandoned.note)
+                        raise
                 evaluated_at[0] = loop.time()
                 wait.returned(elapsed(), value)
             elif step == "wait":
