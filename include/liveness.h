@@ -13,6 +13,42 @@
  *     liveness call on the same thread) or owned by the caller (free with liveness_string_free()),
  *     as each function says.
  *   - Durations are milliseconds as double.
+ *
+ * What liveness checks, and what stays undefined (tests/c/README.md, "Rules", says why):
+ *   - Checked handles. A liveness_capture* or liveness_poller* is a handle, not an address: a
+ *     closed/freed one, one freed twice, one of the other kind or any value liveness never made
+ *     is answered with LIVENESS_INVALID_ARGUMENT by every function that takes it;
+ *     liveness_capture_close() and liveness_poller_free() leave it alone and say so in
+ *     liveness_last_error_message(). (Only a handle used after its slot was reused 2^24 times
+ *     goes unnoticed.) Closing a capture while another thread reads it is safe. A poller is used
+ *     by one thread at a time; a second thread at the same moment gets INVALID_ARGUMENT.
+ *   - Checked strings. liveness_string_free() frees only a string liveness handed out and not
+ *     yet freed; a string freed twice, liveness_version(), liveness_status_name(),
+ *     liveness_last_error_message() or a foreign string is left alone (and the message says so),
+ *     except a double free after liveness handed out a new string at the same address, which
+ *     frees that newer string.
+ *   - liveness_version() and liveness_status_name() are static: never free them.
+ *     liveness_last_error_message() belongs to the calling thread and stays valid until that
+ *     thread's next liveness call (any function except liveness_last_error_message(),
+ *     liveness_status_name(), liveness_version() and liveness_options_default()); copy it to keep it.
+ *   - liveness_detach() does not wait for a call of the handler already running on another
+ *     thread; liveness_detach_wait() does: free a handler's ctx only after it returned.
+ *   - Undefined behaviour: pointers that are not handles and break the rules above (a string
+ *     without NUL, an array shorter than its length, a dangling out-pointer or ctx).
+ *   - Undefined behaviour: leaving a probe, block, predicate or handler by a C++ exception or a
+ *     longjmp (cmocka's assert_*, a fatal-error handler). It skips liveness's frames: after a
+ *     handler, the thread's emit nesting count stays raised (16 such exits and every emit on that
+ *     thread is refused as "nested 16 deep") and the handler counts as running forever
+ *     (liveness_detach_wait() on it from another thread never returns); after a probe, its wake
+ *     subscription stays attached to the bus. Return false and describe the failure instead.
+ *   - fork(): the child may use liveness even when other threads of the parent were using it at
+ *     that moment (pthread_atfork handlers). In the child, handlers attached in the parent stay
+ *     attached except those another thread was calling at the fork, which are forgotten (never
+ *     called, never freed); captures and pollers made before the fork keep working unless another
+ *     thread was using them at that moment: such a poller answers INVALID_ARGUMENT, and such a
+ *     capture must not be used (it may hang).
+ *   - Panics: the library never prints one. A bug in liveness becomes LIVENESS_INTERNAL with the
+ *     panic's message and place in liveness_last_error_message().
  */
 
 #ifndef LIVENESS_H
@@ -31,6 +67,14 @@
  * `count` value meaning "at least one" (the default of assert_emitted).
  */
 #define LIVENESS_ANY_COUNT (-1)
+
+#define INDEX_BITS 32
+
+#define INDEX_BITS 16
+
+#define GENERATION_BITS 24
+
+#define GENERATION_BITS 12
 
 /**
  * `interval_ms` value meaning "the adaptive, cost-aware period" (the default). Zero, because
@@ -123,11 +167,15 @@ typedef enum liveness_operation {
 
 /**
  * An open capture (opaque). Made by liveness_capture_open(), ended by liveness_capture_close().
+ * The pointer is a checked handle, not an address: a closed (or never opened) capture passed to
+ * any liveness_capture_* function is answered with LIVENESS_INVALID_ARGUMENT.
  */
 typedef struct liveness_capture liveness_capture;
 
 /**
  * A wait in progress (opaque): made by liveness_poller_new(), freed by liveness_poller_free().
+ * The pointer is a checked handle, not an address: a freed (or never made) poller passed to any
+ * liveness_poller_* function is answered with LIVENESS_INVALID_ARGUMENT.
  */
 typedef struct liveness_poller liveness_poller;
 
@@ -303,8 +351,10 @@ enum liveness_status liveness_capture_events_json(const struct liveness_capture 
 enum liveness_status liveness_capture_count(const struct liveness_capture *capture, size_t *out_count);
 
 /**
- * Stops recording and frees the capture. NULL is allowed (nothing happens). Do not use the
- * pointer afterwards, nor close it twice, nor close it while another thread reads it.
+ * Stops recording and frees the capture. NULL is allowed (nothing happens). Closing a capture
+ * twice, or a handle that is not an open capture, does nothing but set
+ * liveness_last_error_message() (checked handles: see the header's preamble). A capture that
+ * another thread is still reading ends when that read returns.
  */
 void liveness_capture_close(struct liveness_capture *capture);
 
@@ -342,14 +392,26 @@ enum liveness_status liveness_attach(const char *id, const char *const *patterns
 /**
  * Detaches the handler attached under `id`. Returns true if one was attached, false if none was
  * (or `id` is NULL / not UTF-8, with liveness_last_error_message() saying why). Once it returns,
- * the handler is not called by emits that start afterwards; an emit already running on another
- * thread may still be calling it. Thread-safe.
+ * the handler is not called by emits that start afterwards, but it does NOT wait: an emit
+ * already running on another thread may still be inside the handler, so its `ctx` must not be
+ * freed yet. To free `ctx` right after detaching, use liveness_detach_wait(). Thread-safe.
  */
 bool liveness_detach(const char *id);
 
 /**
+ * As liveness_detach(), and then waits until no call of the handler is running on any other
+ * thread, so that its `ctx` may be freed as soon as this returns. A call on the calling thread
+ * (a handler detaching itself) is not waited for. The caller must not hold anything (a lock) that
+ * a running call of the handler waits for, or both wait forever. Thread-safe.
+ */
+bool liveness_detach_wait(const char *id);
+
+/**
  * Frees a string that liveness handed to the caller (liveness_capture_events_json()). NULL is
- * allowed. Never pass other strings, or one twice.
+ * allowed. A pointer that is not such a string still unfreed (a string freed twice,
+ * liveness_version(), liveness_last_error_message(), a string from elsewhere) is left alone and
+ * liveness_last_error_message() says so; only a double free after liveness handed out a new
+ * string at the same address goes unnoticed (it frees that newer string).
  */
 void liveness_string_free(char *text);
 
@@ -464,7 +526,8 @@ enum liveness_status liveness_poller_returned(struct liveness_poller *poller_ptr
 enum liveness_status liveness_poller_wake(struct liveness_poller *poller_ptr);
 
 /**
- * Frees a poller. NULL is allowed. Do not use the pointer afterwards.
+ * Frees a poller. NULL is allowed. Freeing it twice, or a handle that is not a live poller, does
+ * nothing but set liveness_last_error_message() (checked handles: see the header's preamble).
  */
 void liveness_poller_free(struct liveness_poller *poller_ptr);
 

@@ -5,9 +5,10 @@
 //! status-returning ones through [`guarded`], which is [`boundary`] plus the error mapping.
 
 use std::any::Any;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::ffi::{CString, c_char};
-use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::panic::{AssertUnwindSafe, PanicHookInfo, catch_unwind};
+use std::sync::Once;
 
 use super::status::liveness_status;
 use crate::error::Error;
@@ -16,16 +17,65 @@ thread_local! {
     // None rather than an empty CString: clearing runs on every call (emit included), and an
     // empty CString is an allocation.
     static LAST_ERROR: RefCell<Option<CString>> = const { RefCell::new(None) };
+    // How many C boundaries the thread is inside (a C handler or probe may call liveness again).
+    static DEPTH: Cell<u32> = const { Cell::new(0) };
+    // Where the panic caught by the innermost boundary happened, noted by the hook.
+    static PANIC_AT: RefCell<Option<String>> = const { RefCell::new(None) };
 }
 
-/// Runs `body`; if it panics, records the panic as the last error and returns `on_panic`.
+static HOOK: Once = Once::new();
+
+/// Installs, once per process, a panic hook that stays silent for panics raised while the thread
+/// is inside a C boundary (the boundary turns them into LIVENESS_INTERNAL plus a message, so the
+/// library never prints a panic and a backtrace into a C program's stderr) and defers to the
+/// hook installed before it (Rust's default printer, or the host's own) for every other panic.
+fn install_hook() {
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info: &PanicHookInfo<'_>| {
+            // `try_with`: a panic during thread teardown must still reach the previous hook.
+            let inside = DEPTH.try_with(|d| d.get() > 0).unwrap_or(false);
+            if inside {
+                let at = info.location().map(|l| format!("{}:{}", l.file(), l.line()));
+                let _ = PANIC_AT.try_with(|slot| *slot.borrow_mut() = at);
+            } else {
+                previous(info);
+            }
+        }));
+    });
+}
+
+/// Leaves the boundary even when the body unwinds.
+struct Inside;
+
+impl Inside {
+    fn enter() -> Inside {
+        DEPTH.with(|d| d.set(d.get() + 1));
+        Inside
+    }
+}
+
+impl Drop for Inside {
+    fn drop(&mut self) {
+        DEPTH.with(|d| d.set(d.get().saturating_sub(1)));
+    }
+}
+
+/// Runs `body`; if it panics, records the panic (message and place) as the last error and returns
+/// `on_panic`. Nothing is printed: the panic hook is silent inside a boundary.
 pub(crate) fn boundary<T>(on_panic: T, body: impl FnOnce() -> T) -> T {
-    match catch_unwind(AssertUnwindSafe(body)) {
+    install_hook();
+    let inside = Inside::enter();
+    let result = catch_unwind(AssertUnwindSafe(body));
+    drop(inside);
+    match result {
         Ok(value) => value,
         Err(panic) => {
+            let at = PANIC_AT.with(|slot| slot.borrow_mut().take());
             set_last_error(&format!(
-                "internal error in liveness (a bug, please report it): {}",
-                panic_text(panic.as_ref())
+                "internal error in liveness (a bug, please report it): {}{}",
+                panic_text(panic.as_ref()),
+                at.map_or_else(String::new, |at| format!(" (at {at})"))
             ));
             on_panic
         }

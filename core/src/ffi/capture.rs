@@ -3,14 +3,21 @@
 use std::ffi::{CString, c_char};
 
 use super::args::{out_arg, patterns_arg};
-use super::boundary::{boundary, guarded};
+use super::boundary::{boundary, fail, guarded};
+use super::handles::{CAPTURES, give_string};
 use super::status::liveness_status;
 use crate::error::Error;
 use crate::events::Capture;
 
 /// An open capture (opaque). Made by liveness_capture_open(), ended by liveness_capture_close().
+/// The pointer is a checked handle, not an address: a closed (or never opened) capture passed to
+/// any liveness_capture_* function is answered with LIVENESS_INVALID_ARGUMENT.
 pub struct liveness_capture {
     capture: Capture,
+}
+
+fn open_capture(arg: *const liveness_capture) -> Result<std::sync::Arc<liveness_capture>, Error> {
+    CAPTURES.get("capture", arg as usize)
 }
 
 /// Starts recording, in emit order, every event matching any of the `patterns_len` `patterns`
@@ -27,7 +34,7 @@ pub unsafe extern "C" fn liveness_capture_open(
         *out = std::ptr::null_mut();
         let patterns = unsafe { patterns_arg("patterns", patterns, patterns_len) }?;
         let capture = Capture::open(&patterns)?;
-        *out = Box::into_raw(Box::new(liveness_capture { capture }));
+        *out = CAPTURES.insert(liveness_capture { capture })? as *mut liveness_capture;
         Ok(())
     })
 }
@@ -43,12 +50,11 @@ pub unsafe extern "C" fn liveness_capture_events_json(
     guarded(|| {
         let out = unsafe { out_arg("out_json", out_json) }?;
         *out = std::ptr::null_mut();
-        // SAFETY: the caller promises an open capture from liveness_capture_open(), or NULL.
-        let capture = unsafe { capture.as_ref() }.ok_or_else(|| Error::invalid_argument("`capture` is NULL"))?;
+        let capture = open_capture(capture)?;
         let items: Vec<String> = capture.capture.events().iter().map(|e| e.to_json()).collect();
         let text = CString::new(format!("[{}]", items.join(",")))
             .map_err(|e| Error::invalid_argument(format!("an event holds a NUL character: {e}")))?;
-        *out = text.into_raw();
+        *out = give_string(text);
         Ok(())
     })
 }
@@ -61,21 +67,27 @@ pub unsafe extern "C" fn liveness_capture_count(
 ) -> liveness_status {
     guarded(|| {
         let out = unsafe { out_arg("out_count", out_count) }?;
-        let capture = unsafe { capture.as_ref() }.ok_or_else(|| Error::invalid_argument("`capture` is NULL"))?;
-        *out = capture.capture.len();
+        *out = open_capture(capture)?.capture.len();
         Ok(())
     })
 }
 
-/// Stops recording and frees the capture. NULL is allowed (nothing happens). Do not use the
-/// pointer afterwards, nor close it twice, nor close it while another thread reads it.
+/// Stops recording and frees the capture. NULL is allowed (nothing happens). Closing a capture
+/// twice, or a handle that is not an open capture, does nothing but set
+/// liveness_last_error_message() (checked handles: see the header's preamble). A capture that
+/// another thread is still reading ends when that read returns.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn liveness_capture_close(capture: *mut liveness_capture) {
     boundary((), || {
+        super::boundary::clear_last_error();
         if !capture.is_null() {
-            // SAFETY: the caller promises the pointer came from liveness_capture_open() and is
-            // closed once; dropping the Capture detaches it from the bus.
-            drop(unsafe { Box::from_raw(capture) });
+            match CAPTURES.remove("capture", capture as usize) {
+                // Dropped outside the registry's lock: dropping the Capture detaches it from the bus.
+                Ok(capture) => drop(capture),
+                Err(error) => {
+                    fail(&error);
+                }
+            }
         }
     })
 }

@@ -119,14 +119,28 @@ pub unsafe extern "C" fn liveness_attach(
 
 /// Detaches the handler attached under `id`. Returns true if one was attached, false if none was
 /// (or `id` is NULL / not UTF-8, with liveness_last_error_message() saying why). Once it returns,
-/// the handler is not called by emits that start afterwards; an emit already running on another
-/// thread may still be calling it. Thread-safe.
+/// the handler is not called by emits that start afterwards, but it does NOT wait: an emit
+/// already running on another thread may still be inside the handler, so its `ctx` must not be
+/// freed yet. To free `ctx` right after detaching, use liveness_detach_wait(). Thread-safe.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn liveness_detach(id: *const c_char) -> bool {
+    detach_with(id, events::detach)
+}
+
+/// As liveness_detach(), and then waits until no call of the handler is running on any other
+/// thread, so that its `ctx` may be freed as soon as this returns. A call on the calling thread
+/// (a handler detaching itself) is not waited for. The caller must not hold anything (a lock) that
+/// a running call of the handler waits for, or both wait forever. Thread-safe.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn liveness_detach_wait(id: *const c_char) -> bool {
+    detach_with(id, events::detach_and_wait)
+}
+
+fn detach_with(id: *const c_char, detach: fn(&str) -> bool) -> bool {
     boundary(false, || {
         clear_last_error();
         match unsafe { str_arg("id", id) } {
-            Ok(id) => events::detach(id),
+            Ok(id) => detach(id),
             Err(error) => {
                 fail(&error);
                 false

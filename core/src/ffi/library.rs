@@ -2,16 +2,30 @@
 
 use std::ffi::{CStr, CString, c_char};
 
-use super::boundary::boundary;
+use super::boundary::{boundary, clear_last_error, set_last_error};
+use super::handles::take_string;
 
 /// Frees a string that liveness handed to the caller (liveness_capture_events_json()). NULL is
-/// allowed. Never pass other strings, or one twice.
+/// allowed. A pointer that is not such a string still unfreed (a string freed twice,
+/// liveness_version(), liveness_last_error_message(), a string from elsewhere) is left alone and
+/// liveness_last_error_message() says so; only a double free after liveness handed out a new
+/// string at the same address goes unnoticed (it frees that newer string).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn liveness_string_free(text: *mut c_char) {
     boundary((), || {
-        if !text.is_null() {
-            // SAFETY: the caller promises `text` came from `CString::into_raw` in this library.
+        clear_last_error();
+        if text.is_null() {
+            return;
+        }
+        if take_string(text) {
+            // SAFETY: `text` came from `CString::into_raw` in this library (it was in the set of
+            // strings handed out) and is freed once (it was taken out of the set).
             drop(unsafe { CString::from_raw(text) });
+        } else {
+            set_last_error(
+                "liveness_string_free: not a string liveness handed out and not yet freed \
+                 (freed twice, liveness_version(), liveness_last_error_message(), or foreign): left alone",
+            );
         }
     })
 }

@@ -18,6 +18,7 @@ mod assertions;
 mod boundary;
 mod capture;
 mod events;
+mod handles;
 mod json;
 mod library;
 mod ops;

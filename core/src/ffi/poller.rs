@@ -7,7 +7,8 @@ use std::ffi::c_char;
 use std::time::Duration;
 
 use super::args::{opt_str_arg, out_arg, str_arg};
-use super::boundary::{boundary, guarded, set_last_error};
+use super::boundary::{boundary, clear_last_error, fail, guarded, set_last_error};
+use super::handles::POLLERS;
 use super::options::{liveness_options, read_options};
 use super::status::liveness_status;
 use crate::error::Error;
@@ -52,8 +53,33 @@ pub struct liveness_step {
 }
 
 /// A wait in progress (opaque): made by liveness_poller_new(), freed by liveness_poller_free().
+/// The pointer is a checked handle, not an address: a freed (or never made) poller passed to any
+/// liveness_poller_* function is answered with LIVENESS_INVALID_ARGUMENT.
 pub struct liveness_poller {
+    _opaque: [u8; 0],
+}
+
+/// What a handle stands for: the core's poller and the latest time the caller gave it.
+pub(crate) struct PollerState {
     poller: Poller,
+    latest: Duration,
+}
+
+impl PollerState {
+    /// `now_ms` as a time on this poller's clock: a time earlier than one the poller already saw
+    /// is the caller's bug (a clock that went backwards), reported rather than guessed around.
+    fn at(&mut self, now_ms: f64) -> Result<Duration, Error> {
+        let now = at(now_ms)?;
+        if now < self.latest {
+            return Err(Error::invalid_argument(format!(
+                "`now_ms` {now_ms} is earlier than {} ms, a time this poller was already given: \
+                 times must never go backwards (use a monotonic clock)",
+                self.latest.as_secs_f64() * 1000.0
+            )));
+        }
+        self.latest = now;
+        Ok(now)
+    }
 }
 
 fn operation(code: i32, during_ms: f64) -> Result<Operation, Error> {
@@ -73,9 +99,24 @@ fn at(now_ms: f64) -> Result<Duration, Error> {
     duration_from_millis("now_ms", now_ms)
 }
 
-unsafe fn poller<'a>(p: *mut liveness_poller) -> Result<&'a mut Poller, Error> {
-    // SAFETY: the caller promises a live poller from liveness_poller_new(), or NULL.
-    unsafe { p.as_mut() }.map(|p| &mut p.poller).ok_or_else(|| Error::invalid_argument("`poller` is NULL"))
+/// Runs `body` on the poller behind the handle `p`. A poller is used by one thread at a time: a
+/// second thread using it at the same moment gets LIVENESS_INVALID_ARGUMENT instead of waiting
+/// (so does a child of fork() using a poller another thread of the parent was using then).
+fn with_poller<T>(
+    p: *mut liveness_poller,
+    body: impl FnOnce(&mut PollerState) -> Result<T, Error>,
+) -> Result<T, Error> {
+    let state = POLLERS.get("poller", p as usize)?;
+    let mut guard = match state.try_lock() {
+        Ok(guard) => guard,
+        Err(std::sync::TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
+        Err(std::sync::TryLockError::WouldBlock) => {
+            return Err(Error::invalid_argument(
+                "`poller` is in use by another thread right now: a poller is used by one thread at a time",
+            ));
+        }
+    };
+    body(&mut guard)
 }
 
 /// Starts a wait for `operation` (a liveness_operation) with `opts` (NULL = defaults);
@@ -96,7 +137,8 @@ pub unsafe extern "C" fn liveness_poller_new(
         let operation = operation(operation_code, during_ms)?;
         let options = unsafe { read_options(opts) }?;
         let poller = Poller::new(operation, &options, Spelling::Snake)?;
-        *out = Box::into_raw(Box::new(liveness_poller { poller }));
+        let state = std::sync::Mutex::new(PollerState { poller, latest: Duration::ZERO });
+        *out = POLLERS.insert(state)? as *mut liveness_poller;
         Ok(())
     })
 }
@@ -112,8 +154,11 @@ pub unsafe extern "C" fn liveness_poller_next(
 ) -> liveness_status {
     guarded(|| {
         let out = unsafe { out_arg("out_step", out_step) }?;
-        let poller = unsafe { poller(poller_ptr) }?;
-        let step = match poller.next(at(now_ms)?) {
+        let decided = with_poller(poller_ptr, |state| {
+            let now = state.at(now_ms)?;
+            Ok(state.poller.next(now))
+        })?;
+        let step = match decided {
             Step::Evaluate => liveness_step {
                 kind: liveness_step_kind::LIVENESS_STEP_EVALUATE,
                 wait_ms: 0.0,
@@ -153,8 +198,10 @@ pub unsafe extern "C" fn liveness_poller_started(
     out_number: *mut u32,
 ) -> liveness_status {
     guarded(|| {
-        let poller = unsafe { poller(poller_ptr) }?;
-        let number = poller.started(at(now_ms)?);
+        let number = with_poller(poller_ptr, |state| {
+            let now = state.at(now_ms)?;
+            Ok(state.poller.started(now))
+        })?;
         if let Some(out) = unsafe { out_number.as_mut() } {
             *out = number;
         }
@@ -167,10 +214,11 @@ fn finish(
     now_ms: f64,
     outcome: impl FnOnce() -> Result<Outcome, Error>,
 ) -> Result<(), Error> {
-    let poller = unsafe { poller(poller_ptr) }?;
-    let now = at(now_ms)?;
-    poller.finished(now, outcome()?);
-    Ok(())
+    with_poller(poller_ptr, |state| {
+        let now = state.at(now_ms)?;
+        state.poller.finished(now, outcome()?);
+        Ok(())
+    })
 }
 
 /// The evaluation that started last ended at `now_ms` and was accepted. `value_text` (may be
@@ -230,18 +278,23 @@ pub unsafe extern "C" fn liveness_poller_returned(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn liveness_poller_wake(poller_ptr: *mut liveness_poller) -> liveness_status {
     guarded(|| {
-        unsafe { poller(poller_ptr) }?.wake();
-        Ok(())
+        with_poller(poller_ptr, |state| {
+            state.poller.wake();
+            Ok(())
+        })
     })
 }
 
-/// Frees a poller. NULL is allowed. Do not use the pointer afterwards.
+/// Frees a poller. NULL is allowed. Freeing it twice, or a handle that is not a live poller, does
+/// nothing but set liveness_last_error_message() (checked handles: see the header's preamble).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn liveness_poller_free(poller_ptr: *mut liveness_poller) {
     boundary((), || {
+        clear_last_error();
         if !poller_ptr.is_null() {
-            // SAFETY: the caller promises a poller from liveness_poller_new(), freed once.
-            drop(unsafe { Box::from_raw(poller_ptr) });
+            if let Err(error) = POLLERS.remove("poller", poller_ptr as usize) {
+                fail(&error);
+            }
         }
     })
 }

@@ -40,3 +40,19 @@ fn every_status_has_its_name() {
         assert_eq!(got.to_str().unwrap(), name);
     }
 }
+
+#[test]
+fn a_panic_inside_the_boundary_is_recorded_by_the_hook_not_printed() {
+    // The hook records where the panic happened instead of printing it (only a hook sees the
+    // location; the payload alone has none).
+    let status = guarded(|| panic!("a silent bug"));
+    assert_eq!(status, liveness_status::LIVENESS_INTERNAL);
+    assert!(last_error().contains("a silent bug (at core/src/ffi/tests.rs:"), "{}", last_error());
+    // Outside a boundary the previous hook is still the one that runs (the test harness's, here:
+    // it captures the message as the test's output), and nothing was left recorded.
+    let outside = std::panic::catch_unwind(|| panic!("outside"));
+    assert!(outside.is_err());
+    let status = guarded(|| panic!("again"));
+    assert!(last_error().ends_with(&format!("again (at core/src/ffi/tests.rs:{})", line!() - 1)), "{}", last_error());
+    assert_eq!(status, liveness_status::LIVENESS_INTERNAL);
+}

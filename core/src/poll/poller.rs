@@ -134,7 +134,9 @@ impl Poller {
         }
         // `stable_for` keeps to the schedule too (SPEC §2): success comes at the first scheduled
         // evaluation that completes the stretch.
-        let target = last_start + self.period(last_start);
+        // Saturating: a period or a start near `Duration::MAX` (a host's huge interval) must not
+        // overflow; the deadline caps the target anyway.
+        let target = last_start.saturating_add(self.period(last_start));
         self.evaluate_at(target.min(self.deadline), at)
     }
 
@@ -223,7 +225,7 @@ impl Poller {
             return Some(Err(ReportKind::Overran {
                 evaluation: self.evaluations,
                 took: self.last_duration,
-                past: self.last_end - self.deadline,
+                past: self.last_end.saturating_sub(self.deadline),
             }));
         }
         let ever_accepted = self.accepted_since.is_some() || self.longest_accepted > Duration::ZERO;
@@ -235,7 +237,7 @@ impl Poller {
     }
 
     fn longest_accepted_so_far(&self, last_start: Duration) -> Duration {
-        let current = self.accepted_since.map_or(Duration::ZERO, |since| last_start - since);
+        let current = self.accepted_since.map_or(Duration::ZERO, |since| last_start.saturating_sub(since));
         self.longest_accepted.max(current)
     }
 
@@ -255,7 +257,9 @@ impl Poller {
             }
             _ => {
                 let since = *self.accepted_since.get_or_insert(start);
-                if start - since >= self.stable_for {
+                // Saturating: a host clock that went backwards must not panic (the C door rejects
+                // such a time before it gets here; the other doors' clocks are monotonic).
+                if start.saturating_sub(since) >= self.stable_for {
                     self.done = Some(Ok(()));
                 }
             }
@@ -264,7 +268,7 @@ impl Poller {
 
     fn on_rejected(&mut self, start: Duration, failure: Failure) {
         if let Some(since) = self.accepted_since.take() {
-            self.longest_accepted = self.longest_accepted.max(start - since);
+            self.longest_accepted = self.longest_accepted.max(start.saturating_sub(since));
         }
         match self.operation {
             Operation::Never { .. } => {}
@@ -447,5 +451,27 @@ mod tests {
         let report = p.abandon(ms(100));
         assert!(report.to_string().contains("evaluation #1 still running after 0.07 s"), "{report}");
         assert!(matches!(p.next(ms(200)), Step::Done(Err(_))));
+    }
+
+    #[test]
+    fn a_clock_that_goes_backwards_or_huge_times_never_panic() {
+        // started(100), accepted(100), started(50), accepted(50): `start - since` underflowed.
+        let mut p =
+            Poller::new(Operation::Eventually, &Options { stable_for: ms(10), ..opts(1000) }, Spelling::Snake).unwrap();
+        p.started(ms(100));
+        p.finished(ms(100), Outcome::Accepted { text: None });
+        p.started(ms(50));
+        p.finished(ms(50), Outcome::Accepted { text: None });
+        p.started(ms(40));
+        p.finished(ms(40), Outcome::Rejected(Failure::raised("E", "no")));
+        let _ = p.next(ms(30));
+        // interval = timeout near Duration::MAX: `last_start + period` overflowed.
+        let huge = Duration::from_secs(u64::MAX - 1);
+        let o = Options { interval: Some(huge), timeout: huge, ..Options::default() };
+        let mut p = Poller::new(Operation::Eventually, &o, Spelling::Snake).unwrap();
+        assert_eq!(p.next(huge), Step::Evaluate);
+        p.started(Duration::from_secs(10));
+        p.finished(Duration::from_secs(10), Outcome::Rejected(Failure::raised("E", "no")));
+        assert!(matches!(p.next(Duration::from_secs(10)), Step::Wait(_)));
     }
 }
