@@ -42,11 +42,12 @@
  *     (liveness_detach_wait() on it from another thread never returns); after a probe, its wake
  *     subscription stays attached to the bus. Return false and describe the failure instead.
  *   - fork(): the child may use liveness even when other threads of the parent were using it at
- *     that moment (pthread_atfork handlers). In the child, handlers attached in the parent stay
- *     attached except those another thread was calling at the fork, which are forgotten (never
- *     called, never freed); captures and pollers made before the fork keep working unless another
- *     thread was using them at that moment: such a poller answers INVALID_ARGUMENT, and such a
- *     capture must not be used (it may hang).
+ *     that moment (pthread_atfork handlers). In the child, handlers and captures the forking
+ *     thread attached stay attached unless another thread was calling them at the fork; those,
+ *     and everything other threads attached, are forgotten (never called, never freed). Captures
+ *     and pollers the forking thread made keep working unless another thread was using them at
+ *     that moment: such a poller answers INVALID_ARGUMENT, and such a capture, or one another
+ *     thread made, must not be used (it may hang).
  *   - Panics: the library never prints one. A bug in liveness becomes LIVENESS_INTERNAL with the
  *     panic's message and place in liveness_last_error_message().
  */
