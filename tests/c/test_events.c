@@ -223,4 +223,61 @@ TEST(wake_on_re_evaluates_when_a_matching_event_is_emitted) {
     EXPECT_OK(worker_join(&c.announcer));
 }
 
+/* Issue 10, point 6: handlers that re-emit and ignore the emit's status (they return true)
+ * used to fan out exponentially: three of them made 64,570,080 calls for one emit (77.9 s). The
+ * bus now bounds the cascade one emit may cause; the handlers that crossed it are detached and
+ * reported, and the emitter gets LIVENESS_OK. */
+static atomic_int cascade_calls;
+
+static bool re_emit(const char *event_json, void *ctx) {
+    (void)event_json;
+    (void)ctx;
+    /* The guard stops an unbounded cascade soon enough for the test to fail instead of hang. */
+    if (atomic_fetch_add(&cascade_calls, 1) < 200000) liveness_emit("cascade.go", NULL, NULL, 0, NULL);
+    return true;
+}
+
+TEST(handlers_that_re_emit_are_bounded_detached_and_reported) {
+    const char *patterns[] = {"cascade.go"};
+    const char *failures[] = {"liveness.handler.failure"};
+    liveness_capture *cap = NULL;
+    EXPECT_OK(liveness_capture_open(failures, 1, &cap));
+    EXPECT_OK(liveness_attach("cascade.a", patterns, 1, re_emit, NULL));
+    EXPECT_OK(liveness_attach("cascade.b", patterns, 1, re_emit, NULL));
+    EXPECT_OK(liveness_attach("cascade.c", patterns, 1, re_emit, NULL));
+    EXPECT_OK(liveness_emit("cascade.go", NULL, NULL, 0, NULL)); /* the emitter is unaffected */
+    EXPECT(atomic_load(&cascade_calls) <= 10000 + 3);
+    EXPECT(!liveness_has_subscribers("cascade.go")); /* all three were detached */
+    char *json = NULL;
+    EXPECT_OK(liveness_capture_events_json(cap, &json));
+    EXPECT_CONTAINS(json, "\"handler\":\"cascade.a\"");
+    EXPECT_CONTAINS(json, "\"handler\":\"cascade.b\"");
+    EXPECT_CONTAINS(json, "\"handler\":\"cascade.c\"");
+    EXPECT_CONTAINS(json, "re-triggering");
+    liveness_string_free(json);
+    liveness_capture_close(cap);
+}
+
+/* Issue 10, point 1 (the C side of "the same nesting limit in every door"): metadata nested
+ * deeper than 128 is an invalid emit with a message, with or without a listener. */
+TEST(metadata_nested_deeper_than_128_is_invalid) {
+    char deep[2 * 200 + 16];
+    size_t n = 0;
+    n += (size_t)sprintf(deep + n, "{\"k\":");
+    for (int i = 0; i < 200; i++) deep[n++] = '[';
+    for (int i = 0; i < 200; i++) deep[n++] = ']';
+    deep[n++] = '}';
+    deep[n] = '\0';
+    EXPECT_STATUS(liveness_emit("deep.meta", NULL, NULL, 0, deep), LIVENESS_INVALID_ARGUMENT);
+    const char *patterns[] = {"deep.**"};
+    liveness_capture *cap = NULL;
+    EXPECT_OK(liveness_capture_open(patterns, 1, &cap));
+    EXPECT_STATUS(liveness_emit("deep.meta", NULL, NULL, 0, deep), LIVENESS_INVALID_ARGUMENT);
+    EXPECT_OK(liveness_emit("deep.meta", NULL, NULL, 0, "{\"k\":[[[1]]]}"));
+    size_t count = 0;
+    EXPECT_OK(liveness_capture_count(cap, &count));
+    EXPECT(count == 1); /* the capture is still usable */
+    liveness_capture_close(cap);
+}
+
 RUN_TESTS()
