@@ -125,7 +125,7 @@ impl Converter {
         self.open.push(address);
         let out = match dict {
             None => self.items(obj, build),
-            Some(dict) => self.map(&dict, build),
+            Some(dict) => self.map(dict, build),
         };
         self.open.pop();
         out
@@ -160,7 +160,9 @@ impl Converter {
 }
 
 fn is_container(obj: &Bound<'_, PyAny>) -> bool {
-    obj.is_exact_instance_of::<PyList>() || obj.is_exact_instance_of::<PyTuple>() || obj.is_exact_instance_of::<PyDict>()
+    obj.is_exact_instance_of::<PyList>()
+        || obj.is_exact_instance_of::<PyTuple>()
+        || obj.is_exact_instance_of::<PyDict>()
 }
 
 /// A Python value that is not a list, tuple or str-keyed dict → a core value.

@@ -12,8 +12,8 @@ use liveness::poll::{
     DriveError, Evaluation, Failure, Operation, Outcome, Poller, Report, Spelling, Step, WakeSignal, drive_blocking,
 };
 use pyo3::exceptions::{PyBaseException, PyRuntimeError, PyTypeError};
-use pyo3::sync::PyOnceLock;
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyInt, PyString};
 
 use crate::errors::{core_error, report_error};
@@ -49,7 +49,11 @@ pub struct Wait {
 fn refuse_awaitable<'py>(operation: &str, value: Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
     static KINDS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
     let py = value.py();
-    if value.is_none() || value.is_instance_of::<PyBool>() || value.is_instance_of::<PyInt>() || value.is_instance_of::<PyString>() {
+    if value.is_none()
+        || value.is_instance_of::<PyBool>()
+        || value.is_instance_of::<PyInt>()
+        || value.is_instance_of::<PyString>()
+    {
         return Ok(value);
     }
     let describe = KINDS.import(py, "liveness._ops", "_awaitable_kind")?;
