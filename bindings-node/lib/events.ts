@@ -2,7 +2,7 @@
 // The bus, matching and the failure reports are the core's; this file translates.
 import { EventAssertionError, translate } from './errors';
 import { native } from './native';
-import { checkPayloadTypes, type LivenessEvent, measurementsJson, metadataJson, parseEvent, parseEvents } from './payload';
+import { checkPayload, type LivenessEvent, measurementsJson, metadataJson, parseEvent, parseEvents } from './payload';
 import { describeError, isThenable } from './repr';
 
 export type { LivenessEvent } from './payload';
@@ -25,19 +25,23 @@ const CHECKED_NAMES_MAX = 4096;
 
 /**
  * Emits an event to every attached handler whose pattern matches, synchronously. Throws a
- * TypeError for an invalid name, a non-numeric measurement or bad metadata, even when nothing is
- * attached; never because of a handler.
+ * TypeError for an invalid name, a non-numeric measurement or bad metadata (a cycle, nesting
+ * deeper than MAX_PAYLOAD_DEPTH, a property that throws when read), even when nothing is attached;
+ * never because of a handler.
  */
 export function emit(name: string, measurements?: Measurements, metadata?: Metadata): void {
   if (typeof name !== 'string') throw new TypeError(`event name must be a string, got ${typeof name}`);
-  checkPayloadTypes(measurements, metadata);
   if (!checkedNames.has(name)) {
     translate(() => native.checkName(name));
     if (checkedNames.size >= CHECKED_NAMES_MAX) checkedNames.clear();
     checkedNames.add(name);
   }
-  // Nothing attached anywhere (the usual case in production code): no string crosses to native.
-  if (!native.anyAttached() || !native.hasSubscribers(name)) return;
+  // Nothing attached anywhere (the usual case in production code): no string crosses to native,
+  // and the payload is only checked, the same way as when it is built.
+  if (!native.anyAttached() || !native.hasSubscribers(name)) {
+    checkPayload(measurements, metadata);
+    return;
+  }
   const m = measurementsJson(measurements);
   const d = metadataJson(metadata);
   translate(() => native.emitPayload(name, m, d));
@@ -107,6 +111,8 @@ export function detach(id: string): boolean {
 export class Capture {
   /** @internal */
   readonly native: InstanceType<typeof native.NativeCapture>;
+  /** What was recorded, once closed: held by JavaScript (the native buffer is freed at close). */
+  private closed: { json: string; length: number } | undefined;
 
   constructor(patterns: string | readonly string[] = '**') {
     const list = patternList('capture', patterns);
@@ -115,16 +121,19 @@ export class Capture {
 
   /** The events recorded so far, in emit order. */
   get events(): LivenessEvent[] {
-    return parseEvents(this.native.events());
+    return parseEvents(this.closed?.json ?? this.native.events());
   }
 
   get length(): number {
-    return this.native.length;
+    return this.closed?.length ?? this.native.length;
   }
 
   /** Stops recording; the events stay readable. */
   close(): void {
+    if (this.closed) return;
     this.native.close();
+    this.closed = { json: this.native.events(), length: this.native.length };
+    this.native.release();
   }
 
   [Symbol.dispose](): void {
@@ -147,9 +156,11 @@ export function capture(patterns?: string | readonly string[], block?: () => unk
     try {
       await block();
     } finally {
-      c.close();
+      c.native.close();
     }
-    return c.events;
+    const events = c.events;
+    c.native.release();
+    return events;
   })();
 }
 
@@ -162,16 +173,25 @@ export interface EmittedOptions {
   count?: number;
 }
 
-/** Runs `block` with everything captured, closing the capture whatever happens. */
-async function during<T>(block: () => T | PromiseLike<T>, name: string): Promise<{ value: Awaited<T>; capture: Capture }> {
+/**
+ * Runs `block` with everything captured, then `verify` on what the block emitted; the capture is
+ * closed when the block ends and its memory freed once verified, whatever happens.
+ */
+async function during<T>(block: () => T | PromiseLike<T>, name: string, verify: (c: Capture) => void): Promise<Awaited<T>> {
   if (typeof block !== 'function') throw new TypeError(`${name}: block must be a function, got ${typeof block}`);
   // Every event is recorded, not only matching ones, so a failure can show what came close.
   const c = new Capture('**');
   try {
-    const value = (await block()) as Awaited<T>;
-    return { value, capture: c };
+    let value: Awaited<T>;
+    try {
+      value = (await block()) as Awaited<T>;
+    } finally {
+      c.native.close();
+    }
+    verify(c);
+    return value;
   } finally {
-    c.close();
+    c.native.release();
   }
 }
 
@@ -214,27 +234,24 @@ function checkPattern(pattern: unknown, name: string): string {
 export async function assertEmitted<T>(pattern: string, block: () => T | PromiseLike<T>, options: EmittedOptions = {}): Promise<Awaited<T>> {
   checkPattern(pattern, 'assertEmitted');
   const { where, count } = options ?? {};
-  if (count !== undefined && (typeof count !== 'number' || !Number.isInteger(count) || count < 0)) {
-    throw new RangeError(`assertEmitted: count must be a whole number, got ${String(count)}`);
+  if (count !== undefined) {
+    if (typeof count !== 'number') throw new TypeError(`assertEmitted: count must be a number, got ${typeof count}`);
+    if (!Number.isSafeInteger(count) || count < 0) {
+      throw new RangeError(`assertEmitted: count must be a whole number from 0 to ${Number.MAX_SAFE_INTEGER}, got ${String(count)}`);
+    }
   }
-  const { value, capture: c } = await during(block, 'assertEmitted');
-  check(where, (w, p) => c.native.checkEmitted(pattern, w, p, count ?? null));
-  return value;
+  return during(block, 'assertEmitted', (c) => check(where, (w, p) => c.native.checkEmitted(pattern, w, p, count ?? null)));
 }
 
 /** Runs `block`, then asserts no event matching `pattern` (and `where`) was emitted meanwhile. */
 export async function assertNotEmitted<T>(pattern: string, block: () => T | PromiseLike<T>, options: { where?: Where } = {}): Promise<Awaited<T>> {
   checkPattern(pattern, 'assertNotEmitted');
-  const { value, capture: c } = await during(block, 'assertNotEmitted');
-  check(options?.where, (w, p) => c.native.checkNotEmitted(pattern, w, p));
-  return value;
+  return during(block, 'assertNotEmitted', (c) => check(options?.where, (w, p) => c.native.checkNotEmitted(pattern, w, p)));
 }
 
 /** Runs `block`, then asserts events matching `patterns` were emitted in that order (a subsequence). */
 export async function assertEmittedInOrder<T>(patterns: readonly string[], block: () => T | PromiseLike<T>): Promise<Awaited<T>> {
   if (!Array.isArray(patterns) || patterns.length === 0) throw new TypeError('assertEmittedInOrder: patterns must be a non-empty array of strings');
   for (const p of patterns) checkPattern(p, 'assertEmittedInOrder');
-  const { value, capture: c } = await during(block, 'assertEmittedInOrder');
-  check(undefined, () => c.native.checkEmittedInOrder([...patterns]));
-  return value;
+  return during(block, 'assertEmittedInOrder', (c) => check(undefined, () => c.native.checkEmittedInOrder([...patterns])));
 }

@@ -1,30 +1,37 @@
-// Event payloads ↔ the JSON the native layer reads. Data (numbers, strings, booleans, null,
-// arrays, plain objects and string-keyed Maps of them) is copied; any other object is kept by
-// reference in a registry and crosses as a tag, so it comes back as the very same object.
+// Event payloads ↔ the JSON the native layer reads (see src/values.rs for the encoding). Data
+// (numbers, strings, booleans, null, arrays, plain objects and string-keyed Maps of them) is
+// copied; a BigInt crosses by value; any other object, function or symbol is kept by reference in
+// this environment's registry and comes back as the very same value. The encoding cannot be
+// spoofed by user data: a JSON object is always a map whose keys are never interpreted; lists and
+// everything else cross as arrays whose first item says what they are.
 import { native } from './native';
-import { repr } from './repr';
+import { describeError, repr } from './repr';
 
-const HOST = '\u0000host';
-const NUM = '\u0000num';
+/** How deeply metadata may nest, the metadata map included: the same limit in every door. */
+export const MAX_PAYLOAD_DEPTH: number = native.maxPayloadDepth();
 
-const objects = new Map<number, object>();
+/** Values kept by reference, by id (this environment's own; a Worker has its own registry). */
+const objects = new Map<number, object | symbol>();
 const ids = new WeakMap<object, number>();
+const symbolIds = new Map<symbol, number>();
 let nextId = 1;
 
-/** Forgets objects no event in the core refers to any more. */
+/** Forgets values no event in the core refers to any more. */
 function collect(): void {
   for (const id of native.takeReleasedHostIds()) {
     const o = objects.get(id);
     objects.delete(id);
-    if (o) ids.delete(o);
+    if (typeof o === 'symbol') symbolIds.delete(o);
+    else if (o !== undefined) ids.delete(o);
   }
 }
 
-function keep(o: object): number {
-  let id = ids.get(o);
+function keep(o: object | symbol): number {
+  let id = typeof o === 'symbol' ? symbolIds.get(o) : ids.get(o);
   if (id === undefined || !objects.has(id)) {
     id = nextId++;
-    ids.set(o, id);
+    if (typeof o === 'symbol') symbolIds.set(o, id);
+    else ids.set(o, id);
     objects.set(id, o);
   }
   return id;
@@ -36,35 +43,144 @@ function isPlain(o: object): boolean {
 }
 
 function encodeNumber(n: number): unknown {
-  return Number.isFinite(n) ? n : { [NUM]: String(n) };
+  return Number.isFinite(n) ? n : ['n', String(n)];
 }
 
-function encode(v: unknown): unknown {
-  switch (typeof v) {
-    case 'number':
-      return encodeNumber(v);
-    case 'string':
-    case 'boolean':
-      return v;
-    case 'undefined':
-      return null;
-    case 'object':
-      if (v === null) return null;
-      if (Array.isArray(v)) return v.map(encode);
-      if (v instanceof Map && [...v.keys()].every((k) => typeof k === 'string')) {
-        return Object.fromEntries([...v].map(([k, x]) => [k, encode(x)]));
+/** Sets `key` as an own property, `__proto__` included. */
+function define(out: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  else out[key] = value;
+}
+
+/** Errors of the payload check itself, passed through unchanged by the enclosing containers. */
+const ours = new WeakSet<object>();
+
+function invalid(message: string, cause?: unknown): TypeError {
+  const error = cause === undefined ? new TypeError(message) : new TypeError(message, { cause });
+  ours.add(error);
+  return error;
+}
+
+function at(path: readonly (string | number)[]): string {
+  const shown = path.length > 9 ? [...path.slice(0, 8), `…(${path.length - 8} more)`] : path;
+  return 'metadata' + shown.map((p) => (typeof p === 'number' ? `[${p}]` : p.startsWith('…') ? p : `[${JSON.stringify(p)}]`)).join('');
+}
+
+/**
+ * One walk over metadata: checks it (cycles, depth, unreadable properties) and, when `build`,
+ * encodes it. `open` holds the containers from the metadata map down to `v`'s parent.
+ */
+class Walk {
+  readonly open: object[] = [];
+  readonly path: (string | number)[] = [];
+
+  constructor(readonly build: boolean) {}
+
+  value(v: unknown): unknown {
+    switch (typeof v) {
+      case 'number':
+        return this.build ? encodeNumber(v) : undefined;
+      case 'string':
+      case 'boolean':
+        return v;
+      case 'undefined':
+        return null;
+      case 'bigint':
+        return this.build ? ['b', v.toString()] : undefined;
+      case 'symbol':
+      case 'function':
+        return this.build ? ['h', keep(v), repr(v)] : undefined;
+      default: {
+        if (v === null) return null;
+        const o = v as object;
+        if (Array.isArray(o)) return this.container(o, () => this.list(o));
+        if (o instanceof Map && [...o.keys()].every((k) => typeof k === 'string')) {
+          return this.container(o, () => this.map(o.entries()));
+        }
+        if (isPlain(o)) return this.container(o, () => this.object(o as Record<string, unknown>));
+        return this.build ? ['h', keep(o), repr(o)] : undefined;
       }
-      if (isPlain(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, encode(x)]));
-      return { [HOST]: keep(v), text: repr(v) };
-    default:
-      // Functions, symbols, bigints: not data, kept by reference like any other object.
-      return { [HOST]: keep(Object(v) === v ? (v as object) : Object(v)), text: repr(v) };
+    }
+  }
+
+  /** The metadata map itself (level 1). */
+  root(metadata: object): unknown {
+    if (metadata instanceof Map) return this.container(metadata, () => this.map(metadata.entries()));
+    return this.container(metadata, () => this.object(metadata as Record<string, unknown>));
+  }
+
+  private container(c: object, walk: () => unknown): unknown {
+    const found = this.open.indexOf(c);
+    if (found === 0) throw invalid(`invalid metadata: ${at(this.path)} is the metadata itself; metadata must not contain itself`);
+    if (found > 0) {
+      throw invalid(
+        `invalid metadata: ${at(this.path.slice(0, 1))} contains itself (${at(this.path)} is ${at(this.path.slice(0, found))}); ` +
+          'metadata must be plain data or objects kept by reference, not a cycle of arrays and objects',
+      );
+    }
+    // The metadata map is level 1, so this container is level `open.length + 1`.
+    if (this.open.length + 1 >= MAX_PAYLOAD_DEPTH) {
+      throw invalid(
+        `invalid metadata: ${at(this.path.slice(0, 1))} nests arrays and objects deeper than ${MAX_PAYLOAD_DEPTH} levels ` +
+          `(the metadata object included), at ${at(this.path)}`,
+      );
+    }
+    this.open.push(c);
+    try {
+      return walk();
+    } catch (error) {
+      if (typeof error === 'object' && error !== null && ours.has(error)) throw error;
+      const { kind, text } = describeError(error);
+      throw invalid(`invalid metadata: ${at(this.path)} could not be read (${kind}: ${text})`, error);
+    } finally {
+      this.open.pop();
+    }
+  }
+
+  private entry(key: string | number, v: unknown): unknown {
+    this.path.push(key);
+    const out = this.value(v);
+    this.path.pop();
+    return out;
+  }
+
+  private list(a: readonly unknown[]): unknown {
+    const out: unknown[] | undefined = this.build ? ['l'] : undefined;
+    const n = a.length;
+    for (let i = 0; i < n; i++) {
+      this.path.push(i);
+      const x = a[i];
+      this.path.pop();
+      const e = this.entry(i, x);
+      out?.push(e);
+    }
+    return out;
+  }
+
+  private object(o: Record<string, unknown>): unknown {
+    const out: Record<string, unknown> | undefined = this.build ? {} : undefined;
+    for (const k of Object.keys(o)) {
+      this.path.push(k);
+      const x = o[k];
+      this.path.pop();
+      const e = this.entry(k, x);
+      if (out) define(out, k, e);
+    }
+    return out;
+  }
+
+  private map(entries: Iterable<[unknown, unknown]>): unknown {
+    const out: Record<string, unknown> | undefined = this.build ? {} : undefined;
+    for (const [k, x] of entries) {
+      const e = this.entry(k as string, x);
+      if (out) define(out, k as string, e);
+    }
+    return out;
   }
 }
 
-/** A metadata map (plain object or Map with string keys) as JSON; TypeError otherwise. */
-export function metadataJson(metadata: unknown): string {
-  if (metadata === undefined || metadata === null) return '{}';
+function checkMetadataShape(metadata: unknown): metadata is object {
+  if (metadata === undefined || metadata === null) return false;
   if (metadata instanceof Map) {
     for (const k of metadata.keys()) {
       if (typeof k !== 'string') throw new TypeError(`metadata keys must be strings, got ${typeof k}`);
@@ -72,8 +188,23 @@ export function metadataJson(metadata: unknown): string {
   } else if (typeof metadata !== 'object' || Array.isArray(metadata)) {
     throw new TypeError(`metadata must be an object (or a Map with string keys), got ${Array.isArray(metadata) ? 'an array' : typeof metadata}`);
   }
+  return true;
+}
+
+/** A metadata map (plain object or Map with string keys) as JSON; TypeError otherwise. */
+export function metadataJson(metadata: unknown): string {
+  if (!checkMetadataShape(metadata)) return '{}';
   collect();
-  return JSON.stringify(encode(metadata));
+  return JSON.stringify(new Walk(true).root(metadata));
+}
+
+function measurementEntries(measurements: object): [unknown, unknown][] {
+  try {
+    return measurements instanceof Map ? [...measurements] : Object.entries(measurements);
+  } catch (error) {
+    const { kind, text } = describeError(error);
+    throw new TypeError(`invalid measurements: could not be read (${kind}: ${text})`, { cause: error });
+  }
 }
 
 /** Checks measurements are numbers (TypeError otherwise) and returns them as JSON. */
@@ -83,26 +214,24 @@ export function measurementsJson(measurements: unknown): string {
     throw new TypeError(`measurements must be an object of numbers, got ${Array.isArray(measurements) ? 'an array' : typeof measurements}`);
   }
   const out: Record<string, unknown> = {};
-  const entries = measurements instanceof Map ? [...measurements] : Object.entries(measurements);
-  for (const [k, v] of entries) {
+  for (const [k, v] of measurementEntries(measurements)) {
     if (typeof k !== 'string') throw new TypeError(`measurement keys must be strings, got ${typeof k}`);
     if (typeof v !== 'number') throw new TypeError(`measurement ${JSON.stringify(k)} must be a number, got ${typeof v}`);
-    out[k] = encodeNumber(v);
+    define(out, k, encodeNumber(v));
   }
   return JSON.stringify(out);
 }
 
-/** Only the payload's JavaScript types, for the cheap path when nobody listens. */
-export function checkPayloadTypes(measurements: unknown, metadata: unknown): void {
+/**
+ * The whole check of a payload without building it, for the path where nobody listens: the same
+ * errors as when someone does (bad types, cycles, depth, unreadable properties).
+ */
+export function checkPayload(measurements: unknown, metadata: unknown): void {
   if (measurements !== undefined && measurements !== null) {
     if (typeof measurements !== 'object' || Array.isArray(measurements)) measurementsJson(measurements);
-    const values = measurements instanceof Map ? [...measurements.values()] : Object.values(measurements);
-    for (const v of values) if (typeof v !== 'number') measurementsJson(measurements);
+    for (const [k, v] of measurementEntries(measurements)) if (typeof k !== 'string' || typeof v !== 'number') measurementsJson(measurements);
   }
-  if (metadata !== undefined && metadata !== null) {
-    if (typeof metadata !== 'object' || Array.isArray(metadata)) metadataJson(metadata);
-    if (metadata instanceof Map) for (const k of metadata.keys()) if (typeof k !== 'string') metadataJson(metadata);
-  }
+  if (checkMetadataShape(metadata)) new Walk(false).root(metadata);
 }
 
 /** One event, as handlers and captures see it. */
@@ -118,22 +247,42 @@ export interface LivenessEvent {
   thread: string;
 }
 
-function revive(_key: string, value: unknown): unknown {
-  if (value && typeof value === 'object' && !Array.isArray(value)) {
-    const o = value as Record<string, unknown>;
-    if (HOST in o) {
-      const found = objects.get(o[HOST] as number);
-      return found ?? o.text;
+function decode(v: unknown): unknown {
+  if (Array.isArray(v)) {
+    switch (v[0]) {
+      case 'l':
+        return v.slice(1).map(decode);
+      case 'n':
+        return Number(v[1]);
+      case 'b':
+        return BigInt(v[1] as string);
+      case 'h': {
+        const id = v[1] as number;
+        return objects.has(id) ? objects.get(id) : v[2];
+      }
     }
-    if (NUM in o) return Number(o[NUM]);
+    return v;
   }
-  return value;
+  if (v !== null && typeof v === 'object') return decodeMap(v as Record<string, unknown>);
+  return v;
+}
+
+function decodeMap(o: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(o)) define(out, k, decode(o[k]));
+  return out;
+}
+
+function decodeEvent(e: LivenessEvent): LivenessEvent {
+  e.metadata = decodeMap(e.metadata);
+  e.measurements = decodeMap(e.measurements) as Record<string, number>;
+  return e;
 }
 
 export function parseEvent(json: string): LivenessEvent {
-  return JSON.parse(json, revive) as LivenessEvent;
+  return decodeEvent(JSON.parse(json) as LivenessEvent);
 }
 
 export function parseEvents(json: string): LivenessEvent[] {
-  return JSON.parse(json, revive) as LivenessEvent[];
+  return (JSON.parse(json) as LivenessEvent[]).map(decodeEvent);
 }

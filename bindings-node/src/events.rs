@@ -6,8 +6,13 @@
 //! returns, as SPEC §5 says. When it is emitted from another thread (native code under test),
 //! the handler is queued to its JS thread through a weak threadsafe function: the event still
 //! reaches it, on the next turn of the event loop, and it never keeps the process alive.
+//!
+//! Workers: everything an environment attaches is tracked by its [`Home`] and removed when that
+//! environment is torn down; the napi references of a handler are deleted on their own thread only.
 
 use std::cell::Cell;
+use std::mem::ManuallyDrop;
+use std::sync::{Arc, Mutex};
 
 use liveness::events::{self, Capture, Event, WakeSubscription, Where};
 use napi::bindgen_prelude::{Function, FunctionRef, Unknown};
@@ -16,6 +21,7 @@ use napi::{Env, ValueType, sys};
 use napi_derive::napi;
 
 use crate::errors::{Result, invalid_argument, to_napi};
+use crate::home::{Home, Shared, lock};
 use crate::values::{event_text, events_text, measurements_from_json, metadata_from_json};
 
 thread_local! {
@@ -42,8 +48,9 @@ pub fn emit_check(name: String) -> Result<bool> {
 /// Emits with the payload as JSON (see values.rs); handlers on this thread run before it returns.
 #[napi(catch_unwind)]
 pub fn emit_payload(env: Env, name: String, measurements: String, metadata: String) -> Result<()> {
+    let home = Home::of(&env)?;
     let measurements = measurements_from_json(&measurements)?;
-    let metadata = metadata_from_json(&metadata)?;
+    let metadata = metadata_from_json(&metadata, &home)?;
     events::validate_name(&name).map_err(to_napi)?;
     with_env(&env, || events::emit_event(&name, measurements, metadata)).map_err(to_napi)
 }
@@ -53,15 +60,24 @@ type Queue = ThreadsafeFunction<String, Unknown<'static>, String, napi::Status, 
 /// A JavaScript function the core may call from any thread: at once when the call comes from a
 /// napi call on the function's own thread (so it runs before `emit` returns, as SPEC §5 says),
 /// otherwise queued to that thread through a weak threadsafe function (it never keeps the
-/// process alive).
+/// process alive). Its reference is deleted on its own thread (see [`Home::release`]), wherever
+/// the core drops it.
 struct JsCallback {
-    direct: FunctionRef<String, Unknown<'static>>,
+    direct: ManuallyDrop<FunctionRef<String, Unknown<'static>>>,
     queue: Queue,
-    home: usize,
+    home: Arc<Home>,
+}
+
+impl Drop for JsCallback {
+    fn drop(&mut self) {
+        // SAFETY: `direct` is taken once, here, and never used again.
+        let direct = unsafe { ManuallyDrop::take(&mut self.direct) };
+        self.home.release(direct);
+    }
 }
 
 impl JsCallback {
-    fn new(env: &Env, f: Function<String, Unknown<'static>>) -> Result<Self> {
+    fn new(env: &Env, home: Arc<Home>, f: Function<String, Unknown<'static>>) -> Result<Self> {
         let direct = f.create_ref().map_err(|e| invalid_argument(e.reason.clone()))?;
         let queue: Queue = f
             .build_threadsafe_function::<String>()
@@ -69,18 +85,19 @@ impl JsCallback {
             .callee_handled::<false>()
             .build()
             .map_err(|e| invalid_argument(e.reason.clone()))?;
-        Ok(JsCallback { direct, queue, home: env.raw() as usize })
+        let _ = env;
+        Ok(JsCallback { direct: ManuallyDrop::new(direct), queue, home })
     }
 
     /// Calls the function with `arg` now and returns its answer when on its own thread inside a
     /// JavaScript call; otherwise queues the call and returns `None`.
     fn deliver(&self, arg: String) -> Option<napi::Result<Unknown<'static>>> {
-        let calling = CALLING_ENV.with(|c| c.get()) as usize;
-        if calling != self.home {
+        let calling = CALLING_ENV.with(|c| c.get());
+        if !self.home.is(calling) {
             self.queue(arg);
             return None;
         }
-        let env = Env::from_raw(calling as sys::napi_env);
+        let env = Env::from_raw(calling);
         Some(self.direct.borrow_back(&env).and_then(|f| f.call(arg)))
     }
 
@@ -99,9 +116,14 @@ pub fn attach(
     patterns: Vec<String>,
     #[napi(ts_arg_type = "(event: string) => string | undefined")] dispatcher: Function<String, Unknown<'static>>,
 ) -> Result<()> {
-    let dispatcher = JsCallback::new(&env, dispatcher)?;
+    let home = Home::of(&env)?;
+    let dispatcher = JsCallback::new(&env, home.clone(), dispatcher)?;
+    // Alive while the handler is: tells this environment's teardown the id is still its own.
+    let token = Arc::new(());
+    let held = token.clone();
     let handler = move |event: &Event| -> events::HandlerResult {
-        let Some(answer) = dispatcher.deliver(event_text(event)) else { return Ok(()) };
+        let _ = &held;
+        let Some(answer) = dispatcher.deliver(event_text(event, &dispatcher.home)) else { return Ok(()) };
         let answer = answer.map_err(|e| e.reason.clone())?;
         match answer.get_type() {
             Ok(ValueType::String) => {
@@ -114,12 +136,15 @@ pub fn attach(
     events::attach_with_reporter(&id, &patterns, handler, |_failure| {
         // Reported by the dispatcher with process.emitWarning; nothing to add on stderr.
     })
-    .map_err(to_napi)
+    .map_err(to_napi)?;
+    home.track_handler(&id, &token);
+    Ok(())
 }
 
 #[napi(catch_unwind)]
-pub fn detach(id: String) -> bool {
-    events::detach(&id)
+pub fn detach(env: Env, id: String) -> Result<bool> {
+    Home::of(&env)?;
+    Ok(events::detach(&id))
 }
 
 #[napi(catch_unwind)]
@@ -148,16 +173,17 @@ pub fn check_pattern(pattern: String) -> Result<()> {
 
 /// Builds the `where` of an assertion: a metadata map as JSON, or a predicate over the event JSON.
 fn with_where<T>(
+    home: &Arc<Home>,
     where_json: Option<String>,
     predicate: Option<Function<String, bool>>,
     f: impl FnOnce(&Where) -> T,
 ) -> Result<T> {
     if let Some(p) = predicate {
-        let call = |e: &Event| p.call(event_text(e)).unwrap_or(false);
+        let call = |e: &Event| p.call(event_text(e, home)).unwrap_or(false);
         return Ok(f(&Where::Predicate(&call)));
     }
     match where_json {
-        Some(text) => Ok(f(&Where::Metadata(metadata_from_json(&text)?))),
+        Some(text) => Ok(f(&Where::Metadata(metadata_from_json(&text, home)?))),
         None => Ok(f(&Where::Any)),
     }
 }
@@ -171,22 +197,28 @@ fn verdict(result: std::result::Result<(), liveness::Error>) -> Result<Option<St
     }
 }
 
-/// A capture: records every matching event from any thread while it is open.
+/// A capture: records every matching event from any thread while it is open. Its environment's
+/// teardown closes it (a Worker's capture stops recording when the Worker ends).
 #[napi]
 pub struct NativeCapture {
-    inner: Option<Capture>,
+    inner: Shared<Capture>,
+    /// What was recorded, after `close()` and until `release()`.
     closed: Vec<std::sync::Arc<Event>>,
+    home: Arc<Home>,
 }
 
 #[napi]
 impl NativeCapture {
     #[napi(constructor, catch_unwind)]
-    pub fn new(patterns: Vec<String>) -> Result<Self> {
-        Ok(NativeCapture { inner: Some(Capture::open(&patterns).map_err(to_napi)?), closed: Vec::new() })
+    pub fn new(env: Env, patterns: Vec<String>) -> Result<Self> {
+        let home = Home::of(&env)?;
+        let inner = Arc::new(Mutex::new(Some(Capture::open(&patterns).map_err(to_napi)?)));
+        home.track_capture(&inner);
+        Ok(NativeCapture { inner, closed: Vec::new(), home })
     }
 
     fn recorded(&self) -> Vec<std::sync::Arc<Event>> {
-        match &self.inner {
+        match &*lock(&self.inner) {
             Some(c) => c.events(),
             None => self.closed.clone(),
         }
@@ -195,7 +227,7 @@ impl NativeCapture {
     /// The events recorded so far, in emit order, as a JSON array.
     #[napi(catch_unwind)]
     pub fn events(&self) -> String {
-        events_text(&self.recorded())
+        events_text(&self.recorded(), &self.home)
     }
 
     #[napi(getter, catch_unwind)]
@@ -203,12 +235,20 @@ impl NativeCapture {
         self.recorded().len() as u32
     }
 
-    /// Stops recording (idempotent); the recorded events stay readable.
+    /// Stops recording (idempotent); the recorded events stay readable until `release()`.
     #[napi(catch_unwind)]
     pub fn close(&mut self) {
-        if let Some(c) = self.inner.take() {
+        if let Some(c) = lock(&self.inner).take() {
             self.closed = c.close();
         }
+    }
+
+    /// Closes and frees what was recorded at once, instead of when the garbage collector finalizes
+    /// this object (V8 does not see this memory, and a synchronous loop never runs finalizers).
+    #[napi(catch_unwind)]
+    pub fn release(&mut self) {
+        self.close();
+        self.closed = Vec::new();
     }
 
     /// `undefined` when passed, else the failure text of SPEC §5.
@@ -220,11 +260,16 @@ impl NativeCapture {
         #[napi(ts_arg_type = "((event: string) => boolean) | undefined | null")] predicate: Option<
             Function<String, bool>,
         >,
-        count: Option<u32>,
+        count: Option<f64>,
     ) -> Result<Option<String>> {
+        let count = match count {
+            Some(c) if c.fract() == 0.0 && (0.0..=9_007_199_254_740_991.0).contains(&c) => Some(c as usize),
+            Some(c) => return Err(invalid_argument(format!("count must be a safe non-negative integer, got {c}"))),
+            None => None,
+        };
         let events = self.recorded();
-        with_where(where_json, predicate, |w| {
-            verdict(events::check_emitted(&events, &pattern, w, count.map(|c| c as usize)))
+        with_where(&self.home, where_json, predicate, |w| {
+            verdict(events::check_emitted(&events, &pattern, w, count))
         })?
     }
 
@@ -238,7 +283,7 @@ impl NativeCapture {
         >,
     ) -> Result<Option<String>> {
         let events = self.recorded();
-        with_where(where_json, predicate, |w| verdict(events::check_not_emitted(&events, &pattern, w)))?
+        with_where(&self.home, where_json, predicate, |w| verdict(events::check_not_emitted(&events, &pattern, w)))?
     }
 
     #[napi(catch_unwind)]
@@ -252,7 +297,7 @@ impl NativeCapture {
 /// emitting callback even returns; an event from another thread queues the call to the JS thread.
 #[napi]
 pub struct NativeWake {
-    inner: Option<WakeSubscription>,
+    inner: Shared<WakeSubscription>,
 }
 
 #[napi]
@@ -263,7 +308,8 @@ impl NativeWake {
         patterns: Vec<String>,
         #[napi(ts_arg_type = "(name: string) => void")] on_wake: Function<String, Unknown<'static>>,
     ) -> Result<Self> {
-        let on_wake = JsCallback::new(&env, on_wake)?;
+        let home = Home::of(&env)?;
+        let on_wake = JsCallback::new(&env, home.clone(), on_wake)?;
         let sub = WakeSubscription::new(&patterns, move || {
             if let Some(Err(_)) = on_wake.deliver(String::new()) {
                 // The direct call failed: the hint must not be lost, so queue it.
@@ -271,13 +317,16 @@ impl NativeWake {
             }
         })
         .map_err(to_napi)?;
-        Ok(NativeWake { inner: Some(sub) })
+        let inner = Arc::new(Mutex::new(Some(sub)));
+        home.track_wake(&inner);
+        Ok(NativeWake { inner })
     }
 
     /// Detaches (idempotent).
     #[napi(catch_unwind)]
     pub fn close(&mut self) {
-        self.inner.take();
+        let sub = lock(&self.inner).take();
+        drop(sub);
     }
 }
 

@@ -8,6 +8,7 @@
 
 mod errors;
 mod events;
+mod home;
 mod poller;
 mod values;
 

@@ -1,31 +1,36 @@
-//! Event payloads across the boundary. The TypeScript layer sends a payload as JSON text with two
-//! tags (a JavaScript object that is not data, kept by reference; a non-finite number), and gets
-//! events back the same way, so a host object comes back as the very same object in JavaScript.
+//! Event payloads across the boundary, as JSON text in an encoding user data cannot spoof: a
+//! JSON object is always a string-keyed map (its keys are never interpreted), and everything else
+//! that is not a string, boolean, null or finite number is an array whose first item says what it
+//! is: `["l", ...items]` a list, `["n", "NaN"]` a non-finite number, `["b", "123"]` a BigInt,
+//! `["h", id, text]` a JavaScript object (or function, or symbol) kept by reference in the
+//! TypeScript registry of the environment that emitted it, so it comes back as the very same
+//! value there (and as its text in any other environment or language).
 
 use std::any::Any;
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use liveness::Value;
 use liveness::events::{Event, HostValue};
+use napi::Env;
 use napi_derive::napi;
 use serde_json::{Map, Number, Value as Json};
 
 use crate::errors::{Result, invalid_argument};
+use crate::home::Home;
 
-/// Key of the tag for a JavaScript object kept by reference: `{"\u0000host": id, "text": "…"}`.
-const HOST_TAG: &str = "\u{0}host";
-/// Key of the tag for NaN and ±Infinity, which JSON cannot spell: `{"\u0000num": "NaN"}`.
-const NUM_TAG: &str = "\u{0}num";
-
-/// Host objects whose last core reference was dropped; the TypeScript registry forgets them.
-static RELEASED: Mutex<Vec<f64>> = Mutex::new(Vec::new());
-
-/// A JavaScript object held by the TypeScript registry under `id`; the core sees its text form.
+/// A JavaScript value held by the registry of `home` under `id`; the core sees its text form.
 #[derive(Debug)]
 struct JsObject {
     id: f64,
     text: String,
+    home: Arc<Home>,
+}
+
+impl std::fmt::Debug for Home {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Home")
+    }
 }
 
 impl HostValue for JsObject {
@@ -33,7 +38,7 @@ impl HostValue for JsObject {
         self.text.clone()
     }
     fn equals(&self, other: &dyn HostValue) -> bool {
-        other.as_any().downcast_ref::<JsObject>().is_some_and(|o| o.id == self.id)
+        other.as_any().downcast_ref::<JsObject>().is_some_and(|o| o.id == self.id && Arc::ptr_eq(&o.home, &self.home))
     }
     fn as_any(&self) -> &dyn Any {
         self
@@ -42,14 +47,38 @@ impl HostValue for JsObject {
 
 impl Drop for JsObject {
     fn drop(&mut self) {
-        RELEASED.lock().unwrap_or_else(|e| e.into_inner()).push(self.id);
+        self.home.host_released(self.id);
     }
 }
 
-/// Ids of JavaScript objects no event refers to any more (the registry may drop them).
+/// A JavaScript BigInt, by value (decimal digits): it comes back as a bigint in any environment.
+#[derive(Debug)]
+struct JsBigInt {
+    digits: String,
+}
+
+impl HostValue for JsBigInt {
+    fn text(&self) -> String {
+        self.digits.clone()
+    }
+    fn equals(&self, other: &dyn HostValue) -> bool {
+        other.as_any().downcast_ref::<JsBigInt>().is_some_and(|o| o.digits == self.digits)
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// Ids of JavaScript objects of the calling environment no event refers to any more.
 #[napi(catch_unwind)]
-pub fn take_released_host_ids() -> Vec<f64> {
-    std::mem::take(&mut *RELEASED.lock().unwrap_or_else(|e| e.into_inner()))
+pub fn take_released_host_ids(env: Env) -> Result<Vec<f64>> {
+    Ok(Home::of(&env)?.take_released())
+}
+
+/// How deeply metadata may nest, the metadata map included (SPEC §5, every door alike).
+#[napi(catch_unwind)]
+pub fn max_payload_depth() -> u32 {
+    liveness::events::MAX_PAYLOAD_DEPTH as u32
 }
 
 fn number(n: &Number) -> Value {
@@ -68,22 +97,33 @@ fn tagged_number(text: &str) -> Option<f64> {
     }
 }
 
-fn to_value(json: Json) -> Result<Value> {
+fn malformed() -> napi::Error<&'static str> {
+    invalid_argument("malformed payload encoding (a liveness bug)")
+}
+
+fn to_value(json: Json, home: &Arc<Home>) -> Result<Value> {
     Ok(match json {
         Json::Null => Value::Null,
         Json::Bool(b) => Value::Bool(b),
         Json::Number(n) => number(&n),
         Json::String(s) => Value::Str(s),
-        Json::Array(items) => Value::List(items.into_iter().map(to_value).collect::<Result<_>>()?),
-        Json::Object(map) => {
-            if let Some(id) = map.get(HOST_TAG).and_then(Json::as_f64) {
-                let text = map.get("text").and_then(Json::as_str).unwrap_or("<object>").to_owned();
-                return Ok(Value::Host(Arc::new(JsObject { id, text })));
+        Json::Object(map) => Value::Map(map.into_iter().map(|(k, v)| Ok((k, to_value(v, home)?))).collect::<Result<_>>()?),
+        Json::Array(items) => {
+            let mut items = items.into_iter();
+            match (items.next(), items.as_slice()) {
+                (Some(Json::String(tag)), rest) => match (tag.as_str(), rest) {
+                    ("l", _) => Value::List(items.map(|v| to_value(v, home)).collect::<Result<_>>()?),
+                    ("n", [Json::String(text)]) => Value::Float(tagged_number(text).ok_or_else(malformed)?),
+                    ("b", [Json::String(digits)]) => Value::Host(Arc::new(JsBigInt { digits: digits.clone() })),
+                    ("h", [id, Json::String(text)]) => {
+                        let id = id.as_f64().ok_or_else(malformed)?;
+                        home.host_held(id);
+                        Value::Host(Arc::new(JsObject { id, text: text.clone(), home: home.clone() }))
+                    }
+                    _ => return Err(malformed()),
+                },
+                _ => return Err(malformed()),
             }
-            if let Some(n) = map.get(NUM_TAG).and_then(Json::as_str).and_then(tagged_number) {
-                return Ok(Value::Float(n));
-            }
-            Value::Map(map.into_iter().map(|(k, v)| Ok((k, to_value(v)?))).collect::<Result<_>>()?)
         }
     })
 }
@@ -91,19 +131,18 @@ fn to_value(json: Json) -> Result<Value> {
 fn to_measurement(key: &str, json: Json) -> Result<f64> {
     match json {
         Json::Number(n) => Ok(n.as_f64().unwrap_or(f64::NAN)),
-        Json::Object(map) => map
-            .get(NUM_TAG)
-            .and_then(Json::as_str)
-            .and_then(tagged_number)
-            .ok_or_else(|| invalid_argument(format!("measurement {key:?} must be a number"))),
+        Json::Array(items) => match items.as_slice() {
+            [Json::String(tag), Json::String(text)] if tag == "n" => tagged_number(text).ok_or_else(malformed),
+            _ => Err(invalid_argument(format!("measurement {key:?} must be a number"))),
+        },
         _ => Err(invalid_argument(format!("measurement {key:?} must be a number"))),
     }
 }
 
 /// A metadata map (or `where` map) from the TypeScript layer's JSON.
-pub fn metadata_from_json(text: &str) -> Result<BTreeMap<String, Value>> {
+pub fn metadata_from_json(text: &str, home: &Arc<Home>) -> Result<BTreeMap<String, Value>> {
     match serde_json::from_str::<Json>(text) {
-        Ok(Json::Object(map)) => map.into_iter().map(|(k, v)| Ok((k, to_value(v)?))).collect(),
+        Ok(Json::Object(map)) => map.into_iter().map(|(k, v)| Ok((k, to_value(v, home)?))).collect(),
         Ok(_) => Err(invalid_argument("metadata must be an object with string keys")),
         Err(e) => Err(invalid_argument(format!("metadata is not serialisable: {e}"))),
     }
@@ -132,53 +171,56 @@ fn json_number(n: f64) -> Json {
     } else {
         "-Infinity"
     };
-    let mut tag = Map::new();
-    tag.insert(NUM_TAG.to_owned(), Json::from(text));
-    Json::Object(tag)
+    Json::Array(vec![Json::from("n"), Json::from(text)])
 }
 
-fn from_value(v: &Value) -> Json {
+fn from_value(v: &Value, home: &Arc<Home>) -> Json {
     match v {
         Value::Null => Json::Null,
         Value::Bool(b) => Json::Bool(*b),
         Value::Int(i) => Json::from(*i),
         Value::Float(f) => json_number(*f),
         Value::Str(s) => Json::from(s.as_str()),
-        Value::List(items) => Json::Array(items.iter().map(from_value).collect()),
-        Value::Map(map) => Json::Object(map.iter().map(|(k, v)| (k.clone(), from_value(v))).collect()),
-        Value::Host(h) => match h.as_any().downcast_ref::<JsObject>() {
-            // Our own object: JavaScript gets the same object back.
-            Some(js) => {
-                let mut tag = Map::new();
-                tag.insert(HOST_TAG.to_owned(), Json::from(js.id));
-                tag.insert("text".to_owned(), Json::from(js.text.as_str()));
-                Json::Object(tag)
+        Value::List(items) => {
+            Json::Array(std::iter::once(Json::from("l")).chain(items.iter().map(|v| from_value(v, home))).collect())
+        }
+        Value::Map(map) => Json::Object(map.iter().map(|(k, v)| (k.clone(), from_value(v, home))).collect()),
+        Value::Host(h) => {
+            if let Some(js) = h.as_any().downcast_ref::<JsObject>().filter(|js| Arc::ptr_eq(&js.home, home)) {
+                // Our own environment's object: JavaScript gets the same value back.
+                Json::Array(vec![Json::from("h"), Json::from(js.id), Json::from(js.text.as_str())])
+            } else if let Some(big) = h.as_any().downcast_ref::<JsBigInt>() {
+                Json::Array(vec![Json::from("b"), Json::from(big.digits.as_str())])
+            } else {
+                // Another environment's or language's object: its text form (SPEC §5).
+                Json::from(h.text())
             }
-            // Another language's object: its text form (SPEC §5).
-            None => Json::from(h.text()),
-        },
+        }
     }
 }
 
-/// An event as the JSON the TypeScript layer revives (`atMs`: ms since the bus started).
-pub fn event_json(e: &Event) -> Json {
+/// An event as the JSON the TypeScript layer decodes for `home` (`atMs`: ms since the bus started).
+pub fn event_json(e: &Event, home: &Arc<Home>) -> Json {
     let mut o = Map::new();
     o.insert("name".into(), Json::from(e.name.as_str()));
     o.insert(
         "measurements".into(),
         Json::Object(e.measurements.iter().map(|(k, v)| (k.clone(), json_number(*v))).collect()),
     );
-    o.insert("metadata".into(), Json::Object(e.metadata.iter().map(|(k, v)| (k.clone(), from_value(v))).collect()));
+    o.insert(
+        "metadata".into(),
+        Json::Object(e.metadata.iter().map(|(k, v)| (k.clone(), from_value(v, home))).collect()),
+    );
     o.insert("seq".into(), Json::from(e.seq));
     o.insert("atMs".into(), json_number(e.at.as_secs_f64() * 1000.0));
     o.insert("thread".into(), Json::from(e.thread.as_str()));
     Json::Object(o)
 }
 
-pub fn event_text(e: &Event) -> String {
-    event_json(e).to_string()
+pub fn event_text(e: &Event, home: &Arc<Home>) -> String {
+    event_json(e, home).to_string()
 }
 
-pub fn events_text(events: &[Arc<Event>]) -> String {
-    Json::Array(events.iter().map(|e| event_json(e)).collect()).to_string()
+pub fn events_text(events: &[Arc<Event>], home: &Arc<Home>) -> String {
+    Json::Array(events.iter().map(|e| event_json(e, home)).collect()).to_string()
 }
