@@ -1,0 +1,234 @@
+// Issue 10 (hardening) in the Node door: Workers (point 3), the timeout scale of a Worker
+// (point 7), the memory of closed captures (point 8), `interval: 0` (point 11), payload and
+// count edges (point 12). Crash reproducers and memory measurements run in a child process.
+const { spawnSync } = require('node:child_process');
+const { once } = require('node:events');
+const path = require('node:path');
+const { Worker } = require('node:worker_threads');
+const { emit, attach, detach, capture, assertEmitted, eventually, LivenessTimeoutError } = require('..');
+
+const fixture = (name) => path.join(__dirname, 'fixtures', name);
+
+function runChild(script, args) {
+  const run = spawnSync(process.execPath, [fixture(script), ...args], { encoding: 'utf8', timeout: 120000 });
+  return { ...run, output: `status ${run.status} signal ${run.signal}\n${run.stdout}\n${run.stderr}` };
+}
+
+describe('point 3: a Worker that ends leaves nothing on the bus', () => {
+  test.each([['terminate'], ['detachFromMain'], ['workerEnds'], ['terminateWhileNativeEmits'], ['severalWorkers']])(
+    '%s: the child process exits 0',
+    (scenario) => {
+      const run = runChild('workers.fixture.js', [scenario]);
+      expect(run.output).toContain(`${scenario}: ok`);
+      expect(run.status).toBe(0);
+    },
+  );
+});
+
+describe("point 7: a Worker's LIVENESS_TIMEOUT_SCALE stays in that Worker", () => {
+  const saved = process.env.LIVENESS_TIMEOUT_SCALE;
+  beforeEach(() => {
+    process.env.LIVENESS_TIMEOUT_SCALE = '1';
+  });
+  afterEach(() => {
+    if (saved === undefined) delete process.env.LIVENESS_TIMEOUT_SCALE;
+    else process.env.LIVENESS_TIMEOUT_SCALE = saved;
+  });
+
+  test("the main thread's 100 ms timeout is not scaled by a Worker's 10", async () => {
+    const pkg = path.join(__dirname, '..');
+    const worker = new Worker(
+      `const { parentPort } = require('node:worker_threads');
+       const { eventually } = require(${JSON.stringify(pkg)});
+       const waiting = eventually(() => false, { timeout: 40 });
+       parentPort.postMessage({ started: true });
+       waiting.catch((e) => parentPort.postMessage({ elapsedMs: e.elapsedMs }));`,
+      { eval: true, env: { ...process.env, LIVENESS_TIMEOUT_SCALE: '10' } },
+    );
+    try {
+      const [first] = await once(worker, 'message');
+      expect(first).toEqual({ started: true });
+      const t0 = performance.now();
+      await expect(eventually(() => false, { timeout: 100 })).rejects.toThrow(LivenessTimeoutError);
+      const mainMs = performance.now() - t0;
+      const [second] = await once(worker, 'message');
+      // The worker's own 40 ms were scaled to 400 ms; main's 100 ms were not (it took 1 s before).
+      expect(second.elapsedMs).toBeGreaterThanOrEqual(390);
+      expect(mainMs).toBeGreaterThanOrEqual(95);
+      expect(mainMs).toBeLessThan(second.elapsedMs);
+      expect(mainMs).toBeLessThan(500);
+    } finally {
+      await worker.terminate();
+    }
+  });
+
+  test('no binding writes the process environment', () => {
+    const fs = require('node:fs');
+    const root = path.join(__dirname, '..', '..');
+    const sources = [];
+    const walk = (dir) => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(p);
+        else if (/\.(rs|ts|py|c)$/.test(entry.name)) sources.push(p);
+      }
+    };
+    for (const door of ['bindings-node/src', 'bindings-node/lib', 'bindings-python/src', 'bindings-python/python', 'capi/src']) {
+      if (fs.existsSync(path.join(root, door))) walk(path.join(root, door));
+    }
+    expect(sources.length).toBeGreaterThan(5);
+    const writes = sources.filter((p) => /\b(set_var|remove_var)\s*\(|process\.env(\.\w+|\[[^\]]+\])\s*=[^=]|os\.environ\[[^\]]+\]\s*=[^=]|\bsetenv\s*\(|\bputenv\s*\(/.test(fs.readFileSync(p, 'utf8')));
+    expect(writes).toEqual([]);
+  });
+});
+
+describe('point 8: a closed capture frees its memory at close', () => {
+  test('2e5 emits into captures closed every 1,000 raise the RSS by less than 60 MiB', () => {
+    const run = runChild('capture-memory.fixture.js', ['200000']);
+    expect(run.status).toBe(0);
+    const { recorded, beforeMiB, afterMiB } = JSON.parse(run.stdout);
+    expect(recorded).toBe(200000);
+    expect(afterMiB - beforeMiB).toBeLessThan(60);
+  });
+
+  test('a closed capture still shows what it recorded', () => {
+    const c = capture('closed.**');
+    emit('closed.a', { n: 1 }, { k: 'v' });
+    c.close();
+    emit('closed.b');
+    expect(c.length).toBe(1);
+    expect(c.events.map((e) => [e.name, e.measurements, e.metadata])).toEqual([['closed.a', { n: 1 }, { k: 'v' }]]);
+    c.close();
+    expect(c.length).toBe(1);
+  });
+});
+
+describe('point 11: interval 0 is the adaptive schedule', () => {
+  test('a 300 ms wait with interval 0 makes a bounded number of evaluations', async () => {
+    let evaluations = 0;
+    const probe = () => {
+      evaluations += 1;
+      return false;
+    };
+    await expect(eventually(probe, { timeout: 300, interval: 0 })).rejects.toThrow(LivenessTimeoutError);
+    // Adaptive: about one a millisecond (~270); a busy loop made tens of thousands.
+    expect(evaluations).toBeGreaterThan(20);
+    expect(evaluations).toBeLessThan(2000);
+  });
+});
+
+describe('point 12: payload and count edges', () => {
+  afterEach(() => detach('t.edges'));
+
+  const one = () => emit('edge.tick');
+
+  test.each([[4294967297], [4294967296], [2 ** 40]])('count %p is compared as it is, not wrapped to 32 bits', async (count) => {
+    await expect(assertEmitted('edge.tick', one, { count })).rejects.toThrow(new RegExp(`expected exactly ${count} events`));
+    await expect(assertEmitted('edge.tick', one, { count: 1 })).resolves.toBeUndefined();
+  });
+
+  test.each([[2 ** 53], [1.5], [-1], [Infinity], [NaN]])('count %p is a RangeError', async (count) => {
+    await expect(assertEmitted('edge.tick', one, { count })).rejects.toThrow(RangeError);
+  });
+
+  test('count of another type is a TypeError', async () => {
+    await expect(assertEmitted('edge.tick', one, { count: '1' })).rejects.toThrow(TypeError);
+    await expect(assertEmitted('edge.tick', one, { count: 1n })).rejects.toThrow(TypeError);
+  });
+
+  const roundTrip = async (metadata) => {
+    const [event] = await capture('edge.**', () => emit('edge.payload', {}, metadata));
+    return event.metadata;
+  };
+
+  test('keys and arrays that look like the encoding come back as the data that went in', async () => {
+    const kept = new (class Kept {})();
+    // The object is registered first, so a spoofed id would find it.
+    await roundTrip({ kept });
+    const spoofs = {
+      '\u0000host': 1,
+      text: 'x',
+      nested: { '\u0000num': 'Infinity', '\u0000host': 1 },
+      lists: [['h', 1, 'x'], ['n', 'NaN'], ['b', '12'], ['l'], []],
+      __proto__x: 1,
+    };
+    expect(await roundTrip(spoofs)).toEqual(spoofs);
+    const proto = JSON.parse('{"__proto__": {"a": 1}}');
+    const back = await roundTrip(proto);
+    expect(Object.getPrototypeOf(back)).toBe(Object.prototype);
+    expect(Object.keys(back)).toEqual(['__proto__']);
+  });
+
+  test('BigInt and Symbol values come back as what went in', async () => {
+    const sym = Symbol('s');
+    const big = 123456789012345678901234567890n;
+    const back = await roundTrip({ big, small: -5n, sym, reg: Symbol.for('liveness.edge'), list: [big, sym] });
+    expect(typeof back.big).toBe('bigint');
+    expect(back.big).toBe(big);
+    expect(back.small).toBe(-5n);
+    expect(back.sym).toBe(sym);
+    expect(back.reg).toBe(Symbol.for('liveness.edge'));
+    expect(back.list[0]).toBe(big);
+    expect(back.list[1]).toBe(sym);
+    // And they match in a map-form `where`.
+    await expect(assertEmitted('edge.payload', () => emit('edge.payload', {}, { big, sym }), { where: { big, sym } })).resolves.toBeUndefined();
+  });
+
+  const cyclic = () => {
+    const o = { a: 1 };
+    o.self = o;
+    return o;
+  };
+  const cyclicList = () => {
+    const l = [];
+    l.push({ l });
+    return { l };
+  };
+  const throwing = () => ({
+    get boom() {
+      throw new Error('getter failed');
+    },
+  });
+  const nested = (levels) => {
+    let v = 'leaf';
+    for (let i = 0; i < levels; i++) v = i % 2 ? { v } : [v];
+    return { v };
+  };
+
+  test.each([
+    ['metadata that contains itself', cyclic, /contains itself|is the metadata itself/],
+    ['a list that contains itself', cyclicList, /contains itself/],
+    ['a getter that throws', throwing, /could not be read \(Error: getter failed\)/],
+    ['nesting 128 deep (the metadata object included)', () => nested(127), /deeper than 128 levels/],
+    ['nesting 20,000 deep', () => nested(20000), /deeper than 128 levels/],
+  ])('%s is the same TypeError whether or not anyone listens', (_what, make, message) => {
+    const errorOf = () => {
+      try {
+        emit('edge.bad', {}, make());
+      } catch (error) {
+        return error;
+      }
+      return undefined;
+    };
+    const idle = errorOf();
+    attach('t.edges', 'edge.**', () => {});
+    const listened = errorOf();
+    expect(idle).toBeInstanceOf(TypeError);
+    expect(idle.message).toMatch(message);
+    expect(listened).toBeInstanceOf(TypeError);
+    expect(listened.message).toBe(idle.message);
+  });
+
+  test("a getter's error is the TypeError's cause, and the capture stays usable", async () => {
+    const events = await capture('edge.**', () => {
+      expect(() => emit('edge.bad', {}, throwing())).toThrow(expect.objectContaining({ cause: expect.objectContaining({ message: 'getter failed' }) }));
+      emit('edge.fine', {}, { ok: true });
+    });
+    expect(events.map((e) => e.name)).toEqual(['edge.fine']);
+  });
+
+  test('nesting just under the limit is delivered intact', async () => {
+    const metadata = nested(126);
+    expect(await roundTrip(metadata)).toEqual(metadata);
+  });
+});
