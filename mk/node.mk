@@ -4,6 +4,9 @@
 #   make node-build    the napi addon (release) + the TypeScript build (dist/)
 #   make test-node     Jest + Vitest + the type test + a check that native.d.ts is fresh
 #   make node-dts      refresh the committed bindings-node/native.d.ts after a native API change
+#   make test-node-valgrind  the Worker scenarios (__tests__/fixtures/workers.fixture.js) under
+#                      valgrind: no invalid read or write (leaks are out of scope). About 25 s a
+#                      scenario, 2-3 min in all, so not part of test-node / make test.
 #   make demo-node     target/demo/node.jsonl (sleep vs liveness)
 
 NODE_DIR := $(ROOT)/bindings-node
@@ -15,7 +18,7 @@ NODE_STAMP := $(NODE_DIR)/node_modules/.package-lock.json
 TEST_SUITES += test-node
 DEMO_PARTS += demo-node
 
-.PHONY: node-deps node-build node-dts test-node demo-node
+.PHONY: node-deps node-build node-dts test-node test-node-valgrind demo-node
 
 node-deps: ## install the Node package's toolchain (npm ci) when node_modules is missing or stale
 	@command -v npm >/dev/null 2>&1 || { \
@@ -39,6 +42,18 @@ test-node: node-build ## Node: Jest, Vitest, the type test, and the committed na
 	cd $(NODE_DIR) && npx --no-install vitest run
 	cd $(NODE_DIR) && npx --no-install tsc -p types-test/tsconfig.json
 	@echo "test-node: Jest, Vitest, type test and native.d.ts check passed"
+
+NODE_VALGRIND_SCENARIOS := terminate detachFromMain workerEnds terminateWhileNativeEmits severalWorkers
+NODE_VALGRIND := valgrind --quiet --error-exitcode=99 --errors-for-leak-kinds=none --leak-check=no \
+  --suppressions=$(NODE_DIR)/valgrind.supp
+
+test-node-valgrind: node-build ## Node: the Worker scenarios under valgrind, no invalid reads or writes
+	@command -v valgrind >/dev/null 2>&1 || { echo "test-node-valgrind: valgrind is not installed"; exit 1; }
+	@cd $(NODE_DIR) && for s in $(NODE_VALGRIND_SCENARIOS); do \
+	  echo "valgrind: workers.fixture.js $$s"; \
+	  $(NODE_VALGRIND) node __tests__/fixtures/workers.fixture.js $$s || { echo "test-node-valgrind: $$s failed (status $$?)"; exit 1; }; \
+	done
+	@echo "test-node-valgrind: $(words $(NODE_VALGRIND_SCENARIOS)) Worker scenarios clean under valgrind"
 
 demo-node: node-build ## Node rows of the demo table (target/demo/node.jsonl)
 	@mkdir -p $(ROOT)/target/demo

@@ -268,9 +268,7 @@ impl NativeCapture {
             None => None,
         };
         let events = self.recorded();
-        with_where(&self.home, where_json, predicate, |w| {
-            verdict(events::check_emitted(&events, &pattern, w, count))
-        })?
+        with_where(&self.home, where_json, predicate, |w| verdict(events::check_emitted(&events, &pattern, w, count)))?
     }
 
     #[napi(catch_unwind)]

@@ -173,11 +173,7 @@ impl Home {
     fn teardown(self: Arc<Self>) {
         let (handlers, captures, wakes) = {
             let mut state = lock(&self.state);
-            (
-                std::mem::take(&mut state.handlers),
-                std::mem::take(&mut state.captures),
-                std::mem::take(&mut state.wakes),
-            )
+            (std::mem::take(&mut state.handlers), std::mem::take(&mut state.captures), std::mem::take(&mut state.wakes))
         };
         for (id, token) in handlers {
             if token.strong_count() > 0 {

@@ -107,7 +107,9 @@ fn to_value(json: Json, home: &Arc<Home>) -> Result<Value> {
         Json::Bool(b) => Value::Bool(b),
         Json::Number(n) => number(&n),
         Json::String(s) => Value::Str(s),
-        Json::Object(map) => Value::Map(map.into_iter().map(|(k, v)| Ok((k, to_value(v, home)?))).collect::<Result<_>>()?),
+        Json::Object(map) => {
+            Value::Map(map.into_iter().map(|(k, v)| Ok((k, to_value(v, home)?))).collect::<Result<_>>()?)
+        }
         Json::Array(items) => {
             let mut items = items.into_iter();
             match (items.next(), items.as_slice()) {
