@@ -222,16 +222,46 @@ export function measurementsJson(measurements: unknown): string {
   return JSON.stringify(out);
 }
 
+/** A plain object whose values are all numbers (no getter throws): checked without allocating. */
+function plainNumbers(o: object): boolean {
+  if (Array.isArray(o) || !isPlain(o)) return false;
+  try {
+    const keys = Object.keys(o);
+    for (let i = 0; i < keys.length; i++) if (typeof (o as Record<string, unknown>)[keys[i]] !== 'number') return false;
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A plain object holding no container (no getter throws): nothing in it can nest or cycle. */
+function plainFlat(o: object): boolean {
+  if (Array.isArray(o) || !isPlain(o)) return false;
+  try {
+    const keys = Object.keys(o);
+    for (let i = 0; i < keys.length; i++) {
+      const v = (o as Record<string, unknown>)[keys[i]];
+      if (typeof v === 'object' && v !== null) return false;
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The whole check of a payload without building it, for the path where nobody listens: the same
- * errors as when someone does (bad types, cycles, depth, unreadable properties).
+ * errors as when someone does (bad types, cycles, depth, unreadable properties). Flat plain
+ * objects, the usual payload, are checked in one pass that allocates nothing but their keys.
  */
 export function checkPayload(measurements: unknown, metadata: unknown): void {
   if (measurements !== undefined && measurements !== null) {
-    if (typeof measurements !== 'object' || Array.isArray(measurements)) measurementsJson(measurements);
-    for (const [k, v] of measurementEntries(measurements)) if (typeof k !== 'string' || typeof v !== 'number') measurementsJson(measurements);
+    if (typeof measurements !== 'object' || !plainNumbers(measurements)) measurementsJson(measurements);
   }
-  if (checkMetadataShape(metadata)) new Walk(false).root(metadata);
+  if (metadata !== undefined && metadata !== null) {
+    if (typeof metadata === 'object' && plainFlat(metadata)) return;
+    if (checkMetadataShape(metadata)) new Walk(false).root(metadata);
+  }
 }
 
 /** One event, as handlers and captures see it. */
