@@ -6,7 +6,8 @@
 #   make node-dts      refresh the committed bindings-node/native.d.ts after a native API change
 #   make test-node-valgrind  the Worker scenarios (__tests__/fixtures/workers.fixture.js) under
 #                      valgrind: no invalid read or write (leaks are out of scope). About 25 s a
-#                      scenario, 2-3 min in all, so not part of test-node / make test.
+#                      scenario, 2-3 min in all: a suite of its own in `make test` (a cold
+#                      `make test` took 9 min without it), kept out of test-node for quick runs.
 #   make demo-node     target/demo/node.jsonl (sleep vs liveness)
 
 NODE_DIR := $(ROOT)/bindings-node
@@ -15,7 +16,7 @@ NODE_SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # npm writes this file at the end of every install, so it dates the installed tree.
 NODE_STAMP := $(NODE_DIR)/node_modules/.package-lock.json
 
-TEST_SUITES += test-node
+TEST_SUITES += test-node test-node-valgrind
 DEMO_PARTS += demo-node
 
 .PHONY: node-deps node-build node-dts test-node test-node-valgrind demo-node
