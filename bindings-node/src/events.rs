@@ -64,7 +64,7 @@ type Queue = ThreadsafeFunction<String, Unknown<'static>, String, napi::Status, 
 /// the core drops it.
 struct JsCallback {
     direct: ManuallyDrop<FunctionRef<String, Unknown<'static>>>,
-    queue: Queue,
+    queue: ManuallyDrop<Queue>,
     home: Arc<Home>,
 }
 
@@ -73,6 +73,9 @@ impl Drop for JsCallback {
         // SAFETY: `direct` is taken once, here, and never used again.
         let direct = unsafe { ManuallyDrop::take(&mut self.direct) };
         self.home.release(direct);
+        // SAFETY: as for `direct`.
+        let queue = unsafe { ManuallyDrop::take(&mut self.queue) };
+        self.home.release_threadsafe(queue);
     }
 }
 
@@ -86,7 +89,7 @@ impl JsCallback {
             .build()
             .map_err(|e| invalid_argument(e.reason.clone()))?;
         let _ = env;
-        Ok(JsCallback { direct: ManuallyDrop::new(direct), queue, home })
+        Ok(JsCallback { direct: ManuallyDrop::new(direct), queue: ManuallyDrop::new(queue), home })
     }
 
     /// Calls the function with `arg` now and returns its answer when on its own thread inside a

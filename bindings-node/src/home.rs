@@ -52,6 +52,9 @@ pub struct Home {
     env: usize,
     thread: ThreadId,
     alive: AtomicBool,
+    /// Set when teardown begins: Node may already be closing this environment's threadsafe
+    /// functions, and releasing one then fails (napi-rs panics on that, which aborts the process).
+    tearing_down: AtomicBool,
     graves: AtomicBool,
     state: Mutex<State>,
 }
@@ -81,6 +84,7 @@ impl Home {
                     env: raw,
                     thread: std::thread::current().id(),
                     alive: AtomicBool::new(true),
+                    tearing_down: AtomicBool::new(false),
                     graves: AtomicBool::new(false),
                     state: Mutex::new(State::default()),
                 });
@@ -117,6 +121,19 @@ impl Home {
         } else {
             // Its environment was torn down: deleting the reference now would touch freed memory.
             std::mem::forget(value);
+        }
+    }
+
+    /// Drops a threadsafe function of this environment where releasing it is sure to succeed:
+    /// on its own thread, before teardown. Anywhere else it is leaked (a few bytes; Node closes
+    /// the function itself with the environment): released from another thread while the
+    /// environment closes, napi answers `InvalidArg` and napi-rs's `Drop` panics (a SIGABRT seen
+    /// in 1 of several runs of the `terminateWhileNativeEmits` scenario).
+    pub fn release_threadsafe<T>(&self, tsfn: T) {
+        if self.at_home() && !self.tearing_down.load(Ordering::Acquire) {
+            drop(tsfn);
+        } else {
+            std::mem::forget(tsfn);
         }
     }
 
@@ -171,6 +188,7 @@ impl Home {
     /// The environment is being torn down (on its own thread, still valid): detach everything it
     /// attached, delete the references left for it, and refuse any later ones.
     fn teardown(self: Arc<Self>) {
+        self.tearing_down.store(true, Ordering::Release);
         let (handlers, captures, wakes) = {
             let mut state = lock(&self.state);
             (std::mem::take(&mut state.handlers), std::mem::take(&mut state.captures), std::mem::take(&mut state.wakes))
