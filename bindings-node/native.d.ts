@@ -101,6 +101,12 @@ export declare function emitPayload(name: string, measurements: string, metadata
 
 export declare function hasSubscribers(name: string): boolean
 
+/**
+ * The deepest level a list or map may sit at in metadata, the metadata map being level 1: the
+ * core's rule, which the TypeScript layer applies while it walks the objects.
+ */
+export declare function maxMetadataLevel(): number
+
 /** How deeply metadata may nest, the metadata map included (SPEC §5, every door alike). */
 export declare function maxPayloadDepth(): number
 

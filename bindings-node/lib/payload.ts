@@ -9,6 +9,8 @@ import { describeError, repr } from './repr';
 
 /** How deeply metadata may nest, the metadata map included: the same limit in every door. */
 export const MAX_PAYLOAD_DEPTH: number = native.maxPayloadDepth();
+/** The deepest level a container may sit at (the metadata map is level 1), as the core decides. */
+const MAX_METADATA_LEVEL: number = native.maxMetadataLevel();
 
 /** Values kept by reference, by id (this environment's own; a Worker has its own registry). */
 const objects = new Map<number, object | symbol>();
@@ -119,7 +121,7 @@ class Walk {
       );
     }
     // The metadata map is level 1, so this container is level `open.length + 1`.
-    if (this.open.length + 1 >= MAX_PAYLOAD_DEPTH) {
+    if (this.open.length + 1 > MAX_METADATA_LEVEL) {
       throw invalid(
         `invalid metadata: ${at(this.path.slice(0, 1))} nests arrays and objects deeper than ${MAX_PAYLOAD_DEPTH} levels ` +
           `(the metadata object included), at ${at(this.path)}`,

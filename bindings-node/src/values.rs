@@ -81,6 +81,13 @@ pub fn max_payload_depth() -> u32 {
     liveness::events::MAX_PAYLOAD_DEPTH as u32
 }
 
+/// The deepest level a list or map may sit at in metadata, the metadata map being level 1: the
+/// core's rule, which the TypeScript layer applies while it walks the objects.
+#[napi(catch_unwind)]
+pub fn max_metadata_level() -> u32 {
+    liveness::events::MAX_METADATA_LEVEL as u32
+}
+
 fn number(n: &Number) -> Value {
     match n.as_i64() {
         Some(i) => Value::Int(i),

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
-use liveness::events::{self as bus, HostValue, MAX_PAYLOAD_DEPTH, Value, Where};
+use liveness::events::{self as bus, HostValue, MAX_METADATA_LEVEL, MAX_PAYLOAD_DEPTH, Value, Where};
 use pyo3::exceptions::{PyException, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString, PyTuple};
@@ -45,9 +45,9 @@ impl HostValue for PyHost {
     }
 }
 
-/// Python values → core values (data copied, anything else by reference), bounded: lists and
-/// maps nest less than [`MAX_PAYLOAD_DEPTH`] deep counting the metadata map itself (what the C
-/// door's JSON accepts), and a container that contains itself is refused, instead of recursing
+/// Python values → core values (data copied, anything else by reference), bounded: no list or
+/// map deeper than the core's [`MAX_METADATA_LEVEL`], the metadata map itself being level 1 (what
+/// the C door's JSON accepts), and a container that contains itself is refused, instead of recursing
 /// until the stack overflows.
 struct Converter {
     /// The metadata map itself (its address), which its values must not contain either.
@@ -114,7 +114,7 @@ impl Converter {
             )));
         }
         // The metadata map is level 1, so this container is level `open.len() + 2`.
-        if self.open.len() + 2 >= MAX_PAYLOAD_DEPTH {
+        if self.open.len() + 2 > MAX_METADATA_LEVEL {
             return Err(PyValueError::new_err(format!(
                 "invalid metadata: {} nests lists and dicts deeper than {MAX_PAYLOAD_DEPTH} levels (the metadata \
                  dict included), at {}",

@@ -21,6 +21,12 @@ pub trait HostValue: Send + Sync + fmt::Debug + Any {
 /// instead of recursing without bound.
 pub const MAX_PAYLOAD_DEPTH: usize = 128;
 
+/// The deepest level a list or map may sit at in metadata, the metadata map itself being level 1:
+/// a value that serde_json would parse only past its recursion limit of [`MAX_PAYLOAD_DEPTH`] is
+/// refused, so the deepest level allowed is one less. Doors that walk host objects compare each
+/// container's level with this (the rule is decided here, once, for every door).
+pub const MAX_METADATA_LEVEL: usize = MAX_PAYLOAD_DEPTH - 1;
+
 /// One metadata value.
 #[derive(Clone)]
 pub enum Value {
