@@ -18,7 +18,9 @@
 //! - **emitted capture**: [`events::emitted`] and friends assert on the events a block emitted,
 //!   after it completed. Events verify; they never synchronise.
 //!
-//! The engine is the sans-IO [`poll::Poller`]; every door drives it with its own way of waiting.
+//! The engine is the sans-IO [`poll::Poller`]: it decides every rule of a wait, and each driver
+//! (blocking, tokio, and the other bindings' event loops) only executes its steps.
+//! [`testing::VirtualClock`] makes blocking waits take no real time in tests.
 
 pub mod error;
 pub mod events;
@@ -29,12 +31,16 @@ pub mod ffi;
 pub mod ops;
 pub mod policy;
 pub mod poll;
+pub mod testing;
 
 pub use error::Error;
 pub use events::{Event, Value, emitted, emitted_in_order, not_emitted};
-#[cfg(feature = "tokio")]
-pub use ops::eventually_async;
 pub use ops::{always, eventually, eventually_changes, eventually_passes, never, sync_operation};
+#[cfg(feature = "tokio")]
+pub use ops::{
+    always_async, eventually_async, eventually_changes_async, eventually_passes_async, never_async,
+    sync_operation_async,
+};
 pub use policy::Options;
 pub use poll::Failure;
 

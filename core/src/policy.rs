@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use crate::error::Error;
+use crate::poll::Spelling;
 
 /// The environment variable that multiplies every timeout and duration (not the polling periods).
 pub const TIMEOUT_SCALE_VAR: &str = "LIVENESS_TIMEOUT_SCALE";
@@ -79,10 +80,22 @@ pub fn period(
 impl Options {
     /// Checks the relations between options that single values cannot express.
     pub fn validate(&self) -> Result<(), Error> {
+        self.validate_for(Spelling::Snake)
+    }
+
+    /// As [`Options::validate`], naming the options as the binding spells them.
+    pub fn validate_for(&self, spelling: Spelling) -> Result<(), Error> {
+        let name = |snake: &str| spelling.option(snake);
         if self.max_interval < self.min_interval {
             return Err(Error::invalid_option(
-                "max_interval",
-                format!("max_interval ({:?}) is below min_interval ({:?})", self.max_interval, self.min_interval),
+                &name("max_interval"),
+                format!(
+                    "{} ({:?}) is below {} ({:?})",
+                    name("max_interval"),
+                    self.max_interval,
+                    name("min_interval"),
+                    self.min_interval
+                ),
             ));
         }
         if self.attempts == Some(0) {
@@ -95,7 +108,7 @@ impl Options {
             ));
         }
         for pattern in &self.wake_on {
-            crate::events::Pattern::new(pattern).map_err(|e| Error::invalid_option("wake_on", e.to_string()))?;
+            crate::events::Pattern::new(pattern).map_err(|e| Error::invalid_option(&name("wake_on"), e.to_string()))?;
         }
         Ok(())
     }

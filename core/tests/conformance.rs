@@ -1,23 +1,36 @@
 //! Runs the language-neutral vectors of `tests/conformance/` (see its README) against the core.
 //!
-//! Polling cases drive the sans-IO `Poller` in virtual time: each scripted evaluation takes its
+//! Polling cases run through the operations a Rust user calls, in virtual time, with each of the
+//! Rust drivers: `.run()` on a `liveness::testing::VirtualClock`, `.run_async()` and the
+//! `*_async` operations on tokio's paused clock. Each scripted evaluation takes its
 //! `duration_ms`, each wait advances the clock by exactly what was asked, so the schedule is
 //! checked to the nanosecond without a single real sleep. Event cases use the real process-wide
 //! bus (`Capture` + the `check_*` functions). Each test runs every case and reports all failing
 //! cases at once, each with the reason.
 
+#![cfg(feature = "tokio")]
+
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::fs;
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, Mutex as StdMutex};
 use std::time::Duration;
 
-use liveness::Error;
 use liveness::events::{
     self, Capture, Event, EventName, Pattern, Value, Where, check_emitted, check_emitted_in_order, check_not_emitted,
 };
+use liveness::ops::{ActionOutcome, Passes, Truthy, Wait};
 use liveness::policy::{Options, TIMEOUT_SCALE_VAR, duration_from_millis};
-use liveness::poll::{Failure, Operation, Outcome, Poller, Spelling, Step};
+use liveness::poll::Failure;
+use liveness::testing::VirtualClock;
+use liveness::{
+    Error, always, always_async, eventually, eventually_async, eventually_changes, eventually_changes_async,
+    eventually_passes, eventually_passes_async, never, never_async, sync_operation, sync_operation_async,
+};
 use serde_json::{Map, Value as Json};
 
 // ---------------------------------------------------------------------------------------------
@@ -69,7 +82,12 @@ fn load(area: &str) -> Vec<Case> {
 
 /// Runs every case, then fails once, listing every failing case and why.
 fn run_all(area: &str, run: impl Fn(&Case) -> Result<(), String>) {
-    let cases = load(area);
+    run_where(area, |_| true, run);
+}
+
+/// Runs the cases `runnable` selects, as `run_all`.
+fn run_where(area: &str, runnable: impl Fn(&Json) -> bool, run: impl Fn(&Case) -> Result<(), String>) {
+    let cases: Vec<Case> = load(area).into_iter().filter(|c| runnable(&c.json)).collect();
     let mut failures = Vec::new();
     for case in &cases {
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(case)))
@@ -180,11 +198,12 @@ fn check_message(expect: &Json, message: &str) -> Result<(), String> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Polling
+// Polling, through the public API: `eventually(..).run()` etc. on a `VirtualClock` (the blocking
+// driver), and `.run_async()` / `eventually_async(..)` on tokio's paused clock (the tokio driver).
 
-/// `LIVENESS_TIMEOUT_SCALE` is process-wide and read by the Rust door (`with_env_scale`) when it
-/// builds a poller: every polling case sets
-/// (or clears) it and builds its poller under this lock, so parallel tests never see another's.
+/// `LIVENESS_TIMEOUT_SCALE` is process-wide and read by the Rust binding at each call: every
+/// polling case sets (or clears) it and runs under this lock, so parallel tests never see
+/// another's.
 static ENV: Mutex<()> = Mutex::new(());
 
 /// How the operation ended.
@@ -198,15 +217,19 @@ enum End {
 }
 
 /// What the runner observed, compared with `expect` afterwards.
+#[derive(Default)]
 struct Observed {
-    end: End,
+    end: Option<End>,
     evaluations: usize,
     starts: Vec<f64>,
     elapsed: f64,
     action_calls: usize,
+    /// Per evaluation after the first: whether a task of the event loop ran since the last one.
+    turns: Vec<bool>,
 }
 
-/// Duration options: numbers, or the strings "NaN" / "Infinity" / "-Infinity".
+/// Duration options: numbers, or the strings "NaN" / "Infinity" / "-Infinity". A Rust caller
+/// cannot make such a `Duration`: the conversion's own rejection is the invalid option.
 fn millis(option: &str, v: &Json) -> Result<Duration, Error> {
     let n = match v {
         Json::Number(n) => n.as_f64().expect("a JSON number"),
@@ -218,11 +241,10 @@ fn millis(option: &str, v: &Json) -> Result<Duration, Error> {
     duration_from_millis(option, n)
 }
 
-/// The options of a case, as a Rust caller would build them; `Err` is the conversion's own
-/// rejection (negative, NaN, infinite).
+/// The options of a case, as a Rust caller builds them.
 struct Parsed {
-    op: Operation,
     options: Options,
+    during: Option<Duration>,
     retry_on: Option<Vec<String>>,
     fail_on: Vec<String>,
 }
@@ -240,6 +262,7 @@ fn parse_options(operation: &str, o: &Map<String, Json>) -> Result<Parsed, Error
         "during_ms",
         "retry_on",
         "fail_on",
+        "wake_on",
     ];
     if let Some(unknown) = o.keys().find(|k| !KNOWN.contains(&k.as_str())) {
         panic!("unknown option {unknown:?}");
@@ -269,48 +292,25 @@ fn parse_options(operation: &str, o: &Map<String, Json>) -> Result<Parsed, Error
     if let Some(v) = o.get("message") {
         options.message = Some(v.as_str().expect("message: text").to_owned());
     }
-    let during = || -> Result<Duration, Error> {
-        millis("during", o.get("during_ms").unwrap_or_else(|| panic!("{operation} needs during_ms")))
-    };
-    let op = match operation {
-        "eventually" => Operation::Eventually,
-        "eventually_passes" => Operation::EventuallyPasses,
-        "eventually_changes" => Operation::EventuallyChanges,
-        "sync_operation" => Operation::SyncOperation,
-        "always" => Operation::Always { during: during()? },
-        "never" => Operation::Never { during: during()? },
-        other => panic!("unknown operation {other:?}"),
+    if let Some(v) = o.get("wake_on") {
+        options.wake_on = strings(v);
+    }
+    let during = match operation {
+        "always" | "never" => {
+            Some(millis("during", o.get("during_ms").unwrap_or_else(|| panic!("{operation} needs during_ms")))?)
+        }
+        _ => None,
     };
     Ok(Parsed {
-        op,
         options,
+        during,
         retry_on: o.get("retry_on").map(strings),
         fail_on: o.get("fail_on").map(strings).unwrap_or_default(),
     })
 }
 
-/// Sets the case's environment (clearing the scale when the case does not name it) and builds
-/// the poller while the lock is held.
-fn new_poller(case: &Json, parsed: &Parsed) -> Result<Poller, Error> {
-    let _guard = ENV.lock().unwrap_or_else(|e| e.into_inner());
-    let env = case["env"].as_object().cloned().unwrap_or_default();
-    // SAFETY: every reader of this variable in this process (with_env_scale below) runs under ENV.
-    unsafe {
-        std::env::remove_var(TIMEOUT_SCALE_VAR);
-        for (k, v) in &env {
-            std::env::set_var(k, v.as_str().expect("env values are text"));
-        }
-    }
-    let poller = parsed.options.clone().with_env_scale().and_then(|o| Poller::new(parsed.op, &o, Spelling::Snake));
-    unsafe {
-        for k in env.keys() {
-            std::env::remove_var(k);
-        }
-    }
-    poller
-}
-
 /// A scripted call of the probe (or the action).
+#[derive(Clone)]
 enum Call {
     Returns(Json),
     Raises { kind: String, text: String },
@@ -323,150 +323,443 @@ fn call_of(entry: &Json) -> Call {
             text: r["text"].as_str().unwrap_or("").to_owned(),
         }
     } else {
-        Call::Returns(entry.get("returns").cloned().expect("a script entry returns or raises"))
+        Call::Returns(entry.get("returns").cloned().unwrap_or(Json::Null))
     }
 }
 
-fn repr(v: &Json) -> String {
-    v.to_string()
+/// One scripted evaluation: how long it takes, what it emits while it runs, how it ends.
+#[derive(Clone)]
+struct Entry {
+    cost: Duration,
+    emits: Vec<String>,
+    call: Call,
 }
 
-/// The scripted probe in virtual time.
-struct Script<'a> {
-    entries: &'a [Json],
+fn entry_of(entry: &Json) -> Entry {
+    Entry {
+        cost: ms(entry["duration_ms"].as_f64().unwrap_or(0.0)),
+        emits: match &entry["emits"] {
+            Json::String(name) => vec![name.clone()],
+            other => strings(other),
+        },
+        call: call_of(entry),
+    }
+}
+
+/// A probe's result as the vectors judge it: a Rust user's own type, implementing the public
+/// acceptance traits (JSON truthiness for `eventually`, "not `false`" for `eventually_passes`).
+struct Scripted(Call);
+
+impl Truthy for Scripted {
+    type Value = Json;
+    fn truthy(self) -> Result<Json, Failure> {
+        match self.0 {
+            Call::Returns(v) if truthy(&v) => Ok(v),
+            Call::Returns(v) => Err(Failure::returned(v.to_string(), v.is_null())),
+            Call::Raises { kind, text } => Err(Failure::raised(kind, text)),
+        }
+    }
+}
+
+impl Passes for Scripted {
+    type Value = Json;
+    fn passes(self) -> Result<Json, Failure> {
+        match self.0 {
+            Call::Returns(Json::Bool(false)) => Err(Failure::returned("false", false)),
+            Call::Returns(v) => Ok(v),
+            Call::Raises { kind, text } => Err(Failure::raised(kind, text)),
+        }
+    }
+}
+
+impl ActionOutcome for Scripted {
+    fn action_outcome(self) -> Result<(), Failure> {
+        match self.0 {
+            Call::Returns(_) => Ok(()),
+            Call::Raises { kind, text } => Err(Failure::raised(kind, text)),
+        }
+    }
+}
+
+/// `eventually_changes`' values: JSON compared as every host compares data (`1 == 1.0`).
+struct Compared(Json);
+
+impl PartialEq for Compared {
+    fn eq(&self, other: &Self) -> bool {
+        json_eq(&self.0, &other.0)
+    }
+}
+
+impl std::fmt::Debug for Compared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// A Rust probe of `eventually_changes` returns its value, so it "raises" by panicking: the
+/// kind is the panic text's prefix. The failure's kind is then `panic`, its text `Kind: text`.
+fn changes_value(call: Call) -> Compared {
+    match call {
+        Call::Returns(v) => Compared(v),
+        Call::Raises { kind, text } => std::panic::panic_any(format!("{kind}: {text}")),
+    }
+}
+
+/// The vector's kind of a failure (a panic's kind is its text's prefix, see `changes_value`).
+fn vector_kind(failure: &Failure) -> String {
+    match failure {
+        Failure::Raised { kind, text } if kind == "panic" => text.split(':').next().unwrap_or("").to_owned(),
+        Failure::Raised { kind, .. } => kind.clone(),
+        Failure::Returned { .. } => String::new(),
+    }
+}
+
+/// The scripted probe: each call is one entry, on the runner's clock.
+struct Script {
+    entries: Vec<Entry>,
     repeat_last: bool,
     calls: usize,
+    starts: Vec<Duration>,
+    /// Counts the event loop's turns (the tokio runner's ticker task); one sample per call.
+    turns: Vec<u64>,
+    overrun: Option<String>,
 }
 
-impl Script<'_> {
-    /// The next call and its duration.
-    fn next(&mut self) -> Result<(Duration, Call), String> {
-        let entry = match self.entries.get(self.calls) {
-            Some(e) => e,
-            None if self.repeat_last && !self.entries.is_empty() => self.entries.last().unwrap(),
-            None => return Err(format!("the probe was called {} times, past the end of the script", self.calls + 1)),
-        };
+impl Script {
+    fn new(case: &Json) -> Script {
+        Script {
+            entries: case["script"].as_array().map(|a| a.iter().map(entry_of).collect()).unwrap_or_default(),
+            repeat_last: case["repeat_last"].as_bool().unwrap_or(false),
+            calls: 0,
+            starts: Vec::new(),
+            turns: Vec::new(),
+            overrun: None,
+        }
+    }
+
+    /// The next entry, recording its start; a call past the end of the script is the vector's
+    /// bug, reported after the run (the probe then returns nothing).
+    fn next(&mut self, now: Duration, turns: u64) -> Entry {
+        self.starts.push(now);
+        self.turns.push(turns);
         self.calls += 1;
-        Ok((ms(entry["duration_ms"].as_f64().unwrap_or(0.0)), call_of(entry)))
+        match self.entries.get(self.calls - 1) {
+            Some(e) => e.clone(),
+            None if self.repeat_last && !self.entries.is_empty() => self.entries.last().unwrap().clone(),
+            None => {
+                self.overrun = Some(format!("the probe was called {} times, past the end of the script", self.calls));
+                Entry { cost: Duration::ZERO, emits: Vec::new(), call: Call::Returns(Json::Null) }
+            }
+        }
     }
 }
 
-fn run_polling(case: &Json) -> Result<Observed, String> {
+/// Emits an entry's events, through the public API, while the evaluation runs.
+fn emit_during(entry: &Entry) {
+    for name in &entry.emits {
+        events::emit::<String, _, _, Value>(name, Vec::new(), Vec::new()).expect("a valid event name");
+    }
+}
+
+/// Sets the case's environment (clearing the scale when the case does not name it).
+fn set_env(case: &Json) -> Vec<String> {
+    let env = case["env"].as_object().cloned().unwrap_or_default();
+    // SAFETY: every reader of this variable in this process runs under ENV.
+    unsafe {
+        std::env::remove_var(TIMEOUT_SCALE_VAR);
+        for (k, v) in &env {
+            std::env::set_var(k, v.as_str().expect("env values are text"));
+        }
+    }
+    env.keys().cloned().collect()
+}
+
+fn clear_env(keys: Vec<String>) {
+    // SAFETY: as in set_env.
+    unsafe {
+        for k in keys {
+            std::env::remove_var(k);
+        }
+    }
+}
+
+/// The Rust outcome of a wait, as the vectors classify it.
+fn end_of(result: Result<Option<Json>, Error>) -> End {
+    match result {
+        Ok(v) => End::Ok(v),
+        Err(Error::Timeout { report }) => End::Timeout(report.to_string()),
+        Err(Error::Violated { report }) => End::Violated(report.to_string()),
+        Err(Error::Probe { failure }) => End::Propagated(vector_kind(&failure)),
+        Err(Error::InvalidOption { option, .. }) => End::InvalidOption(option),
+        Err(other) => End::Propagated(format!("unexpected error: {other}")),
+    }
+}
+
+/// Applies the case's options and failure rules to a builder.
+fn configure<K>(wait: Wait<K>, parsed: &Parsed) -> Wait<K> {
+    let mut wait = wait.options(parsed.options.clone());
+    if let Some(retry_on) = parsed.retry_on.clone() {
+        wait = wait.retry_on(move |f| retry_on.contains(&vector_kind(f)));
+    }
+    let fail_on = parsed.fail_on.clone();
+    if !fail_on.is_empty() {
+        wait = wait.fail_on(move |f| fail_on.contains(&vector_kind(f)));
+    }
+    wait
+}
+
+/// Which driver runs the case.
+#[derive(Clone, Copy, PartialEq)]
+enum Driver {
+    /// `.run()` on a `VirtualClock`.
+    Blocking,
+    /// `.run_async()` of the synchronous probes on tokio's paused clock (only cases whose calls
+    /// take no time: a synchronous call cannot make paused tokio time pass).
+    TokioSync,
+    /// `eventually_async(..)` and its siblings on tokio's paused clock: the probe's time passes
+    /// while it is pending (`tokio::time::advance`), so one running at the deadline is abandoned.
+    TokioAsync,
+}
+
+/// Whether the case's calls all take no time (what `Driver::TokioSync` can run).
+fn timeless(case: &Json) -> bool {
+    let entries = case["script"].as_array().cloned().unwrap_or_default();
+    entries.iter().chain(std::iter::once(&case["action"])).all(|e| e["duration_ms"].as_f64().unwrap_or(0.0) == 0.0)
+}
+
+fn run_polling(case: &Json, driver: Driver) -> Result<Observed, String> {
+    let _env = ENV.lock().unwrap_or_else(|e| e.into_inner());
+    // Cases that emit share the process-wide bus with the event cases' "**" captures.
+    let _bus = case["script"].to_string().contains("\"emits\"").then(|| BUS.lock().unwrap_or_else(|e| e.into_inner()));
+    let keys = set_env(case);
+    let observed = match driver {
+        Driver::Blocking => run_blocking(case),
+        Driver::TokioSync | Driver::TokioAsync => {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_time()
+                .start_paused(true)
+                .build()
+                .map_err(|e| e.to_string())?;
+            runtime.block_on(run_tokio(case, driver))
+        }
+    };
+    clear_env(keys);
+    observed
+}
+
+/// What every runner does after the wait: collect the script's record.
+fn observed(end: End, script: &Script, elapsed: Duration, action_calls: usize) -> Result<Observed, String> {
+    if let Some(why) = &script.overrun {
+        return Err(why.clone());
+    }
+    Ok(Observed {
+        end: Some(end),
+        evaluations: script.calls,
+        starts: script.starts.iter().map(|d| as_ms(*d)).collect(),
+        elapsed: as_ms(elapsed),
+        action_calls,
+        turns: script.turns.windows(2).map(|w| w[1] > w[0]).collect(),
+    })
+}
+
+fn run_blocking(case: &Json) -> Result<Observed, String> {
     let operation = case["operation"].as_str().ok_or("no operation")?;
     let options = case["options"].as_object().cloned().unwrap_or_default();
-    let entries = case["script"].as_array().cloned().unwrap_or_default();
-    let mut script =
-        Script { entries: &entries, repeat_last: case["repeat_last"].as_bool().unwrap_or(false), calls: 0 };
-    let mut observed =
-        Observed { end: End::Ok(None), evaluations: 0, starts: Vec::new(), elapsed: 0.0, action_calls: 0 };
-
-    // Options are converted and validated (with the scale) before anything is called.
-    let parsed = match parse_options(operation, &options).and_then(|p| new_poller(case, &p).map(|poller| (p, poller))) {
-        Ok(both) => both,
+    let parsed = match parse_options(operation, &options) {
+        Ok(p) => p,
         Err(Error::InvalidOption { option, .. }) => {
-            observed.end = End::InvalidOption(option);
-            return Ok(observed);
+            return Ok(Observed { end: Some(End::InvalidOption(option)), ..Observed::default() });
         }
-        Err(other) => return Err(format!("unexpected error building the poller: {other}")),
+        Err(other) => return Err(format!("unexpected error converting the options: {other}")),
     };
-    let (parsed, mut poller) = parsed;
-    let stops = |kind: &str| {
-        parsed.fail_on.iter().any(|k| k == kind)
-            || parsed.retry_on.as_ref().is_some_and(|r| !r.iter().any(|k| k == kind))
+    let clock = VirtualClock::new();
+    let _installed = clock.install();
+    let script = RefCell::new(Script::new(case));
+    let action_calls = Cell::new(0);
+    let action = entry_of(&case["action"]);
+    // One evaluation: its time passes on the virtual clock, its events are emitted meanwhile.
+    let call = || {
+        let entry = script.borrow_mut().next(clock.now(), 0);
+        emit_during(&entry);
+        clock.advance(entry.cost);
+        entry.call
     };
-
-    let mut now = Duration::ZERO;
-    if operation == "sync_operation" {
-        observed.action_calls = 1;
-        if let Call::Raises { kind, .. } = call_of(&case["action"]) {
-            observed.end = End::Propagated(kind);
-            return Ok(observed);
+    let act = || {
+        action_calls.set(action_calls.get() + 1);
+        emit_during(&action);
+        clock.advance(action.cost);
+        Scripted(action.call.clone())
+    };
+    let during = parsed.during.unwrap_or_default();
+    let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match operation {
+        "eventually" => configure(eventually(|| Scripted(call())), &parsed).run().map(Some),
+        "eventually_passes" => configure(eventually_passes(|| Scripted(call())), &parsed).run().map(Some),
+        "always" => configure(always(|| Scripted(call()), during), &parsed).run().map(|()| None),
+        "never" => configure(never(|| Scripted(call()), during), &parsed).run().map(|()| None),
+        "eventually_changes" => {
+            configure(eventually_changes(|| changes_value(call())), &parsed).run().map(|c| Some(c.0))
         }
-    }
-    let mut baseline = None;
-    if operation == "eventually_changes" {
-        let (cost, call) = script.next()?;
-        observed.starts.push(as_ms(now));
-        now += cost;
-        match call {
-            Call::Raises { kind, .. } => {
-                observed.evaluations = script.calls;
-                observed.elapsed = as_ms(now);
-                observed.end = End::Propagated(kind);
-                return Ok(observed);
-            }
-            Call::Returns(v) => baseline = Some(v),
-        }
-    }
+        "sync_operation" => configure(sync_operation(act, || Scripted(call())), &parsed).run().map(Some),
+        other => panic!("unknown operation {other:?}"),
+    }));
+    let end = match caught {
+        Ok(result) => end_of(result),
+        // The baseline's "raise" (a panic) propagates out of the wait.
+        Err(panic) => End::Propagated(panic_text(&panic).split(':').next().unwrap_or("").to_owned()),
+    };
+    observed(end, &script.borrow(), clock.now(), action_calls.get())
+}
 
-    let mut last_accepted: Option<Json> = None;
-    let mut zero_waits = 0;
-    for _ in 0..1_000_000 {
-        match poller.next(now) {
-            Step::Evaluate => {
-                zero_waits = 0;
-                poller.started(now);
-                observed.starts.push(as_ms(now));
-                let (cost, call) = script.next()?;
-                now += cost;
-                let outcome = match call {
-                    Call::Raises { kind, .. } if stops(&kind) => {
-                        observed.end = End::Propagated(kind);
-                        break;
-                    }
-                    Call::Raises { kind, text } => Outcome::Rejected(Failure::Raised { kind, text }),
-                    Call::Returns(v) => {
-                        let accepted = match operation {
-                            "eventually_passes" => v != Json::Bool(false),
-                            "eventually_changes" => !json_eq(&v, baseline.as_ref().unwrap()),
-                            _ => truthy(&v),
-                        };
-                        if accepted {
-                            let text = Some(repr(&v));
-                            last_accepted = Some(v);
-                            Outcome::Accepted { text }
-                        } else if operation == "eventually_changes" {
-                            Outcome::Rejected(Failure::Returned {
-                                repr: format!("{} (unchanged)", repr(&v)),
-                                nullish: false,
-                            })
-                        } else {
-                            Outcome::Rejected(Failure::Returned { repr: repr(&v), nullish: v.is_null() })
-                        }
-                    }
-                };
-                poller.finished(now, outcome);
+async fn run_tokio(case: &Json, driver: Driver) -> Result<Observed, String> {
+    let operation = case["operation"].as_str().ok_or("no operation")?;
+    let options = case["options"].as_object().cloned().unwrap_or_default();
+    let parsed = match parse_options(operation, &options) {
+        Ok(p) => p,
+        Err(Error::InvalidOption { option, .. }) => {
+            return Ok(Observed { end: Some(End::InvalidOption(option)), ..Observed::default() });
+        }
+        Err(other) => return Err(format!("unexpected error converting the options: {other}")),
+    };
+    let t0 = tokio::time::Instant::now();
+    let script = Arc::new(StdMutex::new(Script::new(case)));
+    let action_calls = Arc::new(AtomicUsize::new(0));
+    let action = entry_of(&case["action"]);
+    // The ticker: a task that counts the turns the event loop gives it. Each evaluation wakes it,
+    // so it has run again by the next one only if the driver let the loop turn in between.
+    let turns = Arc::new(AtomicU64::new(0));
+    let poke = Arc::new(tokio::sync::Notify::new());
+    let ticker = {
+        let (turns, poke) = (turns.clone(), poke.clone());
+        tokio::spawn(async move {
+            loop {
+                poke.notified().await;
+                turns.fetch_add(1, Ordering::SeqCst);
             }
-            Step::Wait(d) => {
-                if d.is_zero() {
-                    zero_waits += 1;
-                    if zero_waits > 3 {
-                        return Err(format!(
-                            "the poller keeps asking to wait 0 at {:.3} ms: it would spin",
-                            as_ms(now)
-                        ));
-                    }
+        })
+    };
+    let start = {
+        let (script, turns, poke) = (script.clone(), turns.clone(), poke.clone());
+        move || {
+            let entry = script.lock().unwrap().next(t0.elapsed(), turns.load(Ordering::SeqCst));
+            poke.notify_one();
+            emit_during(&entry);
+            entry
+        }
+    };
+    let during = parsed.during.unwrap_or_default();
+    let result = if driver == Driver::TokioSync {
+        let call = || start().call;
+        let act = || {
+            action_calls.fetch_add(1, Ordering::SeqCst);
+            Scripted(action.call.clone())
+        };
+        let caught = AssertUnwindSafe(async {
+            match operation {
+                "eventually" => configure(eventually(|| Scripted(call())), &parsed).run_async().await.map(Some),
+                "eventually_passes" => {
+                    configure(eventually_passes(|| Scripted(call())), &parsed).run_async().await.map(Some)
                 }
-                now += d;
+                "always" => configure(always(|| Scripted(call()), during), &parsed).run_async().await.map(|()| None),
+                "never" => configure(never(|| Scripted(call()), during), &parsed).run_async().await.map(|()| None),
+                "eventually_changes" => configure(eventually_changes(|| changes_value(call())), &parsed)
+                    .run_async()
+                    .await
+                    .map(|c| Some(c.0)),
+                "sync_operation" => {
+                    configure(sync_operation(act, || Scripted(call())), &parsed).run_async().await.map(Some)
+                }
+                other => panic!("unknown operation {other:?}"),
             }
-            Step::Done(Ok(())) => {
-                let returns_value = !matches!(parsed.op, Operation::Always { .. } | Operation::Never { .. });
-                observed.end = End::Ok(if returns_value { last_accepted.clone() } else { None });
-                break;
+        });
+        catch_panic(caught).await
+    } else {
+        // Each call is a future that takes its time on the paused clock while it is pending.
+        let call = || {
+            let entry = start();
+            async move {
+                pending_for(entry.cost).await;
+                entry.call
             }
-            Step::Done(Err(report)) => {
-                observed.end = if report.is_violation() {
-                    End::Violated(report.to_string())
-                } else {
-                    End::Timeout(report.to_string())
-                };
-                break;
+        };
+        let act = || {
+            action_calls.fetch_add(1, Ordering::SeqCst);
+            let action = action.clone();
+            async move {
+                emit_during(&action);
+                pending_for(action.cost).await;
+                Scripted(action.call)
             }
-        }
+        };
+        let caught = AssertUnwindSafe(async {
+            match operation {
+                "eventually" => configure(eventually_async(|| async { Scripted(call().await) }), &parsed)
+                    .run_async()
+                    .await
+                    .map(Some),
+                "eventually_passes" => configure(eventually_passes_async(|| async { Scripted(call().await) }), &parsed)
+                    .run_async()
+                    .await
+                    .map(Some),
+                "always" => configure(always_async(|| async { Scripted(call().await) }, during), &parsed)
+                    .run_async()
+                    .await
+                    .map(|()| None),
+                "never" => configure(never_async(|| async { Scripted(call().await) }, during), &parsed)
+                    .run_async()
+                    .await
+                    .map(|()| None),
+                "eventually_changes" => {
+                    configure(eventually_changes_async(|| async { changes_value(call().await) }), &parsed)
+                        .run_async()
+                        .await
+                        .map(|c| Some(c.0))
+                }
+                "sync_operation" => configure(sync_operation_async(act, || async { Scripted(call().await) }), &parsed)
+                    .run_async()
+                    .await
+                    .map(Some),
+                other => panic!("unknown operation {other:?}"),
+            }
+        });
+        catch_panic(caught).await
+    };
+    ticker.abort();
+    let end = match result {
+        Ok(result) => end_of(result),
+        Err(text) => End::Propagated(text.split(':').next().unwrap_or("").to_owned()),
+    };
+    let script = script.lock().unwrap();
+    observed(end, &script, t0.elapsed(), action_calls.load(Ordering::SeqCst))
+}
+
+/// A probe's future that stays pending this long on the paused clock, as a real one waiting for
+/// its system would. (A zero-cost call still completes at once.)
+async fn pending_for(cost: Duration) {
+    if !cost.is_zero() {
+        tokio::time::sleep(cost).await;
     }
-    observed.evaluations = script.calls;
-    observed.elapsed = as_ms(now);
-    Ok(observed)
+}
+
+/// Whether the case's times are all whole milliseconds: tokio's timers have a resolution of 1 ms
+/// (a wait of 2.5 ms sleeps 3 ms), on the paused clock as on the real one, so a tokio runner can
+/// only run these.
+fn whole_milliseconds(case: &Json) -> bool {
+    let whole = |v: &Json| v.as_f64().is_none_or(|f| f.fract() == 0.0);
+    let script = case["script"].as_array().cloned().unwrap_or_default();
+    let options = case["options"].as_object().cloned().unwrap_or_default();
+    script.iter().chain(std::iter::once(&case["action"])).all(|e| whole(&e["duration_ms"]))
+        && options.iter().filter(|(k, _)| k.ends_with("_ms")).all(|(_, v)| whole(v))
+}
+
+/// Awaits `f`, turning a panic that escapes it (the baseline's "raise") into its text.
+async fn catch_panic<T>(f: AssertUnwindSafe<impl Future<Output = T>>) -> Result<T, String> {
+    let mut f = std::pin::pin!(f);
+    std::future::poll_fn(move |cx| match std::panic::catch_unwind(AssertUnwindSafe(|| f.as_mut().poll(cx))) {
+        Ok(std::task::Poll::Ready(v)) => std::task::Poll::Ready(Ok(v)),
+        Ok(std::task::Poll::Pending) => std::task::Poll::Pending,
+        Err(panic) => std::task::Poll::Ready(Err(panic_text(&panic))),
+    })
+    .await
 }
 
 const POLLING_KEYS: &[&str] = &[
@@ -497,18 +790,22 @@ const EXPECT_KEYS: &[&str] = &[
     "message_order",
     "message_count",
     "message_max_count",
+    "loop_turns_between_evaluations",
 ];
 
-fn check_polling(case: &Case) -> Result<(), String> {
-    // A synchronous host: `expect` (async_expect is for hosts that abandon a pending evaluation).
-    let expect = &case.json["expect"];
+fn check_polling(case: &Case, driver: Driver) -> Result<(), String> {
+    // A driver that abandons a pending evaluation at the deadline is judged by `async_expect`.
+    let expect = match driver {
+        Driver::TokioAsync if case.json.get("async_expect").is_some() => &case.json["async_expect"],
+        _ => &case.json["expect"],
+    };
     let map = expect.as_object().ok_or("no expect")?;
     if let Some(unknown) = map.keys().find(|k| !EXPECT_KEYS.contains(&k.as_str())) {
         return Err(format!("unknown expect key {unknown:?}"));
     }
-    let seen = run_polling(&case.json)?;
+    let seen = run_polling(&case.json, driver)?;
     let mut problems = Vec::new();
-    let (result, message, detail) = match &seen.end {
+    let (result, message, detail) = match seen.end.as_ref().ok_or("the wait did not end")? {
         End::Ok(_) => ("ok", None, String::new()),
         End::Timeout(m) => ("timeout", Some(m.as_str()), m.clone()),
         End::Violated(m) => ("violated", Some(m.as_str()), m.clone()),
@@ -519,7 +816,7 @@ fn check_polling(case: &Case) -> Result<(), String> {
     if want != result {
         problems.push(format!("result {result} ({detail}), expected {want}"));
     }
-    if let (Some(v), End::Ok(got)) = (expect.get("value"), &seen.end) {
+    if let (Some(v), Some(End::Ok(got))) = (expect.get("value"), &seen.end) {
         let got = got.clone().unwrap_or(Json::Null);
         if !json_eq(v, &got) {
             problems.push(format!("value {got}, expected {v}"));
@@ -542,18 +839,24 @@ fn check_polling(case: &Case) -> Result<(), String> {
         }
     }
     if let Some(k) = expect["propagated_kind"].as_str() {
-        if !matches!(&seen.end, End::Propagated(got) if got == k) {
+        if !matches!(&seen.end, Some(End::Propagated(got)) if got == k) {
             problems.push(format!("expected {k} to propagate"));
         }
     }
     if let Some(o) = expect["invalid_option"].as_str() {
-        if !matches!(&seen.end, End::InvalidOption(got) if got == o) {
+        if !matches!(&seen.end, Some(End::InvalidOption(got)) if got == o) {
             problems.push(format!("expected option {o:?} to be named invalid"));
         }
     }
     if let Some(n) = expect["action_calls"].as_u64() {
         if seen.action_calls as u64 != n {
             problems.push(format!("action called {} times, expected {n}", seen.action_calls));
+        }
+    }
+    // Only an event-loop driver has other tasks to let run.
+    if expect["loop_turns_between_evaluations"].as_bool() == Some(true) && driver != Driver::Blocking {
+        if let Some(i) = seen.turns.iter().position(|turned| !turned) {
+            problems.push(format!("the event loop did not turn between evaluations #{} and #{}", i + 1, i + 2));
         }
     }
     let wants_message =
@@ -581,8 +884,30 @@ fn check_polling(case: &Case) -> Result<(), String> {
 }
 
 #[test]
-fn polling_vectors() {
-    run_all("polling", check_polling);
+fn polling_vectors_blocking() {
+    run_all("polling", |case| check_polling(case, Driver::Blocking));
+}
+
+/// The tokio runners run the cases they can express and say how many they cannot (and why).
+fn run_tokio_cases(driver: Driver, runnable: impl Fn(&Json) -> bool, why: &str) {
+    let skipped: Vec<String> =
+        load("polling").iter().filter(|c| !runnable(&c.json)).map(|c| c.name().to_owned()).collect();
+    run_where("polling", &runnable, |case| check_polling(case, driver));
+    eprintln!("not run by this driver ({why}): {}: {}", skipped.len(), skipped.join(", "));
+}
+
+#[test]
+fn polling_vectors_tokio_async_probes() {
+    run_tokio_cases(Driver::TokioAsync, whole_milliseconds, "sub-millisecond times, below tokio's timer resolution");
+}
+
+#[test]
+fn polling_vectors_tokio_sync_probes() {
+    run_tokio_cases(
+        Driver::TokioSync,
+        |c| timeless(c) && whole_milliseconds(c),
+        "a synchronous call that takes virtual time: paused tokio time cannot pass during one",
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

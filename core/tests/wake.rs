@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use liveness::events::event;
 use liveness::eventually;
+use liveness::testing::VirtualClock;
 
 /// The schedule alone would evaluate a second time only after 20 s; the hint makes it at once.
 #[test]
@@ -38,19 +39,46 @@ fn a_wake_hint_cuts_a_long_interval_short() {
 }
 
 #[test]
-fn hints_that_do_not_match_do_not_wake() {
-    let evaluations = AtomicU32::new(0);
+fn a_probe_that_emits_its_own_hint_is_evaluated_at_most_twice_per_period() {
+    // On the virtual clock: exact times, no real waiting.
+    let clock = VirtualClock::new();
+    let _installed = clock.install();
+    let starts = std::cell::RefCell::new(Vec::new());
     let err = eventually(|| {
-        let n = evaluations.fetch_add(1, Ordering::SeqCst);
-        // The probe's own emissions never wake its own wait, matching or not.
+        starts.borrow_mut().push(clock.now().as_millis());
+        // A hint during the evaluation earns one more at once; one during that one does not.
         event("wake.self.loop").emit().unwrap();
-        n > 1_000_000
+        false
     })
     .interval(Duration::from_millis(40))
     .timeout(Duration::from_millis(100))
     .wake_on("wake.self.**")
     .run()
     .unwrap_err();
-    let n = evaluations.load(Ordering::SeqCst);
-    assert!(n <= 5, "a probe that emits its own hint must not spin: {n} evaluations ({err})");
+    assert_eq!(*starts.borrow(), vec![0, 0, 40, 40, 80, 80, 100], "{err}");
+}
+
+#[test]
+fn a_hint_from_another_thread_during_an_evaluation_is_not_lost() {
+    let clock = VirtualClock::new();
+    let _installed = clock.install();
+    let starts = std::cell::RefCell::new(Vec::new());
+    let value = eventually(|| {
+        let n = starts.borrow().len();
+        starts.borrow_mut().push(clock.now().as_millis());
+        if n == 0 {
+            // The system becomes ready while the first evaluation runs, and says so.
+            thread::spawn(|| event("wake.other.ready").emit().unwrap()).join().unwrap();
+            clock.advance(Duration::from_millis(5));
+            return false;
+        }
+        true
+    })
+    .interval(Duration::from_secs(20))
+    .timeout(Duration::from_secs(40))
+    .wake_on("wake.other.**")
+    .run()
+    .unwrap();
+    assert!(value);
+    assert_eq!(*starts.borrow(), vec![0, 5], "re-evaluated as soon as the first evaluation ended");
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use liveness::policy::Options;
-use liveness::poll::{Failure, Operation, Outcome, Poller, Spelling, Step};
+use liveness::poll::{Driver, Failure, Operation, Outcome, Poller, Spelling, Step};
 
 #[derive(Arbitrary, Debug)]
 struct Time(u64, u32);
@@ -30,7 +30,8 @@ enum Call {
     Accepted(Time, Option<String>),
     Raised(Time, String, String),
     Returned(Time, String, bool),
-    Wake,
+    Wake(Time),
+    Prepared(Time),
     Abandon(Time),
 }
 
@@ -47,6 +48,7 @@ struct Input {
     stable_for: Time,
     scale: f64,
     camel: bool,
+    event_loop: bool,
     calls: Vec<Call>,
 }
 
@@ -72,7 +74,8 @@ fuzz_target!(|input: Input| {
         timeout_scale: if input.scale.is_finite() && input.scale > 0.0 { input.scale } else { 1.0 },
     };
     let spelling = if input.camel { Spelling::Camel } else { Spelling::Snake };
-    let Ok(mut poller) = Poller::new(operation, &options, spelling) else { return };
+    let driver = if input.event_loop { Driver::EventLoop } else { Driver::Blocking };
+    let Ok(mut poller) = Poller::new(operation, &options, spelling, driver) else { return };
     for call in input.calls.iter().take(256) {
         match call {
             Call::Next(t) => {
@@ -88,7 +91,8 @@ fuzz_target!(|input: Input| {
             Call::Returned(t, repr, nullish) => {
                 poller.finished(t.get(), Outcome::Rejected(Failure::returned(repr.clone(), *nullish)))
             }
-            Call::Wake => poller.wake(),
+            Call::Wake(t) => poller.wake(t.get()),
+            Call::Prepared(t) => poller.prepared(t.get()),
             Call::Abandon(t) => {
                 let _ = poller.abandon(t.get()).to_string();
             }

@@ -1,20 +1,28 @@
-//! The operations as a Rust user calls them: builders that end in `.run()`.
+//! The operations as a Rust user calls them: builders that end in `.run()` or, with the `tokio`
+//! feature, `.run_async().await`.
 
-mod kinds;
+mod acceptance;
+mod drive;
 mod macros;
+mod operations;
 mod panics;
-mod verdict;
 pub(crate) mod wait;
 
 #[cfg(feature = "tokio")]
 mod asynchronous;
-
 #[cfg(feature = "tokio")]
-pub use asynchronous::eventually_async;
-pub use kinds::{
+mod runtime;
+
+pub use acceptance::{ActionOutcome, Passes, Truthy};
+#[cfg(feature = "tokio")]
+pub use asynchronous::{
+    AlwaysAsync, EventuallyAsync, EventuallyChangesAsync, EventuallyPassesAsync, NeverAsync, SyncOperationAsync,
+    always_async, eventually_async, eventually_changes_async, eventually_passes_async, never_async,
+    sync_operation_async,
+};
+pub use operations::{
     Always, Eventually, EventuallyChanges, EventuallyPasses, Never, SyncOperation, always, eventually,
     eventually_changes, eventually_passes, never, sync_operation,
 };
 pub use panics::panic_text;
-pub use verdict::{ActionOutcome, Passes, Verdict};
 pub use wait::Wait;

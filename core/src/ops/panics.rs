@@ -44,18 +44,21 @@ pub fn panic_text(payload: &(dyn Any + Send)) -> String {
 
 /// Calls `f`, turning a panic into a `Failure` of kind `panic`.
 pub(crate) fn catch<T>(f: impl FnOnce() -> Result<T, Failure>) -> Result<T, Failure> {
+    quietly(|| panic::catch_unwind(AssertUnwindSafe(f))).and_then(|outcome| outcome)
+}
+
+/// Runs `f`, which catches unwinding itself, with the panic hook quiet; a caught panic becomes a
+/// `Failure` of kind `panic` that names where it happened.
+pub(crate) fn quietly<T>(f: impl FnOnce() -> std::thread::Result<T>) -> Result<T, Failure> {
     install_hook();
     let was_quiet = QUIET.with(|q| q.replace(true));
-    let result = panic::catch_unwind(AssertUnwindSafe(f));
+    let result = f();
     QUIET.with(|q| q.set(was_quiet));
-    match result {
-        Ok(outcome) => outcome,
-        Err(payload) => {
-            let mut text = panic_text(payload.as_ref());
-            if let Some(at) = LOCATION.with(|slot| slot.borrow_mut().take()) {
-                text = format!("{text} (at {at})");
-            }
-            Err(Failure::raised("panic", text))
+    result.map_err(|payload| {
+        let mut text = panic_text(payload.as_ref());
+        if let Some(at) = LOCATION.with(|slot| slot.borrow_mut().take()) {
+            text = format!("{text} (at {at})");
         }
-    }
+        Failure::raised("panic", text)
+    })
 }

@@ -1,15 +1,15 @@
-//! The builder every Rust operation shares: options as chained setters, then `.run()`.
+//! The builder every Rust operation shares: options as chained setters, then `.run()` (blocks
+//! this thread) or `.run_async().await` (feature `tokio`), whatever the constructor.
 
 use std::time::Duration;
 
-use crate::error::Error;
 use crate::policy::Options;
-use crate::poll::{DriveError, Evaluation, Failure, Operation, Poller, Spelling, drive_blocking};
+use crate::poll::Failure;
 
 type FailurePredicate = Box<dyn Fn(&Failure) -> bool + Send>;
 
 /// A configured wait; `K` holds the probe and decides what it accepts.
-#[must_use = "a wait does nothing until .run()"]
+#[must_use = "a wait does nothing until .run() or .run_async().await"]
 pub struct Wait<K> {
     pub(crate) kind: K,
     pub(crate) options: Options,
@@ -100,45 +100,12 @@ impl<K> Wait<K> {
 }
 
 impl StopRules {
+    /// Whether a failure propagates at once instead of being retried. Only a raised failure can
+    /// (SPEC §1: `retry_on`/`fail_on` select errors); a rejected value is always "not yet".
     pub(crate) fn stops(&self, failure: &Failure) -> bool {
-        self.fail_on.as_ref().is_some_and(|p| p(failure)) || self.retry_on.as_ref().is_some_and(|p| !p(failure))
-    }
-
-    /// Classifies one attempt the way every Rust operation does.
-    pub(crate) fn classify<T>(
-        &self,
-        attempt: Result<T, Failure>,
-        describe: impl FnOnce(&T) -> Option<String>,
-    ) -> Evaluation<T, Error> {
-        match attempt {
-            Ok(value) => {
-                let text = describe(&value);
-                Evaluation::Accepted { value, text }
-            }
-            Err(failure) if self.stops(&failure) => Evaluation::Stop(Error::Probe { failure }),
-            Err(failure) => Evaluation::Rejected(failure),
+        if !matches!(failure, Failure::Raised { .. }) {
+            return false;
         }
-    }
-}
-
-/// Runs a poller on this thread, parking between evaluations.
-pub(crate) fn run_blocking<T>(
-    operation: Operation,
-    options: &Options,
-    evaluate: impl FnMut() -> Evaluation<T, Error>,
-) -> Result<Option<T>, Error> {
-    let mut poller = Poller::new(operation, options, Spelling::Snake)?;
-    let park = |d: Duration, signal: &crate::poll::WakeSignal| {
-        signal.park(d);
-        Ok(())
-    };
-    drive_blocking(&mut poller, evaluate, park).map_err(into_error)
-}
-
-pub(crate) fn into_error(e: DriveError<Error>) -> Error {
-    match e {
-        DriveError::Failed(report) if report.is_violation() => Error::Violated { report },
-        DriveError::Failed(report) => Error::Timeout { report },
-        DriveError::Host(e) | DriveError::Setup(e) => e,
+        self.fail_on.as_ref().is_some_and(|p| p(failure)) || self.retry_on.as_ref().is_some_and(|p| !p(failure))
     }
 }

@@ -1,87 +1,96 @@
-//! The tokio driver: the same decisions as the blocking driver, waiting with `tokio::time`
-//! (so `tokio::time::pause` makes tests instant) and a `Notify` for wake hints. A probe still
-//! pending at the deadline is abandoned there (SPEC §3), never polled again.
+//! The tokio driver: executes the Poller's steps waiting with `tokio::time` (so
+//! `tokio::time::pause` makes tests instant) and a `Notify` for wake hints. It decides nothing:
+//! which step is bounded by the deadline, when to yield, what a hint means are the Poller's.
 
 use std::future::Future;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 
 use tokio::sync::Notify;
 use tokio::time::Instant;
 
-use super::blocking::{DriveError, Evaluation};
+use super::blocking::DriveError;
 use super::outcome::Outcome;
 use super::poller::{Poller, Step};
 use crate::events::WakeSubscription;
 
-/// Runs `poller` to completion, awaiting `evaluate()` at each evaluation.
-pub async fn drive_async<T, E, F, Fut>(poller: &mut Poller, mut evaluate: F) -> Result<Option<T>, DriveError<E>>
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Evaluation<T, E>>,
-{
+/// The probe as the tokio driver calls it (see [`super::Probe`]).
+pub trait AsyncProbe {
+    type Stop;
+
+    /// `sync_operation`'s action or `eventually_changes`' baseline (only called for them).
+    fn prepare(&mut self) -> impl Future<Output = Result<(), Self::Stop>> {
+        async { Ok(()) }
+    }
+
+    fn evaluate(&mut self) -> impl Future<Output = Result<Outcome, Self::Stop>>;
+}
+
+/// Hints from any thread, with their time on the wait's clock.
+struct Hints {
+    notify: Notify,
+    latest: Mutex<Option<Duration>>,
+}
+
+impl Hints {
+    fn take(&self) -> Option<Duration> {
+        self.latest.lock().unwrap_or_else(PoisonError::into_inner).take()
+    }
+}
+
+/// Runs `poller` (made for [`super::Driver::EventLoop`]) to completion.
+pub async fn drive_async<P: AsyncProbe>(poller: &mut Poller, probe: &mut P) -> Result<(), DriveError<P::Stop>> {
     let start = Instant::now();
-    let notify = Arc::new(Notify::new());
-    // The flag says whether a permit stored in `notify` is a real hint: hints that arrive during
-    // an evaluation (the probe's own emissions) are cleared, the stale permit then ignored.
-    let hinted = Arc::new(AtomicBool::new(false));
-    // While the probe runs, hints are ignored: they may be the probe's own emissions (same task,
-    // so no thread check can tell), and the evaluation in flight looks at the state anyway.
-    let evaluating = Arc::new(AtomicBool::new(false));
+    let hints = Arc::new(Hints { notify: Notify::new(), latest: Mutex::new(None) });
     let _subscription = if poller.wake_patterns().is_empty() {
         None
     } else {
-        let (n, h, busy) = (notify.clone(), hinted.clone(), evaluating.clone());
+        let hints = hints.clone();
         let patterns = poller.wake_patterns().to_vec();
         let wake = move || {
-            if busy.load(Ordering::Acquire) {
-                return;
-            }
-            h.store(true, Ordering::Release);
-            n.notify_one();
+            *hints.latest.lock().unwrap_or_else(PoisonError::into_inner) = Some(start.elapsed());
+            hints.notify.notify_one();
         };
         Some(WakeSubscription::new(&patterns, wake).map_err(DriveError::Setup)?)
     };
-    let deadline = start + poller.deadline();
-    let mut accepted = None;
     loop {
         match poller.next(start.elapsed()) {
-            Step::Evaluate => {
-                hinted.store(false, Ordering::Release);
-                evaluating.store(true, Ordering::Release);
+            Step::Prepare { abandon_at } => {
                 poller.started(start.elapsed());
-                let evaluation = tokio::select! {
-                    biased;
-                    e = evaluate() => e,
-                    _ = tokio::time::sleep_until(deadline), if Instant::now() < deadline => {
-                        return Err(DriveError::Failed(Box::new(poller.abandon(start.elapsed()))));
-                    }
-                };
-                evaluating.store(false, Ordering::Release);
-                let at = start.elapsed();
-                match evaluation {
-                    Evaluation::Accepted { value, text } => {
-                        accepted = Some(value);
-                        poller.finished(at, Outcome::Accepted { text });
-                    }
-                    Evaluation::Rejected(failure) => poller.finished(at, Outcome::Rejected(failure)),
-                    Evaluation::Stop(e) => return Err(DriveError::Host(e)),
+                match bounded(probe.prepare(), start, abandon_at).await {
+                    Some(prepared) => prepared.map_err(DriveError::Host)?,
+                    None => return Err(DriveError::Failed(Box::new(poller.abandon(start.elapsed())))),
+                }
+                poller.prepared(start.elapsed());
+            }
+            Step::Evaluate { abandon_at } => {
+                poller.started(start.elapsed());
+                match bounded(probe.evaluate(), start, abandon_at).await {
+                    Some(outcome) => poller.finished(start.elapsed(), outcome.map_err(DriveError::Host)?),
+                    // Still pending when the step said: dropped there, never polled again.
+                    None => return Err(DriveError::Failed(Box::new(poller.abandon(start.elapsed())))),
                 }
             }
+            Step::Yield => tokio::task::yield_now().await,
             Step::Wait(d) => {
-                let until = Instant::now() + d;
-                loop {
-                    tokio::select! {
-                        _ = tokio::time::sleep_until(until) => break,
-                        _ = notify.notified() => if hinted.swap(false, Ordering::AcqRel) {
-                            poller.wake();
-                            break;
-                        },
-                    }
+                tokio::select! {
+                    _ = tokio::time::sleep(d) => {}
+                    _ = hints.notify.notified() => {}
                 }
             }
-            Step::Done(Ok(())) => return Ok(accepted),
+            Step::Done(Ok(())) => return Ok(()),
             Step::Done(Err(report)) => return Err(DriveError::Failed(Box::new(report))),
         }
+        if let Some(at) = hints.take() {
+            poller.wake(at);
+        }
+    }
+}
+
+/// Awaits `step`, giving up at `abandon_at` (elapsed since `start`) when there is one.
+async fn bounded<T>(step: impl Future<Output = T>, start: Instant, abandon_at: Option<Duration>) -> Option<T> {
+    match abandon_at {
+        None => Some(step.await),
+        Some(at) => tokio::time::timeout_at(start + at, step).await.ok(),
     }
 }

@@ -1,80 +1,111 @@
 //! The blocking driver: evaluates on the calling thread and parks it between evaluations, waking
 //! early when a wake-hint event is emitted. Used by the Rust sync API, the C ABI and Python's
-//! sync functions (which wrap `wait` to release the interpreter and check signals).
+//! sync functions (which wrap `wait` to release the interpreter and check signals). It executes
+//! the Poller's steps and decides nothing.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread::{self, Thread};
 use std::time::{Duration, Instant};
 
-use super::outcome::{Failure, Outcome};
+use super::outcome::Outcome;
 use super::poller::{Poller, Step};
 use super::report::Report;
 use crate::error::Error;
 use crate::events::WakeSubscription;
+use crate::testing::VirtualClock;
 
-/// The host's verdict on one evaluation, with the value to return if it is the accepted one.
-#[derive(Debug)]
-pub enum Evaluation<T, E> {
-    Accepted {
-        value: T,
-        text: Option<String>,
-    },
-    Rejected(Failure),
-    /// Stop at once and propagate this (a `fail_on` error, `KeyboardInterrupt`, an abort).
-    Stop(E),
+/// The probe as a driver calls it: the binding's adapter, which judges each value in its
+/// language and keeps the accepted one.
+pub trait Probe {
+    /// Why the binding stops a wait at once (a `fail_on` error, `KeyboardInterrupt`, an abort):
+    /// it propagates as itself.
+    type Stop;
+
+    /// `sync_operation`'s action or `eventually_changes`' baseline (only called for them).
+    fn prepare(&mut self) -> Result<(), Self::Stop> {
+        Ok(())
+    }
+
+    /// One evaluation, as the operation judges it.
+    fn evaluate(&mut self) -> Result<Outcome, Self::Stop>;
 }
 
 /// How a driven wait failed.
 #[derive(Debug)]
 pub enum DriveError<E> {
-    /// Timed out or violated: raise the host's timeout / assertion error with this report.
+    /// Timed out or violated: raise the binding's timeout / assertion error with this report.
     Failed(Box<Report>),
-    /// The host stopped the wait (an error that must propagate as itself).
+    /// The binding stopped the wait (an error that must propagate as itself).
     Host(E),
     /// The wake-hint subscription could not be made.
     Setup(Error),
 }
 
-/// Lets a parked waiter be woken by a wake-hint event from any thread.
+/// The clock of one blocking wait: the monotonic clock, or the thread's [`VirtualClock`].
+#[derive(Debug, Clone)]
+enum Clock {
+    Real(Instant),
+    Virtual { clock: VirtualClock, origin: Duration },
+}
+
+impl Clock {
+    fn for_this_thread() -> Clock {
+        match VirtualClock::installed() {
+            Some(clock) => Clock::Virtual { origin: clock.now(), clock },
+            None => Clock::Real(Instant::now()),
+        }
+    }
+
+    fn elapsed(&self) -> Duration {
+        match self {
+            Clock::Real(origin) => origin.elapsed(),
+            Clock::Virtual { clock, origin } => clock.now().saturating_sub(*origin),
+        }
+    }
+}
+
+/// Lets a parked waiter be woken by a wake-hint event from any thread; it keeps the time of the
+/// latest hint on the wait's clock, for [`Poller::wake`].
 #[derive(Debug, Clone)]
 pub struct WakeSignal {
-    woken: Arc<AtomicBool>,
+    /// The latest hint's time in nanoseconds + 1 (0: none pending).
+    hint: Arc<AtomicU64>,
     waiter: Thread,
+    clock: Clock,
     /// Whether anything can wake it; if not, a plain sleep is cheaper than a futex wait.
     armed: bool,
 }
 
 impl WakeSignal {
-    /// A signal that wakes the current thread.
-    pub fn for_current_thread() -> Self {
-        WakeSignal { woken: Arc::new(AtomicBool::new(false)), waiter: thread::current(), armed: true }
+    fn new(clock: Clock, armed: bool) -> Self {
+        WakeSignal { hint: Arc::new(AtomicU64::new(0)), waiter: thread::current(), clock, armed }
     }
 
-    /// A signal nobody will wake: `park` is a plain sleep (measurably less CPU per wait).
-    pub fn never_woken() -> Self {
-        WakeSignal { armed: false, ..Self::for_current_thread() }
-    }
-
-    /// Marks the signal and unparks the waiter; callable from any thread. A hint emitted by the
-    /// waiting thread itself (its probe's own events) is ignored, or such a probe would spin.
+    /// Notes a hint at the current time and unparks the waiter; callable from any thread.
     pub fn wake(&self) {
-        if thread::current().id() == self.waiter.id() {
-            return;
-        }
-        self.woken.store(true, Ordering::Release);
+        let nanos = u64::try_from(self.clock.elapsed().as_nanos()).unwrap_or(u64::MAX - 1);
+        self.hint.store(nanos + 1, Ordering::Release);
         self.waiter.unpark();
     }
 
-    /// Parks the waiter for up to `d`, returning early (and `true`) on a wake.
+    /// Parks the waiter for up to `d`, returning early (and `true`) on a hint. On a virtual clock
+    /// it advances the clock instead.
     pub fn park(&self, d: Duration) -> bool {
+        if let Clock::Virtual { clock, .. } = &self.clock {
+            if self.pending() {
+                return true;
+            }
+            clock.advance(d);
+            return false;
+        }
         if !self.armed {
             thread::sleep(d);
             return false;
         }
         let until = Instant::now() + d;
         loop {
-            if self.woken.load(Ordering::Acquire) {
+            if self.pending() {
                 return true;
             }
             let now = Instant::now();
@@ -86,23 +117,30 @@ impl WakeSignal {
         }
     }
 
-    /// Consumes a pending wake.
-    pub fn take(&self) -> bool {
-        self.woken.swap(false, Ordering::AcqRel)
+    fn pending(&self) -> bool {
+        self.hint.load(Ordering::Acquire) != 0
+    }
+
+    /// Consumes the pending hint: its time on the wait's clock.
+    fn take(&self) -> Option<Duration> {
+        match self.hint.swap(0, Ordering::AcqRel) {
+            0 => None,
+            n => Some(Duration::from_nanos(n - 1)),
+        }
     }
 }
 
-/// Runs `poller` to completion on this thread. `evaluate` is called at each evaluation; `wait`
-/// blocks for up to the given time (use [`WakeSignal::park`], possibly in slices to check for
-/// interrupts). Returns the last accepted value (`None` for `always`/`never`).
-pub fn drive_blocking<T, E>(
+/// Runs `poller` (made for [`super::Driver::Blocking`]) to completion on this thread. `wait`
+/// blocks for up to the given time: [`WakeSignal::park`], possibly in slices to check for
+/// interrupts. Time is the monotonic clock, or the [`VirtualClock`] installed on this thread.
+pub fn drive_blocking<P: Probe>(
     poller: &mut Poller,
-    mut evaluate: impl FnMut() -> Evaluation<T, E>,
-    mut wait: impl FnMut(Duration, &WakeSignal) -> Result<(), E>,
-) -> Result<Option<T>, DriveError<E>> {
-    let start = Instant::now();
+    probe: &mut P,
+    mut wait: impl FnMut(Duration, &WakeSignal) -> Result<(), P::Stop>,
+) -> Result<(), DriveError<P::Stop>> {
+    let clock = Clock::for_this_thread();
     let hinted = !poller.wake_patterns().is_empty();
-    let signal = if hinted { WakeSignal::for_current_thread() } else { WakeSignal::never_woken() };
+    let signal = WakeSignal::new(clock.clone(), hinted);
     let _subscription = if !hinted {
         None
     } else {
@@ -110,39 +148,28 @@ pub fn drive_blocking<T, E>(
         let patterns = poller.wake_patterns().to_vec();
         Some(WakeSubscription::new(&patterns, move || waker.wake()).map_err(DriveError::Setup)?)
     };
-    let mut accepted = None;
+    let now = || clock.elapsed();
     loop {
-        match poller.next(start.elapsed()) {
-            Step::Evaluate => {
-                // Hints up to now are answered by this evaluation; one from another thread while
-                // it runs stays pending and makes the next wait return at once.
-                signal.take();
-                poller.started(start.elapsed());
-                let evaluation = evaluate();
-                let at = start.elapsed();
-                match evaluation {
-                    Evaluation::Accepted { value, text } => {
-                        accepted = Some(value);
-                        poller.finished(at, Outcome::Accepted { text });
-                    }
-                    Evaluation::Rejected(failure) => poller.finished(at, Outcome::Rejected(failure)),
-                    Evaluation::Stop(e) => return Err(DriveError::Host(e)),
-                }
+        match poller.next(now()) {
+            // A synchronous call cannot be abandoned: `abandon_at` is for asynchronous drivers.
+            Step::Prepare { .. } => {
+                poller.started(now());
+                probe.prepare().map_err(DriveError::Host)?;
+                poller.prepared(now());
             }
-            Step::Wait(d) => {
-                wait(d, &signal)?;
-                if signal.take() {
-                    poller.wake();
-                }
+            Step::Evaluate { .. } => {
+                poller.started(now());
+                let outcome = probe.evaluate().map_err(DriveError::Host)?;
+                poller.finished(now(), outcome);
             }
-            Step::Done(Ok(())) => return Ok(accepted),
+            // Nothing else runs on this thread: a blocking poller never asks to yield.
+            Step::Yield => {}
+            Step::Wait(d) => wait(d, &signal).map_err(DriveError::Host)?,
+            Step::Done(Ok(())) => return Ok(()),
             Step::Done(Err(report)) => return Err(DriveError::Failed(Box::new(report))),
         }
-    }
-}
-
-impl<E> From<E> for DriveError<E> {
-    fn from(e: E) -> Self {
-        DriveError::Host(e)
+        if let Some(at) = signal.take() {
+            poller.wake(at);
+        }
     }
 }

@@ -1,4 +1,4 @@
-//! Polling: the sans-IO [`Poller`] and the drivers that wait for it.
+//! Polling: the sans-IO [`Poller`] and the drivers that execute its steps.
 
 mod blocking;
 mod history;
@@ -11,10 +11,10 @@ mod report;
 mod async_driver;
 
 #[cfg(feature = "tokio")]
-pub use async_driver::drive_async;
-pub use blocking::{DriveError, Evaluation, WakeSignal, drive_blocking};
+pub use async_driver::{AsyncProbe, drive_async};
+pub use blocking::{DriveError, Probe, WakeSignal, drive_blocking};
 pub use history::{Run, RunOutcome, SHOWN_RUNS};
 pub use operation::{Operation, Spelling};
 pub use outcome::{Failure, Outcome, shorten_repr};
-pub use poller::{Poller, Step};
+pub use poller::{Driver, Poller, Step};
 pub use report::{Report, ReportKind};

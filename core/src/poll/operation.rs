@@ -7,9 +7,10 @@ use std::time::Duration;
 pub enum Operation {
     Eventually,
     EventuallyPasses,
-    /// Acceptance is "differs from the baseline"; the host compares.
+    /// The baseline is the preparation; acceptance is "differs from it" (the binding compares,
+    /// with its language's equality).
     EventuallyChanges,
-    /// The action already ran; what remains is `eventually(until)`.
+    /// The action is the preparation; then `eventually(until)`.
     SyncOperation,
     /// Safety: every evaluation during `during` must be accepted.
     Always {
@@ -21,27 +22,75 @@ pub enum Operation {
     },
 }
 
-/// Operation names in messages follow the host's convention.
+/// Names in messages (operations, options) follow the binding's convention.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Spelling {
+    /// Rust and Python: `eventually_changes`, `max_interval`.
     #[default]
     Snake,
+    /// JavaScript: `eventuallyChanges`, `maxInterval`.
     Camel,
+    /// C: snake case, durations as `double` milliseconds named `*_ms` (`max_interval_ms`).
+    C,
+}
+
+/// The options that are durations (C spells them with `_ms`).
+const DURATION_OPTIONS: [&str; 7] =
+    ["timeout", "interval", "min_interval", "max_interval", "delay", "stable_for", "during"];
+
+impl Spelling {
+    /// An option's name (given in snake case, as the core names it) in this spelling.
+    pub fn option(self, snake: &str) -> String {
+        match self {
+            Spelling::Snake => snake.to_owned(),
+            Spelling::C if DURATION_OPTIONS.contains(&snake) => format!("{snake}_ms"),
+            Spelling::C => snake.to_owned(),
+            Spelling::Camel => {
+                let mut out = String::with_capacity(snake.len());
+                let mut upper = false;
+                for c in snake.chars() {
+                    if c == '_' {
+                        upper = true;
+                    } else if upper {
+                        out.extend(c.to_uppercase());
+                        upper = false;
+                    } else {
+                        out.push(c);
+                    }
+                }
+                out
+            }
+        }
+    }
 }
 
 impl Operation {
     pub fn name(&self, spelling: Spelling) -> &'static str {
         match (self, spelling) {
             (Operation::Eventually, _) => "eventually",
-            (Operation::EventuallyPasses, Spelling::Snake) => "eventually_passes",
             (Operation::EventuallyPasses, Spelling::Camel) => "eventuallyPasses",
-            (Operation::EventuallyChanges, Spelling::Snake) => "eventually_changes",
+            (Operation::EventuallyPasses, _) => "eventually_passes",
             (Operation::EventuallyChanges, Spelling::Camel) => "eventuallyChanges",
-            (Operation::SyncOperation, Spelling::Snake) => "sync_operation",
+            (Operation::EventuallyChanges, _) => "eventually_changes",
             (Operation::SyncOperation, Spelling::Camel) => "syncOperation",
+            (Operation::SyncOperation, _) => "sync_operation",
             (Operation::Always { .. }, _) => "always",
             (Operation::Never { .. }, _) => "never",
         }
+    }
+
+    /// Whether a preparation runs before the first evaluation, and what the report calls it:
+    /// `sync_operation` fires its action, `eventually_changes` takes its baseline.
+    pub fn preparation(&self) -> Option<&'static str> {
+        match self {
+            Operation::SyncOperation => Some("the action"),
+            Operation::EventuallyChanges => Some("the baseline"),
+            _ => None,
+        }
+    }
+
+    pub fn prepares(&self) -> bool {
+        self.preparation().is_some()
     }
 
     /// `always` and `never` check safety for a duration; the others wait for liveness.

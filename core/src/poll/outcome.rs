@@ -22,8 +22,8 @@ impl Failure {
         Failure::Returned { repr: repr.into(), nullish }
     }
 
-    /// `eventually_changes` saw the baseline again; every door words it the same way.
-    pub fn unchanged(repr: impl Into<String>) -> Self {
+    /// `eventually_changes` saw the baseline again: the Poller words it, once for every binding.
+    pub(crate) fn unchanged(repr: impl Into<String>) -> Self {
         Failure::Returned { repr: format!("{} (unchanged)", repr.into()), nullish: false }
     }
 

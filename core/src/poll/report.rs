@@ -20,6 +20,9 @@ pub enum ReportKind {
     Overran { evaluation: u32, took: Duration, past: Duration },
     /// An asynchronous evaluation was still pending at the deadline; it was abandoned.
     StillRunning { evaluation: u32, running_for: Duration },
+    /// An asynchronous preparation (`what`: "the action", "the baseline") was still pending at
+    /// the deadline; it was abandoned and nothing was evaluated.
+    PreparationStillRunning { what: &'static str, running_for: Duration },
     /// `always` saw a rejection, `never` an acceptance, at this evaluation.
     Violated { evaluation: u32, at: Duration },
 }
@@ -76,6 +79,9 @@ impl Report {
                 "not met after {waited} ({count}); evaluation #{evaluation} still running after {}",
                 fmt_secs(*running_for)
             ),
+            ReportKind::PreparationStillRunning { what, running_for } => {
+                format!("not met after {waited} ({count}); {what} still running after {}", fmt_secs(*running_for))
+            }
             ReportKind::Violated { evaluation, at } => {
                 let what = if self.last.is_some() && self.operation_is_never() { "held" } else { "violated" };
                 format!("{what} at evaluation #{evaluation} after {} ({count})", fmt_secs(*at))

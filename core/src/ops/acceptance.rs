@@ -1,39 +1,41 @@
-//! What a Rust probe's return value means: `eventually` accepts `true`, `Some(_)` and `Ok(_)`;
-//! `eventually_passes` accepts anything but `false` and `Err(_)` (SPEC §1).
+//! Acceptance: which of a Rust probe's return values an operation accepts. `eventually` accepts
+//! `true`, `Some(_)` and `Ok(_)` ([`Truthy`]); `eventually_passes` anything but `false` and
+//! `Err(_)` ([`Passes`]) (SPEC §1).
 
 use std::fmt::{Debug, Display};
 
 use crate::poll::Failure;
 
-/// A probe result for `eventually`, `always`, `never` and `sync_operation`'s checker.
-pub trait Verdict {
+/// `eventually`'s acceptance (SPEC §1: a truthy value), also used by `always`, `never` and
+/// `sync_operation`'s `until`: `true`, `Some(v)` and `Ok(v)` are accepted.
+pub trait Truthy {
     /// What the operation returns once accepted.
     type Value;
-    fn verdict(self) -> Result<Self::Value, Failure>;
+    fn truthy(self) -> Result<Self::Value, Failure>;
 }
 
-impl Verdict for bool {
+impl Truthy for bool {
     type Value = bool;
-    fn verdict(self) -> Result<bool, Failure> {
+    fn truthy(self) -> Result<bool, Failure> {
         if self { Ok(true) } else { Err(Failure::returned("false", false)) }
     }
 }
 
-impl<T> Verdict for Option<T> {
+impl<T> Truthy for Option<T> {
     type Value = T;
-    fn verdict(self) -> Result<T, Failure> {
+    fn truthy(self) -> Result<T, Failure> {
         self.ok_or_else(|| Failure::returned("None", true))
     }
 }
 
-impl<T, E: Display> Verdict for Result<T, E> {
+impl<T, E: Display> Truthy for Result<T, E> {
     type Value = T;
-    fn verdict(self) -> Result<T, Failure> {
+    fn truthy(self) -> Result<T, Failure> {
         self.map_err(|e| raised(&e))
     }
 }
 
-/// A block result for `eventually_passes`: `()` and `true` pass, `false` and `Err` do not.
+/// `eventually_passes`' acceptance: `()` and `true` pass, `false` and `Err` do not.
 pub trait Passes {
     type Value;
     fn passes(self) -> Result<Self::Value, Failure>;
@@ -49,14 +51,14 @@ impl Passes for () {
 impl Passes for bool {
     type Value = bool;
     fn passes(self) -> Result<bool, Failure> {
-        self.verdict()
+        self.truthy()
     }
 }
 
 impl<T, E: Display> Passes for Result<T, E> {
     type Value = T;
     fn passes(self) -> Result<T, Failure> {
-        self.verdict()
+        self.truthy()
     }
 }
 
