@@ -7,7 +7,9 @@ PY_VENV     := $(ROOT)/.venv
 PY          := $(PY_VENV)/bin/python
 # The interpreter the venv is made from: the first Python >= 3.10 on PATH.
 PY_BASE     ?= python3
-PY_TOOLS    := maturin>=1.9,<2 pytest>=7 pytest-xdist pytest-asyncio>=0.23 pytest-timeout mypy
+# ruff is pinned: a new release may add findings or change the format, and `make test` would
+# fail without any change here (bump it on purpose, with its reformat/fixes in the same commit).
+PY_TOOLS    := maturin>=1.9,<2 pytest>=7 pytest-xdist pytest-asyncio>=0.23 pytest-timeout mypy ruff==0.17.6
 PY_TOOLS_OK := $(PY_VENV)/.tools-installed
 # The develop install copies the native module here; it is the stamp of the build (a fresh venv
 # is older than it only when it is already installed there).
@@ -34,7 +36,7 @@ $(PY_BUILT): $(PY_TOOLS_OK) $(PY_NATIVE_SRC)
 	  $(PY_VENV)/bin/maturin develop --release --quiet
 	@touch $@
 
-python-env: $(PY_TOOLS_OK) ## make the virtualenv .venv with maturin, pytest and mypy
+python-env: $(PY_TOOLS_OK) ## make the virtualenv .venv with maturin, pytest, mypy and ruff
 
 python-develop: $(PY_BUILT) ## build the Python package and install it (editable) into .venv
 
