@@ -55,8 +55,10 @@ def measure(waiter: Waiter, p: Params) -> Tuple[float, int]:
 
 def run(p: Params) -> List[Dict[str, Any]]:
     e = p.eval_overhead
-    print(f"\nevaluation overhead (interval 0, up to {e.evaluations} evaluations of a trivial probe, "
-          f"budget {e.budget_s:g} s; evaluations per second)")
+    print(
+        f"\nevaluation overhead (interval 0, up to {e.evaluations} evaluations of a trivial probe, "
+        f"budget {e.budget_s:g} s; evaluations per second)"
+    )
     records: List[Dict[str, Any]] = []
     base: Optional[float] = None
     for waiter in INTERVAL_0:
@@ -66,8 +68,15 @@ def run(p: Params) -> List[Dict[str, Any]]:
         rate, n = result
         if waiter.label == "hand loop":
             base = rate
-        records.append({"scenario": "eval_overhead", "library": waiter.label, "interval_s": 0.0,
-                        "evaluations": n, "evals_per_s": rate})
+        records.append(
+            {
+                "scenario": "eval_overhead",
+                "library": waiter.label,
+                "interval_s": 0.0,
+                "evaluations": n,
+                "evals_per_s": rate,
+            }
+        )
         ratio = f"  {base / rate:6.2f}x the hand loop's time per evaluation" if base else ""
         print(f"  {waiter.label:<22} {rate:14,.0f} /s  ({n} evaluations){ratio}", flush=True)
     return records

@@ -62,8 +62,7 @@ def main() -> int:
         records.extend(scenario.run(p))
         print(f"  ({scenario.__name__}: {time.perf_counter() - started:.1f} s)", flush=True)
 
-    report = {"language": "python", "mode": p.mode, "runtime": runtime, "libraries": libraries(),
-              "records": records}
+    report = {"language": "python", "mode": p.mode, "runtime": runtime, "libraries": libraries(), "records": records}
     args.out.mkdir(parents=True, exist_ok=True)
     out = args.out / "python.json"
     out.write_text(json.dumps(report, indent=2) + "\n")

@@ -55,7 +55,9 @@ def cell(waiter: Waiter, ready_ms: float, reps: int, p: Params) -> Dict[str, Any
 def run(p: Params) -> List[Dict[str, Any]]:
     o = p.overshoot
     print("\novershoot (ms from 'condition true' to 'wait returned'; p50 / p99)")
-    print(f"  {'library':<22}" + "".join(f" {'ready at ' + format(r, 'g') + ' ms':>20}" for r in o.ready_ms), flush=True)
+    print(
+        f"  {'library':<22}" + "".join(f" {'ready at ' + format(r, 'g') + ' ms':>20}" for r in o.ready_ms), flush=True
+    )
     records: List[Dict[str, Any]] = []
     for waiter in OVERSHOOT:
         print(f"  {waiter.label:<22}", end="", flush=True)

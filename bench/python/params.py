@@ -74,14 +74,23 @@ def load(mode: str, path: Path = SCENARIOS) -> Params:
     s = raw["suite"]
     return Params(
         mode=mode,
-        overshoot=Overshoot(o["ready_ms"], o["reps"], o["min_reps"], o["cell_budget_s"], raw["overshoot"]["phase_step"]),
+        overshoot=Overshoot(
+            o["ready_ms"], o["reps"], o["min_reps"], o["cell_budget_s"], raw["overshoot"]["phase_step"]
+        ),
         cpu_wait_s=m["cpu"]["wait_s"],
         eval_overhead=EvalOverhead(**m["eval_overhead"]),
         suite=Suite(
-            tests=m["suite"]["tests"], runs=m["suite"]["runs"], loads=m["suite"]["loads"],
+            tests=m["suite"]["tests"],
+            runs=m["suite"]["runs"],
+            loads=m["suite"]["loads"],
             run_budget_s=m["suite"]["run_budget_s"],
-            sleep_ms=s["sleep_ms"], base_ms=s["base_ms"], step=s["step"], spread_ms=s["spread_ms"],
-            tail_every=s["tail_every"], tail_ms=s["tail_ms"], wait_timeout_s=s["wait_timeout_s"],
+            sleep_ms=s["sleep_ms"],
+            base_ms=s["base_ms"],
+            step=s["step"],
+            spread_ms=s["spread_ms"],
+            tail_every=s["tail_every"],
+            tail_ms=s["tail_ms"],
+            wait_timeout_s=s["wait_timeout_s"],
         ),
         emit_iterations=m["emit"]["iterations"],
         emit_repeats=m["emit"]["repeats"],

@@ -17,6 +17,7 @@ from failures import guarded
 from hog import Hog
 from params import Params, Suite
 from peers import SLEEP_50MS, WITHOUT_HINT
+
 # The system under test is the Python suite's own ExternalAdder (as in `make demo`): its stop
 # frees the name the given number of milliseconds later, on another thread.
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bindings-python" / "tests"))
@@ -97,6 +98,7 @@ def run(p: Params) -> List[Dict[str, Any]]:
             for label, start in ways:
                 print(f"  {load:<5} {label:<22}", end="", flush=True)
                 for run_no in range(s.runs):
+
                     def measure() -> Tuple[float, int, int]:
                         settle(s)
                         return one_run(start, s)
@@ -107,7 +109,17 @@ def run(p: Params) -> List[Dict[str, Any]]:
                     wall, tests, failures = result
                     cut = f" ({tests} tests: budget)" if tests < s.tests else ""
                     print(f" {wall:7.2f} s {failures:3} failed{cut}", end="", flush=True)
-                    records.append({"scenario": "suite", "library": label, "load": load, "run": run_no,
-                                    "tests": tests, "suite_tests": s.tests, "wall_s": wall, "failures": failures})
+                    records.append(
+                        {
+                            "scenario": "suite",
+                            "library": label,
+                            "load": load,
+                            "run": run_no,
+                            "tests": tests,
+                            "suite_tests": s.tests,
+                            "wall_s": wall,
+                            "failures": failures,
+                        }
+                    )
                 print()
     return records

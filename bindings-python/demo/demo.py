@@ -75,8 +75,14 @@ def measure(scenario: str, variant: str, runs: int, one: Callable[[], bool]) -> 
         if not one():
             failures += 1
     wall = (time.perf_counter() - start) * 1000
-    row = {"door": "python", "scenario": scenario, "variant": variant, "wall_ms": round(wall, 1),
-           "failures": failures, "runs": runs}
+    row = {
+        "door": "python",
+        "scenario": scenario,
+        "variant": variant,
+        "wall_ms": round(wall, 1),
+        "failures": failures,
+        "runs": runs,
+    }
     print(f"  {scenario:<32} {variant:<12} {wall:9.1f} ms  {failures:3d}/{runs} failed", file=sys.stderr)
     return row
 
@@ -93,9 +99,13 @@ def main() -> None:
     race = f"restart race ({runs} tests)"
     for ms in (10, 50):
         ExternalAdder.reset()
-        rows.append(measure(race, f"sleep {ms} ms", runs, lambda: restart_race(sleep_then(ms, ExternalAdder.start_link))))
+        rows.append(
+            measure(race, f"sleep {ms} ms", runs, lambda: restart_race(sleep_then(ms, ExternalAdder.start_link)))
+        )
     ExternalAdder.reset()
-    rows.append(measure(race, "liveness", runs, lambda: restart_race(lambda: liveness.eventually(ExternalAdder.start_link))))
+    rows.append(
+        measure(race, "liveness", runs, lambda: restart_race(lambda: liveness.eventually(ExternalAdder.start_link)))
+    )
 
     writes = max(3, runs // 20)
     with tempfile.TemporaryDirectory() as tmp:

@@ -64,7 +64,7 @@ def test_cyclic_or_deep_metadata_does_not_crash_the_process(kind: str) -> None:
     # Before: SIGSEGV (exit -11) for all three, with a capture open.
     child = run_child(CYCLES, kind)
     assert child.returncode == 0, child.stderr
-    assert "ValueError: invalid metadata: metadata[\"l\"]" in child.stdout
+    assert 'ValueError: invalid metadata: metadata["l"]' in child.stdout
     assert "events: ['a.c']" in child.stdout  # the capture stayed usable
 
 

@@ -74,8 +74,5 @@ def _cut_short(merged: Dict[str, Any], deadline: float, limit: float) -> Tuple[D
         return merged, None
     merged = dict(merged)
     merged["timeout"] = remaining / scale
-    note = (
-        f"  note: timeout cut to {remaining:.2f} s to end before pytest-timeout's "
-        f"{limit:g} s limit for this test"
-    )
+    note = f"  note: timeout cut to {remaining:.2f} s to end before pytest-timeout's {limit:g} s limit for this test"
     return merged, note

@@ -66,7 +66,9 @@ def check_value(operation: str, role: str, value: T) -> T:
     return value
 
 
-def new_wait(operation: str, explicit: Dict[str, Any], during: Optional[Seconds] = None) -> Tuple[_native.Wait, Optional[str]]:
+def new_wait(
+    operation: str, explicit: Dict[str, Any], during: Optional[Seconds] = None
+) -> Tuple[_native.Wait, Optional[str]]:
     options, note = _config.resolve(operation, explicit)
     return _native.Wait(operation, during=during, **options), note
 
@@ -104,11 +106,22 @@ def eventually(
     """
     __tracebackhide__ = True
     check_callable("eventually", "probe", probe)
-    wait, note = new_wait("eventually", dict(
-        timeout=timeout, interval=interval, min_interval=min_interval, max_interval=max_interval,
-        delay=delay, attempts=attempts, message=message, stable_for=stable_for, wake_on=wake_on,
-        retry_on=retry_on, fail_on=fail_on,
-    ))
+    wait, note = new_wait(
+        "eventually",
+        dict(
+            timeout=timeout,
+            interval=interval,
+            min_interval=min_interval,
+            max_interval=max_interval,
+            delay=delay,
+            attempts=attempts,
+            message=message,
+            stable_for=stable_for,
+            wake_on=wake_on,
+            retry_on=retry_on,
+            fail_on=fail_on,
+        ),
+    )
     return run(wait, note, probe)  # type: ignore[no-any-return]
 
 
@@ -131,11 +144,22 @@ def eventually_passes(
     return ``False``; returns its value."""
     __tracebackhide__ = True
     check_callable("eventually_passes", "block", block)
-    wait, note = new_wait("eventually_passes", dict(
-        timeout=timeout, interval=interval, min_interval=min_interval, max_interval=max_interval,
-        delay=delay, attempts=attempts, message=message, stable_for=stable_for, wake_on=wake_on,
-        retry_on=retry_on, fail_on=fail_on,
-    ))
+    wait, note = new_wait(
+        "eventually_passes",
+        dict(
+            timeout=timeout,
+            interval=interval,
+            min_interval=min_interval,
+            max_interval=max_interval,
+            delay=delay,
+            attempts=attempts,
+            message=message,
+            stable_for=stable_for,
+            wake_on=wake_on,
+            retry_on=retry_on,
+            fail_on=fail_on,
+        ),
+    )
     return run(wait, note, block)  # type: ignore[no-any-return]
 
 
@@ -158,11 +182,22 @@ def eventually_changes(
     returns a value ``!=`` the baseline, and returns that value."""
     __tracebackhide__ = True
     check_callable("eventually_changes", "probe", probe)
-    wait, note = new_wait("eventually_changes", dict(
-        timeout=timeout, interval=interval, min_interval=min_interval, max_interval=max_interval,
-        delay=delay, attempts=attempts, message=message, stable_for=stable_for, wake_on=wake_on,
-        retry_on=retry_on, fail_on=fail_on,
-    ))
+    wait, note = new_wait(
+        "eventually_changes",
+        dict(
+            timeout=timeout,
+            interval=interval,
+            min_interval=min_interval,
+            max_interval=max_interval,
+            delay=delay,
+            attempts=attempts,
+            message=message,
+            stable_for=stable_for,
+            wake_on=wake_on,
+            retry_on=retry_on,
+            fail_on=fail_on,
+        ),
+    )
     wait.set_baseline(check_value("eventually_changes", "probe", probe()))
     return run(wait, note, probe)  # type: ignore[no-any-return]
 
@@ -185,10 +220,21 @@ def always(
     ``during`` seconds; raises ``liveness.ViolationError`` at the first one that does not."""
     __tracebackhide__ = True
     check_callable("always", "probe", probe)
-    wait, note = new_wait("always", dict(
-        interval=interval, min_interval=min_interval, max_interval=max_interval, delay=delay,
-        attempts=attempts, message=message, wake_on=wake_on, retry_on=retry_on, fail_on=fail_on,
-    ), during=during)
+    wait, note = new_wait(
+        "always",
+        dict(
+            interval=interval,
+            min_interval=min_interval,
+            max_interval=max_interval,
+            delay=delay,
+            attempts=attempts,
+            message=message,
+            wake_on=wake_on,
+            retry_on=retry_on,
+            fail_on=fail_on,
+        ),
+        during=during,
+    )
     run(wait, note, probe)
 
 
@@ -210,10 +256,21 @@ def never(
     ``liveness.ViolationError`` at the first one that does."""
     __tracebackhide__ = True
     check_callable("never", "probe", probe)
-    wait, note = new_wait("never", dict(
-        interval=interval, min_interval=min_interval, max_interval=max_interval, delay=delay,
-        attempts=attempts, message=message, wake_on=wake_on, retry_on=retry_on, fail_on=fail_on,
-    ), during=during)
+    wait, note = new_wait(
+        "never",
+        dict(
+            interval=interval,
+            min_interval=min_interval,
+            max_interval=max_interval,
+            delay=delay,
+            attempts=attempts,
+            message=message,
+            wake_on=wake_on,
+            retry_on=retry_on,
+            fail_on=fail_on,
+        ),
+        during=during,
+    )
     run(wait, note, probe)
 
 
@@ -238,10 +295,21 @@ def sync_operation(
     __tracebackhide__ = True
     check_callable("sync_operation", "action", action)
     check_callable("sync_operation", "until", until)
-    wait, note = new_wait("sync_operation", dict(
-        timeout=timeout, interval=interval, min_interval=min_interval, max_interval=max_interval,
-        delay=delay, attempts=attempts, message=message, stable_for=stable_for, wake_on=wake_on,
-        retry_on=retry_on, fail_on=fail_on,
-    ))
+    wait, note = new_wait(
+        "sync_operation",
+        dict(
+            timeout=timeout,
+            interval=interval,
+            min_interval=min_interval,
+            max_interval=max_interval,
+            delay=delay,
+            attempts=attempts,
+            message=message,
+            stable_for=stable_for,
+            wake_on=wake_on,
+            retry_on=retry_on,
+            fail_on=fail_on,
+        ),
+    )
     check_value("sync_operation", "action", action())
     return run(wait, note, until)  # type: ignore[no-any-return]

@@ -95,10 +95,13 @@ async def _settle(value: Any, wait: _native.Wait, elapsed: Callable[[], float], 
             throw = asyncio.CancelledError()
             continue
         closed = _close(steps)
-        raise _Abandoned(deadline_at, (
-            f"evaluation #{number} ignored its cancellation at the deadline and was closed"
-            + ("" if closed else "; it ignored GeneratorExit too and is left suspended, never to be resumed")
-        ))
+        raise _Abandoned(
+            deadline_at,
+            (
+                f"evaluation #{number} ignored its cancellation at the deadline and was closed"
+                + ("" if closed else "; it ignored GeneratorExit too and is left suspended, never to be resumed")
+            ),
+        )
 
 
 def _cancel(fut: Any) -> None:
@@ -172,7 +175,9 @@ async def _drive(wait: _native.Wait, note: Optional[str], probe: Callable[[], An
             hint.close()
 
 
-def _wake_hint(wait: _native.Wait, loop: asyncio.AbstractEventLoop) -> "tuple[Optional[_native.WakeHint], Optional[asyncio.Event], List[float]]":
+def _wake_hint(
+    wait: _native.Wait, loop: asyncio.AbstractEventLoop
+) -> "tuple[Optional[_native.WakeHint], Optional[asyncio.Event], List[float]]":
     evaluated_at: List[float] = [-math.inf]
     patterns = wait.wake_patterns
     if not patterns:
@@ -202,9 +207,37 @@ def _options(**options: Any) -> Dict[str, Any]:
 
 
 @overload
-async def eventually(probe: Callable[[], Awaitable[Optional[T]]], *, timeout: Optional[Seconds] = ..., interval: Optional[Seconds] = ..., min_interval: Optional[Seconds] = ..., max_interval: Optional[Seconds] = ..., delay: Optional[Seconds] = ..., attempts: Optional[int] = ..., message: Optional[str] = ..., stable_for: Optional[Seconds] = ..., wake_on: Optional[Patterns] = ..., retry_on: Optional[ExceptionTypes] = ..., fail_on: Optional[ExceptionTypes] = ...) -> T: ...
+async def eventually(
+    probe: Callable[[], Awaitable[Optional[T]]],
+    *,
+    timeout: Optional[Seconds] = ...,
+    interval: Optional[Seconds] = ...,
+    min_interval: Optional[Seconds] = ...,
+    max_interval: Optional[Seconds] = ...,
+    delay: Optional[Seconds] = ...,
+    attempts: Optional[int] = ...,
+    message: Optional[str] = ...,
+    stable_for: Optional[Seconds] = ...,
+    wake_on: Optional[Patterns] = ...,
+    retry_on: Optional[ExceptionTypes] = ...,
+    fail_on: Optional[ExceptionTypes] = ...,
+) -> T: ...
 @overload
-async def eventually(probe: Callable[[], Optional[T]], *, timeout: Optional[Seconds] = ..., interval: Optional[Seconds] = ..., min_interval: Optional[Seconds] = ..., max_interval: Optional[Seconds] = ..., delay: Optional[Seconds] = ..., attempts: Optional[int] = ..., message: Optional[str] = ..., stable_for: Optional[Seconds] = ..., wake_on: Optional[Patterns] = ..., retry_on: Optional[ExceptionTypes] = ..., fail_on: Optional[ExceptionTypes] = ...) -> T: ...
+async def eventually(
+    probe: Callable[[], Optional[T]],
+    *,
+    timeout: Optional[Seconds] = ...,
+    interval: Optional[Seconds] = ...,
+    min_interval: Optional[Seconds] = ...,
+    max_interval: Optional[Seconds] = ...,
+    delay: Optional[Seconds] = ...,
+    attempts: Optional[int] = ...,
+    message: Optional[str] = ...,
+    stable_for: Optional[Seconds] = ...,
+    wake_on: Optional[Patterns] = ...,
+    retry_on: Optional[ExceptionTypes] = ...,
+    fail_on: Optional[ExceptionTypes] = ...,
+) -> T: ...
 async def eventually(
     probe: Callable[[], Any],
     *,
@@ -223,18 +256,57 @@ async def eventually(
     """``await``-able :func:`liveness.eventually`; the probe may be a coroutine function."""
     __tracebackhide__ = True
     check_callable("eventually", "probe", probe, asynchronous=True)
-    wait, note = new_wait("eventually", _options(
-        timeout=timeout, interval=interval, min_interval=min_interval, max_interval=max_interval,
-        delay=delay, attempts=attempts, message=message, stable_for=stable_for, wake_on=wake_on,
-        retry_on=retry_on, fail_on=fail_on,
-    ))
+    wait, note = new_wait(
+        "eventually",
+        _options(
+            timeout=timeout,
+            interval=interval,
+            min_interval=min_interval,
+            max_interval=max_interval,
+            delay=delay,
+            attempts=attempts,
+            message=message,
+            stable_for=stable_for,
+            wake_on=wake_on,
+            retry_on=retry_on,
+            fail_on=fail_on,
+        ),
+    )
     return await _drive(wait, note, probe)
 
 
 @overload
-async def eventually_passes(block: Callable[[], Awaitable[T]], *, timeout: Optional[Seconds] = ..., interval: Optional[Seconds] = ..., min_interval: Optional[Seconds] = ..., max_interval: Optional[Seconds] = ..., delay: Optional[Seconds] = ..., attempts: Optional[int] = ..., message: Optional[str] = ..., stable_for: Optional[Seconds] = ..., wake_on: Optional[Patterns] = ..., retry_on: Optional[ExceptionTypes] = ..., fail_on: Optional[ExceptionTypes] = ...) -> T: ...
+async def eventually_passes(
+    block: Callable[[], Awaitable[T]],
+    *,
+    timeout: Optional[Seconds] = ...,
+    interval: Optional[Seconds] = ...,
+    min_interval: Optional[Seconds] = ...,
+    max_interval: Optional[Seconds] = ...,
+    delay: Optional[Seconds] = ...,
+    attempts: Optional[int] = ...,
+    message: Optional[str] = ...,
+    stable_for: Optional[Seconds] = ...,
+    wake_on: Optional[Patterns] = ...,
+    retry_on: Optional[ExceptionTypes] = ...,
+    fail_on: Optional[ExceptionTypes] = ...,
+) -> T: ...
 @overload
-async def eventually_passes(block: Callable[[], T], *, timeout: Optional[Seconds] = ..., interval: Optional[Seconds] = ..., min_interval: Optional[Seconds] = ..., max_interval: Optional[Seconds] = ..., delay: Optional[Seconds] = ..., attempts: Optional[int] = ..., message: Optional[str] = ..., stable_for: Optional[Seconds] = ..., wake_on: Optional[Patterns] = ..., retry_on: Optional[ExceptionTypes] = ..., fail_on: Optional[ExceptionTypes] = ...) -> T: ...
+async def eventually_passes(
+    block: Callable[[], T],
+    *,
+    timeout: Optional[Seconds] = ...,
+    interval: Optional[Seconds] = ...,
+    min_interval: Optional[Seconds] = ...,
+    max_interval: Optional[Seconds] = ...,
+    delay: Optional[Seconds] = ...,
+    attempts: Optional[int] = ...,
+    message: Optional[str] = ...,
+    stable_for: Optional[Seconds] = ...,
+    wake_on: Optional[Patterns] = ...,
+    retry_on: Optional[ExceptionTypes] = ...,
+    fail_on: Optional[ExceptionTypes] = ...,
+) -> T: ...
 async def eventually_passes(
     block: Callable[[], Any],
     *,
@@ -253,18 +325,57 @@ async def eventually_passes(
     """``await``-able :func:`liveness.eventually_passes`."""
     __tracebackhide__ = True
     check_callable("eventually_passes", "block", block, asynchronous=True)
-    wait, note = new_wait("eventually_passes", _options(
-        timeout=timeout, interval=interval, min_interval=min_interval, max_interval=max_interval,
-        delay=delay, attempts=attempts, message=message, stable_for=stable_for, wake_on=wake_on,
-        retry_on=retry_on, fail_on=fail_on,
-    ))
+    wait, note = new_wait(
+        "eventually_passes",
+        _options(
+            timeout=timeout,
+            interval=interval,
+            min_interval=min_interval,
+            max_interval=max_interval,
+            delay=delay,
+            attempts=attempts,
+            message=message,
+            stable_for=stable_for,
+            wake_on=wake_on,
+            retry_on=retry_on,
+            fail_on=fail_on,
+        ),
+    )
     return await _drive(wait, note, block)
 
 
 @overload
-async def eventually_changes(probe: Callable[[], Awaitable[T]], *, timeout: Optional[Seconds] = ..., interval: Optional[Seconds] = ..., min_interval: Optional[Seconds] = ..., max_interval: Optional[Seconds] = ..., delay: Optional[Seconds] = ..., attempts: Optional[int] = ..., message: Optional[str] = ..., stable_for: Optional[Seconds] = ..., wake_on: Optional[Patterns] = ..., retry_on: Optional[ExceptionTypes] = ..., fail_on: Optional[ExceptionTypes] = ...) -> T: ...
+async def eventually_changes(
+    probe: Callable[[], Awaitable[T]],
+    *,
+    timeout: Optional[Seconds] = ...,
+    interval: Optional[Seconds] = ...,
+    min_interval: Optional[Seconds] = ...,
+    max_interval: Optional[Seconds] = ...,
+    delay: Optional[Seconds] = ...,
+    attempts: Optional[int] = ...,
+    message: Optional[str] = ...,
+    stable_for: Optional[Seconds] = ...,
+    wake_on: Optional[Patterns] = ...,
+    retry_on: Optional[ExceptionTypes] = ...,
+    fail_on: Optional[ExceptionTypes] = ...,
+) -> T: ...
 @overload
-async def eventually_changes(probe: Callable[[], T], *, timeout: Optional[Seconds] = ..., interval: Optional[Seconds] = ..., min_interval: Optional[Seconds] = ..., max_interval: Optional[Seconds] = ..., delay: Optional[Seconds] = ..., attempts: Optional[int] = ..., message: Optional[str] = ..., stable_for: Optional[Seconds] = ..., wake_on: Optional[Patterns] = ..., retry_on: Optional[ExceptionTypes] = ..., fail_on: Optional[ExceptionTypes] = ...) -> T: ...
+async def eventually_changes(
+    probe: Callable[[], T],
+    *,
+    timeout: Optional[Seconds] = ...,
+    interval: Optional[Seconds] = ...,
+    min_interval: Optional[Seconds] = ...,
+    max_interval: Optional[Seconds] = ...,
+    delay: Optional[Seconds] = ...,
+    attempts: Optional[int] = ...,
+    message: Optional[str] = ...,
+    stable_for: Optional[Seconds] = ...,
+    wake_on: Optional[Patterns] = ...,
+    retry_on: Optional[ExceptionTypes] = ...,
+    fail_on: Optional[ExceptionTypes] = ...,
+) -> T: ...
 async def eventually_changes(
     probe: Callable[[], Any],
     *,
@@ -283,11 +394,22 @@ async def eventually_changes(
     """``await``-able :func:`liveness.eventually_changes`."""
     __tracebackhide__ = True
     check_callable("eventually_changes", "probe", probe, asynchronous=True)
-    wait, note = new_wait("eventually_changes", _options(
-        timeout=timeout, interval=interval, min_interval=min_interval, max_interval=max_interval,
-        delay=delay, attempts=attempts, message=message, stable_for=stable_for, wake_on=wake_on,
-        retry_on=retry_on, fail_on=fail_on,
-    ))
+    wait, note = new_wait(
+        "eventually_changes",
+        _options(
+            timeout=timeout,
+            interval=interval,
+            min_interval=min_interval,
+            max_interval=max_interval,
+            delay=delay,
+            attempts=attempts,
+            message=message,
+            stable_for=stable_for,
+            wake_on=wake_on,
+            retry_on=retry_on,
+            fail_on=fail_on,
+        ),
+    )
     baseline = probe()
     if inspect.isawaitable(baseline):
         baseline = await baseline
@@ -312,10 +434,21 @@ async def always(
     """``await``-able :func:`liveness.always`."""
     __tracebackhide__ = True
     check_callable("always", "probe", probe, asynchronous=True)
-    wait, note = new_wait("always", _options(
-        interval=interval, min_interval=min_interval, max_interval=max_interval, delay=delay,
-        attempts=attempts, message=message, wake_on=wake_on, retry_on=retry_on, fail_on=fail_on,
-    ), during=during)
+    wait, note = new_wait(
+        "always",
+        _options(
+            interval=interval,
+            min_interval=min_interval,
+            max_interval=max_interval,
+            delay=delay,
+            attempts=attempts,
+            message=message,
+            wake_on=wake_on,
+            retry_on=retry_on,
+            fail_on=fail_on,
+        ),
+        during=during,
+    )
     await _drive(wait, note, probe)
 
 
@@ -336,17 +469,58 @@ async def never(
     """``await``-able :func:`liveness.never`."""
     __tracebackhide__ = True
     check_callable("never", "probe", probe, asynchronous=True)
-    wait, note = new_wait("never", _options(
-        interval=interval, min_interval=min_interval, max_interval=max_interval, delay=delay,
-        attempts=attempts, message=message, wake_on=wake_on, retry_on=retry_on, fail_on=fail_on,
-    ), during=during)
+    wait, note = new_wait(
+        "never",
+        _options(
+            interval=interval,
+            min_interval=min_interval,
+            max_interval=max_interval,
+            delay=delay,
+            attempts=attempts,
+            message=message,
+            wake_on=wake_on,
+            retry_on=retry_on,
+            fail_on=fail_on,
+        ),
+        during=during,
+    )
     await _drive(wait, note, probe)
 
 
 @overload
-async def sync_operation(action: Callable[[], Any], until: Callable[[], Awaitable[Optional[T]]], *, timeout: Optional[Seconds] = ..., interval: Optional[Seconds] = ..., min_interval: Optional[Seconds] = ..., max_interval: Optional[Seconds] = ..., delay: Optional[Seconds] = ..., attempts: Optional[int] = ..., message: Optional[str] = ..., stable_for: Optional[Seconds] = ..., wake_on: Optional[Patterns] = ..., retry_on: Optional[ExceptionTypes] = ..., fail_on: Optional[ExceptionTypes] = ...) -> T: ...
+async def sync_operation(
+    action: Callable[[], Any],
+    until: Callable[[], Awaitable[Optional[T]]],
+    *,
+    timeout: Optional[Seconds] = ...,
+    interval: Optional[Seconds] = ...,
+    min_interval: Optional[Seconds] = ...,
+    max_interval: Optional[Seconds] = ...,
+    delay: Optional[Seconds] = ...,
+    attempts: Optional[int] = ...,
+    message: Optional[str] = ...,
+    stable_for: Optional[Seconds] = ...,
+    wake_on: Optional[Patterns] = ...,
+    retry_on: Optional[ExceptionTypes] = ...,
+    fail_on: Optional[ExceptionTypes] = ...,
+) -> T: ...
 @overload
-async def sync_operation(action: Callable[[], Any], until: Callable[[], Optional[T]], *, timeout: Optional[Seconds] = ..., interval: Optional[Seconds] = ..., min_interval: Optional[Seconds] = ..., max_interval: Optional[Seconds] = ..., delay: Optional[Seconds] = ..., attempts: Optional[int] = ..., message: Optional[str] = ..., stable_for: Optional[Seconds] = ..., wake_on: Optional[Patterns] = ..., retry_on: Optional[ExceptionTypes] = ..., fail_on: Optional[ExceptionTypes] = ...) -> T: ...
+async def sync_operation(
+    action: Callable[[], Any],
+    until: Callable[[], Optional[T]],
+    *,
+    timeout: Optional[Seconds] = ...,
+    interval: Optional[Seconds] = ...,
+    min_interval: Optional[Seconds] = ...,
+    max_interval: Optional[Seconds] = ...,
+    delay: Optional[Seconds] = ...,
+    attempts: Optional[int] = ...,
+    message: Optional[str] = ...,
+    stable_for: Optional[Seconds] = ...,
+    wake_on: Optional[Patterns] = ...,
+    retry_on: Optional[ExceptionTypes] = ...,
+    fail_on: Optional[ExceptionTypes] = ...,
+) -> T: ...
 async def sync_operation(
     action: Callable[[], Any],
     until: Callable[[], Any],
@@ -367,11 +541,22 @@ async def sync_operation(
     __tracebackhide__ = True
     check_callable("sync_operation", "action", action, asynchronous=True)
     check_callable("sync_operation", "until", until, asynchronous=True)
-    wait, note = new_wait("sync_operation", _options(
-        timeout=timeout, interval=interval, min_interval=min_interval, max_interval=max_interval,
-        delay=delay, attempts=attempts, message=message, stable_for=stable_for, wake_on=wake_on,
-        retry_on=retry_on, fail_on=fail_on,
-    ))
+    wait, note = new_wait(
+        "sync_operation",
+        _options(
+            timeout=timeout,
+            interval=interval,
+            min_interval=min_interval,
+            max_interval=max_interval,
+            delay=delay,
+            attempts=attempts,
+            message=message,
+            stable_for=stable_for,
+            wake_on=wake_on,
+            retry_on=retry_on,
+            fail_on=fail_on,
+        ),
+    )
     done = action()
     if inspect.isawaitable(done):
         await done

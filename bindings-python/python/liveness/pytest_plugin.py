@@ -51,8 +51,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        f"{MARKER}(**options): defaults of liveness waits in this test "
-        f"({', '.join(_config.DEFAULTABLE)}; seconds)",
+        f"{MARKER}(**options): defaults of liveness waits in this test ({', '.join(_config.DEFAULTABLE)}; seconds)",
     )
     defaults: Dict[str, Any] = {}
     for name, option in INI_OPTIONS.items():
