@@ -17,7 +17,7 @@ import platform
 import sys
 import time
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any
 
 import liveness
 
@@ -31,7 +31,7 @@ import peers
 import suite
 
 
-def libraries() -> Dict[str, Dict[str, str]]:
+def libraries() -> dict[str, dict[str, str]]:
     described = peers.describe()
     described["blinker"] = {
         "version": importlib.metadata.version("blinker"),
@@ -56,7 +56,7 @@ def main() -> int:
     print(f"python harness ({p.mode} mode, {runtime}, liveness {liveness.__version__})", flush=True)
     t0 = time.perf_counter()
 
-    records: List[Dict[str, Any]] = []
+    records: list[dict[str, Any]] = []
     for scenario in (overshoot, cpu, eval_overhead, suite, emit):
         started = time.perf_counter()
         records.extend(scenario.run(p))
