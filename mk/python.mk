@@ -1,13 +1,16 @@
 # The Python door (bindings-python/): a virtualenv under the repo, a develop install of the
 # package built by maturin (release profile, so the same build serves tests, demo and bench),
-# then pytest. Every step is guarded by a stamp so a second `make test-python` only runs pytest.
+# ruff (lint + format check), then pytest. Every step is guarded by a stamp so a second
+# `make test-python` only runs ruff and pytest.
 
 PY_DIR      := $(ROOT)/bindings-python
 PY_VENV     := $(ROOT)/.venv
 PY          := $(PY_VENV)/bin/python
 # The interpreter the venv is made from: the first Python >= 3.10 on PATH.
 PY_BASE     ?= python3
-PY_TOOLS    := maturin>=1.9,<2 pytest>=7 pytest-xdist pytest-asyncio>=0.23 pytest-timeout mypy
+# ruff is pinned: a new release may add findings or change the format, and `make test` would
+# fail without any change here (bump it on purpose, with its reformat/fixes in the same commit).
+PY_TOOLS    := maturin>=1.9,<2 pytest>=7 pytest-xdist pytest-asyncio>=0.23 pytest-timeout mypy ruff==0.17.6
 PY_TOOLS_OK := $(PY_VENV)/.tools-installed
 # The develop install copies the native module here; it is the stamp of the build (a fresh venv
 # is older than it only when it is already installed there).
@@ -16,8 +19,12 @@ PY_BUILT    := $(PY_DIR)/python/liveness/_native.abi3.so
 PY_NATIVE_SRC := $(shell find $(ROOT)/core/src $(PY_DIR)/src -name '*.rs' 2>/dev/null) \
                  $(ROOT)/core/Cargo.toml $(PY_DIR)/Cargo.toml $(PY_DIR)/pyproject.toml $(ROOT)/Cargo.toml
 PY_TEST_ARGS ?= -n 2
+# What ruff checks: the package, its tests and demo, and the bench harness (whose ruff.toml
+# extends bindings-python/pyproject.toml).
+PY_LINT_PATHS := $(PY_DIR) $(ROOT)/bench/python
+RUFF        := $(PY_VENV)/bin/ruff
 
-.PHONY: python-env python-develop test-python demo-python
+.PHONY: python-env python-develop lint-python format-python test-python demo-python
 
 $(PY_TOOLS_OK): $(PY_DIR)/pyproject.toml mk/python.mk
 	@if ! $(PY_BASE) -c 'import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 10))' 2>/dev/null; then \
@@ -34,11 +41,20 @@ $(PY_BUILT): $(PY_TOOLS_OK) $(PY_NATIVE_SRC)
 	  $(PY_VENV)/bin/maturin develop --release --quiet
 	@touch $@
 
-python-env: $(PY_TOOLS_OK) ## make the virtualenv .venv with maturin, pytest and mypy
+python-env: $(PY_TOOLS_OK) ## make the virtualenv .venv with maturin, pytest, mypy and ruff
 
 python-develop: $(PY_BUILT) ## build the Python package and install it (editable) into .venv
 
-test-python: $(PY_BUILT) ## run the Python suite (pytest -n 2, conformance vectors, stubtest)
+# Needs only the tools, not the build: a lint or format slip fails in seconds, before maturin.
+lint-python: $(PY_TOOLS_OK) ## Python: ruff check and ruff format --check (bindings-python/, bench/python/)
+	$(RUFF) check $(PY_LINT_PATHS)
+	$(RUFF) format --check --diff $(PY_LINT_PATHS)
+
+format-python: $(PY_TOOLS_OK) ## Python: ruff format, then ruff check --fix (safe fixes only)
+	$(RUFF) format $(PY_LINT_PATHS)
+	$(RUFF) check --fix $(PY_LINT_PATHS)
+
+test-python: lint-python $(PY_BUILT) ## run the Python suite (ruff, pytest -n 2, conformance vectors, stubtest)
 	cd $(PY_DIR) && $(PY) -m pytest $(PY_TEST_ARGS) tests
 
 demo-python: $(PY_BUILT) ## the Python rows of the demo table (target/demo/python.jsonl)

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import time
-from typing import Any, Dict, List
+from typing import Any
 
 from failures import guarded
 from params import Params
@@ -27,11 +27,11 @@ def cpu_ms_per_s(waiter: Waiter, wait_s: float) -> float:
     return cpu * 1000 / wall
 
 
-def run(p: Params) -> List[Dict[str, Any]]:
+def run(p: Params) -> list[dict[str, Any]]:
     print(f"\ncpu while waiting ({p.cpu_wait_s:g} s on a cheap probe that never holds; ms of CPU per s)")
-    records: List[Dict[str, Any]] = []
+    records: list[dict[str, Any]] = []
     for waiter in WITHOUT_HINT:
-        v = guarded("cpu", waiter.label, lambda: cpu_ms_per_s(waiter, p.cpu_wait_s))
+        v = guarded("cpu", waiter.label, lambda: cpu_ms_per_s(waiter, p.cpu_wait_s))  # noqa: B023 - called at once, in this iteration
         if v is None:
             continue
         print(f"  {waiter.label:<22} {v:9.2f}", flush=True)

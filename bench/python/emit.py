@@ -5,7 +5,8 @@ Every form carries the same payload, one measurement n = 1.0, in its own idiom."
 from __future__ import annotations
 
 import time
-from typing import Any, Callable, Dict, List, Tuple
+from collections.abc import Callable
+from typing import Any
 
 import blinker
 import liveness
@@ -54,7 +55,7 @@ def blinker_idle(n: int) -> None:
 
 def blinker_one_receiver(n: int) -> None:
     signal = blinker.Signal()
-    received: List[Tuple[Any, Dict[str, Any]]] = []
+    received: list[tuple[Any, dict[str, Any]]] = []
 
     def receiver(sender: Any, **kwargs: Any) -> None:
         received.append((sender, kwargs))
@@ -67,7 +68,7 @@ def blinker_one_receiver(n: int) -> None:
         raise RuntimeError(f"the receiver got {len(received)} signals of {n}")
 
 
-def callback_list_emit(callbacks: List[Callable[[str, float], None]], n: int, name: str) -> None:
+def callback_list_emit(callbacks: list[Callable[[str, float], None]], n: int, name: str) -> None:
     for _ in range(n):
         for cb in callbacks:
             cb(name, 1.0)
@@ -78,13 +79,13 @@ def callback_list_idle(n: int) -> None:
 
 
 def callback_list_one(n: int) -> None:
-    received: List[Tuple[str, float]] = []
+    received: list[tuple[str, float]] = []
     callback_list_emit([lambda name, v: received.append((name, v))], n, CAPTURED_NAME)
     if len(received) != n:
         raise RuntimeError(f"the callback got {len(received)} calls of {n}")
 
 
-def run(p: Params) -> List[Dict[str, Any]]:
+def run(p: Params) -> list[dict[str, Any]]:
     n, r = p.emit_iterations, p.emit_repeats
     n_one = max(1, n // CAPTURED_FRACTION)
     if liveness.has_subscribers(IDLE_NAME):
@@ -98,9 +99,9 @@ def run(p: Params) -> List[Dict[str, Any]]:
         ("callback list", "one capture", n_one, callback_list_one),
     ]
     print(f"\nemit (ns per call; {n} calls with nothing attached, {n_one} with one listener)")
-    records: List[Dict[str, Any]] = []
+    records: list[dict[str, Any]] = []
     for library, case, count, loop in cases:
-        ns = guarded("emit", f"{library} ({case})", lambda: best_ns(count, r, loop))
+        ns = guarded("emit", f"{library} ({case})", lambda: best_ns(count, r, loop))  # noqa: B023 - called at once, in this iteration
         if ns is None:
             continue
         print(f"  {case:<17} {library:<22} {ns:10.1f}", flush=True)

@@ -5,7 +5,8 @@ waiting is not the cost."""
 from __future__ import annotations
 
 import time
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from collections.abc import Callable
+from typing import Any
 
 from failures import guarded
 from params import Params
@@ -18,12 +19,12 @@ TIMEOUT_S = 60.0
 CLOCK_EVERY = 1024
 
 
-def counter(n: int, deadline: float) -> Tuple[Callable[[], Optional[int]], List[int]]:
+def counter(n: int, deadline: float) -> tuple[Callable[[], int | None], list[int]]:
     """A probe that holds on its n-th call, or earlier once `deadline` (perf_counter) passed; the
     list holds the number of calls."""
     calls = [0]
 
-    def probe() -> Optional[int]:
+    def probe() -> int | None:
         calls[0] += 1
         c = calls[0]
         if c >= n or (c % CLOCK_EVERY == 0 and time.perf_counter() >= deadline):
@@ -33,7 +34,7 @@ def counter(n: int, deadline: float) -> Tuple[Callable[[], Optional[int]], List[
     return probe, calls
 
 
-def measure(waiter: Waiter, p: Params) -> Tuple[float, int]:
+def measure(waiter: Waiter, p: Params) -> tuple[float, int]:
     """Best evaluations per second over the repeats (and that run's evaluations); the repeats
     stop once the library used `budget_s`, and a run stops at the budget too (a slow peer then
     does fewer evaluations)."""
@@ -53,21 +54,30 @@ def measure(waiter: Waiter, p: Params) -> Tuple[float, int]:
     return best, best_n
 
 
-def run(p: Params) -> List[Dict[str, Any]]:
+def run(p: Params) -> list[dict[str, Any]]:
     e = p.eval_overhead
-    print(f"\nevaluation overhead (interval 0, up to {e.evaluations} evaluations of a trivial probe, "
-          f"budget {e.budget_s:g} s; evaluations per second)")
-    records: List[Dict[str, Any]] = []
-    base: Optional[float] = None
+    print(
+        f"\nevaluation overhead (interval 0, up to {e.evaluations} evaluations of a trivial probe, "
+        f"budget {e.budget_s:g} s; evaluations per second)"
+    )
+    records: list[dict[str, Any]] = []
+    base: float | None = None
     for waiter in INTERVAL_0:
-        result = guarded("eval_overhead", waiter.label, lambda: measure(waiter, p))
+        result = guarded("eval_overhead", waiter.label, lambda: measure(waiter, p))  # noqa: B023 - called at once, in this iteration
         if result is None:
             continue
         rate, n = result
         if waiter.label == "hand loop":
             base = rate
-        records.append({"scenario": "eval_overhead", "library": waiter.label, "interval_s": 0.0,
-                        "evaluations": n, "evals_per_s": rate})
+        records.append(
+            {
+                "scenario": "eval_overhead",
+                "library": waiter.label,
+                "interval_s": 0.0,
+                "evaluations": n,
+                "evals_per_s": rate,
+            }
+        )
         ratio = f"  {base / rate:6.2f}x the hand loop's time per evaluation" if base else ""
         print(f"  {waiter.label:<22} {rate:14,.0f} /s  ({n} evaluations){ratio}", flush=True)
     return records

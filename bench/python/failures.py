@@ -4,14 +4,15 @@ other libraries still run, and the harness exits non-zero at the end."""
 from __future__ import annotations
 
 import traceback
-from typing import Callable, List, Optional, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
 T = TypeVar("T")
 
-failed: List[str] = []
+failed: list[str] = []
 
 
-def guarded(scenario: str, label: str, measure: Callable[[], T]) -> Optional[T]:
+def guarded(scenario: str, label: str, measure: Callable[[], T]) -> T | None:
     try:
         return measure()
     except Exception:  # noqa: BLE001 - any error of one library must not hide the others' figures

@@ -17,7 +17,7 @@ import platform
 import sys
 import time
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any
 
 import liveness
 
@@ -31,7 +31,7 @@ import peers
 import suite
 
 
-def libraries() -> Dict[str, Dict[str, str]]:
+def libraries() -> dict[str, dict[str, str]]:
     described = peers.describe()
     described["blinker"] = {
         "version": importlib.metadata.version("blinker"),
@@ -56,14 +56,13 @@ def main() -> int:
     print(f"python harness ({p.mode} mode, {runtime}, liveness {liveness.__version__})", flush=True)
     t0 = time.perf_counter()
 
-    records: List[Dict[str, Any]] = []
+    records: list[dict[str, Any]] = []
     for scenario in (overshoot, cpu, eval_overhead, suite, emit):
         started = time.perf_counter()
         records.extend(scenario.run(p))
         print(f"  ({scenario.__name__}: {time.perf_counter() - started:.1f} s)", flush=True)
 
-    report = {"language": "python", "mode": p.mode, "runtime": runtime, "libraries": libraries(),
-              "records": records}
+    report = {"language": "python", "mode": p.mode, "runtime": runtime, "libraries": libraries(), "records": records}
     args.out.mkdir(parents=True, exist_ok=True)
     out = args.out / "python.json"
     out.write_text(json.dumps(report, indent=2) + "\n")

@@ -6,15 +6,14 @@ from __future__ import annotations
 import os
 import subprocess
 from types import TracebackType
-from typing import List, Optional, Type
 
 
 class Hog:
-    def __init__(self, command: List[str]) -> None:
+    def __init__(self, command: list[str]) -> None:
         self.command = command
-        self.children: List[subprocess.Popen[bytes]] = []
+        self.children: list[subprocess.Popen[bytes]] = []
 
-    def __enter__(self) -> "Hog":
+    def __enter__(self) -> Hog:
         copies = max(1, (os.cpu_count() or 2) - 1)
         try:
             for _ in range(copies):
@@ -25,7 +24,7 @@ class Hog:
         return self
 
     def __exit__(
-        self, exc_type: Optional[Type[BaseException]], exc: Optional[BaseException], tb: Optional[TracebackType]
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self._stop()
 

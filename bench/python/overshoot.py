@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Any, Dict, List
+from typing import Any
 
 import liveness
 
@@ -21,7 +21,7 @@ TRIAL_TIMEOUT_S = 30.0
 def trial(waiter: Waiter, ready_s: float) -> float:
     """One trial: seconds from the condition becoming true to the wait returning."""
     flag = threading.Event()
-    set_at: List[float] = []
+    set_at: list[float] = []
     emits = waiter is WAKE_HINT
 
     def setter() -> None:
@@ -41,26 +41,28 @@ def trial(waiter: Waiter, ready_s: float) -> float:
     return max(0.0, returned - set_at[0])
 
 
-def cell(waiter: Waiter, ready_ms: float, reps: int, p: Params) -> Dict[str, Any]:
+def cell(waiter: Waiter, ready_ms: float, reps: int, p: Params) -> dict[str, Any]:
     """Up to `reps` trials; stops early once `min_reps` ran and the cell used its budget (a 1 s
     default period would otherwise blow the time budget of the whole run)."""
     o = p.overshoot
     started = time.perf_counter()
-    samples: List[float] = []
+    samples: list[float] = []
     while len(samples) < reps and (len(samples) < o.min_reps or time.perf_counter() - started < o.cell_budget_s):
         samples.append(trial(waiter, o.ready_at_s(ready_ms, len(samples))))
     return {"scenario": "overshoot", "library": waiter.label, "ready_ms": ready_ms, **summary_ms(samples)}
 
 
-def run(p: Params) -> List[Dict[str, Any]]:
+def run(p: Params) -> list[dict[str, Any]]:
     o = p.overshoot
     print("\novershoot (ms from 'condition true' to 'wait returned'; p50 / p99)")
-    print(f"  {'library':<22}" + "".join(f" {'ready at ' + format(r, 'g') + ' ms':>20}" for r in o.ready_ms), flush=True)
-    records: List[Dict[str, Any]] = []
+    print(
+        f"  {'library':<22}" + "".join(f" {'ready at ' + format(r, 'g') + ' ms':>20}" for r in o.ready_ms), flush=True
+    )
+    records: list[dict[str, Any]] = []
     for waiter in OVERSHOOT:
         print(f"  {waiter.label:<22}", end="", flush=True)
-        for ready_ms, reps in zip(o.ready_ms, o.reps):
-            rec = guarded("overshoot", waiter.label, lambda: cell(waiter, ready_ms, reps, p))
+        for ready_ms, reps in zip(o.ready_ms, o.reps, strict=True):
+            rec = guarded("overshoot", waiter.label, lambda: cell(waiter, ready_ms, reps, p))  # noqa: B023 - called at once, in this iteration
             if rec is None:
                 print(f" {'failed':>20}", end="", flush=True)
                 continue

@@ -5,15 +5,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios.json"
 
 
 @dataclass(frozen=True)
 class Overshoot:
-    ready_ms: List[float]
-    reps: List[int]
+    ready_ms: list[float]
+    reps: list[int]
     min_reps: int
     cell_budget_s: float
     phase_step: float
@@ -34,7 +34,7 @@ class EvalOverhead:
 class Suite:
     tests: int
     runs: int
-    loads: List[str]
+    loads: list[str]
     run_budget_s: float  # a run stops after the test that passes this (slow peers)
     sleep_ms: float
     base_ms: float
@@ -60,11 +60,11 @@ class Params:
     suite: Suite
     emit_iterations: int
     emit_repeats: int
-    hog_command: List[str]
+    hog_command: list[str]
 
 
 def load(mode: str, path: Path = SCENARIOS) -> Params:
-    raw: Dict[str, Any] = json.loads(path.read_text())
+    raw: dict[str, Any] = json.loads(path.read_text())
     if mode not in raw["modes"]:
         raise SystemExit(f"unknown mode {mode!r}; {path} has {', '.join(raw['modes'])}")
     m = raw["modes"][mode]
@@ -74,14 +74,23 @@ def load(mode: str, path: Path = SCENARIOS) -> Params:
     s = raw["suite"]
     return Params(
         mode=mode,
-        overshoot=Overshoot(o["ready_ms"], o["reps"], o["min_reps"], o["cell_budget_s"], raw["overshoot"]["phase_step"]),
+        overshoot=Overshoot(
+            o["ready_ms"], o["reps"], o["min_reps"], o["cell_budget_s"], raw["overshoot"]["phase_step"]
+        ),
         cpu_wait_s=m["cpu"]["wait_s"],
         eval_overhead=EvalOverhead(**m["eval_overhead"]),
         suite=Suite(
-            tests=m["suite"]["tests"], runs=m["suite"]["runs"], loads=m["suite"]["loads"],
+            tests=m["suite"]["tests"],
+            runs=m["suite"]["runs"],
+            loads=m["suite"]["loads"],
             run_budget_s=m["suite"]["run_budget_s"],
-            sleep_ms=s["sleep_ms"], base_ms=s["base_ms"], step=s["step"], spread_ms=s["spread_ms"],
-            tail_every=s["tail_every"], tail_ms=s["tail_ms"], wait_timeout_s=s["wait_timeout_s"],
+            sleep_ms=s["sleep_ms"],
+            base_ms=s["base_ms"],
+            step=s["step"],
+            spread_ms=s["spread_ms"],
+            tail_every=s["tail_every"],
+            tail_ms=s["tail_ms"],
+            wait_timeout_s=s["wait_timeout_s"],
         ),
         emit_iterations=m["emit"]["iterations"],
         emit_repeats=m["emit"]["repeats"],

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import importlib.metadata
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Dict, List, Type
 
 import busypie
 import liveness
@@ -43,7 +43,7 @@ def version(distribution: str) -> str:
     return importlib.metadata.version(distribution)
 
 
-def held(wait: Callable[[], object], gave_up: Type[BaseException]) -> bool:
+def held(wait: Callable[[], object], gave_up: type[BaseException]) -> bool:
     """True when `wait` returned, False when it raised the library's own timeout error `gave_up`."""
     try:
         wait()
@@ -143,15 +143,15 @@ PEERS = [
 ]
 
 # Overshoot: everything, the wake hint included (only its setter emits the event).
-OVERSHOOT: List[Waiter] = [LIVENESS, WAKE_HINT, HAND_1MS, HAND_10MS, *PEERS]
+OVERSHOOT: list[Waiter] = [LIVENESS, WAKE_HINT, HAND_1MS, HAND_10MS, *PEERS]
 # CPU and suite: the wake hint needs the system under test to emit, which only the overshoot
 # setter does.
-WITHOUT_HINT: List[Waiter] = [LIVENESS, HAND_1MS, HAND_10MS, *PEERS]
+WITHOUT_HINT: list[Waiter] = [LIVENESS, HAND_1MS, HAND_10MS, *PEERS]
 # Evaluation overhead: each at interval 0 (all of them accept 0; tenacity's default already is).
 # Only the hand loop then skips the sleep call: the peers still call sleep(0) (or, for busypie,
 # asyncio.sleep(0)) between evaluations, which is part of what they cost.
 # The baseline comes first so every other line can print its ratio to it as it is measured.
-INTERVAL_0: List[Waiter] = [
+INTERVAL_0: list[Waiter] = [
     Waiter("hand loop", hand_loop(0)),
     Waiter("liveness", liveness_interval_0),
     Waiter("busypie", busypie_interval_0),
@@ -163,7 +163,7 @@ INTERVAL_0: List[Waiter] = [
 SLEEP_50MS = "sleep 50 ms"
 
 
-def describe() -> Dict[str, Dict[str, str]]:
+def describe() -> dict[str, dict[str, str]]:
     """The `libraries` entry of the results file: what each label stands for."""
     ours = liveness.__version__
     return {

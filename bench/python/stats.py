@@ -3,7 +3,7 @@ harness: the sample at round(p/100 * (n-1)) of the sorted list)."""
 
 from __future__ import annotations
 
-from typing import Dict, List, Sequence, Union
+from collections.abc import Sequence
 
 
 def percentile(sorted_samples: Sequence[float], p: float) -> float:
@@ -13,7 +13,7 @@ def percentile(sorted_samples: Sequence[float], p: float) -> float:
     return sorted_samples[min(rank, len(sorted_samples) - 1)]
 
 
-def summary_ms(samples_s: List[float]) -> Dict[str, Union[int, float]]:
+def summary_ms(samples_s: list[float]) -> dict[str, int | float]:
     """`n`, `p50_ms`, `p99_ms`, `mean_ms` of durations given in seconds."""
     s = sorted(samples_s)
     mean = sum(s) / len(s) if s else 0.0

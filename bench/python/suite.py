@@ -8,8 +8,9 @@ from __future__ import annotations
 import contextlib
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable, ContextManager, Dict, List, Optional, Tuple
+from typing import Any
 
 import liveness
 
@@ -17,15 +18,17 @@ from failures import guarded
 from hog import Hog
 from params import Params, Suite
 from peers import SLEEP_50MS, WITHOUT_HINT
+
 # The system under test is the Python suite's own ExternalAdder (as in `make demo`): its stop
 # frees the name the given number of milliseconds later, on another thread.
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bindings-python" / "tests"))
-from sut import AlreadyStarted, ExternalAdder as Adder  # noqa: E402
+from sut import AlreadyStarted
+from sut import ExternalAdder as Adder
 
-Start = Callable[[Suite], Optional[Adder]]
+Start = Callable[[Suite], Adder | None]
 
 
-def try_start() -> Optional[Adder]:
+def try_start() -> Adder | None:
     """A start as a probe: the instance, or None while the name is taken. Not every library
     treats an exception as "not yet" (tenacity and busypie re-raise it by default), so every
     waiter gets this form."""
@@ -35,17 +38,17 @@ def try_start() -> Optional[Adder]:
         return None
 
 
-def start_after_sleep(s: Suite) -> Optional[Adder]:
+def start_after_sleep(s: Suite) -> Adder | None:
     """The "before" of seed 004: a fixed sleep, then one start that may find the name taken."""
     time.sleep(s.sleep_ms / 1000)  # the thing measured, not a wait of the harness
     return try_start()
 
 
 def start_with(wait_until: Callable[[Callable[[], object], float], bool]) -> Start:
-    def start(s: Suite) -> Optional[Adder]:
-        started: List[Adder] = []
+    def start(s: Suite) -> Adder | None:
+        started: list[Adder] = []
 
-        def probe() -> Optional[Adder]:
+        def probe() -> Adder | None:
             adder = try_start()
             if adder is not None:
                 started.append(adder)
@@ -59,7 +62,7 @@ def start_with(wait_until: Callable[[Callable[[], object], float], bool]) -> Sta
     return start
 
 
-def one_run(start: Start, s: Suite) -> Tuple[float, int, int]:
+def one_run(start: Start, s: Suite) -> tuple[float, int, int]:
     """(wall seconds, tests run, failed tests) of one run of the suite; the run stops after the
     test that passes the mode's run budget."""
     failures = tests = 0
@@ -83,23 +86,26 @@ def settle(s: Suite) -> None:
     liveness.eventually(lambda: Adder.whereis() is None, timeout=s.tail_ms / 1000 + s.wait_timeout_s)
 
 
-def run(p: Params) -> List[Dict[str, Any]]:
+def run(p: Params) -> list[dict[str, Any]]:
     s = p.suite
-    ways: List[Tuple[str, Start]] = [(SLEEP_50MS, start_after_sleep)]
+    ways: list[tuple[str, Start]] = [(SLEEP_50MS, start_after_sleep)]
     ways += [(w.label, start_with(w.wait_until)) for w in WITHOUT_HINT]
     print(f"\nsuite time ({s.tests} tests per run; wall s and failed tests per run)")
-    records: List[Dict[str, Any]] = []
+    records: list[dict[str, Any]] = []
     for load in s.loads:
         if load not in ("idle", "hog"):
             raise SystemExit(f"scenarios.json: unknown suite load {load!r}")
-        cm: ContextManager[object] = Hog(p.hog_command) if load == "hog" else contextlib.nullcontext()
+        cm: contextlib.AbstractContextManager[object] = (
+            Hog(p.hog_command) if load == "hog" else contextlib.nullcontext()
+        )
         with cm:
             for label, start in ways:
                 print(f"  {load:<5} {label:<22}", end="", flush=True)
                 for run_no in range(s.runs):
-                    def measure() -> Tuple[float, int, int]:
+
+                    def measure() -> tuple[float, int, int]:
                         settle(s)
-                        return one_run(start, s)
+                        return one_run(start, s)  # noqa: B023 - called at once, in this iteration
 
                     result = guarded("suite", f"{label} ({load})", measure)
                     if result is None:
@@ -107,7 +113,17 @@ def run(p: Params) -> List[Dict[str, Any]]:
                     wall, tests, failures = result
                     cut = f" ({tests} tests: budget)" if tests < s.tests else ""
                     print(f" {wall:7.2f} s {failures:3} failed{cut}", end="", flush=True)
-                    records.append({"scenario": "suite", "library": label, "load": load, "run": run_no,
-                                    "tests": tests, "suite_tests": s.tests, "wall_s": wall, "failures": failures})
+                    records.append(
+                        {
+                            "scenario": "suite",
+                            "library": label,
+                            "load": load,
+                            "run": run_no,
+                            "tests": tests,
+                            "suite_tests": s.tests,
+                            "wall_s": wall,
+                            "failures": failures,
+                        }
+                    )
                 print()
     return records

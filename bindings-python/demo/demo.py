@@ -12,13 +12,13 @@ import json
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Dict, List
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-import liveness  # noqa: E402
-from sut import AdditionJob, AlreadyStarted, CircuitBreaker, ExternalAdder  # noqa: E402
+import liveness
+from sut import AdditionJob, AlreadyStarted, CircuitBreaker, ExternalAdder
 
 
 def restart_race(wait: Callable[[], ExternalAdder]) -> bool:
@@ -68,15 +68,21 @@ def breaker_trip(variant: str, sleep_ms: float = 10) -> bool:
     return breaker.status() == "open"
 
 
-def measure(scenario: str, variant: str, runs: int, one: Callable[[], bool]) -> Dict[str, object]:
+def measure(scenario: str, variant: str, runs: int, one: Callable[[], bool]) -> dict[str, object]:
     failures = 0
     start = time.perf_counter()
     for _ in range(runs):
         if not one():
             failures += 1
     wall = (time.perf_counter() - start) * 1000
-    row = {"door": "python", "scenario": scenario, "variant": variant, "wall_ms": round(wall, 1),
-           "failures": failures, "runs": runs}
+    row = {
+        "door": "python",
+        "scenario": scenario,
+        "variant": variant,
+        "wall_ms": round(wall, 1),
+        "failures": failures,
+        "runs": runs,
+    }
     print(f"  {scenario:<32} {variant:<12} {wall:9.1f} ms  {failures:3d}/{runs} failed", file=sys.stderr)
     return row
 
@@ -87,15 +93,19 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=100)
     args = parser.parse_args()
     runs = args.runs
-    rows: List[Dict[str, object]] = []
+    rows: list[dict[str, object]] = []
     print("python demo rows:", file=sys.stderr)
 
     race = f"restart race ({runs} tests)"
     for ms in (10, 50):
         ExternalAdder.reset()
-        rows.append(measure(race, f"sleep {ms} ms", runs, lambda: restart_race(sleep_then(ms, ExternalAdder.start_link))))
+        rows.append(
+            measure(race, f"sleep {ms} ms", runs, lambda: restart_race(sleep_then(ms, ExternalAdder.start_link)))  # noqa: B023 - called at once
+        )
     ExternalAdder.reset()
-    rows.append(measure(race, "liveness", runs, lambda: restart_race(lambda: liveness.eventually(ExternalAdder.start_link))))
+    rows.append(
+        measure(race, "liveness", runs, lambda: restart_race(lambda: liveness.eventually(ExternalAdder.start_link)))
+    )
 
     writes = max(3, runs // 20)
     with tempfile.TemporaryDirectory() as tmp:

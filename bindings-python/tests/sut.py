@@ -7,7 +7,7 @@ import random
 import threading
 import time
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import ClassVar
 
 import liveness
 
@@ -21,7 +21,7 @@ class ExternalAdder:
     asynchronous (its shutdown takes 5–30 ms on another thread) and the name stays taken until
     it is over, so a test that starts it right after the previous one stopped races."""
 
-    _registry: Dict[str, "ExternalAdder"] = {}
+    _registry: ClassVar[dict[str, ExternalAdder]] = {}
     _lock = threading.Lock()
     NAME = "external_adder"
 
@@ -29,7 +29,7 @@ class ExternalAdder:
         self.running = True
 
     @classmethod
-    def start_link(cls) -> "ExternalAdder":
+    def start_link(cls) -> ExternalAdder:
         with cls._lock:
             if cls.NAME in cls._registry:
                 raise AlreadyStarted(f"{{:already_started, {cls.NAME}}}")
@@ -38,7 +38,7 @@ class ExternalAdder:
             return adder
 
     @classmethod
-    def whereis(cls) -> Optional["ExternalAdder"]:
+    def whereis(cls) -> ExternalAdder | None:
         with cls._lock:
             return cls._registry.get(cls.NAME)
 
@@ -46,7 +46,7 @@ class ExternalAdder:
         assert self.running
         return x + y
 
-    def stop(self, shutdown_ms: Optional[float] = None) -> None:
+    def stop(self, shutdown_ms: float | None = None) -> None:
         """Returns at once; the service terminates (and frees its name) a little later."""
         delay = (shutdown_ms if shutdown_ms is not None else random.uniform(5, 30)) / 1000
 
@@ -96,7 +96,7 @@ class CircuitBreaker:
         self.failures = 0
         self.state = "closed"
         self._lock = threading.Lock()
-        self._inbox: List[str] = []
+        self._inbox: list[str] = []
 
     def status(self) -> str:
         with self._lock:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from typing import List
 
 import pytest
 
@@ -32,7 +31,7 @@ async def test_sync_probe_works_too() -> None:
 
 @pytest.mark.asyncio
 async def test_the_loop_keeps_running_while_waiting() -> None:
-    ticks: List[int] = []
+    ticks: list[int] = []
 
     async def ticker() -> None:
         while len(ticks) < 5:
@@ -58,9 +57,9 @@ async def test_timeout_has_the_last_exception_as_cause() -> None:
 
 @pytest.mark.asyncio
 async def test_a_probe_pending_at_the_deadline_is_abandoned_and_never_called_again() -> None:
-    calls: List[int] = []
+    calls: list[int] = []
     never_done = asyncio.Event()
-    cancelled: List[bool] = []
+    cancelled: list[bool] = []
 
     async def probe() -> bool:
         calls.append(1)
@@ -74,7 +73,8 @@ async def test_a_probe_pending_at_the_deadline_is_abandoned_and_never_called_aga
     with pytest.raises(liveness.TimeoutError) as info:
         await aio.eventually(probe, timeout=0.05)
     assert "evaluation #1 still running" in str(info.value)
-    assert info.value.report is not None and info.value.report.reason == "still_running"
+    assert info.value.report is not None
+    assert info.value.report.reason == "still_running"
     await aio.eventually(lambda: cancelled)  # the pending probe was cancelled
     assert calls == [1]
 
@@ -124,7 +124,7 @@ async def test_always_and_never() -> None:
 
 @pytest.mark.asyncio
 async def test_sync_operation_awaits_an_async_action() -> None:
-    done: List[int] = []
+    done: list[int] = []
 
     async def action() -> None:
         asyncio.get_running_loop().call_soon(done.append, 1)
@@ -151,7 +151,7 @@ async def test_fail_on_and_base_exceptions_propagate() -> None:
     class Stop(BaseException):
         pass
 
-    calls: List[int] = []
+    calls: list[int] = []
 
     async def interrupt() -> None:
         calls.append(1)

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional, Tuple, Type
+from typing import Any
 
 import pytest
 
@@ -21,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2] / "tests" / "conformance"
 TOLERANCE_MS = 1e-6
 
 
-def load(folder: str) -> List[Dict[str, Any]]:
+def load(folder: str) -> list[dict[str, Any]]:
     cases = []
     for path in sorted((ROOT / folder).glob("*.json")):
         for case in json.loads(path.read_text())["cases"]:
@@ -35,15 +34,16 @@ EVENTS = load("events")
 
 
 def test_the_vectors_are_there() -> None:
-    assert len(POLLING) > 100 and len(EVENTS) > 50
+    assert len(POLLING) > 100
+    assert len(EVENTS) > 50
     names = [c["name"] for c in POLLING + EVENTS]
     assert len(names) == len(set(names))
 
 
-_kinds: Dict[str, Type[Exception]] = {}
+_kinds: dict[str, type[Exception]] = {}
 
 
-def kind(name: str) -> Type[Exception]:
+def kind(name: str) -> type[Exception]:
     if name not in _kinds:
         _kinds[name] = type(name, (Exception,), {})
     return _kinds[name]
@@ -55,8 +55,8 @@ def seconds(value: Any) -> float:
     return float(value) / 1000
 
 
-def options_of(case: Dict[str, Any]) -> Tuple[Dict[str, Any], Optional[float]]:
-    out: Dict[str, Any] = {}
+def options_of(case: dict[str, Any]) -> tuple[dict[str, Any], float | None]:
+    out: dict[str, Any] = {}
     during = None
     for key, value in case.get("options", {}).items():
         if key == "during_ms":
@@ -71,12 +71,12 @@ def options_of(case: Dict[str, Any]) -> Tuple[Dict[str, Any], Optional[float]]:
 
 
 class Script:
-    def __init__(self, case: Dict[str, Any]) -> None:
+    def __init__(self, case: dict[str, Any]) -> None:
         self.entries = case.get("script", [])
         self.repeat = case.get("repeat_last", False)
         self.calls = 0
 
-    def next(self) -> Tuple[float, Dict[str, Any]]:
+    def next(self) -> tuple[float, dict[str, Any]]:
         if self.calls >= len(self.entries) and not self.repeat:
             raise AssertionError(f"the probe was called {self.calls + 1} times, past the end of the script")
         entry = self.entries[min(self.calls, len(self.entries) - 1)]
@@ -84,7 +84,7 @@ class Script:
         return entry["duration_ms"] / 1000, entry
 
 
-def outcome(entry: Dict[str, Any]) -> Tuple[bool, Any]:
+def outcome(entry: dict[str, Any]) -> tuple[bool, Any]:
     """(raised?, the exception or the value)."""
     if "raises" in entry:
         return True, kind(entry["raises"]["kind"])(entry["raises"]["text"])
@@ -95,14 +95,14 @@ class Observed:
     def __init__(self) -> None:
         self.result = ""
         self.value: Any = None
-        self.error: Optional[BaseException] = None
-        self.starts: List[float] = []
+        self.error: BaseException | None = None
+        self.starts: list[float] = []
         self.elapsed = 0.0
         self.evaluations = 0
         self.action_calls = 0
 
 
-def run_polling(case: Dict[str, Any], asynchronous: bool) -> Observed:
+def run_polling(case: dict[str, Any], asynchronous: bool) -> Observed:
     seen = Observed()
     script = Script(case)
     options, during = options_of(case)
@@ -171,7 +171,7 @@ def run_polling(case: Dict[str, Any], asynchronous: bool) -> Observed:
     return seen
 
 
-def check(case: Dict[str, Any], expect: Dict[str, Any], seen: Observed) -> None:
+def check(case: dict[str, Any], expect: dict[str, Any], seen: Observed) -> None:
     assert seen.result == expect["result"], f"{case['name']}: {seen.result} ({seen.error}) instead of {expect}"
     if "value" in expect and expect["result"] == "ok":
         assert seen.value == expect["value"]
@@ -179,7 +179,7 @@ def check(case: Dict[str, Any], expect: Dict[str, Any], seen: Observed) -> None:
         assert seen.evaluations == expect["evaluations"]
     if "starts_ms" in expect:
         assert len(seen.starts) == len(expect["starts_ms"]), (seen.starts, expect["starts_ms"])
-        for got, want in zip(seen.starts, expect["starts_ms"]):
+        for got, want in zip(seen.starts, expect["starts_ms"], strict=True):
             assert abs(got * 1000 - want) < TOLERANCE_MS, (seen.starts, expect["starts_ms"])
     if "elapsed_ms" in expect:
         assert abs(seen.elapsed * 1000 - expect["elapsed_ms"]) < TOLERANCE_MS
@@ -193,34 +193,35 @@ def check(case: Dict[str, Any], expect: Dict[str, Any], seen: Observed) -> None:
     message_checks(expect, str(seen.error) if seen.error is not None else "")
 
 
-def message_checks(expect: Dict[str, Any], text: str) -> None:
+def message_checks(expect: dict[str, Any], text: str) -> None:
     for fragment in expect.get("message_contains", []):
         assert fragment in text, f"{fragment!r} not in:\n{text}"
     for fragment in expect.get("message_not_contains", []):
         assert fragment not in text, f"{fragment!r} in:\n{text}"
     order = expect.get("message_order", [])
     positions = [text.find(f) for f in order]
-    assert all(p >= 0 for p in positions) and positions == sorted(positions), f"{order} out of order in:\n{text}"
+    assert all(p >= 0 for p in positions), f"{order} out of order in:\n{text}"
+    assert positions == sorted(positions), f"{order} out of order in:\n{text}"
     for fragment, n in expect.get("message_count", {}).items():
         assert text.count(fragment) == n, f"{fragment!r} {text.count(fragment)}× instead of {n}× in:\n{text}"
     for fragment, n in expect.get("message_max_count", {}).items():
         assert text.count(fragment) <= n, text
 
 
-def environment(case: Dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+def environment(case: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("LIVENESS_TIMEOUT_SCALE", raising=False)
     for key, value in case.get("env", {}).items():
         monkeypatch.setenv(key, value)
 
 
 @pytest.mark.parametrize("case", POLLING, ids=[c["name"] for c in POLLING])
-def test_polling_sync_host(case: Dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_polling_sync_host(case: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
     environment(case, monkeypatch)
     check(case, case["expect"], run_polling(case, asynchronous=False))
 
 
 @pytest.mark.parametrize("case", POLLING, ids=[c["name"] for c in POLLING])
-def test_polling_asyncio_host(case: Dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_polling_asyncio_host(case: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
     environment(case, monkeypatch)
     check(case, case.get("async_expect", case["expect"]), run_polling(case, asynchronous=True))
 
@@ -228,7 +229,7 @@ def test_polling_asyncio_host(case: Dict[str, Any], monkeypatch: pytest.MonkeyPa
 # Events, through the public API.
 
 
-def emit_all(events: List[Dict[str, Any]]) -> None:
+def emit_all(events: list[dict[str, Any]]) -> None:
     for e in events:
         liveness.emit(e["name"], e.get("measurements", {}), e.get("metadata", {}))
 
@@ -239,7 +240,7 @@ def matches(pattern: str, name: str) -> bool:
     return len(c.events) == 1
 
 
-def run_event_case(case: Dict[str, Any]) -> None:
+def run_event_case(case: dict[str, Any]) -> None:
     k = case["kind"]
     if k == "pattern":
         for name in case.get("matches", []):
@@ -248,15 +249,15 @@ def run_event_case(case: Dict[str, Any]) -> None:
             assert not matches(case["pattern"], name), name
     elif k == "invalid_name":
         for name in case["names"]:
-            with pytest.raises(ValueError):
+            with pytest.raises(ValueError, match="invalid event name"):
                 liveness.emit(name)
     elif k == "invalid_pattern":
         for pattern in case["patterns"]:
-            with pytest.raises(ValueError):
+            with pytest.raises(ValueError, match="invalid event pattern"):
                 liveness.capture(pattern)
     elif k == "invalid_emit":
         e = case["emit"]
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match=r"invalid event name|must be a number"):
             liveness.emit(e["name"], e.get("measurements"), e.get("metadata"))
     elif k == "capture":
         emit_all(case.get("before_emits", []))
@@ -281,12 +282,12 @@ def run_event_case(case: Dict[str, Any]) -> None:
             with assertion:
                 emit_all(case.get("block_emits", []))
         except liveness.EventAssertionError as err:
-            assert not expect["passes"], f"failed unexpectedly:\n{err}"
+            assert not expect["passes"], f"failed unexpectedly:\n{err}"  # noqa: PT017 - the vector decides
             message_checks(expect, str(err))
         else:
             assert expect["passes"], "passed but should have failed"
 
 
 @pytest.mark.parametrize("case", EVENTS, ids=[c["name"] for c in EVENTS])
-def test_events(case: Dict[str, Any]) -> None:
+def test_events(case: dict[str, Any]) -> None:
     run_event_case(case)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import warnings
-from typing import Any, List
+from typing import Any
 
 import pytest
 
@@ -14,7 +14,7 @@ from liveness import assert_emitted, assert_emitted_in_order, assert_not_emitted
 
 @pytest.mark.parametrize("name", ["", "a..b", "a b", "a.*"])
 def test_invalid_names_are_value_errors_even_with_nothing_attached(name: str) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="invalid event name"):
         emit(name)
 
 
@@ -30,7 +30,7 @@ def test_bad_payloads_are_value_errors_even_with_nothing_attached() -> None:
 
 
 def test_attach_receives_events_and_detach_stops_them() -> None:
-    seen: List[Any] = []
+    seen: list[Any] = []
     liveness.attach("t-handler", ["job.*"], lambda e: seen.append((e.name, e.measurements, e.metadata)))
     try:
         assert liveness.has_subscribers("job.done")
@@ -60,9 +60,8 @@ def test_a_raising_handler_is_detached_warned_and_reported() -> None:
         raise RuntimeError("handler bug")
 
     liveness.attach("t-bad", "boom.*", bad)
-    with capture("liveness.handler.failure") as c:
-        with pytest.warns(liveness.HandlerWarning, match="t-bad"):
-            emit("boom.now")  # the emitter is unaffected
+    with capture("liveness.handler.failure") as c, pytest.warns(liveness.HandlerWarning, match="t-bad"):
+        emit("boom.now")  # the emitter is unaffected
     assert not liveness.detach("t-bad")  # already detached
     assert len(c.events) == 1
     assert c.events[0].metadata["handler"] == "t-bad"
@@ -86,10 +85,9 @@ def test_capture_records_from_every_thread_in_order() -> None:
 
 
 def test_capture_closes_when_the_block_raises() -> None:
-    with pytest.raises(KeyError):
-        with capture("x.*") as c:
-            emit("x.one")
-            raise KeyError
+    with pytest.raises(KeyError), capture("x.*") as c:
+        emit("x.one")
+        raise KeyError
     emit("x.two")
     assert [e.name for e in c.events] == ["x.one"]
 
@@ -121,36 +119,39 @@ def test_assert_emitted_passes_and_checks_where_and_count() -> None:
 
 
 def test_assert_emitted_failure_lists_what_was_emitted() -> None:
-    with pytest.raises(liveness.EventAssertionError) as info:
-        with assert_emitted("breaker.state_change", where={"to": "open"}):
-            emit("breaker.state_change", {}, {"to": "half_open"})
-            emit("breaker.failure", {"count": 2})
+    with (
+        pytest.raises(liveness.EventAssertionError) as info,
+        assert_emitted("breaker.state_change", where={"to": "open"}),
+    ):
+        emit("breaker.state_change", {}, {"to": "half_open"})
+        emit("breaker.failure", {"count": 2})
     text = str(info.value)
     assert isinstance(info.value, AssertionError)
     assert "expected at least one event" in text
-    assert "breaker.failure" in text and "half_open" in text
+    assert "breaker.failure" in text
+    assert "half_open" in text
     assert 'metadata "to"' in text  # the near miss says what did not match
 
 
 def test_assert_emitted_count_mismatch_fails() -> None:
-    with pytest.raises(liveness.EventAssertionError, match="exactly 1 event"):
-        with assert_emitted("tick", count=1):
-            emit("tick")
-            emit("tick")
+    with pytest.raises(liveness.EventAssertionError, match="exactly 1 event"), assert_emitted("tick", count=1):
+        emit("tick")
+        emit("tick")
 
 
 def test_the_blocks_own_exception_wins() -> None:
-    with pytest.raises(ZeroDivisionError):
-        with assert_emitted("never.emitted"):
-            1 / 0
+    with pytest.raises(ZeroDivisionError), assert_emitted("never.emitted"):
+        1 / 0  # noqa: B018 - the block fails on its own
 
 
 def test_assert_not_emitted() -> None:
     with assert_not_emitted("error.*"):
         emit("ok.fine")
-    with pytest.raises(liveness.EventAssertionError, match="expected no event"):
-        with assert_not_emitted("error.*", where={"fatal": True}):
-            emit("error.disk", {}, {"fatal": True})
+    with (
+        pytest.raises(liveness.EventAssertionError, match="expected no event"),
+        assert_not_emitted("error.*", where={"fatal": True}),
+    ):
+        emit("error.disk", {}, {"fatal": True})
 
 
 def test_assert_emitted_in_order() -> None:
@@ -158,10 +159,12 @@ def test_assert_emitted_in_order() -> None:
         emit("job.started")
         emit("job.progress")
         emit("job.done")
-    with pytest.raises(liveness.EventAssertionError, match="in this order"):
-        with assert_emitted_in_order(["job.started", "job.done"]):
-            emit("job.done")
-            emit("job.started")
+    with (
+        pytest.raises(liveness.EventAssertionError, match="in this order"),
+        assert_emitted_in_order(["job.started", "job.done"]),
+    ):
+        emit("job.done")
+        emit("job.started")
 
 
 def test_where_matches_kept_objects_by_python_equality() -> None:
@@ -182,18 +185,17 @@ def test_a_raising_predicate_propagates() -> None:
     def predicate(event: liveness.Event) -> bool:
         raise ValueError("predicate bug")
 
-    with pytest.raises(ValueError, match="predicate bug"):
-        with assert_emitted("a.b", where=predicate):
-            emit("a.b")
+    with pytest.raises(ValueError, match="predicate bug"), assert_emitted("a.b", where=predicate):
+        emit("a.b")
 
 
 def test_bad_assertion_arguments_fail_before_the_block() -> None:
-    ran: List[int] = []
-    with pytest.raises(ValueError):
+    ran: list[int] = []
+    with pytest.raises(ValueError, match="invalid event pattern"):
         assert_emitted("a..b")
     with pytest.raises(TypeError):
         assert_emitted("a.b", where=42)  # type: ignore[arg-type]
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="`count` must not be negative"):
         assert_emitted("a.b", count=-1)
     with pytest.raises(TypeError):
         assert_emitted_in_order("a.b")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from typing import List
 
 import pytest
 
@@ -14,7 +13,7 @@ from .sut import slow_probe
 
 
 def counter_probe(succeed_at: int, value: object = "ready"):  # type: ignore[no-untyped-def]
-    calls: List[int] = []
+    calls: list[int] = []
 
     def probe() -> object:
         calls.append(1)
@@ -51,7 +50,7 @@ def test_exceptions_are_retried_until_it_works() -> None:
 
 
 def test_waits_for_another_thread() -> None:
-    box: List[str] = []
+    box: list[str] = []
     threading.Thread(target=lambda: box.append("done")).start()
     assert eventually(lambda: box and box[0]) == "done"
 
@@ -63,16 +62,19 @@ def test_timeout_is_an_assertion_error_with_the_last_exception_as_cause() -> Non
     with pytest.raises(AssertionError) as info:
         eventually(probe, timeout=0.05, message="the key")
     err = info.value
-    assert isinstance(err, TimeoutError) and isinstance(err, liveness.LivenessError)
+    assert isinstance(err, TimeoutError)
+    assert isinstance(err, liveness.LivenessError)
     assert isinstance(err.__cause__, KeyError)
     text = str(err)
     assert text.startswith('eventually "the key": not met after')
     assert "last: KeyError: 'missing'" in text
-    assert "history:" in text and "KeyError" in text
+    assert "history:" in text
+    assert "KeyError" in text
     assert err.evaluations >= 2
     assert err.last_failure == "KeyError: 'missing'"
     assert err.history[0][0].startswith("KeyError")
-    assert err.report is not None and err.report.reason == "not_met"
+    assert err.report is not None
+    assert err.report.reason == "not_met"
 
 
 def test_a_rejected_value_leaves_the_cause_empty() -> None:
@@ -90,7 +92,8 @@ def test_a_rejected_value_leaves_the_cause_empty() -> None:
     assert "last: returned []" in str(info.value)
     # The history shows it went from raising to returning an empty list.
     labels = [run[0] for run in info.value.history]
-    assert labels[0].startswith("ValueError") and labels[-1] == "returned []"
+    assert labels[0].startswith("ValueError")
+    assert labels[-1] == "returned []"
 
 
 def test_none_every_time_hints_at_eventually_passes() -> None:
@@ -108,7 +111,8 @@ def test_attempts_stop_the_wait() -> None:
         eventually(probe, attempts=5, interval=0.001)
     assert len(calls) == 5
     assert "attempt limit of 5" in str(info.value)
-    assert info.value.report is not None and info.value.report.reason == "attempts_exhausted"
+    assert info.value.report is not None
+    assert info.value.report.reason == "attempts_exhausted"
 
 
 def test_timeout_zero_still_evaluates_once() -> None:
@@ -164,7 +168,7 @@ class Fatal(Exception):
 
 
 def test_fail_on_propagates_at_once_as_itself() -> None:
-    calls: List[int] = []
+    calls: list[int] = []
 
     def probe() -> None:
         calls.append(1)
@@ -177,7 +181,7 @@ def test_fail_on_propagates_at_once_as_itself() -> None:
 
 def test_fail_on_matches_subclasses_and_tuples() -> None:
     with pytest.raises(FileNotFoundError):
-        eventually(lambda: open("/nonexistent/file"), fail_on=(KeyError, OSError))
+        eventually(lambda: open("/nonexistent/file"), fail_on=(KeyError, OSError))  # noqa: SIM115 - never opens
 
 
 def test_retry_on_retries_only_those() -> None:
@@ -198,7 +202,7 @@ def test_retry_on_retries_only_those() -> None:
 
 @pytest.mark.parametrize("stop", [KeyboardInterrupt, SystemExit, GeneratorExit])
 def test_base_exceptions_are_never_retried(stop: type) -> None:
-    calls: List[int] = []
+    calls: list[int] = []
 
     def probe() -> None:
         calls.append(1)
@@ -223,4 +227,5 @@ def test_a_probe_slower_than_the_deadline_is_reported_as_overrunning() -> None:
     with pytest.raises(TimeoutError) as info:
         eventually(slow_probe(0.1), timeout=0.02)
     assert "past the deadline" in str(info.value)
-    assert info.value.report is not None and info.value.report.reason == "overran"
+    assert info.value.report is not None
+    assert info.value.report.reason == "overran"

@@ -12,8 +12,9 @@ import subprocess
 import sys
 import textwrap
 import warnings
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator, List
+from typing import Any
 
 import pytest
 
@@ -64,12 +65,12 @@ def test_cyclic_or_deep_metadata_does_not_crash_the_process(kind: str) -> None:
     # Before: SIGSEGV (exit -11) for all three, with a capture open.
     child = run_child(CYCLES, kind)
     assert child.returncode == 0, child.stderr
-    assert "ValueError: invalid metadata: metadata[\"l\"]" in child.stdout
+    assert 'ValueError: invalid metadata: metadata["l"]' in child.stdout
     assert "events: ['a.c']" in child.stdout  # the capture stayed usable
 
 
 def _self_list() -> Any:
-    value: List[Any] = []
+    value: list[Any] = []
     value.append(value)
     return value
 
@@ -81,7 +82,7 @@ def _self_dict() -> Any:
 
 
 def _through_a_tuple() -> Any:
-    inner: List[Any] = []
+    inner: list[Any] = []
     value = ({"x": inner},)
     inner.append(value)
     return value
@@ -101,9 +102,8 @@ def test_metadata_that_contains_itself_is_a_value_error(make: Callable[[], Any],
 def test_metadata_that_is_its_own_value_is_a_value_error() -> None:
     metadata: dict[str, Any] = {}
     metadata["me"] = metadata
-    with capture("**"):
-        with pytest.raises(ValueError, match="metadata dict itself"):
-            emit("a.b", None, metadata)
+    with capture("**"), pytest.raises(ValueError, match="metadata dict itself"):
+        emit("a.b", None, metadata)
 
 
 def test_a_shared_list_is_not_a_cycle() -> None:
@@ -135,9 +135,11 @@ def test_metadata_nests_as_deep_as_the_c_door_accepts_and_no_deeper(listened: bo
 
 
 def test_a_where_dict_is_bounded_too() -> None:
-    with pytest.raises(ValueError, match="contains itself"):
-        with liveness.assert_emitted("a.b", where={"l": _self_list()}):
-            emit("a.b")
+    with (
+        pytest.raises(ValueError, match="contains itself"),
+        liveness.assert_emitted("a.b", where={"l": _self_list()}),
+    ):
+        emit("a.b")
 
 
 # --- 2. exit code 134 at interpreter exit -----------------------------------------------------
@@ -290,7 +292,7 @@ def _operations(probe: Callable[[], Any]) -> dict[str, Callable[[], Any]]:
 @pytest.mark.parametrize("shape", list(PROBES))
 @pytest.mark.parametrize("operation", list(_operations(lambda: None)))
 def test_a_synchronous_operation_refuses_an_awaitable_probe(shape: str, operation: str) -> None:
-    calls: List[int] = []
+    calls: list[int] = []
     inner = PROBES[shape]
 
     def counted() -> Any:
@@ -313,7 +315,7 @@ def test_a_synchronous_operation_refuses_an_awaitable_probe(shape: str, operatio
 
 @pytest.mark.parametrize("stop", [SystemExit, KeyboardInterrupt, GeneratorExit])
 def test_a_handler_that_raises_a_stopping_exception_stops_the_emitter(stop: type) -> None:
-    later: List[str] = []
+    later: list[str] = []
 
     def handler(event: liveness.Event) -> None:
         raise stop("stop here")
@@ -368,7 +370,7 @@ def test_an_ordinary_exception_from_a_handler_is_still_a_warning() -> None:
 
 def test_interval_zero_is_the_adaptive_schedule_not_a_busy_loop() -> None:
     # Before: 719,104 evaluations in 300 ms.
-    calls: List[int] = []
+    calls: list[int] = []
     with pytest.raises(liveness.TimeoutError):
         liveness.eventually(lambda: calls.append(1), timeout=0.3, interval=0)
     assert 10 < len(calls) < 2000
@@ -376,7 +378,7 @@ def test_interval_zero_is_the_adaptive_schedule_not_a_busy_loop() -> None:
 
 @pytest.mark.asyncio
 async def test_interval_zero_is_adaptive_in_aio_too() -> None:
-    calls: List[int] = []
+    calls: list[int] = []
     with pytest.raises(liveness.TimeoutError):
         await aio.eventually(lambda: calls.append(1), timeout=0.3, interval=0)
     assert 10 < len(calls) < 2000
@@ -473,14 +475,14 @@ def test_a_probe_that_ignores_cancellation_does_not_keep_asyncio_run_alive(stubb
 
 @pytest.mark.asyncio
 async def test_a_probe_that_ignores_cancellation_is_closed_and_never_resumed() -> None:
-    resumed: List[int] = []
-    closed: List[bool] = []
+    resumed: list[int] = []
+    closed: list[bool] = []
     wake = asyncio.Event()
 
     async def probe() -> bool:
         try:
             while not wake.is_set():
-                try:
+                try:  # noqa: SIM105 - spelled out like the user code it stands for
                     await wake.wait()
                 except asyncio.CancelledError:
                     pass  # ignores it
@@ -506,7 +508,7 @@ async def test_a_probe_that_ignores_cancellation_is_closed_and_never_resumed() -
 
 @pytest.mark.asyncio
 async def test_a_probe_may_clean_up_after_its_cancellation() -> None:
-    cleaned: List[bool] = []
+    cleaned: list[bool] = []
 
     async def probe() -> bool:
         try:
@@ -526,7 +528,7 @@ async def test_a_probe_may_clean_up_after_its_cancellation() -> None:
 
 @pytest.mark.asyncio
 async def test_cancelling_the_wait_cancels_the_probe() -> None:
-    cancelled: List[bool] = []
+    cancelled: list[bool] = []
     started = asyncio.Event()
 
     async def probe() -> bool:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from typing import List
 
 import pytest
 
@@ -85,7 +84,7 @@ def test_eventually_changes_uses_python_equality() -> None:
 
 
 def test_always_passes_when_the_property_holds() -> None:
-    calls: List[int] = []
+    calls: list[int] = []
 
     def probe() -> bool:
         calls.append(1)
@@ -131,7 +130,8 @@ def test_never_fails_on_the_first_accepted_value_showing_it() -> None:
     text = str(info.value)
     assert text.startswith("never: held at evaluation #3")
     assert "'leaked connection'" in text
-    assert info.value.report is not None and info.value.report.is_violation
+    assert info.value.report is not None
+    assert info.value.report.is_violation
 
 
 def test_never_counts_exceptions_as_not_accepted() -> None:
@@ -142,7 +142,7 @@ def test_never_counts_exceptions_as_not_accepted() -> None:
 
 
 def test_sync_operation_fires_once_then_polls() -> None:
-    fired: List[int] = []
+    fired: list[int] = []
     done = threading.Event()
 
     def action() -> None:
@@ -154,7 +154,7 @@ def test_sync_operation_fires_once_then_polls() -> None:
 
 
 def test_sync_operation_action_errors_propagate_without_polling() -> None:
-    polled: List[int] = []
+    polled: list[int] = []
 
     def action() -> None:
         raise PermissionError("denied")

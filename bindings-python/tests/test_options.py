@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Any, List
+from typing import Any
 
 import pytest
 
@@ -16,7 +16,7 @@ def never_called() -> bool:
 
 
 @pytest.mark.parametrize(
-    "options, needle",
+    ("options", "needle"),
     [
         ({"timeout": -1}, "`timeout`"),
         ({"timeout": math.nan}, "`timeout`"),
@@ -32,13 +32,13 @@ def never_called() -> bool:
     ],
 )
 def test_invalid_values_are_value_errors(options: Any, needle: str) -> None:
-    with pytest.raises(ValueError) as info:
+    with pytest.raises(ValueError) as info:  # noqa: PT011 - the message is checked below
         eventually(never_called, **options)
     assert needle in str(info.value)
 
 
 @pytest.mark.parametrize(
-    "options, needle",
+    ("options", "needle"),
     [
         ({"timeout": "5"}, "`timeout`"),
         ({"timeout": True}, "`timeout`"),
@@ -70,7 +70,7 @@ def test_a_coroutine_function_points_at_the_async_version() -> None:
     async def probe() -> bool:
         return True
 
-    with pytest.raises(TypeError, match="liveness.aio.eventually"):
+    with pytest.raises(TypeError, match=r"liveness\.aio\.eventually"):
         eventually(probe)
 
 
@@ -110,7 +110,7 @@ def test_scale_is_read_at_each_call_and_checked(monkeypatch: pytest.MonkeyPatch)
 def test_the_scale_stretches_a_real_wait(monkeypatch: pytest.MonkeyPatch) -> None:
     # Scaled to 0: impossible (must be positive); scaled small: the wait ends sooner than asked.
     monkeypatch.setenv("LIVENESS_TIMEOUT_SCALE", "0.001")
-    calls: List[int] = []
+    calls: list[int] = []
     with pytest.raises(liveness.TimeoutError):
         eventually(lambda: calls.append(1), timeout=10, interval=100)
     assert len(calls) == 2  # at once, and at the (scaled) deadline

@@ -16,9 +16,10 @@ WORKSPACE = HERE.parents[1] / "Cargo.toml"
 
 def test_version_is_the_workspace_version() -> None:
     text = WORKSPACE.read_text()
-    section = text[text.index("[workspace.package]"):]
+    section = text[text.index("[workspace.package]") :]
     version = re.search(r'^version\s*=\s*"([^"]+)"', section, re.M)
-    assert version and liveness.__version__ == version.group(1)
+    assert version
+    assert liveness.__version__ == version.group(1)
 
 
 def test_public_names() -> None:

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
 import liveness
 from liveness import assert_emitted, eventually, eventually_passes, sync_operation
 
-from .sut import AlreadyStarted, AdditionJob, CircuitBreaker, ExternalAdder, trip_circuit_breaker
+from .sut import AdditionJob, AlreadyStarted, CircuitBreaker, ExternalAdder, trip_circuit_breaker
 
 
 @pytest.fixture
@@ -75,12 +75,13 @@ def test_circuit_opens_after_three_failures() -> None:
 
 def test_circuit_events_in_order_and_counted() -> None:
     breaker = CircuitBreaker("search", threshold=2)
-    with liveness.assert_emitted_in_order(["breaker.failure", "breaker.failure", "breaker.state_change"]):
-        with assert_emitted("breaker.failure", count=2):
-            trip_circuit_breaker(breaker, 2)
-    with assert_emitted("breaker.rejected"):
-        with pytest.raises(RuntimeError):
-            breaker.call(lambda: "ok")
+    with (
+        liveness.assert_emitted_in_order(["breaker.failure", "breaker.failure", "breaker.state_change"]),
+        assert_emitted("breaker.failure", count=2),
+    ):
+        trip_circuit_breaker(breaker, 2)
+    with assert_emitted("breaker.rejected"), pytest.raises(RuntimeError):
+        breaker.call(lambda: "ok")
 
 
 def test_circuit_stays_closed_below_the_threshold() -> None:

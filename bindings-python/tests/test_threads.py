@@ -7,8 +7,8 @@ import subprocess
 import sys
 import textwrap
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator, List
 
 import pytest
 
@@ -28,7 +28,7 @@ def no_forced_switches() -> Iterator[None]:
 
 
 def test_other_threads_run_while_waiting(no_forced_switches: None) -> None:
-    progress: List[int] = []
+    progress: list[int] = []
     go = threading.Event()
 
     def worker() -> None:
@@ -48,7 +48,7 @@ def test_other_threads_run_while_waiting(no_forced_switches: None) -> None:
 
 def test_waits_in_several_threads_at_once() -> None:
     flags = [threading.Event() for _ in range(4)]
-    results: List[str] = []
+    results: list[str] = []
 
     def waiter(i: int) -> None:
         results.append(liveness.eventually(lambda: flags[i].is_set() and f"w{i}", timeout=10))

@@ -3,7 +3,7 @@ failed assertion (SPEC §4); bad options are ValueError/TypeError and come from 
 
 from __future__ import annotations
 
-from typing import Any, List, Optional, Tuple
+from typing import Any
 
 from ._native import Report
 
@@ -17,12 +17,12 @@ class LivenessError(AssertionError):
 class _ReportedError(LivenessError):
     """A polling failure carrying the core's report (SPEC §3)."""
 
-    report: Optional[Report]
+    report: Report | None
 
-    def __init__(self, text: str, report: Optional[Report] = None) -> None:
+    def __init__(self, text: str, report: Report | None = None) -> None:
         super().__init__(text)
         self.report = report
-        self._notes: List[str] = []
+        self._notes: list[str] = []
 
     def __str__(self) -> str:
         text = str(self.args[0]) if self.args else ""
@@ -43,17 +43,17 @@ class _ReportedError(LivenessError):
         return self.report.elapsed if self.report else 0.0
 
     @property
-    def last_failure(self) -> Optional[str]:
+    def last_failure(self) -> str | None:
         """The last failure as text; the exception itself is ``__cause__``."""
         return self.report.last if self.report else None
 
     @property
-    def history(self) -> List[Tuple[str, int, float, float]]:
+    def history(self) -> list[tuple[str, int, float, float]]:
         """Runs of identical outcomes: (label, count, first, last) with times in seconds."""
         return list(self.report.history) if self.report else []
 
 
-class TimeoutError(_ReportedError):  # noqa: A001 - the name SPEC §3 gives it, on purpose
+class TimeoutError(_ReportedError):  # shadows the builtin: the name SPEC §3 gives it, on purpose
     """A wait ended (deadline or attempts) without an accepted evaluation.
 
     ``__cause__`` is the probe's last exception, so pytest shows its introspection.

@@ -4,16 +4,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
-from typing import Any, Callable, List, Mapping, Optional, Sequence, Type, Union
+from typing import Any
 
 from . import _native
 from ._native import Event
 
 __all__ = ["Capture", "EventAssertion", "capture", "assert_emitted", "assert_not_emitted", "assert_emitted_in_order"]
 
-Patterns = Union[str, Sequence[str]]
-Where = Union[Mapping[str, Any], Callable[[Event], object], None]
+Patterns = str | Sequence[str]
+Where = Mapping[str, Any] | Callable[[Event], object] | None
 
 
 class Capture:
@@ -23,14 +24,14 @@ class Capture:
     def __init__(self, patterns: Patterns = "**") -> None:
         _native.Capture(patterns).close()  # bad patterns fail here, before the block runs
         self._patterns = patterns
-        self._native: Optional[_native.Capture] = None
+        self._native: _native.Capture | None = None
 
     def __enter__(self) -> Capture:
         self._native = _native.Capture(self._patterns)
         return self
 
     def __exit__(
-        self, exc_type: Optional[Type[BaseException]], exc: Optional[BaseException], tb: Optional[TracebackType]
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         if self._native is not None:
             self._native.close()
@@ -39,12 +40,12 @@ class Capture:
         return self.__enter__()
 
     async def __aexit__(
-        self, exc_type: Optional[Type[BaseException]], exc: Optional[BaseException], tb: Optional[TracebackType]
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.__exit__(exc_type, exc, tb)
 
     @property
-    def events(self) -> List[Event]:
+    def events(self) -> list[Event]:
         """The events recorded so far (all of them once the block is over)."""
         return self._native.events() if self._native is not None else []
 
@@ -67,10 +68,10 @@ class EventAssertion:
     """Records every event while the block runs, then checks them when the block completed
     without raising (an exception from the block propagates as is)."""
 
-    def __init__(self, check: Callable[[List[Event]], None], patterns: Patterns) -> None:
+    def __init__(self, check: Callable[[list[Event]], None], patterns: Patterns) -> None:
         _native.Capture(patterns).close()  # bad patterns fail before the block runs
         self._check = check
-        self._native: Optional[_native.Capture] = None
+        self._native: _native.Capture | None = None
 
     def __enter__(self) -> EventAssertion:
         # Everything, not only the matching events: a failure shows what came close.
@@ -78,7 +79,7 @@ class EventAssertion:
         return self
 
     def __exit__(
-        self, exc_type: Optional[Type[BaseException]], exc: Optional[BaseException], tb: Optional[TracebackType]
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         __tracebackhide__ = True
         assert self._native is not None
@@ -90,18 +91,18 @@ class EventAssertion:
         return self.__enter__()
 
     async def __aexit__(
-        self, exc_type: Optional[Type[BaseException]], exc: Optional[BaseException], tb: Optional[TracebackType]
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         __tracebackhide__ = True
         self.__exit__(exc_type, exc, tb)
 
     @property
-    def events(self) -> List[Event]:
+    def events(self) -> list[Event]:
         """Every event emitted during the block."""
         return self._native.events() if self._native is not None else []
 
 
-def assert_emitted(pattern: str, where: Where = None, count: Optional[int] = None) -> EventAssertion:
+def assert_emitted(pattern: str, where: Where = None, count: int | None = None) -> EventAssertion:
     """``with assert_emitted("breaker.state_change", where={"to": "open"}): trip(breaker)``
 
     Passes when at least one event (or exactly ``count``) emitted during the block matches the
@@ -113,7 +114,7 @@ def assert_emitted(pattern: str, where: Where = None, count: Optional[int] = Non
     if count is not None and count < 0:
         raise ValueError(f"`count` must not be negative, got {count}")
 
-    def check(events: List[Event]) -> None:
+    def check(events: list[Event]) -> None:
         __tracebackhide__ = True
         _native.check_emitted(events, pattern, where, count)
 
@@ -124,7 +125,7 @@ def assert_not_emitted(pattern: str, where: Where = None) -> EventAssertion:
     """Passes when no event emitted during the block matches the pattern and ``where``."""
     _check_where(where)
 
-    def check(events: List[Event]) -> None:
+    def check(events: list[Event]) -> None:
         __tracebackhide__ = True
         _native.check_not_emitted(events, pattern, where)
 
@@ -138,7 +139,7 @@ def assert_emitted_in_order(patterns: Sequence[str]) -> EventAssertion:
         raise TypeError("assert_emitted_in_order takes a list of patterns, e.g. ['job.started', 'job.done']")
     patterns = list(patterns)
 
-    def check(events: List[Event]) -> None:
+    def check(events: list[Event]) -> None:
         __tracebackhide__ = True
         _native.check_emitted_in_order(events, patterns)
 

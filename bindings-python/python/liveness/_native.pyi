@@ -1,9 +1,10 @@
 # Stubs of the private native module (bindings-python/src). Checked against the runtime by
 # mypy.stubtest in the test suite (tests/test_typing.py).
-from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple, Type, Union, final
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeAlias, final
 
-_Patterns = Union[str, Sequence[str]]
-_ExceptionTypes = Union[Type[BaseException], Tuple[Type[BaseException], ...], List[Type[BaseException]]]
+_Patterns: TypeAlias = str | Sequence[str]
+_ExceptionTypes: TypeAlias = type[BaseException] | tuple[type[BaseException], ...] | list[type[BaseException]]
 
 __all__ = [
     "__version__",
@@ -33,22 +34,22 @@ class Wait:
         cls,
         operation_name: str,
         *,
-        during: Optional[float] = None,
-        timeout: Optional[float] = None,
-        interval: Optional[float] = None,
-        min_interval: Optional[float] = None,
-        max_interval: Optional[float] = None,
-        delay: Optional[float] = None,
-        attempts: Optional[int] = None,
-        message: Optional[str] = None,
-        stable_for: Optional[float] = None,
-        wake_on: Optional[_Patterns] = None,
-        retry_on: Optional[_ExceptionTypes] = None,
-        fail_on: Optional[_ExceptionTypes] = None,
+        during: float | None = None,
+        timeout: float | None = None,
+        interval: float | None = None,
+        min_interval: float | None = None,
+        max_interval: float | None = None,
+        delay: float | None = None,
+        attempts: int | None = None,
+        message: str | None = None,
+        stable_for: float | None = None,
+        wake_on: _Patterns | None = None,
+        retry_on: _ExceptionTypes | None = None,
+        fail_on: _ExceptionTypes | None = None,
     ) -> Wait: ...
     def set_baseline(self, value: object) -> None: ...
     def run(self, probe: Callable[[], Any]) -> Any: ...
-    def next(self, at_: float) -> Tuple[str, float]: ...
+    def next(self, at_: float) -> tuple[str, float]: ...
     def started(self, at_: float) -> int: ...
     def returned(self, at_: float, value: object) -> bool: ...
     def raised(self, at_: float, exc: BaseException) -> bool: ...
@@ -60,7 +61,7 @@ class Wait:
     @property
     def evaluations(self) -> int: ...
     @property
-    def wake_patterns(self) -> List[str]: ...
+    def wake_patterns(self) -> list[str]: ...
 
 @final
 class WakeHint:
@@ -72,7 +73,7 @@ class Report:
     @property
     def operation(self) -> str: ...
     @property
-    def message(self) -> Optional[str]: ...
+    def message(self) -> str | None: ...
     @property
     def reason(self) -> str: ...
     @property
@@ -80,13 +81,13 @@ class Report:
     @property
     def evaluations(self) -> int: ...
     @property
-    def last(self) -> Optional[str]: ...
+    def last(self) -> str | None: ...
     @property
-    def history(self) -> List[Tuple[str, int, float, float]]: ...
+    def history(self) -> list[tuple[str, int, float, float]]: ...
     @property
     def omitted_runs(self) -> int: ...
     @property
-    def hint(self) -> Optional[str]: ...
+    def hint(self) -> str | None: ...
     @property
     def text(self) -> str: ...
     @property
@@ -97,9 +98,9 @@ class Event:
     @property
     def name(self) -> str: ...
     @property
-    def measurements(self) -> Dict[str, float]: ...
+    def measurements(self) -> dict[str, float]: ...
     @property
-    def metadata(self) -> Dict[str, Any]: ...
+    def metadata(self) -> dict[str, Any]: ...
     @property
     def seq(self) -> int: ...
     @property
@@ -111,7 +112,7 @@ class Event:
 @final
 class Capture:
     def __new__(cls, patterns_: _Patterns) -> Capture: ...
-    def events(self) -> List[Event]: ...
+    def events(self) -> list[Event]: ...
     def close(self) -> None: ...
     @property
     def closed(self) -> bool: ...
@@ -120,29 +121,29 @@ def _close_gate() -> bool: ...
 def timeout_scale() -> float: ...
 def validate_options(
     *,
-    timeout: Optional[float] = None,
-    interval: Optional[float] = None,
-    min_interval: Optional[float] = None,
-    max_interval: Optional[float] = None,
-    delay: Optional[float] = None,
-    attempts: Optional[int] = None,
-    message: Optional[str] = None,
-    stable_for: Optional[float] = None,
-    wake_on: Optional[_Patterns] = None,
+    timeout: float | None = None,
+    interval: float | None = None,
+    min_interval: float | None = None,
+    max_interval: float | None = None,
+    delay: float | None = None,
+    attempts: int | None = None,
+    message: str | None = None,
+    stable_for: float | None = None,
+    wake_on: _Patterns | None = None,
 ) -> None: ...
 def emit(
-    name: str, measurements: Optional[Mapping[str, float]] = None, metadata: Optional[Mapping[str, Any]] = None
+    name: str, measurements: Mapping[str, float] | None = None, metadata: Mapping[str, Any] | None = None
 ) -> None: ...
-def attach(id: str, patterns_: _Patterns, handler: Callable[[Event], object]) -> None: ...
-def detach(id: str) -> bool: ...
+def attach(id: str, patterns_: _Patterns, handler: Callable[[Event], object]) -> None: ...  # noqa: A002 - the runtime keyword
+def detach(id: str) -> bool: ...  # noqa: A002 - the runtime keyword
 def has_subscribers(name: str) -> bool: ...
 def check_emitted(
     events: Sequence[Event],
     pattern: str,
-    where_: Union[Mapping[str, Any], Callable[[Event], object], None] = None,
-    count: Optional[int] = None,
+    where_: Mapping[str, Any] | Callable[[Event], object] | None = None,
+    count: int | None = None,
 ) -> None: ...
 def check_not_emitted(
-    events: Sequence[Event], pattern: str, where_: Union[Mapping[str, Any], Callable[[Event], object], None] = None
+    events: Sequence[Event], pattern: str, where_: Mapping[str, Any] | Callable[[Event], object] | None = None
 ) -> None: ...
 def check_emitted_in_order(events: Sequence[Event], patterns_: _Patterns) -> None: ...

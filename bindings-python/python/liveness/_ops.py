@@ -6,7 +6,8 @@ what was passed can be called."""
 from __future__ import annotations
 
 import inspect
-from typing import Any, Callable, Dict, Optional, Sequence, Tuple, Type, TypeVar, Union
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from . import _config, _native
 from ._errors import _ReportedError
@@ -14,8 +15,8 @@ from ._errors import _ReportedError
 T = TypeVar("T")
 
 Seconds = float
-Patterns = Union[str, Sequence[str]]
-ExceptionTypes = Union[Type[BaseException], Tuple[Type[BaseException], ...]]
+Patterns = str | Sequence[str]
+ExceptionTypes = type[BaseException] | tuple[type[BaseException], ...]
 
 __all__ = ["eventually", "eventually_passes", "eventually_changes", "always", "never", "sync_operation"]
 
@@ -25,7 +26,8 @@ def check_callable(operation: str, role: str, value: Any, *, asynchronous: bool 
         raise TypeError(f"{operation}: the {role} must be callable (a function of no arguments), got {value!r}")
     if asynchronous:
         return
-    call = getattr(type(value), "__call__", None)
+    # The class's __call__ itself is inspected (an `async def __call__`); callable() was checked above.
+    call = getattr(type(value), "__call__", None)  # noqa: B004
     for test, what in (
         (inspect.iscoroutinefunction, "a coroutine function"),
         (inspect.isasyncgenfunction, "an async generator function"),
@@ -38,7 +40,7 @@ def check_callable(operation: str, role: str, value: Any, *, asynchronous: bool 
             )
 
 
-def _awaitable_kind(value: Any) -> Optional[str]:
+def _awaitable_kind(value: Any) -> str | None:
     """What a synchronous operation got instead of a value, or None when it is a value. A
     coroutine or generator is closed (no "never awaited" warning, no pending ``finally``)."""
     if inspect.iscoroutine(value):
@@ -66,12 +68,14 @@ def check_value(operation: str, role: str, value: T) -> T:
     return value
 
 
-def new_wait(operation: str, explicit: Dict[str, Any], during: Optional[Seconds] = None) -> Tuple[_native.Wait, Optional[str]]:
+def new_wait(
+    operation: str, explicit: dict[str, Any], during: Seconds | None = None
+) -> tuple[_native.Wait, str | None]:
     options, note = _config.resolve(operation, explicit)
     return _native.Wait(operation, during=during, **options), note
 
 
-def run(wait: _native.Wait, note: Optional[str], probe: Callable[[], Any]) -> Any:
+def run(wait: _native.Wait, note: str | None, probe: Callable[[], Any]) -> Any:
     __tracebackhide__ = True
     try:
         return wait.run(probe)
@@ -82,19 +86,19 @@ def run(wait: _native.Wait, note: Optional[str], probe: Callable[[], Any]) -> An
 
 
 def eventually(
-    probe: Callable[[], Optional[T]],
+    probe: Callable[[], T | None],
     *,
-    timeout: Optional[Seconds] = None,
-    interval: Optional[Seconds] = None,
-    min_interval: Optional[Seconds] = None,
-    max_interval: Optional[Seconds] = None,
-    delay: Optional[Seconds] = None,
-    attempts: Optional[int] = None,
-    message: Optional[str] = None,
-    stable_for: Optional[Seconds] = None,
-    wake_on: Optional[Patterns] = None,
-    retry_on: Optional[ExceptionTypes] = None,
-    fail_on: Optional[ExceptionTypes] = None,
+    timeout: Seconds | None = None,
+    interval: Seconds | None = None,
+    min_interval: Seconds | None = None,
+    max_interval: Seconds | None = None,
+    delay: Seconds | None = None,
+    attempts: int | None = None,
+    message: str | None = None,
+    stable_for: Seconds | None = None,
+    wake_on: Patterns | None = None,
+    retry_on: ExceptionTypes | None = None,
+    fail_on: ExceptionTypes | None = None,
 ) -> T:
     """Calls ``probe`` until it returns a truthy value, and returns that value.
 
@@ -104,65 +108,98 @@ def eventually(
     """
     __tracebackhide__ = True
     check_callable("eventually", "probe", probe)
-    wait, note = new_wait("eventually", dict(
-        timeout=timeout, interval=interval, min_interval=min_interval, max_interval=max_interval,
-        delay=delay, attempts=attempts, message=message, stable_for=stable_for, wake_on=wake_on,
-        retry_on=retry_on, fail_on=fail_on,
-    ))
+    wait, note = new_wait(
+        "eventually",
+        dict(
+            timeout=timeout,
+            interval=interval,
+            min_interval=min_interval,
+            max_interval=max_interval,
+            delay=delay,
+            attempts=attempts,
+            message=message,
+            stable_for=stable_for,
+            wake_on=wake_on,
+            retry_on=retry_on,
+            fail_on=fail_on,
+        ),
+    )
     return run(wait, note, probe)  # type: ignore[no-any-return]
 
 
 def eventually_passes(
     block: Callable[[], T],
     *,
-    timeout: Optional[Seconds] = None,
-    interval: Optional[Seconds] = None,
-    min_interval: Optional[Seconds] = None,
-    max_interval: Optional[Seconds] = None,
-    delay: Optional[Seconds] = None,
-    attempts: Optional[int] = None,
-    message: Optional[str] = None,
-    stable_for: Optional[Seconds] = None,
-    wake_on: Optional[Patterns] = None,
-    retry_on: Optional[ExceptionTypes] = None,
-    fail_on: Optional[ExceptionTypes] = None,
+    timeout: Seconds | None = None,
+    interval: Seconds | None = None,
+    min_interval: Seconds | None = None,
+    max_interval: Seconds | None = None,
+    delay: Seconds | None = None,
+    attempts: int | None = None,
+    message: str | None = None,
+    stable_for: Seconds | None = None,
+    wake_on: Patterns | None = None,
+    retry_on: ExceptionTypes | None = None,
+    fail_on: ExceptionTypes | None = None,
 ) -> T:
     """Calls ``block`` (typically ``assert`` statements) until it runs without raising and does not
     return ``False``; returns its value."""
     __tracebackhide__ = True
     check_callable("eventually_passes", "block", block)
-    wait, note = new_wait("eventually_passes", dict(
-        timeout=timeout, interval=interval, min_interval=min_interval, max_interval=max_interval,
-        delay=delay, attempts=attempts, message=message, stable_for=stable_for, wake_on=wake_on,
-        retry_on=retry_on, fail_on=fail_on,
-    ))
+    wait, note = new_wait(
+        "eventually_passes",
+        dict(
+            timeout=timeout,
+            interval=interval,
+            min_interval=min_interval,
+            max_interval=max_interval,
+            delay=delay,
+            attempts=attempts,
+            message=message,
+            stable_for=stable_for,
+            wake_on=wake_on,
+            retry_on=retry_on,
+            fail_on=fail_on,
+        ),
+    )
     return run(wait, note, block)  # type: ignore[no-any-return]
 
 
 def eventually_changes(
     probe: Callable[[], T],
     *,
-    timeout: Optional[Seconds] = None,
-    interval: Optional[Seconds] = None,
-    min_interval: Optional[Seconds] = None,
-    max_interval: Optional[Seconds] = None,
-    delay: Optional[Seconds] = None,
-    attempts: Optional[int] = None,
-    message: Optional[str] = None,
-    stable_for: Optional[Seconds] = None,
-    wake_on: Optional[Patterns] = None,
-    retry_on: Optional[ExceptionTypes] = None,
-    fail_on: Optional[ExceptionTypes] = None,
+    timeout: Seconds | None = None,
+    interval: Seconds | None = None,
+    min_interval: Seconds | None = None,
+    max_interval: Seconds | None = None,
+    delay: Seconds | None = None,
+    attempts: int | None = None,
+    message: str | None = None,
+    stable_for: Seconds | None = None,
+    wake_on: Patterns | None = None,
+    retry_on: ExceptionTypes | None = None,
+    fail_on: ExceptionTypes | None = None,
 ) -> T:
     """Takes ``probe()`` once as a baseline (an exception then propagates), then waits until it
     returns a value ``!=`` the baseline, and returns that value."""
     __tracebackhide__ = True
     check_callable("eventually_changes", "probe", probe)
-    wait, note = new_wait("eventually_changes", dict(
-        timeout=timeout, interval=interval, min_interval=min_interval, max_interval=max_interval,
-        delay=delay, attempts=attempts, message=message, stable_for=stable_for, wake_on=wake_on,
-        retry_on=retry_on, fail_on=fail_on,
-    ))
+    wait, note = new_wait(
+        "eventually_changes",
+        dict(
+            timeout=timeout,
+            interval=interval,
+            min_interval=min_interval,
+            max_interval=max_interval,
+            delay=delay,
+            attempts=attempts,
+            message=message,
+            stable_for=stable_for,
+            wake_on=wake_on,
+            retry_on=retry_on,
+            fail_on=fail_on,
+        ),
+    )
     wait.set_baseline(check_value("eventually_changes", "probe", probe()))
     return run(wait, note, probe)  # type: ignore[no-any-return]
 
@@ -171,24 +208,35 @@ def always(
     probe: Callable[[], object],
     during: Seconds,
     *,
-    interval: Optional[Seconds] = None,
-    min_interval: Optional[Seconds] = None,
-    max_interval: Optional[Seconds] = None,
-    delay: Optional[Seconds] = None,
-    attempts: Optional[int] = None,
-    message: Optional[str] = None,
-    wake_on: Optional[Patterns] = None,
-    retry_on: Optional[ExceptionTypes] = None,
-    fail_on: Optional[ExceptionTypes] = None,
+    interval: Seconds | None = None,
+    min_interval: Seconds | None = None,
+    max_interval: Seconds | None = None,
+    delay: Seconds | None = None,
+    attempts: int | None = None,
+    message: str | None = None,
+    wake_on: Patterns | None = None,
+    retry_on: ExceptionTypes | None = None,
+    fail_on: ExceptionTypes | None = None,
 ) -> None:
     """Checks that ``probe`` returns a truthy value (and does not raise) at every evaluation for
     ``during`` seconds; raises ``liveness.ViolationError`` at the first one that does not."""
     __tracebackhide__ = True
     check_callable("always", "probe", probe)
-    wait, note = new_wait("always", dict(
-        interval=interval, min_interval=min_interval, max_interval=max_interval, delay=delay,
-        attempts=attempts, message=message, wake_on=wake_on, retry_on=retry_on, fail_on=fail_on,
-    ), during=during)
+    wait, note = new_wait(
+        "always",
+        dict(
+            interval=interval,
+            min_interval=min_interval,
+            max_interval=max_interval,
+            delay=delay,
+            attempts=attempts,
+            message=message,
+            wake_on=wake_on,
+            retry_on=retry_on,
+            fail_on=fail_on,
+        ),
+        during=during,
+    )
     run(wait, note, probe)
 
 
@@ -196,52 +244,74 @@ def never(
     probe: Callable[[], object],
     during: Seconds,
     *,
-    interval: Optional[Seconds] = None,
-    min_interval: Optional[Seconds] = None,
-    max_interval: Optional[Seconds] = None,
-    delay: Optional[Seconds] = None,
-    attempts: Optional[int] = None,
-    message: Optional[str] = None,
-    wake_on: Optional[Patterns] = None,
-    retry_on: Optional[ExceptionTypes] = None,
-    fail_on: Optional[ExceptionTypes] = None,
+    interval: Seconds | None = None,
+    min_interval: Seconds | None = None,
+    max_interval: Seconds | None = None,
+    delay: Seconds | None = None,
+    attempts: int | None = None,
+    message: str | None = None,
+    wake_on: Patterns | None = None,
+    retry_on: ExceptionTypes | None = None,
+    fail_on: ExceptionTypes | None = None,
 ) -> None:
     """Checks that ``probe`` never returns a truthy value for ``during`` seconds; raises
     ``liveness.ViolationError`` at the first one that does."""
     __tracebackhide__ = True
     check_callable("never", "probe", probe)
-    wait, note = new_wait("never", dict(
-        interval=interval, min_interval=min_interval, max_interval=max_interval, delay=delay,
-        attempts=attempts, message=message, wake_on=wake_on, retry_on=retry_on, fail_on=fail_on,
-    ), during=during)
+    wait, note = new_wait(
+        "never",
+        dict(
+            interval=interval,
+            min_interval=min_interval,
+            max_interval=max_interval,
+            delay=delay,
+            attempts=attempts,
+            message=message,
+            wake_on=wake_on,
+            retry_on=retry_on,
+            fail_on=fail_on,
+        ),
+        during=during,
+    )
     run(wait, note, probe)
 
 
 def sync_operation(
     action: Callable[[], object],
-    until: Callable[[], Optional[T]],
+    until: Callable[[], T | None],
     *,
-    timeout: Optional[Seconds] = None,
-    interval: Optional[Seconds] = None,
-    min_interval: Optional[Seconds] = None,
-    max_interval: Optional[Seconds] = None,
-    delay: Optional[Seconds] = None,
-    attempts: Optional[int] = None,
-    message: Optional[str] = None,
-    stable_for: Optional[Seconds] = None,
-    wake_on: Optional[Patterns] = None,
-    retry_on: Optional[ExceptionTypes] = None,
-    fail_on: Optional[ExceptionTypes] = None,
+    timeout: Seconds | None = None,
+    interval: Seconds | None = None,
+    min_interval: Seconds | None = None,
+    max_interval: Seconds | None = None,
+    delay: Seconds | None = None,
+    attempts: int | None = None,
+    message: str | None = None,
+    stable_for: Seconds | None = None,
+    wake_on: Patterns | None = None,
+    retry_on: ExceptionTypes | None = None,
+    fail_on: ExceptionTypes | None = None,
 ) -> T:
     """Calls ``action()`` once (an exception propagates and nothing is polled), then
     ``eventually(until)``; returns ``until``'s value."""
     __tracebackhide__ = True
     check_callable("sync_operation", "action", action)
     check_callable("sync_operation", "until", until)
-    wait, note = new_wait("sync_operation", dict(
-        timeout=timeout, interval=interval, min_interval=min_interval, max_interval=max_interval,
-        delay=delay, attempts=attempts, message=message, stable_for=stable_for, wake_on=wake_on,
-        retry_on=retry_on, fail_on=fail_on,
-    ))
+    wait, note = new_wait(
+        "sync_operation",
+        dict(
+            timeout=timeout,
+            interval=interval,
+            min_interval=min_interval,
+            max_interval=max_interval,
+            delay=delay,
+            attempts=attempts,
+            message=message,
+            stable_for=stable_for,
+            wake_on=wake_on,
+            retry_on=retry_on,
+            fail_on=fail_on,
+        ),
+    )
     check_value("sync_operation", "action", action())
     return run(wait, note, until)  # type: ignore[no-any-return]

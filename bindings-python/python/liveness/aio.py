@@ -12,11 +12,12 @@ from __future__ import annotations
 import asyncio
 import inspect
 import math
-from typing import Any, Awaitable, Callable, Dict, List, Optional, TypeVar, Union, overload
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar, overload
 
 from . import _native
-from ._ops import ExceptionTypes, Patterns, Seconds, check_callable, new_wait
 from ._errors import _ReportedError
+from ._ops import ExceptionTypes, Patterns, Seconds, check_callable, new_wait
 
 T = TypeVar("T")
 
@@ -35,7 +36,7 @@ _CANCEL_GRACE = 0.1
 class _Abandoned(Exception):
     """The evaluation in flight was still pending at the deadline."""
 
-    def __init__(self, at: float, note: Optional[str]) -> None:
+    def __init__(self, at: float, note: str | None) -> None:
         super().__init__(note)
         self.at = at
         self.note = note
@@ -55,8 +56,8 @@ async def _settle(value: Any, wait: _native.Wait, elapsed: Callable[[], float], 
     loop = asyncio.get_running_loop()
     steps = value if inspect.isgenerator(value) else value.__await__()
     end = loop.time() + remaining
-    throw: Optional[BaseException] = None
-    deadline_at: Optional[float] = None  # elapsed() when the deadline passed
+    throw: BaseException | None = None
+    deadline_at: float | None = None  # elapsed() when the deadline passed
     while True:
         try:
             yielded = steps.send(None) if throw is None else steps.throw(throw)
@@ -95,10 +96,13 @@ async def _settle(value: Any, wait: _native.Wait, elapsed: Callable[[], float], 
             throw = asyncio.CancelledError()
             continue
         closed = _close(steps)
-        raise _Abandoned(deadline_at, (
-            f"evaluation #{number} ignored its cancellation at the deadline and was closed"
-            + ("" if closed else "; it ignored GeneratorExit too and is left suspended, never to be resumed")
-        ))
+        raise _Abandoned(
+            deadline_at,
+            (
+                f"evaluation #{number} ignored its cancellation at the deadline and was closed"
+                + ("" if closed else "; it ignored GeneratorExit too and is left suspended, never to be resumed")
+            ),
+        )
 
 
 def _cancel(fut: Any) -> None:
@@ -115,7 +119,7 @@ def _close(steps: Any) -> bool:
         return False
 
 
-async def _drive(wait: _native.Wait, note: Optional[str], probe: Callable[[], Any]) -> Any:
+async def _drive(wait: _native.Wait, note: str | None, probe: Callable[[], Any]) -> Any:
     __tracebackhide__ = True
     loop = asyncio.get_running_loop()
     start = loop.time()
@@ -130,14 +134,14 @@ async def _drive(wait: _native.Wait, note: Optional[str], probe: Callable[[], An
             if step == "evaluate":
                 number = wait.started(elapsed())
                 evaluated_at[0] = math.inf  # hints during an evaluation are not hints (SPEC §5)
-                abandoned: Optional[_Abandoned] = None
+                abandoned: _Abandoned | None = None
                 try:
                     value = probe()
                     if inspect.isawaitable(value):
                         value = await _settle(value, wait, elapsed, number)
                 except _Abandoned as exc:
                     abandoned = exc
-                except BaseException as exc:  # noqa: BLE001 - the core decides what is retried
+                except BaseException as exc:  # the core decides what is retried
                     evaluated_at[0] = loop.time()
                     if wait.raised(elapsed(), exc):
                         raise
@@ -172,8 +176,10 @@ async def _drive(wait: _native.Wait, note: Optional[str], probe: Callable[[], An
             hint.close()
 
 
-def _wake_hint(wait: _native.Wait, loop: asyncio.AbstractEventLoop) -> "tuple[Optional[_native.WakeHint], Optional[asyncio.Event], List[float]]":
-    evaluated_at: List[float] = [-math.inf]
+def _wake_hint(
+    wait: _native.Wait, loop: asyncio.AbstractEventLoop
+) -> tuple[_native.WakeHint | None, asyncio.Event | None, list[float]]:
+    evaluated_at: list[float] = [-math.inf]
     patterns = wait.wake_patterns
     if not patterns:
         return None, None, evaluated_at
@@ -186,7 +192,7 @@ def _wake_hint(wait: _native.Wait, loop: asyncio.AbstractEventLoop) -> "tuple[Op
     def on_emit() -> None:
         # Called in the emitting thread, which may be any thread.
         stamp = loop.time()
-        try:
+        try:  # noqa: SIM105 - on every matching emit: a try is free, contextlib.suppress is an object
             loop.call_soon_threadsafe(arrived, stamp)
         except RuntimeError:
             pass  # the loop is closed: the wait is over anyway
@@ -194,100 +200,217 @@ def _wake_hint(wait: _native.Wait, loop: asyncio.AbstractEventLoop) -> "tuple[Op
     return _native.WakeHint(patterns, on_emit), woken, evaluated_at
 
 
-AsyncProbe = Union[Callable[[], Awaitable[T]], Callable[[], T]]
+AsyncProbe = Callable[[], Awaitable[T]] | Callable[[], T]
 
 
-def _options(**options: Any) -> Dict[str, Any]:
+def _options(**options: Any) -> dict[str, Any]:
     return options
 
 
 @overload
-async def eventually(probe: Callable[[], Awaitable[Optional[T]]], *, timeout: Optional[Seconds] = ..., interval: Optional[Seconds] = ..., min_interval: Optional[Seconds] = ..., max_interval: Optional[Seconds] = ..., delay: Optional[Seconds] = ..., attempts: Optional[int] = ..., message: Optional[str] = ..., stable_for: Optional[Seconds] = ..., wake_on: Optional[Patterns] = ..., retry_on: Optional[ExceptionTypes] = ..., fail_on: Optional[ExceptionTypes] = ...) -> T: ...
+async def eventually(
+    probe: Callable[[], Awaitable[T | None]],
+    *,
+    timeout: Seconds | None = ...,
+    interval: Seconds | None = ...,
+    min_interval: Seconds | None = ...,
+    max_interval: Seconds | None = ...,
+    delay: Seconds | None = ...,
+    attempts: int | None = ...,
+    message: str | None = ...,
+    stable_for: Seconds | None = ...,
+    wake_on: Patterns | None = ...,
+    retry_on: ExceptionTypes | None = ...,
+    fail_on: ExceptionTypes | None = ...,
+) -> T: ...
 @overload
-async def eventually(probe: Callable[[], Optional[T]], *, timeout: Optional[Seconds] = ..., interval: Optional[Seconds] = ..., min_interval: Optional[Seconds] = ..., max_interval: Optional[Seconds] = ..., delay: Optional[Seconds] = ..., attempts: Optional[int] = ..., message: Optional[str] = ..., stable_for: Optional[Seconds] = ..., wake_on: Optional[Patterns] = ..., retry_on: Optional[ExceptionTypes] = ..., fail_on: Optional[ExceptionTypes] = ...) -> T: ...
+async def eventually(
+    probe: Callable[[], T | None],
+    *,
+    timeout: Seconds | None = ...,
+    interval: Seconds | None = ...,
+    min_interval: Seconds | None = ...,
+    max_interval: Seconds | None = ...,
+    delay: Seconds | None = ...,
+    attempts: int | None = ...,
+    message: str | None = ...,
+    stable_for: Seconds | None = ...,
+    wake_on: Patterns | None = ...,
+    retry_on: ExceptionTypes | None = ...,
+    fail_on: ExceptionTypes | None = ...,
+) -> T: ...
 async def eventually(
     probe: Callable[[], Any],
     *,
-    timeout: Optional[Seconds] = None,
-    interval: Optional[Seconds] = None,
-    min_interval: Optional[Seconds] = None,
-    max_interval: Optional[Seconds] = None,
-    delay: Optional[Seconds] = None,
-    attempts: Optional[int] = None,
-    message: Optional[str] = None,
-    stable_for: Optional[Seconds] = None,
-    wake_on: Optional[Patterns] = None,
-    retry_on: Optional[ExceptionTypes] = None,
-    fail_on: Optional[ExceptionTypes] = None,
+    timeout: Seconds | None = None,
+    interval: Seconds | None = None,
+    min_interval: Seconds | None = None,
+    max_interval: Seconds | None = None,
+    delay: Seconds | None = None,
+    attempts: int | None = None,
+    message: str | None = None,
+    stable_for: Seconds | None = None,
+    wake_on: Patterns | None = None,
+    retry_on: ExceptionTypes | None = None,
+    fail_on: ExceptionTypes | None = None,
 ) -> Any:
     """``await``-able :func:`liveness.eventually`; the probe may be a coroutine function."""
     __tracebackhide__ = True
     check_callable("eventually", "probe", probe, asynchronous=True)
-    wait, note = new_wait("eventually", _options(
-        timeout=timeout, interval=interval, min_interval=min_interval, max_interval=max_interval,
-        delay=delay, attempts=attempts, message=message, stable_for=stable_for, wake_on=wake_on,
-        retry_on=retry_on, fail_on=fail_on,
-    ))
+    wait, note = new_wait(
+        "eventually",
+        _options(
+            timeout=timeout,
+            interval=interval,
+            min_interval=min_interval,
+            max_interval=max_interval,
+            delay=delay,
+            attempts=attempts,
+            message=message,
+            stable_for=stable_for,
+            wake_on=wake_on,
+            retry_on=retry_on,
+            fail_on=fail_on,
+        ),
+    )
     return await _drive(wait, note, probe)
 
 
 @overload
-async def eventually_passes(block: Callable[[], Awaitable[T]], *, timeout: Optional[Seconds] = ..., interval: Optional[Seconds] = ..., min_interval: Optional[Seconds] = ..., max_interval: Optional[Seconds] = ..., delay: Optional[Seconds] = ..., attempts: Optional[int] = ..., message: Optional[str] = ..., stable_for: Optional[Seconds] = ..., wake_on: Optional[Patterns] = ..., retry_on: Optional[ExceptionTypes] = ..., fail_on: Optional[ExceptionTypes] = ...) -> T: ...
+async def eventually_passes(
+    block: Callable[[], Awaitable[T]],
+    *,
+    timeout: Seconds | None = ...,
+    interval: Seconds | None = ...,
+    min_interval: Seconds | None = ...,
+    max_interval: Seconds | None = ...,
+    delay: Seconds | None = ...,
+    attempts: int | None = ...,
+    message: str | None = ...,
+    stable_for: Seconds | None = ...,
+    wake_on: Patterns | None = ...,
+    retry_on: ExceptionTypes | None = ...,
+    fail_on: ExceptionTypes | None = ...,
+) -> T: ...
 @overload
-async def eventually_passes(block: Callable[[], T], *, timeout: Optional[Seconds] = ..., interval: Optional[Seconds] = ..., min_interval: Optional[Seconds] = ..., max_interval: Optional[Seconds] = ..., delay: Optional[Seconds] = ..., attempts: Optional[int] = ..., message: Optional[str] = ..., stable_for: Optional[Seconds] = ..., wake_on: Optional[Patterns] = ..., retry_on: Optional[ExceptionTypes] = ..., fail_on: Optional[ExceptionTypes] = ...) -> T: ...
+async def eventually_passes(
+    block: Callable[[], T],
+    *,
+    timeout: Seconds | None = ...,
+    interval: Seconds | None = ...,
+    min_interval: Seconds | None = ...,
+    max_interval: Seconds | None = ...,
+    delay: Seconds | None = ...,
+    attempts: int | None = ...,
+    message: str | None = ...,
+    stable_for: Seconds | None = ...,
+    wake_on: Patterns | None = ...,
+    retry_on: ExceptionTypes | None = ...,
+    fail_on: ExceptionTypes | None = ...,
+) -> T: ...
 async def eventually_passes(
     block: Callable[[], Any],
     *,
-    timeout: Optional[Seconds] = None,
-    interval: Optional[Seconds] = None,
-    min_interval: Optional[Seconds] = None,
-    max_interval: Optional[Seconds] = None,
-    delay: Optional[Seconds] = None,
-    attempts: Optional[int] = None,
-    message: Optional[str] = None,
-    stable_for: Optional[Seconds] = None,
-    wake_on: Optional[Patterns] = None,
-    retry_on: Optional[ExceptionTypes] = None,
-    fail_on: Optional[ExceptionTypes] = None,
+    timeout: Seconds | None = None,
+    interval: Seconds | None = None,
+    min_interval: Seconds | None = None,
+    max_interval: Seconds | None = None,
+    delay: Seconds | None = None,
+    attempts: int | None = None,
+    message: str | None = None,
+    stable_for: Seconds | None = None,
+    wake_on: Patterns | None = None,
+    retry_on: ExceptionTypes | None = None,
+    fail_on: ExceptionTypes | None = None,
 ) -> Any:
     """``await``-able :func:`liveness.eventually_passes`."""
     __tracebackhide__ = True
     check_callable("eventually_passes", "block", block, asynchronous=True)
-    wait, note = new_wait("eventually_passes", _options(
-        timeout=timeout, interval=interval, min_interval=min_interval, max_interval=max_interval,
-        delay=delay, attempts=attempts, message=message, stable_for=stable_for, wake_on=wake_on,
-        retry_on=retry_on, fail_on=fail_on,
-    ))
+    wait, note = new_wait(
+        "eventually_passes",
+        _options(
+            timeout=timeout,
+            interval=interval,
+            min_interval=min_interval,
+            max_interval=max_interval,
+            delay=delay,
+            attempts=attempts,
+            message=message,
+            stable_for=stable_for,
+            wake_on=wake_on,
+            retry_on=retry_on,
+            fail_on=fail_on,
+        ),
+    )
     return await _drive(wait, note, block)
 
 
 @overload
-async def eventually_changes(probe: Callable[[], Awaitable[T]], *, timeout: Optional[Seconds] = ..., interval: Optional[Seconds] = ..., min_interval: Optional[Seconds] = ..., max_interval: Optional[Seconds] = ..., delay: Optional[Seconds] = ..., attempts: Optional[int] = ..., message: Optional[str] = ..., stable_for: Optional[Seconds] = ..., wake_on: Optional[Patterns] = ..., retry_on: Optional[ExceptionTypes] = ..., fail_on: Optional[ExceptionTypes] = ...) -> T: ...
+async def eventually_changes(
+    probe: Callable[[], Awaitable[T]],
+    *,
+    timeout: Seconds | None = ...,
+    interval: Seconds | None = ...,
+    min_interval: Seconds | None = ...,
+    max_interval: Seconds | None = ...,
+    delay: Seconds | None = ...,
+    attempts: int | None = ...,
+    message: str | None = ...,
+    stable_for: Seconds | None = ...,
+    wake_on: Patterns | None = ...,
+    retry_on: ExceptionTypes | None = ...,
+    fail_on: ExceptionTypes | None = ...,
+) -> T: ...
 @overload
-async def eventually_changes(probe: Callable[[], T], *, timeout: Optional[Seconds] = ..., interval: Optional[Seconds] = ..., min_interval: Optional[Seconds] = ..., max_interval: Optional[Seconds] = ..., delay: Optional[Seconds] = ..., attempts: Optional[int] = ..., message: Optional[str] = ..., stable_for: Optional[Seconds] = ..., wake_on: Optional[Patterns] = ..., retry_on: Optional[ExceptionTypes] = ..., fail_on: Optional[ExceptionTypes] = ...) -> T: ...
+async def eventually_changes(
+    probe: Callable[[], T],
+    *,
+    timeout: Seconds | None = ...,
+    interval: Seconds | None = ...,
+    min_interval: Seconds | None = ...,
+    max_interval: Seconds | None = ...,
+    delay: Seconds | None = ...,
+    attempts: int | None = ...,
+    message: str | None = ...,
+    stable_for: Seconds | None = ...,
+    wake_on: Patterns | None = ...,
+    retry_on: ExceptionTypes | None = ...,
+    fail_on: ExceptionTypes | None = ...,
+) -> T: ...
 async def eventually_changes(
     probe: Callable[[], Any],
     *,
-    timeout: Optional[Seconds] = None,
-    interval: Optional[Seconds] = None,
-    min_interval: Optional[Seconds] = None,
-    max_interval: Optional[Seconds] = None,
-    delay: Optional[Seconds] = None,
-    attempts: Optional[int] = None,
-    message: Optional[str] = None,
-    stable_for: Optional[Seconds] = None,
-    wake_on: Optional[Patterns] = None,
-    retry_on: Optional[ExceptionTypes] = None,
-    fail_on: Optional[ExceptionTypes] = None,
+    timeout: Seconds | None = None,
+    interval: Seconds | None = None,
+    min_interval: Seconds | None = None,
+    max_interval: Seconds | None = None,
+    delay: Seconds | None = None,
+    attempts: int | None = None,
+    message: str | None = None,
+    stable_for: Seconds | None = None,
+    wake_on: Patterns | None = None,
+    retry_on: ExceptionTypes | None = None,
+    fail_on: ExceptionTypes | None = None,
 ) -> Any:
     """``await``-able :func:`liveness.eventually_changes`."""
     __tracebackhide__ = True
     check_callable("eventually_changes", "probe", probe, asynchronous=True)
-    wait, note = new_wait("eventually_changes", _options(
-        timeout=timeout, interval=interval, min_interval=min_interval, max_interval=max_interval,
-        delay=delay, attempts=attempts, message=message, stable_for=stable_for, wake_on=wake_on,
-        retry_on=retry_on, fail_on=fail_on,
-    ))
+    wait, note = new_wait(
+        "eventually_changes",
+        _options(
+            timeout=timeout,
+            interval=interval,
+            min_interval=min_interval,
+            max_interval=max_interval,
+            delay=delay,
+            attempts=attempts,
+            message=message,
+            stable_for=stable_for,
+            wake_on=wake_on,
+            retry_on=retry_on,
+            fail_on=fail_on,
+        ),
+    )
     baseline = probe()
     if inspect.isawaitable(baseline):
         baseline = await baseline
@@ -299,23 +422,34 @@ async def always(
     probe: Callable[[], Any],
     during: Seconds,
     *,
-    interval: Optional[Seconds] = None,
-    min_interval: Optional[Seconds] = None,
-    max_interval: Optional[Seconds] = None,
-    delay: Optional[Seconds] = None,
-    attempts: Optional[int] = None,
-    message: Optional[str] = None,
-    wake_on: Optional[Patterns] = None,
-    retry_on: Optional[ExceptionTypes] = None,
-    fail_on: Optional[ExceptionTypes] = None,
+    interval: Seconds | None = None,
+    min_interval: Seconds | None = None,
+    max_interval: Seconds | None = None,
+    delay: Seconds | None = None,
+    attempts: int | None = None,
+    message: str | None = None,
+    wake_on: Patterns | None = None,
+    retry_on: ExceptionTypes | None = None,
+    fail_on: ExceptionTypes | None = None,
 ) -> None:
     """``await``-able :func:`liveness.always`."""
     __tracebackhide__ = True
     check_callable("always", "probe", probe, asynchronous=True)
-    wait, note = new_wait("always", _options(
-        interval=interval, min_interval=min_interval, max_interval=max_interval, delay=delay,
-        attempts=attempts, message=message, wake_on=wake_on, retry_on=retry_on, fail_on=fail_on,
-    ), during=during)
+    wait, note = new_wait(
+        "always",
+        _options(
+            interval=interval,
+            min_interval=min_interval,
+            max_interval=max_interval,
+            delay=delay,
+            attempts=attempts,
+            message=message,
+            wake_on=wake_on,
+            retry_on=retry_on,
+            fail_on=fail_on,
+        ),
+        during=during,
+    )
     await _drive(wait, note, probe)
 
 
@@ -323,55 +457,107 @@ async def never(
     probe: Callable[[], Any],
     during: Seconds,
     *,
-    interval: Optional[Seconds] = None,
-    min_interval: Optional[Seconds] = None,
-    max_interval: Optional[Seconds] = None,
-    delay: Optional[Seconds] = None,
-    attempts: Optional[int] = None,
-    message: Optional[str] = None,
-    wake_on: Optional[Patterns] = None,
-    retry_on: Optional[ExceptionTypes] = None,
-    fail_on: Optional[ExceptionTypes] = None,
+    interval: Seconds | None = None,
+    min_interval: Seconds | None = None,
+    max_interval: Seconds | None = None,
+    delay: Seconds | None = None,
+    attempts: int | None = None,
+    message: str | None = None,
+    wake_on: Patterns | None = None,
+    retry_on: ExceptionTypes | None = None,
+    fail_on: ExceptionTypes | None = None,
 ) -> None:
     """``await``-able :func:`liveness.never`."""
     __tracebackhide__ = True
     check_callable("never", "probe", probe, asynchronous=True)
-    wait, note = new_wait("never", _options(
-        interval=interval, min_interval=min_interval, max_interval=max_interval, delay=delay,
-        attempts=attempts, message=message, wake_on=wake_on, retry_on=retry_on, fail_on=fail_on,
-    ), during=during)
+    wait, note = new_wait(
+        "never",
+        _options(
+            interval=interval,
+            min_interval=min_interval,
+            max_interval=max_interval,
+            delay=delay,
+            attempts=attempts,
+            message=message,
+            wake_on=wake_on,
+            retry_on=retry_on,
+            fail_on=fail_on,
+        ),
+        during=during,
+    )
     await _drive(wait, note, probe)
 
 
 @overload
-async def sync_operation(action: Callable[[], Any], until: Callable[[], Awaitable[Optional[T]]], *, timeout: Optional[Seconds] = ..., interval: Optional[Seconds] = ..., min_interval: Optional[Seconds] = ..., max_interval: Optional[Seconds] = ..., delay: Optional[Seconds] = ..., attempts: Optional[int] = ..., message: Optional[str] = ..., stable_for: Optional[Seconds] = ..., wake_on: Optional[Patterns] = ..., retry_on: Optional[ExceptionTypes] = ..., fail_on: Optional[ExceptionTypes] = ...) -> T: ...
+async def sync_operation(
+    action: Callable[[], Any],
+    until: Callable[[], Awaitable[T | None]],
+    *,
+    timeout: Seconds | None = ...,
+    interval: Seconds | None = ...,
+    min_interval: Seconds | None = ...,
+    max_interval: Seconds | None = ...,
+    delay: Seconds | None = ...,
+    attempts: int | None = ...,
+    message: str | None = ...,
+    stable_for: Seconds | None = ...,
+    wake_on: Patterns | None = ...,
+    retry_on: ExceptionTypes | None = ...,
+    fail_on: ExceptionTypes | None = ...,
+) -> T: ...
 @overload
-async def sync_operation(action: Callable[[], Any], until: Callable[[], Optional[T]], *, timeout: Optional[Seconds] = ..., interval: Optional[Seconds] = ..., min_interval: Optional[Seconds] = ..., max_interval: Optional[Seconds] = ..., delay: Optional[Seconds] = ..., attempts: Optional[int] = ..., message: Optional[str] = ..., stable_for: Optional[Seconds] = ..., wake_on: Optional[Patterns] = ..., retry_on: Optional[ExceptionTypes] = ..., fail_on: Optional[ExceptionTypes] = ...) -> T: ...
+async def sync_operation(
+    action: Callable[[], Any],
+    until: Callable[[], T | None],
+    *,
+    timeout: Seconds | None = ...,
+    interval: Seconds | None = ...,
+    min_interval: Seconds | None = ...,
+    max_interval: Seconds | None = ...,
+    delay: Seconds | None = ...,
+    attempts: int | None = ...,
+    message: str | None = ...,
+    stable_for: Seconds | None = ...,
+    wake_on: Patterns | None = ...,
+    retry_on: ExceptionTypes | None = ...,
+    fail_on: ExceptionTypes | None = ...,
+) -> T: ...
 async def sync_operation(
     action: Callable[[], Any],
     until: Callable[[], Any],
     *,
-    timeout: Optional[Seconds] = None,
-    interval: Optional[Seconds] = None,
-    min_interval: Optional[Seconds] = None,
-    max_interval: Optional[Seconds] = None,
-    delay: Optional[Seconds] = None,
-    attempts: Optional[int] = None,
-    message: Optional[str] = None,
-    stable_for: Optional[Seconds] = None,
-    wake_on: Optional[Patterns] = None,
-    retry_on: Optional[ExceptionTypes] = None,
-    fail_on: Optional[ExceptionTypes] = None,
+    timeout: Seconds | None = None,
+    interval: Seconds | None = None,
+    min_interval: Seconds | None = None,
+    max_interval: Seconds | None = None,
+    delay: Seconds | None = None,
+    attempts: int | None = None,
+    message: str | None = None,
+    stable_for: Seconds | None = None,
+    wake_on: Patterns | None = None,
+    retry_on: ExceptionTypes | None = None,
+    fail_on: ExceptionTypes | None = None,
 ) -> Any:
     """``await``-able :func:`liveness.sync_operation`; ``action`` may be a coroutine function."""
     __tracebackhide__ = True
     check_callable("sync_operation", "action", action, asynchronous=True)
     check_callable("sync_operation", "until", until, asynchronous=True)
-    wait, note = new_wait("sync_operation", _options(
-        timeout=timeout, interval=interval, min_interval=min_interval, max_interval=max_interval,
-        delay=delay, attempts=attempts, message=message, stable_for=stable_for, wake_on=wake_on,
-        retry_on=retry_on, fail_on=fail_on,
-    ))
+    wait, note = new_wait(
+        "sync_operation",
+        _options(
+            timeout=timeout,
+            interval=interval,
+            min_interval=min_interval,
+            max_interval=max_interval,
+            delay=delay,
+            attempts=attempts,
+            message=message,
+            stable_for=stable_for,
+            wake_on=wake_on,
+            retry_on=retry_on,
+            fail_on=fail_on,
+        ),
+    )
     done = action()
     if inspect.isawaitable(done):
         await done

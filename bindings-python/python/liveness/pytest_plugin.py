@@ -17,7 +17,8 @@ import sys
 import threading
 import time
 import types
-from typing import Any, Callable, Dict, Generator, List, Optional, Set, Tuple
+from collections.abc import Callable, Generator
+from typing import Any
 
 import pytest
 
@@ -51,10 +52,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        f"{MARKER}(**options): defaults of liveness waits in this test "
-        f"({', '.join(_config.DEFAULTABLE)}; seconds)",
+        f"{MARKER}(**options): defaults of liveness waits in this test ({', '.join(_config.DEFAULTABLE)}; seconds)",
     )
-    defaults: Dict[str, Any] = {}
+    defaults: dict[str, Any] = {}
     for name, option in INI_OPTIONS.items():
         raw = str(config.getini(name)).strip()
         if not raw:
@@ -75,8 +75,8 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     _config.set_session_defaults({})
 
 
-def _marker_defaults(item: pytest.Item) -> Tuple[Dict[str, Any], Optional[str]]:
-    options: Dict[str, Any] = {}
+def _marker_defaults(item: pytest.Item) -> tuple[dict[str, Any], str | None]:
+    options: dict[str, Any] = {}
     # Closest last: a function's marker overrides its class's and module's.
     for marker in reversed(list(item.iter_markers(MARKER))):
         if marker.args:
@@ -96,7 +96,7 @@ def _marker_defaults(item: pytest.Item) -> Tuple[Dict[str, Any], Optional[str]]:
 
 
 @pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_protocol(item: pytest.Item, nextitem: Optional[pytest.Item]) -> Generator[None, Any, None]:
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Generator[None, Any, None]:
     options, error = _marker_defaults(item)
     if error:
         item.stash[_marker_error] = error
@@ -183,11 +183,11 @@ class _SleepGuard:
     def __init__(self, item: pytest.Item) -> None:
         self.item = item
         path = getattr(item, "path", None)
-        self.test_files: Set[str] = {os.path.normcase(str(path))} if path else set()
+        self.test_files: set[str] = {os.path.normcase(str(path))} if path else set()
         self.thread = threading.get_ident()
-        self.restore: List[Callable[[], None]] = []
+        self.restore: list[Callable[[], None]] = []
 
-    def is_test_code(self, frame: Optional[types.FrameType]) -> bool:
+    def is_test_code(self, frame: types.FrameType | None) -> bool:
         if frame is None or threading.get_ident() != self.thread:
             return False
         filename = frame.f_code.co_filename
