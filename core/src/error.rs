@@ -1,4 +1,4 @@
-//! The one error type every door translates: each variant maps to a host exception / status code.
+//! The one error type every binding translates: each variant maps to a host-language exception / status code.
 
 use std::fmt;
 

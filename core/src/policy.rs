@@ -9,7 +9,7 @@ use crate::poll::Spelling;
 pub const TIMEOUT_SCALE_VAR: &str = "LIVENESS_TIMEOUT_SCALE";
 
 /// Options shared by every polling operation. Durations are unscaled: the poller multiplies them
-/// by `timeout_scale`, which the door fills in (each door reads `LIVENESS_TIMEOUT_SCALE` from its
+/// by `timeout_scale`, which the binding fills in (each binding reads `LIVENESS_TIMEOUT_SCALE` from its
 /// own notion of the environment: Rust and C the process environment, Python `os.environ`, Node
 /// the calling thread's `process.env`). The core never reads the environment itself.
 #[derive(Debug, Clone, PartialEq)]
@@ -67,7 +67,7 @@ pub fn period(
     waited: Duration,
 ) -> Duration {
     match interval {
-        // `interval = 0` is the adaptive schedule in every door (SPEC §2): C spells "unset" as 0,
+        // `interval = 0` is the adaptive schedule in every binding (SPEC §2): C spells "unset" as 0,
         // and a busy loop is what `min_interval = 0` asks for, explicitly.
         Some(fixed) if !fixed.is_zero() => fixed,
         _ => last_evaluation
@@ -114,7 +114,7 @@ impl Options {
     }
 
     /// These options with `timeout_scale` multiplied by the process environment's
-    /// `LIVENESS_TIMEOUT_SCALE`: how the Rust and C doors, whose environment is the process's,
+    /// `LIVENESS_TIMEOUT_SCALE`: how the Rust and C bindings, whose environment is the process's,
     /// fill in the scale before they create a poller.
     pub fn with_env_scale(mut self) -> Result<Options, Error> {
         self.timeout_scale *= timeout_scale()?;
@@ -154,7 +154,7 @@ pub fn duration_from_millis(option: &str, ms: f64) -> Result<Duration, Error> {
 }
 
 /// The current `LIVENESS_TIMEOUT_SCALE` of the process environment, read now (1 when unset).
-/// For the doors whose environment is the process's (Rust, C); the Poller never calls it.
+/// For the bindings whose environment is the process's (Rust, C); the Poller never calls it.
 pub fn timeout_scale() -> Result<f64, Error> {
     match std::env::var(TIMEOUT_SCALE_VAR) {
         Err(std::env::VarError::NotPresent) => Ok(1.0),
@@ -163,7 +163,7 @@ pub fn timeout_scale() -> Result<f64, Error> {
     }
 }
 
-/// Parses a `LIVENESS_TIMEOUT_SCALE` text as a door read it (blank: 1).
+/// Parses a `LIVENESS_TIMEOUT_SCALE` text as a binding read it (blank: 1).
 pub fn parse_scale(text: &str) -> Result<f64, Error> {
     let trimmed = text.trim();
     if trimmed.is_empty() {

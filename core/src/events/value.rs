@@ -15,16 +15,16 @@ pub trait HostValue: Send + Sync + fmt::Debug + Any {
     fn as_any(&self) -> &dyn Any;
 }
 
-/// How deeply lists and maps may nest in one metadata value, in every door: the depth at which
-/// serde_json (the C door's JSON) stops, so a payload one door accepts every door accepts.
-/// A door that converts host objects must stop at this depth (and on a cycle) with an error
+/// How deeply lists and maps may nest in one metadata value, in every binding: the depth at which
+/// serde_json (the C binding's JSON) stops, so a payload one binding accepts every binding accepts.
+/// A binding that converts host objects must stop at this depth (and on a cycle) with an error
 /// instead of recursing without bound.
 pub const MAX_PAYLOAD_DEPTH: usize = 128;
 
 /// The deepest level a list or map may sit at in metadata, the metadata map itself being level 1:
 /// a value that serde_json would parse only past its recursion limit of [`MAX_PAYLOAD_DEPTH`] is
-/// refused, so the deepest level allowed is one less. Doors that walk host objects compare each
-/// container's level with this (the rule is decided here, once, for every door).
+/// refused, so the deepest level allowed is one less. Bindings that walk host objects compare each
+/// container's level with this (the rule is decided here, once, for every binding).
 pub const MAX_METADATA_LEVEL: usize = MAX_PAYLOAD_DEPTH - 1;
 
 /// One metadata value.

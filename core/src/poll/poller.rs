@@ -380,8 +380,8 @@ impl Poller {
             }
             _ => {
                 let since = *self.accepted_since.get_or_insert(start);
-                // Saturating: a host clock that went backwards must not panic (the C door rejects
-                // such a time before it gets here; the other doors' clocks are monotonic).
+                // Saturating: a host clock that went backwards must not panic (the C binding rejects
+                // such a time before it gets here; the other bindings' clocks are monotonic).
                 if start.saturating_sub(since) >= self.stable_for {
                     self.done = Some(Ok(()));
                 }
