@@ -1,18 +1,17 @@
-//! Generates the C header from the `extern "C"` items of the core's `ffi` module.
+//! Generates the C header from the `extern "C"` items of this crate (capi/src).
 //!
 //! The header is written to `$OUT_DIR/liveness.h`; `include/liveness.h` is the committed copy that
 //! users include. `tests/header.rs` fails when the two differ and rewrites the committed copy when
-//! run with `LIVENESS_UPDATE_HEADER=1` (`make header`). Generating here, rather than in the core's
-//! own build script, means only the C door pays for cbindgen.
+//! run with `LIVENESS_UPDATE_HEADER=1` (`make header`).
 
 use std::env;
 use std::path::PathBuf;
 
 fn main() {
     let manifest = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
-    let ffi_dir = manifest.join("../core/src/ffi");
+    let src_dir = manifest.join("src");
     let config_path = manifest.join("cbindgen.toml");
-    println!("cargo:rerun-if-changed={}", ffi_dir.display());
+    println!("cargo:rerun-if-changed={}", src_dir.display());
     println!("cargo:rerun-if-changed={}", config_path.display());
 
     // A SONAME, so that programs linked against libliveness.so record a versioned name and
@@ -31,10 +30,10 @@ fn main() {
     let mut text = Vec::new();
     cbindgen::Builder::new()
         .with_config(config)
-        // Only the ffi module: parsing it by path needs no `cargo metadata` run from inside a build.
-        .with_src(ffi_dir.join("mod.rs"))
+        // The crate's own sources by path: no `cargo metadata` run from inside a build.
+        .with_src(src_dir.join("lib.rs"))
         .generate()
-        .expect("cbindgen parses core/src/ffi")
+        .expect("cbindgen parses capi/src")
         .write(&mut text);
     let text = parenthesize_negative_constants(&String::from_utf8(text).expect("cbindgen writes UTF-8"));
     std::fs::write(&out, text).expect("OUT_DIR is writable");

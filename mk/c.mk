@@ -47,7 +47,7 @@ c-deps: ## install the Debian packages the C suites need (cmake, cmocka, GoogleT
 c-lib: ## build the C libraries target/release/libliveness.{so,a} (and check include/liveness.h is fresh)
 	$(CARGO) build -q --release -p liveness-capi
 
-header: ## regenerate the committed C header include/liveness.h from core/src/ffi
+header: ## regenerate the committed C header include/liveness.h from capi/src
 	LIVENESS_UPDATE_HEADER=1 $(CARGO) test -q --release -p liveness-capi --test header
 
 install: c-lib ## install header, libliveness.{so,a}, liveness.pc and the CMake package (PREFIX=/usr/local)
@@ -70,10 +70,11 @@ install: c-lib ## install header, libliveness.{so,a}, liveness.pc and the CMake 
 test-c: test-c-header test-c-ctest test-c-asan test-c-go ## C ABI: header check, CTest (C, cmocka, GoogleTest, conformance), ASan run, go test
 	@echo "test-c: C suites passed"
 
-# The header drift check, and the Rust tests of the C boundary (panics caught, status names).
+# The header drift check, and the capi crate's own tests of the C boundary (panics caught,
+# status names, version).
 test-c-header: c-lib
 	$(CARGO) test -q --release -p liveness-capi --test header
-	$(CARGO) test -q --release -p liveness --features ffi --lib ffi::
+	$(CARGO) test -q --release -p liveness-capi --lib
 
 # The suites find liveness the way users do: through the installed CMake package / liveness.pc.
 c-stage: c-lib

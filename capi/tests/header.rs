@@ -1,4 +1,4 @@
-//! The committed include/liveness.h must be exactly what cbindgen generates from core/src/ffi now:
+//! The committed include/liveness.h must be exactly what cbindgen generates from capi/src now:
 //! a change to the C ABI that was not followed by `make header` fails here.
 //! `LIVENESS_UPDATE_HEADER=1` rewrites the committed copy instead (that is what `make header` does).
 
@@ -20,7 +20,7 @@ fn committed_header_is_fresh() {
             .position(|(a, b)| a != b)
             .unwrap_or_else(|| committed.lines().count().min(generated.lines().count()));
         panic!(
-            "include/liveness.h differs from the header generated from core/src/ffi (first at line {}).\n\
+            "include/liveness.h differs from the header generated from capi/src (first at line {}).\n\
              Run `make header` and commit the result.",
             line + 1
         );

@@ -24,11 +24,16 @@ pub enum Error {
 }
 
 impl Error {
-    pub(crate) fn invalid_option(option: &str, reason: impl Into<String>) -> Self {
+    /// An [`Error::InvalidOption`]: the option `option` (named as the caller spells it, e.g.
+    /// `"attempts"` or `"timeout_ms"`) is out of range because of `reason`. For bindings that
+    /// check options of their own before handing them to the core.
+    pub fn invalid_option(option: &str, reason: impl Into<String>) -> Self {
         Error::InvalidOption { option: option.to_owned(), reason: reason.into() }
     }
 
-    pub(crate) fn invalid_argument(message: impl Into<String>) -> Self {
+    /// An [`Error::InvalidArgument`] with `message` as its whole text (shown as is). For bindings
+    /// that check their own arguments (a NULL pointer, text that is not UTF-8, malformed JSON).
+    pub fn invalid_argument(message: impl Into<String>) -> Self {
         Error::InvalidArgument { message: message.into() }
     }
 

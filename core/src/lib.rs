@@ -24,10 +24,6 @@
 
 pub mod error;
 pub mod events;
-// The C ABI is compiled only for the C library crate (capi/ enables the `ffi` feature), so the
-// Python and Node modules do not export C symbols of their own.
-#[cfg(feature = "ffi")]
-pub mod ffi;
 pub mod ops;
 pub mod policy;
 pub mod poll;

@@ -10,7 +10,7 @@ use std::ptr;
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
-use liveness::ffi::*;
+use liveness_capi::*;
 
 /// Bytes as a C string: cut at the first NUL (C cannot pass one inside a string).
 fn cstr(bytes: &[u8]) -> CString {

@@ -4,8 +4,9 @@
 use std::cell::RefCell;
 use std::ffi::{CStr, c_char, c_void};
 
-use super::boundary::boundary;
-use crate::poll::Failure;
+use liveness_core::poll::Failure;
+
+use crate::boundary::boundary;
 
 /// A probe: returns true when the awaited condition holds. Called on the thread that called the
 /// liveness operation, never concurrently with itself. To say why it does not hold (shown as the

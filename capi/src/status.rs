@@ -2,8 +2,9 @@
 
 use std::ffi::c_char;
 
-use super::boundary::boundary;
-use crate::error::Error;
+use liveness_core::Error;
+
+use crate::boundary::boundary;
 
 /// The result of a liveness call. The numbers are part of the ABI and never change; new codes
 /// are only ever added at the end. For any status other than LIVENESS_OK,

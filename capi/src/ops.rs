@@ -3,17 +3,16 @@
 
 use std::ffi::c_void;
 
-use super::args::callback_arg;
-use super::boundary::guarded;
-use super::options::{liveness_options, read_options};
-use super::probe::{Verdict, call, liveness_probe, liveness_value_probe};
-use super::status::liveness_status;
-use crate::error::Error;
-use crate::policy::duration_from_millis;
-// C waits like a Rust test: the core blocking driver parks the calling thread (a C test has no
-// event loop or signal handling to keep alive while it waits).
-use crate::ops::wait::run_blocking;
-use crate::poll::{Evaluation, Failure, Operation, Poller, Spelling};
+use liveness_core::Error;
+use liveness_core::policy::duration_from_millis;
+use liveness_core::poll::{Evaluation, Failure, Operation};
+
+use crate::args::callback_arg;
+use crate::boundary::guarded;
+use crate::driver::{self, run_blocking};
+use crate::options::{liveness_options, read_options};
+use crate::probe::{Verdict, call, liveness_probe, liveness_value_probe};
+use crate::status::liveness_status;
 
 /// One evaluation of a boolean C probe, as the driver wants it.
 fn evaluate(probe: unsafe extern "C" fn(*mut c_void) -> bool, ctx: *mut c_void) -> Evaluation<(), Error> {
@@ -156,7 +155,7 @@ pub unsafe extern "C" fn liveness_sync_operation(
         let until = callback_arg("until", until)?;
         let options = unsafe { read_options(opts) }?;
         // Options are checked before the action runs: a bad option must not fire the action.
-        Poller::new(Operation::SyncOperation, &options, Spelling::Snake)?;
+        driver::check(Operation::SyncOperation, &options)?;
         // SAFETY: the C caller promises that `action` may be called with `ctx`.
         match call(|| unsafe { action(ctx) }.then_some(())) {
             Verdict::Passed(()) => {}

@@ -2,9 +2,9 @@
 
 use std::ffi::CStr;
 
-use super::boundary::{boundary, guarded};
-use super::status::liveness_status;
-use super::*;
+use crate::boundary::{boundary, guarded};
+use crate::status::liveness_status;
+use crate::*;
 
 fn last_error() -> String {
     unsafe { CStr::from_ptr(liveness_last_error_message()) }.to_string_lossy().into_owned()
@@ -47,12 +47,20 @@ fn a_panic_inside_the_boundary_is_recorded_by_the_hook_not_printed() {
     // location; the payload alone has none).
     let status = guarded(|| panic!("a silent bug"));
     assert_eq!(status, liveness_status::LIVENESS_INTERNAL);
-    assert!(last_error().contains("a silent bug (at core/src/ffi/tests.rs:"), "{}", last_error());
+    assert!(last_error().contains("a silent bug (at capi/src/tests.rs:"), "{}", last_error());
     // Outside a boundary the previous hook is still the one that runs (the test harness's, here:
     // it captures the message as the test's output), and nothing was left recorded.
     let outside = std::panic::catch_unwind(|| panic!("outside"));
     assert!(outside.is_err());
     let status = guarded(|| panic!("again"));
-    assert!(last_error().ends_with(&format!("again (at core/src/ffi/tests.rs:{})", line!() - 1)), "{}", last_error());
+    assert!(last_error().ends_with(&format!("again (at capi/src/tests.rs:{})", line!() - 1)), "{}", last_error());
     assert_eq!(status, liveness_status::LIVENESS_INTERNAL);
+}
+
+#[test]
+fn the_version_is_the_cores_and_the_headers() {
+    let version = unsafe { CStr::from_ptr(liveness_version()) }.to_str().unwrap();
+    assert_eq!(version, liveness_core::VERSION);
+    // LIVENESS_VERSION in the header is made by build.rs from this package's version.
+    assert_eq!(version, env!("CARGO_PKG_VERSION"));
 }

@@ -3,12 +3,13 @@
 use std::collections::BTreeMap;
 use std::ffi::{CString, c_char, c_void};
 
-use super::args::{Ctx, callback_arg, opt_str_arg, patterns_arg, str_arg, str_array_arg};
-use super::boundary::{boundary, clear_last_error, fail, guarded};
-use super::json;
-use super::status::liveness_status;
-use crate::error::Error;
-use crate::events::{self, Event};
+use liveness_core::Error;
+use liveness_core::events::{self, Event};
+
+use crate::args::{Ctx, callback_arg, opt_str_arg, patterns_arg, str_arg, str_array_arg};
+use crate::boundary::{boundary, clear_last_error, fail, guarded};
+use crate::json;
+use crate::status::liveness_status;
 
 /// An event handler: gets the event as JSON text
 /// (`{"name":…,"measurements":{…},"metadata":{…},"seq":…,"at":seconds,"thread":…}`, valid only

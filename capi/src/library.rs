@@ -2,8 +2,8 @@
 
 use std::ffi::{CStr, CString, c_char};
 
-use super::boundary::{boundary, clear_last_error, set_last_error};
-use super::handles::take_string;
+use crate::boundary::{boundary, clear_last_error, set_last_error};
+use crate::handles::take_string;
 
 /// Frees a string that liveness handed to the caller (liveness_capture_events_json()). NULL is
 /// allowed. A pointer that is not such a string still unfreed (a string freed twice,
@@ -37,7 +37,19 @@ pub extern "C" fn liveness_version() -> *const c_char {
     boundary(c"".as_ptr(), || VERSION.as_ptr())
 }
 
-static VERSION: &CStr = match CStr::from_bytes_with_nul(concat!(env!("CARGO_PKG_VERSION"), "\0").as_bytes()) {
+/// The core's version (one version for every door), with the NUL C needs.
+const VERSION_BYTES: [u8; liveness_core::VERSION.len() + 1] = {
+    let text = liveness_core::VERSION.as_bytes();
+    let mut bytes = [0u8; liveness_core::VERSION.len() + 1];
+    let mut i = 0;
+    while i < text.len() {
+        bytes[i] = text[i];
+        i += 1;
+    }
+    bytes
+};
+
+static VERSION: &CStr = match CStr::from_bytes_with_nul(&VERSION_BYTES) {
     Ok(v) => v,
     Err(_) => c"",
 };

@@ -4,10 +4,11 @@ use std::ffi::c_char;
 use std::mem::size_of;
 use std::time::Duration;
 
-use super::args::{opt_str_arg, str_array_arg};
-use super::boundary::boundary;
-use crate::error::Error;
-use crate::policy::{Options, duration_from_millis};
+use liveness_core::Error;
+use liveness_core::policy::{Options, duration_from_millis};
+
+use crate::args::{opt_str_arg, str_array_arg};
+use crate::boundary::boundary;
 
 /// `interval_ms` value meaning "the adaptive, cost-aware period" (the default). Zero, because
 /// every negative, NaN or infinite duration must be rejected as invalid (SPEC §2), and a fixed

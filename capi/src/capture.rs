@@ -2,12 +2,13 @@
 
 use std::ffi::{CString, c_char};
 
-use super::args::{out_arg, patterns_arg};
-use super::boundary::{boundary, fail, guarded};
-use super::handles::{CAPTURES, give_string};
-use super::status::liveness_status;
-use crate::error::Error;
-use crate::events::Capture;
+use liveness_core::Error;
+use liveness_core::events::Capture;
+
+use crate::args::{out_arg, patterns_arg};
+use crate::boundary::{boundary, fail, guarded};
+use crate::handles::{CAPTURES, give_string};
+use crate::status::liveness_status;
 
 /// An open capture (opaque). Made by liveness_capture_open(), ended by liveness_capture_close().
 /// The pointer is a checked handle, not an address: a closed (or never opened) capture passed to
@@ -79,7 +80,7 @@ pub unsafe extern "C" fn liveness_capture_count(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn liveness_capture_close(capture: *mut liveness_capture) {
     boundary((), || {
-        super::boundary::clear_last_error();
+        crate::boundary::clear_last_error();
         if !capture.is_null() {
             match CAPTURES.remove("capture", capture as usize) {
                 // Dropped outside the registry's lock: dropping the Capture detaches it from the bus.

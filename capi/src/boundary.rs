@@ -10,8 +10,9 @@ use std::ffi::{CString, c_char};
 use std::panic::{AssertUnwindSafe, PanicHookInfo, catch_unwind};
 use std::sync::Once;
 
-use super::status::liveness_status;
-use crate::error::Error;
+use liveness_core::Error;
+
+use crate::status::liveness_status;
 
 thread_local! {
     // None rather than an empty CString: clearing runs on every call (emit included), and an

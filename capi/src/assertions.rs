@@ -2,12 +2,13 @@
 
 use std::ffi::{CString, c_char, c_void};
 
-use super::args::{Ctx, callback_arg, opt_str_arg, patterns_arg, str_arg};
-use super::boundary::guarded;
-use super::json;
-use super::status::liveness_status;
-use crate::error::Error;
-use crate::events::{self, Event, Pattern};
+use liveness_core::Error;
+use liveness_core::events::{self, Event, Pattern};
+
+use crate::args::{Ctx, callback_arg, opt_str_arg, patterns_arg, str_arg};
+use crate::boundary::guarded;
+use crate::json;
+use crate::status::liveness_status;
 
 /// The block of an event assertion: the code under test, run once to completion on the calling
 /// thread. Events it causes on any thread while it runs are recorded.

@@ -6,14 +6,15 @@
 use std::ffi::c_char;
 use std::time::Duration;
 
-use super::args::{opt_str_arg, out_arg, str_arg};
-use super::boundary::{boundary, clear_last_error, fail, guarded, set_last_error};
-use super::handles::POLLERS;
-use super::options::{liveness_options, read_options};
-use super::status::liveness_status;
-use crate::error::Error;
-use crate::policy::duration_from_millis;
-use crate::poll::{Failure, Operation, Outcome, Poller, Spelling, Step};
+use liveness_core::Error;
+use liveness_core::policy::duration_from_millis;
+use liveness_core::poll::{Failure, Operation, Outcome, Poller, Spelling, Step};
+
+use crate::args::{opt_str_arg, out_arg, str_arg};
+use crate::boundary::{boundary, clear_last_error, fail, guarded, set_last_error};
+use crate::handles::POLLERS;
+use crate::options::{liveness_options, read_options};
+use crate::status::liveness_status;
 
 /// The operations, for liveness_poller_new(). The numbers are part of the ABI.
 #[repr(C)]

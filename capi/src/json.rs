@@ -2,8 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::error::Error;
-use crate::events::Value;
+use liveness_core::Error;
+use liveness_core::events::Value;
 
 /// Parses `text` as a JSON object (metadata, or a map-form `where`). `what` names the argument in
 /// the error message.

@@ -3,7 +3,7 @@
 
 use std::ffi::{CStr, c_char};
 
-use crate::error::Error;
+use liveness_core::Error;
 
 /// A required string argument.
 ///

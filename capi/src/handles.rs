@@ -23,9 +23,8 @@ use std::collections::HashSet;
 use std::ffi::c_char;
 use std::sync::{Arc, Mutex, PoisonError, RwLock, RwLockWriteGuard};
 
+use liveness_core::Error;
 use once_cell::sync::Lazy;
-
-use crate::error::Error;
 
 #[cfg(target_pointer_width = "64")]
 mod layout {
@@ -204,9 +203,9 @@ mod fork {
         use std::collections::HashSet;
         use std::sync::{MutexGuard, RwLockWriteGuard};
 
-        use super::super::{CAPTURES, POLLERS, Slots, strings};
-        use crate::ffi::capture::liveness_capture;
-        use crate::ffi::poller::PollerState;
+        use crate::capture::liveness_capture;
+        use crate::handles::{CAPTURES, POLLERS, Slots, strings};
+        use crate::poller::PollerState;
 
         pub(super) struct Held {
             _captures: RwLockWriteGuard<'static, Slots<liveness_capture>>,
@@ -236,5 +235,5 @@ mod fork {
     }
 }
 
-pub(crate) static CAPTURES: Registry<super::capture::liveness_capture> = Registry::new(1, "capture");
-pub(crate) static POLLERS: Registry<std::sync::Mutex<super::poller::PollerState>> = Registry::new(2, "poller");
+pub(crate) static CAPTURES: Registry<crate::capture::liveness_capture> = Registry::new(1, "capture");
+pub(crate) static POLLERS: Registry<std::sync::Mutex<crate::poller::PollerState>> = Registry::new(2, "poller");
