@@ -4,8 +4,10 @@
 #   make node-build    the napi addon (release) + the TypeScript build (dist/)
 #   make node-test-build  type-checks the tests (__tests__/, TypeScript) and compiles them to
 #                      test-build/, from where the child-process fixtures run with plain node
-#   make test-node     the test build + Jest + Vitest + the type test + a check that native.d.ts
-#                      is fresh
+#   make node-lint     ESLint (typescript-eslint, type-aware) over lib/, __tests__/, types-test/,
+#                      the .d.ts and the JavaScript (esm/, vitest/, demo/); any finding fails
+#   make test-node     the test build + the lint + Jest + Vitest + the type test + a check that
+#                      native.d.ts is fresh
 #   make node-dts      refresh the committed bindings-node/native.d.ts after a native API change
 #   make test-node-valgrind  the Worker scenarios (__tests__/fixtures/workers.fixture.ts, compiled)
 #                      under valgrind: no invalid read or write (leaks are out of scope). About 25 s a
@@ -22,7 +24,7 @@ NODE_STAMP := $(NODE_DIR)/node_modules/.package-lock.json
 TEST_SUITES += test-node test-node-valgrind
 DEMO_PARTS += demo-node
 
-.PHONY: node-deps node-build node-test-build node-dts test-node test-node-valgrind demo-node
+.PHONY: node-deps node-build node-test-build node-lint node-dts test-node test-node-valgrind demo-node
 
 node-deps: ## install the Node package's toolchain (npm ci) when node_modules is missing or stale
 	@command -v npm >/dev/null 2>&1 || { \
@@ -42,16 +44,20 @@ node-build: node-deps ## build the Node addon (napi, release) and compile the Ty
 node-test-build: node-build ## type-check the Node tests and compile them to bindings-node/test-build/
 	cd $(NODE_DIR) && npx --no-install tsc -p __tests__
 
+# The type-aware rules read the types of lib/ through dist/*.d.ts, as the tests import them.
+node-lint: node-build ## ESLint over the Node package's TypeScript and JavaScript; fails on any finding
+	cd $(NODE_DIR) && npx --no-install eslint --max-warnings 0 .
+
 node-dts: node-build ## refresh the committed bindings-node/native.d.ts from a fresh native build
 	cp $(NODE_NAPI_OUT)/native.d.ts $(NODE_DIR)/native.d.ts
 
-test-node: node-test-build ## Node: the tests' type check, Jest, Vitest, the type test, and the committed native.d.ts is fresh
+test-node: node-test-build node-lint ## Node: the tests' type check, the lint, Jest, Vitest, the type test, and the committed native.d.ts is fresh
 	@diff -u $(NODE_DIR)/native.d.ts $(NODE_NAPI_OUT)/native.d.ts || { \
 	  echo "bindings-node/native.d.ts differs from a fresh build: run 'make node-dts' and commit it"; exit 1; }
 	cd $(NODE_DIR) && npx --no-install jest --ci
 	cd $(NODE_DIR) && npx --no-install vitest run
 	cd $(NODE_DIR) && npx --no-install tsc -p types-test/tsconfig.json
-	@echo "test-node: tests' type check, Jest, Vitest, type test and native.d.ts check passed"
+	@echo "test-node: tests' type check, lint, Jest, Vitest, type test and native.d.ts check passed"
 
 NODE_VALGRIND_SCENARIOS := terminate detachFromMain workerEnds terminateWhileNativeEmits severalWorkers
 NODE_VALGRIND := valgrind --quiet --error-exitcode=99 --errors-for-leak-kinds=none --leak-check=no \

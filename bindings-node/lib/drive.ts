@@ -83,7 +83,7 @@ async function settleFake(
 function settled(p: PromiseLike<unknown>): Promise<Settled> {
   return Promise.resolve(p).then(
     (value) => ({ ok: true as const, value }),
-    (error) => ({ ok: false as const, error }),
+    (error: unknown) => ({ ok: false as const, error }),
   );
 }
 
