@@ -2,7 +2,8 @@
 // (lib/, __tests__/, types-test/, the hand-written .d.ts) gets typescript-eslint's type-aware
 // rules: every operation returns a Promise, and a Promise nobody awaits is the bug the package
 // reports at run time (no-floating-promises catches it before). The JavaScript (the ES module
-// face, the Vitest suite, the demo, the configs) gets ESLint's recommended rules.
+// face, the Vitest suite, the demo, the configs) gets ESLint's recommended rules. The layout is
+// Prettier's (prettier.config.mjs, checked by the same make step), so no rule here is about it.
 import js from '@eslint/js';
 import { defineConfig, globalIgnores } from 'eslint/config';
 import globals from 'globals';

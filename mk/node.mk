@@ -4,8 +4,9 @@
 #   make node-build    the napi addon (release) + the TypeScript build (dist/)
 #   make node-test-build  type-checks the tests (__tests__/, TypeScript) and compiles them to
 #                      test-build/, from where the child-process fixtures run with plain node
-#   make node-lint     ESLint (typescript-eslint, type-aware) over lib/, __tests__/, types-test/,
-#                      the .d.ts and the JavaScript (esm/, vitest/, demo/); any finding fails
+#   make node-lint     Prettier's check of the layout, then ESLint (typescript-eslint, type-aware),
+#                      over lib/, __tests__/, types-test/, the .d.ts and the JavaScript (esm/,
+#                      vitest/, demo/); any finding fails. `make node-format` applies the layout.
 #   make test-node     the test build + the lint + Jest + Vitest + the type test + a check that
 #                      native.d.ts is fresh
 #   make node-dts      refresh the committed bindings-node/native.d.ts after a native API change
@@ -24,7 +25,7 @@ NODE_STAMP := $(NODE_DIR)/node_modules/.package-lock.json
 TEST_SUITES += test-node test-node-valgrind
 DEMO_PARTS += demo-node
 
-.PHONY: node-deps node-build node-test-build node-lint node-dts test-node test-node-valgrind demo-node
+.PHONY: node-deps node-build node-test-build node-lint node-format node-dts test-node test-node-valgrind demo-node
 
 node-deps: ## install the Node package's toolchain (npm ci) when node_modules is missing or stale
 	@command -v npm >/dev/null 2>&1 || { \
@@ -44,9 +45,15 @@ node-build: node-deps ## build the Node addon (napi, release) and compile the Ty
 node-test-build: node-build ## type-check the Node tests and compile them to bindings-node/test-build/
 	cd $(NODE_DIR) && npx --no-install tsc -p __tests__
 
-# The type-aware rules read the types of lib/ through dist/*.d.ts, as the tests import them.
-node-lint: node-build ## ESLint over the Node package's TypeScript and JavaScript; fails on any finding
+# Prettier first: it takes a second, ESLint's type-aware rules take 15-30 s. Those read the types
+# of lib/ through dist/*.d.ts, as the tests import them.
+node-lint: node-build ## Prettier's check and ESLint over the Node package's TypeScript and JavaScript; fails on any finding
+	cd $(NODE_DIR) && npx --no-install prettier --check --log-level warn . || { \
+	  echo "node-lint: not in Prettier's layout (the files above): run 'make node-format'"; exit 1; }
 	cd $(NODE_DIR) && npx --no-install eslint --max-warnings 0 .
+
+node-format: node-deps ## rewrite the Node package's code in Prettier's layout (what node-lint checks)
+	cd $(NODE_DIR) && npx --no-install prettier --write --log-level warn .
 
 node-dts: node-build ## refresh the committed bindings-node/native.d.ts from a fresh native build
 	cp $(NODE_NAPI_OUT)/native.d.ts $(NODE_DIR)/native.d.ts
