@@ -7,8 +7,7 @@ import { expectInstanceOf } from './support/expect';
 
 const cases = load('events');
 type Of<K extends EventCase['kind']> = Extract<Located<EventCase>, { kind: K }>;
-const byKind = <K extends EventCase['kind']>(kind: K): [string, Of<K>][] =>
-  cases.filter((c): c is Of<K> => c.kind === kind).map((c) => [c.name, c]);
+const byKind = <K extends EventCase['kind']>(kind: K): [string, Of<K>][] => cases.filter((c): c is Of<K> => c.kind === kind).map((c) => [c.name, c]);
 const send = (events: VectorEvent[] = []) => events.forEach((e) => emit(e.name, e.measurements, e.metadata));
 
 test.each(byKind('pattern'))('pattern: %s', (_n, c) => {

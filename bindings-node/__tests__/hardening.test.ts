@@ -56,7 +56,11 @@ describe("point 7: a Worker's LIVENESS_TIMEOUT_SCALE stays in that Worker", () =
       if (fs.existsSync(path.join(root, door))) walk(path.join(root, door));
     }
     expect(sources.length).toBeGreaterThan(5);
-    const writes = sources.filter((p) => /\b(set_var|remove_var)\s*\(|process\.env(\.\w+|\[[^\]]+\])\s*=[^=]|os\.environ\[[^\]]+\]\s*=[^=]|\bsetenv\s*\(|\bputenv\s*\(/.test(fs.readFileSync(p, 'utf8')));
+    const writes = sources.filter((p) =>
+      /\b(set_var|remove_var)\s*\(|process\.env(\.\w+|\[[^\]]+\])\s*=[^=]|os\.environ\[[^\]]+\]\s*=[^=]|\bsetenv\s*\(|\bputenv\s*\(/.test(
+        fs.readFileSync(p, 'utf8'),
+      ),
+    );
     expect(writes).toEqual([]);
   });
 });
@@ -203,7 +207,9 @@ describe('point 12: payload and count edges', () => {
 
   test("a getter's error is the TypeError's cause, and the capture stays usable", async () => {
     const events = await capture('edge.**', () => {
-      expect(() => emit('edge.bad', {}, throwing())).toThrow(expect.objectContaining({ cause: expect.objectContaining({ message: 'getter failed' }) }));
+      expect(() => emit('edge.bad', {}, throwing())).toThrow(
+        expect.objectContaining({ cause: expect.objectContaining({ message: 'getter failed' }) }),
+      );
       emit('edge.fine', {}, { ok: true });
     });
     expect(events.map((e) => e.name)).toEqual(['edge.fine']);

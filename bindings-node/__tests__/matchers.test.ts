@@ -55,11 +55,15 @@ test('a wait left pending is reported with where it began, and cancelled', async
 test('a Jest test that forgets to await fails, naming the line of the wait', () => {
   const jestBin = require.resolve('jest/bin/jest');
   // The package's Jest configuration (its ts-jest transform), with only the fixture as a test.
-  const run = spawnSync(process.execPath, [jestBin, '--ci', '--roots', path.join(__dirname, 'fixtures'), '--testMatch', '**/forgotten-await.fixture.ts'], {
-    cwd: path.join(__dirname, '..'),
-    encoding: 'utf8',
-    env: { ...process.env, FORCE_COLOR: '0' },
-  });
+  const run = spawnSync(
+    process.execPath,
+    [jestBin, '--ci', '--roots', path.join(__dirname, 'fixtures'), '--testMatch', '**/forgotten-await.fixture.ts'],
+    {
+      cwd: path.join(__dirname, '..'),
+      encoding: 'utf8',
+      env: { ...process.env, FORCE_COLOR: '0' },
+    },
+  );
   const out = run.stdout + run.stderr;
   expect(run.status).not.toBe(0);
   expect(out).toContain('did you forget `await`?');

@@ -133,10 +133,13 @@ describe('eventually', () => {
   test('failOn errors propagate at once, as themselves', async () => {
     class Fatal extends Error {}
     let n = 0;
-    const error = await eventually(() => {
-      n++;
-      throw new Fatal('stop');
-    }, { failOn: Fatal }).catch((e: unknown) => e);
+    const error = await eventually(
+      () => {
+        n++;
+        throw new Fatal('stop');
+      },
+      { failOn: Fatal },
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Fatal);
     expect(n).toBe(1);
   });
@@ -145,16 +148,22 @@ describe('eventually', () => {
     class NotReady extends Error {}
     class StillNotReady extends NotReady {}
     let n = 0;
-    const value = await eventually(() => {
-      n++;
-      if (n === 1) throw new NotReady();
-      if (n === 2) throw new StillNotReady();
-      return 'up';
-    }, { retryOn: [NotReady] });
+    const value = await eventually(
+      () => {
+        n++;
+        if (n === 1) throw new NotReady();
+        if (n === 2) throw new StillNotReady();
+        return 'up';
+      },
+      { retryOn: [NotReady] },
+    );
     expect(value).toBe('up');
-    const error = await eventually(() => {
-      throw new TypeError('bug');
-    }, { retryOn: NotReady }).catch((e: unknown) => e);
+    const error = await eventually(
+      () => {
+        throw new TypeError('bug');
+      },
+      { retryOn: NotReady },
+    ).catch((e: unknown) => e);
     expectInstanceOf(error, TypeError);
     expect(error.message).toBe('bug');
   });
@@ -304,10 +313,13 @@ describe('syncOperation', () => {
 
   test('an async action is awaited first', async () => {
     let state = 0;
-    await syncOperation(async () => {
-      await new Promise((r) => setTimeout(r, 5));
-      state = 1;
-    }, () => state === 1);
+    await syncOperation(
+      async () => {
+        await new Promise((r) => setTimeout(r, 5));
+        state = 1;
+      },
+      () => state === 1,
+    );
   });
 
   test('an action that throws propagates and nothing is polled', async () => {

@@ -46,7 +46,20 @@ test('require and import give the same functions (one copy of the state)', () =>
   const out = JSON.parse(run.stdout) as { names: string[]; esmNames: string[]; same: boolean };
   expect(out.same).toBe(true);
   expect(out.esmNames).toEqual(out.names);
-  expect(out.names).toEqual(expect.arrayContaining(['eventually', 'eventuallyPasses', 'always', 'never', 'eventuallyChanges', 'syncOperation', 'emit', 'capture', 'assertEmitted', 'LivenessTimeoutError']));
+  expect(out.names).toEqual(
+    expect.arrayContaining([
+      'eventually',
+      'eventuallyPasses',
+      'always',
+      'never',
+      'eventuallyChanges',
+      'syncOperation',
+      'emit',
+      'capture',
+      'assertEmitted',
+      'LivenessTimeoutError',
+    ]),
+  );
 });
 
 test('the exports map: main, types, require/import, liveness/jest, liveness/vitest; the native module stays private', () => {

@@ -5,7 +5,16 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { assertEmitted, assertEmittedInOrder, eventually, eventuallyChanges, eventuallyPasses, LivenessTimeoutError, never, syncOperation } from 'liveness';
+import {
+  assertEmitted,
+  assertEmittedInOrder,
+  eventually,
+  eventuallyChanges,
+  eventuallyPasses,
+  LivenessTimeoutError,
+  never,
+  syncOperation,
+} from 'liveness';
 
 import { expectInstanceOf } from './support/expect';
 import { CircuitBreaker, delayedWrite, Registry } from './support/scenarios';
@@ -89,7 +98,10 @@ describe('the circuit breaker of seed 000', () => {
 
   test('a success is emitted with its metadata; failures come before the state change', async () => {
     const breaker = new CircuitBreaker('search', 2);
-    await assertEmitted('breaker.call.success', () => breaker.call(() => Promise.resolve('ok')), { where: (e) => e.metadata.breaker === 'search', count: 1 });
+    await assertEmitted('breaker.call.success', () => breaker.call(() => Promise.resolve('ok')), {
+      where: (e) => e.metadata.breaker === 'search',
+      count: 1,
+    });
     await assertEmittedInOrder(['breaker.call.failure', 'breaker.call.failure', 'breaker.state_change'], async () => {
       await breaker.call(failing).catch(() => {});
       await breaker.call(failing).catch(() => {});

@@ -60,12 +60,7 @@ async function settleReal(p: PromiseLike<unknown>, remainingMs: number, cancel: 
   }
 }
 
-async function settleFake(
-  p: PromiseLike<unknown>,
-  clock: Clock,
-  remaining: () => number,
-  cancel: Cancel,
-): Promise<Settled | typeof DEADLINE> {
+async function settleFake(p: PromiseLike<unknown>, clock: Clock, remaining: () => number, cancel: Cancel): Promise<Settled | typeof DEADLINE> {
   const outcome = settled(p);
   for (;;) {
     const turn = realTurn(cancel).then(() => TURN);

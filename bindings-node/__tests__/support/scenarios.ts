@@ -28,10 +28,13 @@ export class Registry {
 
   /** Stops `name` asynchronously; a supervisor starts a new instance once it is gone. */
   restart(name: string): void {
-    setTimeout(() => {
-      this.names.delete(name);
-      setTimeout(() => this.start(name), jitter(0, 5));
-    }, jitter(5, 30));
+    setTimeout(
+      () => {
+        this.names.delete(name);
+        setTimeout(() => this.start(name), jitter(0, 5));
+      },
+      jitter(5, 30),
+    );
   }
 }
 
