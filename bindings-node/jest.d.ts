@@ -6,7 +6,6 @@ import type { LivenessMatchers } from './dist/matchers.js';
 export { matchers } from './dist/jest.js';
 
 declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace jest {
     // The type parameters must match @types/jest's exactly.
     // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unused-vars
@@ -15,6 +14,6 @@ declare global {
 }
 
 declare module 'expect' {
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unused-vars
   interface Matchers<R extends void | Promise<void>, T = unknown> extends LivenessMatchers<R> {}
 }

@@ -5,7 +5,8 @@ const os = require('node:os');
 const path = require('node:path');
 const { performance } = require('node:perf_hooks');
 const { eventually } = require('..');
-const { Registry, delayedWrite } = require('../__tests__/support/scenarios');
+// The tests' systems under test, compiled from __tests__/support/ by `make node-test-build`.
+const { Registry, delayedWrite } = require('../test-build/support/scenarios');
 
 const out = process.argv[2];
 if (!out) {

@@ -151,7 +151,8 @@ export function currentClock(): Clock {
       if (!timers) return undefined;
       let first = Infinity;
       // Not `instanceof Map`: under Jest the clock's Map comes from another realm.
-      const list = typeof timers.values === 'function' ? (timers as Map<unknown, SinonTimer>).values() : Object.values(timers);
+      const list =
+        typeof timers.values === 'function' ? (timers as Map<unknown, SinonTimer>).values() : Object.values(timers as Record<string, SinonTimer>);
       for (const t of list) if (typeof t?.callAt === 'number' && t.callAt < first) first = t.callAt;
       return first === Infinity ? undefined : Math.max(0, first - clock.now);
     };

@@ -60,12 +60,7 @@ async function settleReal(p: PromiseLike<unknown>, remainingMs: number, cancel: 
   }
 }
 
-async function settleFake(
-  p: PromiseLike<unknown>,
-  clock: Clock,
-  remaining: () => number,
-  cancel: Cancel,
-): Promise<Settled | typeof DEADLINE> {
+async function settleFake(p: PromiseLike<unknown>, clock: Clock, remaining: () => number, cancel: Cancel): Promise<Settled | typeof DEADLINE> {
   const outcome = settled(p);
   for (;;) {
     const turn = realTurn(cancel).then(() => TURN);
@@ -83,7 +78,7 @@ async function settleFake(
 function settled(p: PromiseLike<unknown>): Promise<Settled> {
   return Promise.resolve(p).then(
     (value) => ({ ok: true as const, value }),
-    (error) => ({ ok: false as const, error }),
+    (error: unknown) => ({ ok: false as const, error }),
   );
 }
 

@@ -16,7 +16,7 @@ function patternList(name: string, patterns: unknown): string[] {
   if (!Array.isArray(list) || list.some((p) => typeof p !== 'string')) {
     throw new TypeError(`${name}: patterns must be a string or an array of strings`);
   }
-  return list;
+  return list as string[];
 }
 
 /** Names the core already accepted: the name check crosses to native once per name, not per emit. */
@@ -184,7 +184,7 @@ async function during<T>(block: () => T | PromiseLike<T>, name: string, verify: 
   try {
     let value: Awaited<T>;
     try {
-      value = (await block()) as Awaited<T>;
+      value = await block();
     } finally {
       c.native.close();
     }
@@ -253,5 +253,5 @@ export async function assertNotEmitted<T>(pattern: string, block: () => T | Prom
 export async function assertEmittedInOrder<T>(patterns: readonly string[], block: () => T | PromiseLike<T>): Promise<Awaited<T>> {
   if (!Array.isArray(patterns) || patterns.length === 0) throw new TypeError('assertEmittedInOrder: patterns must be a non-empty array of strings');
   for (const p of patterns) checkPattern(p, 'assertEmittedInOrder');
-  return during(block, 'assertEmittedInOrder', (c) => check(undefined, () => c.native.checkEmittedInOrder([...patterns])));
+  return during(block, 'assertEmittedInOrder', (c) => check(undefined, () => c.native.checkEmittedInOrder([...(patterns as readonly string[])])));
 }

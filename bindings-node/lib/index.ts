@@ -3,26 +3,11 @@
 export { eventually, eventuallyPasses, always, never, eventuallyChanges, syncOperation } from './operations';
 export type { Probe, Truthy } from './operations';
 export type { Options, ErrorClass } from './options';
-export {
-  emit,
-  attach,
-  detach,
-  hasSubscribers,
-  capture,
-  Capture,
-  assertEmitted,
-  assertNotEmitted,
-  assertEmittedInOrder,
-} from './events';
+export { emit, attach, detach, hasSubscribers, capture, Capture, assertEmitted, assertNotEmitted, assertEmittedInOrder } from './events';
 export type { LivenessEvent, Measurements, Metadata, Where, EmittedOptions } from './events';
 export { bridgeChannel } from './diagnostics';
 export type { Bridge, BridgeOptions } from './diagnostics';
-export {
-  LivenessError,
-  LivenessTimeoutError,
-  LivenessViolationError,
-  EventAssertionError,
-} from './errors';
+export { LivenessError, LivenessTimeoutError, LivenessViolationError, EventAssertionError } from './errors';
 export type { HistoryRun } from './errors';
 export { pendingWaits, cancelPendingWaits } from './pending';
 export type { PendingWait } from './pending';

@@ -3,7 +3,7 @@
 import type * as Native from '../native';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-export const native: typeof Native = require('../liveness.node');
+export const native = require('../liveness.node') as typeof Native;
 
 /** `next()` answers: evaluate now, succeeded, failed; any other value is a wait in ms. */
 export const EVALUATE = -1;

@@ -110,7 +110,7 @@ export function check(options: unknown): Checked {
     if (!Array.isArray(list) || list.some((p) => typeof p !== 'string')) {
       throw new TypeError('option `wakeOn` must be an event pattern or an array of them');
     }
-    native.wakeOn = [...list];
+    native.wakeOn = [...(list as string[])];
   }
   if (o.signal !== undefined && !isAbortSignal(o.signal)) {
     throw new TypeError('option `signal` must be an AbortSignal');
@@ -119,7 +119,7 @@ export function check(options: unknown): Checked {
     native,
     retryOn: o.retryOn === undefined ? undefined : classes('retryOn', o.retryOn),
     failOn: o.failOn === undefined ? [] : classes('failOn', o.failOn),
-    signal: o.signal as AbortSignal | undefined,
+    signal: o.signal,
   };
 }
 

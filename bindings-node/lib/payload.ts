@@ -40,7 +40,7 @@ function keep(o: object | symbol): number {
 }
 
 function isPlain(o: object): boolean {
-  const proto = Object.getPrototypeOf(o);
+  const proto: unknown = Object.getPrototypeOf(o);
   return proto === Object.prototype || proto === null;
 }
 

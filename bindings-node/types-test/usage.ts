@@ -49,7 +49,10 @@ export async function everything(signal: AbortSignal): Promise<void> {
   const s: string = await eventually(async () => 'x' as string | undefined);
   const v: { ok: boolean } = await eventuallyPasses(() => ({ ok: true }));
   const c: number = await eventuallyChanges(() => n);
-  const u: string = await syncOperation(() => undefined, () => s);
+  const u: string = await syncOperation(
+    () => undefined,
+    () => s,
+  );
   const nothing: void = await always(() => true, 100);
   await never(() => false, 100, { interval: 5 });
   void [v, c, u, nothing];

@@ -1,12 +1,20 @@
 // The diagnostics_channel bridge: what code already instrumented with Node's diagnostics_channel
 // publishes can be asserted on as liveness events, without changing that code.
-const dc = require('node:diagnostics_channel');
-const { bridgeChannel, assertEmitted, assertNotEmitted, capture, hasSubscribers } = require('..');
+import * as dc from 'node:diagnostics_channel';
+
+import { expect, test } from '@jest/globals';
+import { assertEmitted, assertNotEmitted, bridgeChannel, capture, hasSubscribers } from 'liveness';
+
+/** What the code under test publishes on its channel. */
+interface CacheMiss {
+  key: string;
+  size: number;
+}
 
 /** Code under test, instrumented the Node way. */
 const cacheChannel = dc.channel('my-app:cache.miss');
-function lookup(key) {
-  if (cacheChannel.hasSubscribers) cacheChannel.publish({ key, size: 3 });
+function lookup(key: string): null {
+  if (cacheChannel.hasSubscribers) cacheChannel.publish({ key, size: 3 } satisfies CacheMiss);
   return null;
 }
 
@@ -23,8 +31,8 @@ test('a published message becomes an event named after the channel, its fields t
 test('custom event name, measurements and metadata', async () => {
   const bridge = bridgeChannel('my-app:cache.miss', {
     event: 'cache.miss',
-    measurements: (m) => ({ size: m.size }),
-    metadata: (m) => ({ key: m.key }),
+    measurements: (m) => ({ size: (m as CacheMiss).size }),
+    metadata: (m) => ({ key: (m as CacheMiss).key }),
   });
   try {
     const events = await capture('cache.miss', () => lookup('k'));

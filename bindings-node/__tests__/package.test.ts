@@ -1,18 +1,36 @@
 // The package as a user gets it: its version is the workspace's, `require` and `import` give the
 // same API, the subpath imports resolve, and the committed native declarations are in place.
-const fs = require('node:fs');
-const path = require('node:path');
-const { spawnSync } = require('node:child_process');
-const liveness = require('..');
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import { expect, test } from '@jest/globals';
+import { VERSION } from 'liveness';
 
 const ROOT = path.resolve(__dirname, '../..');
-const pkg = require('../package.json');
+
+/** The fields of package.json this file checks. */
+interface PackageJson {
+  version: string;
+  main: string;
+  types: string;
+  exports: {
+    '.': { require: { default: string }; import: { default: string } };
+    './jest': { default: string };
+    './vitest': { import: string };
+  };
+  overrides: Record<string, string>;
+}
+
+const readJson = (file: string): unknown => JSON.parse(fs.readFileSync(path.join(__dirname, '..', file), 'utf8'));
+const pkg = readJson('package.json') as PackageJson;
 
 test('the npm version is the workspace version, and so is the native module', () => {
   const cargo = fs.readFileSync(path.join(ROOT, 'Cargo.toml'), 'utf8');
-  const workspace = /\[workspace\.package\][^[]*?\nversion = "([^"]+)"/.exec(cargo)[1];
+  const workspace = /\[workspace\.package\][^[]*?\nversion = "([^"]+)"/.exec(cargo)?.[1];
+  expect(workspace).toBeDefined();
   expect(pkg.version).toBe(workspace);
-  expect(liveness.VERSION).toBe(workspace);
+  expect(VERSION).toBe(workspace);
 });
 
 test('require and import give the same functions (one copy of the state)', () => {
@@ -25,10 +43,23 @@ test('require and import give the same functions (one copy of the state)', () =>
     });`;
   const run = spawnSync(process.execPath, ['-e', script], { cwd: path.join(__dirname, '..'), encoding: 'utf8' });
   expect(run.stderr).toBe('');
-  const out = JSON.parse(run.stdout);
+  const out = JSON.parse(run.stdout) as { names: string[]; esmNames: string[]; same: boolean };
   expect(out.same).toBe(true);
   expect(out.esmNames).toEqual(out.names);
-  expect(out.names).toEqual(expect.arrayContaining(['eventually', 'eventuallyPasses', 'always', 'never', 'eventuallyChanges', 'syncOperation', 'emit', 'capture', 'assertEmitted', 'LivenessTimeoutError']));
+  expect(out.names).toEqual(
+    expect.arrayContaining([
+      'eventually',
+      'eventuallyPasses',
+      'always',
+      'never',
+      'eventuallyChanges',
+      'syncOperation',
+      'emit',
+      'capture',
+      'assertEmitted',
+      'LivenessTimeoutError',
+    ]),
+  );
 });
 
 test('the exports map: main, types, require/import, liveness/jest, liveness/vitest; the native module stays private', () => {
@@ -47,6 +78,6 @@ test('the exports map: main, types, require/import, liveness/jest, liveness/vite
 
 test('the lockfile pins the helpers this registry lacks platform builds of', () => {
   expect(Object.keys(pkg.overrides)).toEqual(expect.arrayContaining(['@napi-rs/lzma', '@napi-rs/tar', '@napi-rs/wasm-tools', 'rollup']));
-  const lock = JSON.parse(fs.readFileSync(path.join(__dirname, '../package-lock.json'), 'utf8'));
+  const lock = readJson('package-lock.json') as { packages: Record<string, { version: string }> };
   expect(lock.packages['node_modules/@napi-rs/lzma'].version).toBe(pkg.overrides['@napi-rs/lzma']);
 });

@@ -3,13 +3,25 @@
 // liveness advances it by exactly the waited time. Each case runs twice: with a synchronous probe
 // (judged by `expect`) and with an asynchronous one whose result arrives on a faked timer
 // (judged by `async_expect` when the vector has one: it settles at the deadline).
-const liveness = require('..');
-const { load, kind, options, camel, number } = require('./support/conformance');
+import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals';
+import {
+  always,
+  eventually,
+  eventuallyChanges,
+  eventuallyPasses,
+  LivenessTimeoutError,
+  LivenessViolationError,
+  never,
+  syncOperation,
+} from 'liveness';
+
+import { camel, kind, load, type Located, number, options, type PollingCase, type PollingExpect, type ScriptEntry } from './support/conformance';
+import { expectInstanceOf } from './support/expect';
 
 const cases = load('polling');
 const TOLERANCE = 1e-6;
 
-function step(entry, asynchronous, now) {
+function step(entry: ScriptEntry, asynchronous: boolean): unknown {
   const outcome = () => {
     if (entry.raises) throw new (kind(entry.raises.kind))(entry.raises.text);
     return entry.returns;
@@ -36,8 +48,22 @@ function step(entry, asynchronous, now) {
   });
 }
 
-async function run(c, asynchronous) {
-  const starts = [];
+/** How the operation ended: with a value, or with an error. */
+interface Outcome {
+  value?: unknown;
+  error?: unknown;
+}
+
+interface Run {
+  outcome: Outcome;
+  starts: number[];
+  calls: number;
+  actionCalls: number;
+  elapsed: number;
+}
+
+async function run(c: Located<PollingCase>, asynchronous: boolean): Promise<Run> {
+  const starts: number[] = [];
   let calls = 0;
   let actionCalls = 0;
   const t0 = performance.now();
@@ -57,20 +83,25 @@ async function run(c, asynchronous) {
     return c.action?.returns;
   };
   const opts = options(c.options);
-  const during = number(c.options?.during_ms);
-  const op = camel(c.operation);
-  const call = () => {
-    switch (op) {
+  // The vector's value, whatever it is: an invalid one is a case of polling/options.json.
+  const during = number(c.options?.during_ms) as number;
+  const call = (): Promise<unknown> => {
+    switch (c.operation) {
       case 'always':
+        return always(probe, during, opts);
       case 'never':
-        return liveness[op](probe, during, opts);
-      case 'syncOperation':
-        return liveness.syncOperation(action, probe, opts);
-      default:
-        return liveness[op](probe, opts);
+        return never(probe, during, opts);
+      case 'sync_operation':
+        return syncOperation(action, probe, opts);
+      case 'eventually':
+        return eventually(probe, opts);
+      case 'eventually_passes':
+        return eventuallyPasses(probe, opts);
+      case 'eventually_changes':
+        return eventuallyChanges(probe, opts);
     }
   };
-  let outcome;
+  let outcome: Outcome;
   try {
     outcome = { value: await call() };
   } catch (error) {
@@ -79,32 +110,39 @@ async function run(c, asynchronous) {
   return { outcome, starts, calls, actionCalls, elapsed: performance.now() - t0 };
 }
 
-function classify(outcome) {
+function classify(outcome: Outcome): PollingExpect['result'] {
   if (!outcome.error) return 'ok';
   const e = outcome.error;
-  if (e instanceof liveness.LivenessTimeoutError) return 'timeout';
-  if (e instanceof liveness.LivenessViolationError) return 'violated';
+  if (e instanceof LivenessTimeoutError) return 'timeout';
+  if (e instanceof LivenessViolationError) return 'violated';
   if (e instanceof RangeError || e instanceof TypeError) return 'invalid_option';
   return 'propagated';
 }
 
-function check(c, r, expect_) {
+function check(c: Located<PollingCase>, r: Run, expect_: PollingExpect): void {
   const got = classify(r.outcome);
   const where = `${c.name} (${c.file})`;
+  const error = r.outcome.error;
   if (got !== expect_.result) {
-    throw new Error(`${where}: expected ${expect_.result}, got ${got}: ${r.outcome.error?.stack ?? JSON.stringify(r.outcome.value)}`);
+    const shown = error instanceof Error ? error.stack : JSON.stringify(r.outcome.value);
+    throw new Error(`${where}: expected ${expect_.result}, got ${got}: ${shown}`);
   }
   if ('value' in expect_ && !['always', 'never'].includes(c.operation)) expect(r.outcome.value).toEqual(expect_.value);
-  if ('evaluations' in expect_) expect({ where, evaluations: r.calls }).toEqual({ where, evaluations: expect_.evaluations });
-  if ('action_calls' in expect_) expect(r.actionCalls).toBe(expect_.action_calls);
-  if ('starts_ms' in expect_) {
-    expect(r.starts.length).toBe(expect_.starts_ms.length);
-    r.starts.forEach((s, i) => expect(Math.abs(s - expect_.starts_ms[i])).toBeLessThan(TOLERANCE + 1e-9));
+  if (expect_.evaluations !== undefined) expect({ where, evaluations: r.calls }).toEqual({ where, evaluations: expect_.evaluations });
+  if (expect_.action_calls !== undefined) expect(r.actionCalls).toBe(expect_.action_calls);
+  const startsMs = expect_.starts_ms;
+  if (startsMs !== undefined) {
+    expect(r.starts.length).toBe(startsMs.length);
+    r.starts.forEach((s, i) => expect(Math.abs(s - startsMs[i])).toBeLessThan(TOLERANCE + 1e-9));
   }
-  if ('elapsed_ms' in expect_) expect({ where, elapsedOff: Math.abs(r.elapsed - expect_.elapsed_ms) < 1e-6 }).toEqual({ where, elapsedOff: true });
-  if (expect_.propagated_kind) expect(r.outcome.error.name).toBe(expect_.propagated_kind);
-  if (expect_.invalid_option) expect(r.outcome.error.message).toContain(camel(expect_.invalid_option));
-  const message = r.outcome.error?.message ?? '';
+  const elapsedMs = expect_.elapsed_ms;
+  if (elapsedMs !== undefined) expect({ where, elapsedOff: Math.abs(r.elapsed - elapsedMs) < 1e-6 }).toEqual({ where, elapsedOff: true });
+  if (expect_.propagated_kind) {
+    expectInstanceOf(error, Error);
+    expect(error.name).toBe(expect_.propagated_kind);
+  }
+  const message = error instanceof Error ? error.message : '';
+  if (expect_.invalid_option) expect(message).toContain(camel(expect_.invalid_option));
   for (const f of expect_.message_contains ?? []) expect(message).toContain(f);
   for (const f of expect_.message_not_contains ?? []) expect(message).not.toContain(f);
   let from = 0;
@@ -113,7 +151,7 @@ function check(c, r, expect_) {
     expect({ fragment: f, found: i >= 0 }).toEqual({ fragment: f, found: true });
     from = i + f.length;
   }
-  const count = (f) => message.split(f).length - 1;
+  const count = (f: string) => message.split(f).length - 1;
   for (const [f, n] of Object.entries(expect_.message_count ?? {})) expect({ f, n: count(f) }).toEqual({ f, n });
   for (const [f, n] of Object.entries(expect_.message_max_count ?? {})) expect(count(f)).toBeLessThanOrEqual(n);
 }
@@ -131,20 +169,20 @@ afterEach(() => {
   else process.env.LIVENESS_TIMEOUT_SCALE = saved;
 });
 
-function withEnv(c) {
+function withEnv(c: PollingCase): void {
   delete process.env.LIVENESS_TIMEOUT_SCALE;
   for (const [k, v] of Object.entries(c.env ?? {})) process.env[k] = v;
 }
 
 describe('conformance: polling vectors, synchronous probes', () => {
-  test.each(cases.map((c) => [c.name, c]))('%s', async (_name, c) => {
+  test.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     withEnv(c);
     check(c, await run(c, false), c.expect);
   });
 });
 
 describe('conformance: polling vectors, asynchronous probes', () => {
-  test.each(cases.map((c) => [c.name, c]))('%s', async (_name, c) => {
+  test.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     withEnv(c);
     check(c, await run(c, true), c.async_expect ?? c.expect);
   });

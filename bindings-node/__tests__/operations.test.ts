@@ -1,19 +1,25 @@
 // The polling operations on the real clock: what a user sees (values, errors, causes), never how
 // long anything took.
-const {
-  eventually,
-  eventuallyPasses,
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+
+import { describe, expect, test } from '@jest/globals';
+import {
   always,
-  never,
+  eventually,
   eventuallyChanges,
-  syncOperation,
+  eventuallyPasses,
   LivenessError,
   LivenessTimeoutError,
   LivenessViolationError,
-} = require('..');
+  never,
+  syncOperation,
+} from 'liveness';
+
+import { expectInstanceOf } from './support/expect';
 
 /** A state that a timer callback changes later: only seen if the event loop keeps running. */
-function later(ms, fn) {
+function later(ms: number, fn: () => unknown): void {
   setTimeout(fn, ms);
 }
 
@@ -37,8 +43,8 @@ describe('eventually', () => {
   });
 
   test('times out with LivenessTimeoutError, an Error of this realm, with the fields of the report', async () => {
-    const error = await eventually(() => false, { timeout: 30, message: 'the cache is warm' }).catch((e) => e);
-    expect(error).toBeInstanceOf(LivenessTimeoutError);
+    const error = await eventually(() => false, { timeout: 30, message: 'the cache is warm' }).catch((e: unknown) => e);
+    expectInstanceOf(error, LivenessTimeoutError);
     expect(error).toBeInstanceOf(LivenessError);
     expect(error).toBeInstanceOf(Error);
     expect(error.name).toBe('LivenessTimeoutError');
@@ -51,7 +57,8 @@ describe('eventually', () => {
   });
 
   test('a probe returning nothing every time gets the hint to use eventuallyPasses', async () => {
-    const error = await eventually(() => undefined, { timeout: 10 }).catch((e) => e);
+    const error = await eventually(() => undefined, { timeout: 10 }).catch((e: unknown) => e);
+    expectInstanceOf(error, LivenessTimeoutError);
     expect(error.message).toContain('use eventuallyPasses');
   });
 
@@ -63,23 +70,25 @@ describe('eventually', () => {
         throw new RangeError(n < 3 ? 'starting' : 'still starting');
       },
       { timeout: 30 },
-    ).catch((e) => e);
-    expect(error).toBeInstanceOf(LivenessTimeoutError);
-    expect(error.cause).toBeInstanceOf(RangeError);
+    ).catch((e: unknown) => e);
+    expectInstanceOf(error, LivenessTimeoutError);
+    expectInstanceOf(error.cause, RangeError);
     expect(error.cause.message).toBe('still starting');
     expect(error.message).toContain('last: RangeError: still starting');
     expect(error.message).toMatch(/history: 2× RangeError starting .*, then \d+× RangeError still starting/);
   });
 
   test('the failure points at the line that started the wait', async () => {
-    const error = await eventually(() => false, { timeout: 5 }).catch((e) => e);
-    expect(error.stack).toContain('operations.test.js');
+    const error = await eventually(() => false, { timeout: 5 }).catch((e: unknown) => e);
+    expectInstanceOf(error, LivenessTimeoutError);
+    expect(error.stack).toContain('operations.test.ts');
   });
 
   test('attempts stops after that many evaluations', async () => {
     let n = 0;
-    const error = await eventually(() => ++n > 100, { attempts: 3, interval: 1 }).catch((e) => e);
+    const error = await eventually(() => ++n > 100, { attempts: 3, interval: 1 }).catch((e: unknown) => e);
     expect(n).toBe(3);
+    expectInstanceOf(error, LivenessTimeoutError);
     expect(error.message).toContain('attempt limit of 3');
   });
 
@@ -105,7 +114,7 @@ describe('eventually', () => {
   test('stableFor succeeds only once the value stayed accepted, and returns the last one', async () => {
     let flips = 0;
     let n = 0;
-    const seen = [];
+    const seen: boolean[] = [];
     const value = await eventually(
       () => {
         n++;
@@ -124,10 +133,13 @@ describe('eventually', () => {
   test('failOn errors propagate at once, as themselves', async () => {
     class Fatal extends Error {}
     let n = 0;
-    const error = await eventually(() => {
-      n++;
-      throw new Fatal('stop');
-    }, { failOn: Fatal }).catch((e) => e);
+    const error = await eventually(
+      () => {
+        n++;
+        throw new Fatal('stop');
+      },
+      { failOn: Fatal },
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Fatal);
     expect(n).toBe(1);
   });
@@ -136,17 +148,23 @@ describe('eventually', () => {
     class NotReady extends Error {}
     class StillNotReady extends NotReady {}
     let n = 0;
-    const value = await eventually(() => {
-      n++;
-      if (n === 1) throw new NotReady();
-      if (n === 2) throw new StillNotReady();
-      return 'up';
-    }, { retryOn: [NotReady] });
+    const value = await eventually(
+      () => {
+        n++;
+        if (n === 1) throw new NotReady();
+        if (n === 2) throw new StillNotReady();
+        return 'up';
+      },
+      { retryOn: [NotReady] },
+    );
     expect(value).toBe('up');
-    const error = await eventually(() => {
-      throw new TypeError('bug');
-    }, { retryOn: NotReady }).catch((e) => e);
-    expect(error).toBeInstanceOf(TypeError);
+    const error = await eventually(
+      () => {
+        throw new TypeError('bug');
+      },
+      { retryOn: NotReady },
+    ).catch((e: unknown) => e);
+    expectInstanceOf(error, TypeError);
     expect(error.message).toBe('bug');
   });
 });
@@ -154,12 +172,13 @@ describe('eventually', () => {
 describe('async probes', () => {
   test('a Promise is awaited; its resolved value is judged', async () => {
     let n = 0;
+    // eslint-disable-next-line @typescript-eslint/require-await -- an async probe is the case
     await expect(eventually(async () => (++n > 2 ? 'ok' : ''))).resolves.toBe('ok');
   });
 
   test('a rejected Promise is a failure, retried, and is the cause', async () => {
-    const error = await eventually(() => Promise.reject(new SyntaxError('nope')), { timeout: 20 }).catch((e) => e);
-    expect(error).toBeInstanceOf(LivenessTimeoutError);
+    const error = await eventually(() => Promise.reject(new SyntaxError('nope')), { timeout: 20 }).catch((e: unknown) => e);
+    expectInstanceOf(error, LivenessTimeoutError);
     expect(error.cause).toBeInstanceOf(SyntaxError);
   });
 
@@ -171,18 +190,20 @@ describe('async probes', () => {
         return new Promise(() => {}); // never settles
       },
       { timeout: 30 },
-    ).catch((e) => e);
-    expect(error).toBeInstanceOf(LivenessTimeoutError);
+    ).catch((e: unknown) => e);
+    expectInstanceOf(error, LivenessTimeoutError);
     expect(error.message).toContain('evaluation #1 still running after');
     const after = calls;
     await never(() => calls !== after, 40);
   });
 
   test('a probe that settles after the wait ended leaves no unhandled rejection', async () => {
-    const rejections = [];
-    const onRejection = (r) => rejections.push(r);
+    const rejections: unknown[] = [];
+    const onRejection = (r: unknown) => rejections.push(r);
     process.on('unhandledRejection', onRejection);
-    let settle;
+    let settle: (reason: Error) => void = () => {
+      throw new Error('the probe was never called');
+    };
     await eventually(() => new Promise((_, reject) => (settle = reject)), { timeout: 10 }).catch(() => {});
     settle(new Error('late'));
     await always(() => rejections.length === 0, 20);
@@ -204,16 +225,19 @@ describe('eventuallyPasses', () => {
 
   test('undefined is accepted; false is not', async () => {
     await expect(eventuallyPasses(() => undefined)).resolves.toBeUndefined();
-    const error = await eventuallyPasses(() => false, { timeout: 10 }).catch((e) => e);
+    const error = await eventuallyPasses(() => false, { timeout: 10 }).catch((e: unknown) => e);
+    expectInstanceOf(error, LivenessTimeoutError);
     expect(error.message).toContain('returned false');
   });
 
   test("Jest's assertion message (without colours) is the last failure, and the error its cause", async () => {
-    const error = await eventuallyPasses(() => expect(1).toBe(2), { timeout: 10 }).catch((e) => e);
+    const error = await eventuallyPasses(() => expect(1).toBe(2), { timeout: 10 }).catch((e: unknown) => e);
+    expectInstanceOf(error, LivenessTimeoutError);
     expect(error.message).toContain('eventuallyPasses: not met');
     expect(error.message).toContain('expect(received).toBe(expected)');
     expect(error.message).not.toContain('\u001b[');
-    expect(error.cause.matcherResult).toBeDefined();
+    // Jest's own assertion error (of Jest's realm, so not checked with instanceof).
+    expect(error.cause).toHaveProperty('matcherResult', expect.anything());
   });
 });
 
@@ -226,8 +250,8 @@ describe('always and never', () => {
 
   test('always fails at the first falsy evaluation, with LivenessViolationError', async () => {
     let n = 0;
-    const error = await always(() => ++n < 3, 1000).catch((e) => e);
-    expect(error).toBeInstanceOf(LivenessViolationError);
+    const error = await always(() => ++n < 3, 1000).catch((e: unknown) => e);
+    expectInstanceOf(error, LivenessViolationError);
     expect(n).toBe(3);
     expect(error.message).toContain('always: violated at evaluation #3');
   });
@@ -235,15 +259,16 @@ describe('always and never', () => {
   test('always: a thrown error is the violation and its cause', async () => {
     const error = await always(() => {
       throw new Error('down');
-    }, 100).catch((e) => e);
-    expect(error).toBeInstanceOf(LivenessViolationError);
+    }, 100).catch((e: unknown) => e);
+    expectInstanceOf(error, LivenessViolationError);
+    expectInstanceOf(error.cause, Error);
     expect(error.cause.message).toBe('down');
   });
 
   test('never fails at the first truthy evaluation and shows the value', async () => {
     let n = 0;
-    const error = await never(() => (++n === 2 ? { crashed: true } : null), 1000).catch((e) => e);
-    expect(error).toBeInstanceOf(LivenessViolationError);
+    const error = await never(() => (++n === 2 ? { crashed: true } : null), 1000).catch((e: unknown) => e);
+    expectInstanceOf(error, LivenessViolationError);
     expect(error.message).toContain('never: held at evaluation #2');
     expect(error.message).toContain('{ crashed: true }');
   });
@@ -260,13 +285,13 @@ describe('eventuallyChanges', () => {
   test('an error while taking the baseline propagates as itself', async () => {
     const error = await eventuallyChanges(() => {
       throw new URIError('no baseline');
-    }).catch((e) => e);
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(URIError);
   });
 
   test('times out when nothing changes', async () => {
-    const error = await eventuallyChanges(() => 7, { timeout: 10 }).catch((e) => e);
-    expect(error).toBeInstanceOf(LivenessTimeoutError);
+    const error = await eventuallyChanges(() => 7, { timeout: 10 }).catch((e: unknown) => e);
+    expectInstanceOf(error, LivenessTimeoutError);
     expect(error.message).toContain('eventuallyChanges: not met');
   });
 });
@@ -288,10 +313,13 @@ describe('syncOperation', () => {
 
   test('an async action is awaited first', async () => {
     let state = 0;
-    await syncOperation(async () => {
-      await new Promise((r) => setTimeout(r, 5));
-      state = 1;
-    }, () => state === 1);
+    await syncOperation(
+      async () => {
+        await new Promise((r) => setTimeout(r, 5));
+        state = 1;
+      },
+      () => state === 1,
+    );
   });
 
   test('an action that throws propagates and nothing is polled', async () => {
@@ -301,7 +329,7 @@ describe('syncOperation', () => {
         throw new EvalError('refused');
       },
       () => ++polled,
-    ).catch((e) => e);
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EvalError);
     expect(polled).toBe(0);
   });
@@ -309,8 +337,8 @@ describe('syncOperation', () => {
 
 test('a failing wait that nobody awaits is still an unhandled rejection (not swallowed)', () => {
   const script = "require('liveness').eventually(() => false, { timeout: 5 }); setTimeout(() => {}, 200);";
-  const run = require('node:child_process').spawnSync(process.execPath, ['-e', script], {
-    cwd: require('node:path').join(__dirname, '..'),
+  const run = spawnSync(process.execPath, ['-e', script], {
+    cwd: path.join(__dirname, '..'),
     encoding: 'utf8',
   });
   expect(run.status).not.toBe(0);

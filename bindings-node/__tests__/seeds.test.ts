@@ -1,10 +1,23 @@
 // The seeds' scenarios, without a single sleep: wait for the state with liveness, assert events
 // with assertEmitted after the block completed.
-const fs = require('node:fs');
-const os = require('node:os');
-const path = require('node:path');
-const { eventually, eventuallyPasses, eventuallyChanges, syncOperation, assertEmitted, assertEmittedInOrder, never } = require('..');
-const { Registry, delayedWrite, CircuitBreaker } = require('./support/scenarios');
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import {
+  assertEmitted,
+  assertEmittedInOrder,
+  eventually,
+  eventuallyChanges,
+  eventuallyPasses,
+  LivenessTimeoutError,
+  never,
+  syncOperation,
+} from 'liveness';
+
+import { expectInstanceOf } from './support/expect';
+import { CircuitBreaker, delayedWrite, Registry } from './support/scenarios';
 
 describe('the restart race (a singleton whose shutdown finishes on a later tick)', () => {
   test.each(Array.from({ length: 10 }, (_, i) => [i]))('run %i: the service comes back with a new id', async () => {
@@ -38,15 +51,20 @@ describe('the restart race (a singleton whose shutdown finishes on a later tick)
     const old = registry.start('svc');
     const id = await syncOperation(
       () => registry.restart('svc'),
-      () => registry.whereis('svc') > old && registry.whereis('svc'),
+      () => {
+        const now = registry.whereis('svc');
+        return now !== null && now > old && now;
+      },
     );
     expect(id).toBeGreaterThan(old);
   });
 });
 
 describe('the delayed file write', () => {
-  let dir;
-  beforeAll(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'liveness-node-'))));
+  let dir: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'liveness-node-'));
+  });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   test('eventuallyPasses with an async block of assertions', async () => {
@@ -56,9 +74,10 @@ describe('the delayed file write', () => {
   });
 
   test('while the file is missing the wait names ENOENT as the last failure', async () => {
-    const error = await eventuallyPasses(() => fs.readFileSync(path.join(dir, 'never.txt'), 'utf8'), { timeout: 20 }).catch((e) => e);
+    const error = await eventuallyPasses(() => fs.readFileSync(path.join(dir, 'never.txt'), 'utf8'), { timeout: 20 }).catch((e: unknown) => e);
+    expectInstanceOf(error, LivenessTimeoutError);
     expect(error.message).toContain('ENOENT');
-    expect(error.cause.code).toBe('ENOENT');
+    expect(error.cause).toHaveProperty('code', 'ENOENT');
   });
 });
 
@@ -79,12 +98,15 @@ describe('the circuit breaker of seed 000', () => {
 
   test('a success is emitted with its metadata; failures come before the state change', async () => {
     const breaker = new CircuitBreaker('search', 2);
-    await assertEmitted('breaker.call.success', () => breaker.call(async () => 'ok'), { where: (e) => e.metadata.breaker === 'search', count: 1 });
+    await assertEmitted('breaker.call.success', () => breaker.call(() => Promise.resolve('ok')), {
+      where: (e) => e.metadata.breaker === 'search',
+      count: 1,
+    });
     await assertEmittedInOrder(['breaker.call.failure', 'breaker.call.failure', 'breaker.state_change'], async () => {
       await breaker.call(failing).catch(() => {});
       await breaker.call(failing).catch(() => {});
     });
-    await expect(breaker.call(async () => 'ok')).rejects.toThrow('is open');
+    await expect(breaker.call(() => Promise.resolve('ok'))).rejects.toThrow('is open');
   });
 
   test('below the threshold the breaker never opens', async () => {

@@ -1,8 +1,13 @@
 // wakeOn: an event matching the pattern re-evaluates the probe at once, on top of its schedule;
 // the probe still decides. (Bounded by Jest's test timeout: without the hint the next scheduled
 // evaluation would come only after a minute.)
-const { eventually, emit } = require('..');
-const { native } = require('../dist/native');
+import { expect, test } from '@jest/globals';
+import { emit, eventually, LivenessTimeoutError } from 'liveness';
+
+// The private native module, for its test hook that emits from a native thread.
+import { native } from '../dist/native';
+
+import { expectInstanceOf } from './support/expect';
 
 const MINUTE = 60_000;
 
@@ -20,7 +25,7 @@ test('a hint emitted from JavaScript is delivered inside the emit, not on a late
   // them. A hint delivered inside the emit settles the wait before the second timer runs; a hint
   // queued to the event loop would settle it only after the whole phase.
   let ready = false;
-  const order = [];
+  const order: string[] = [];
   setTimeout(() => {
     ready = true;
     emit('svc.now');
@@ -39,8 +44,8 @@ test('an event emitted by native code on another thread wakes the wait', async (
 }, 10_000);
 
 test('a hint does not make a false probe pass: the probe decides', async () => {
-  let n = 0;
   setTimeout(() => emit('svc.noise'), 1);
-  const error = await eventually(() => (n++, false), { interval: 20, timeout: 50, wakeOn: 'svc.noise' }).catch((e) => e);
+  const error = await eventually(() => false, { interval: 20, timeout: 50, wakeOn: 'svc.noise' }).catch((e: unknown) => e);
+  expectInstanceOf(error, LivenessTimeoutError);
   expect(error.message).toContain('not met');
 });

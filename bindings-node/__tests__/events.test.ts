@@ -1,7 +1,10 @@
 // The event bus from JavaScript: emit, attach/detach, hasSubscribers, captures, payloads, handler
 // failures, and events emitted by native code on another thread.
-const { emit, attach, detach, hasSubscribers, capture, Capture, eventually, eventuallyPasses } = require('..');
-const { native } = require('../dist/native');
+import { afterEach, describe, expect, jest, test } from '@jest/globals';
+import { attach, capture, Capture, detach, emit, eventually, eventuallyPasses, hasSubscribers, type LivenessEvent } from 'liveness';
+
+// The private native module, for its test hook that emits from a native thread.
+import { native } from '../dist/native';
 
 afterEach(() => {
   for (const id of ['t.handler', 't.failing', 't.async', 't.native', 't.a', 't.b']) detach(id);
@@ -19,21 +22,25 @@ describe('emit', () => {
     expect(() => emit('x..y')).toThrow(TypeError);
     expect(() => emit('x..y')).toThrow(TypeError);
     emit('svc.cached');
-    const seen = [];
+    const seen: string[] = [];
     attach('t.handler', 'svc.cached', (e) => seen.push(e.name));
     emit('svc.cached');
     expect(seen).toEqual(['svc.cached']);
   });
 
   test('a non-numeric measurement or bad metadata is a TypeError even with nothing attached', () => {
+    // @ts-expect-error: measurements are numbers
     expect(() => emit('svc.up', { ms: '12' })).toThrow(TypeError);
+    // @ts-expect-error: metadata is an object
     expect(() => emit('svc.up', { ms: 1 }, 'meta')).toThrow(TypeError);
+    // @ts-expect-error: a Map's keys are strings
     expect(() => emit('svc.up', { ms: 1 }, new Map([[1, 'x']]))).toThrow(TypeError);
+    // @ts-expect-error: a name is a string
     expect(() => emit(42)).toThrow(TypeError);
   });
 
   test('delivers synchronously, before emit returns, to handlers whose pattern matches', () => {
-    const got = [];
+    const got: string[] = [];
     attach('t.handler', ['svc.*.started', 'db.**'], (e) => got.push(e.name));
     expect(hasSubscribers('svc.api.started')).toBe(true);
     expect(hasSubscribers('svc.api.stopped')).toBe(false);
@@ -49,7 +56,7 @@ describe('emit', () => {
   });
 
   test('an event carries measurements, metadata, a sequence number, a time and the thread', () => {
-    const events = [];
+    const events: LivenessEvent[] = [];
     attach('t.handler', 'svc.**', (e) => events.push(e));
     emit('svc.db.query', { ms: 12.5, rows: 3, bad: Number.NaN }, { sql: 'select 1', tags: ['a', 'b'], nested: { k: null } });
     emit('svc.db.query');
@@ -63,7 +70,7 @@ describe('emit', () => {
   });
 
   test('data is copied at emit time; other objects come back as the very same object', () => {
-    const events = [];
+    const events: LivenessEvent[] = [];
     attach('t.handler', 'obj.**', (e) => events.push(e));
     const socket = new (class Socket {})();
     const data = { count: 1 };
@@ -76,7 +83,7 @@ describe('emit', () => {
   });
 
   test('a Map with string keys is metadata too', () => {
-    const events = [];
+    const events: LivenessEvent[] = [];
     attach('t.handler', 'map', (e) => events.push(e));
     emit('map', new Map([['n', 1]]), new Map([['k', 'v']]));
     expect(events[0].measurements).toEqual({ n: 1 });
@@ -88,16 +95,17 @@ describe('attach', () => {
   test('bad arguments are TypeErrors', () => {
     expect(() => attach('t.a', 'a..b', () => {})).toThrow(TypeError);
     expect(() => attach('t.a', [], () => {})).toThrow(TypeError);
+    // @ts-expect-error: a handler is a function
     expect(() => attach('t.a', 'a', 'not a function')).toThrow(TypeError);
     expect(() => attach('', 'a', () => {})).toThrow(TypeError);
     attach('t.a', 'a', () => {});
     expect(() => attach('t.a', 'a', () => {})).toThrow(/already attached/);
   });
 
-  test('a handler that throws is detached, warned about, reported as liveness.handler.failure; emit is unaffected', async () => {
+  test('a handler that throws is detached, warned about, reported as liveness.handler.failure; emit is unaffected', () => {
     const warn = jest.spyOn(process, 'emitWarning').mockImplementation(() => {});
     const failures = capture('liveness.handler.failure');
-    const others = [];
+    const others: string[] = [];
     attach('t.failing', 'boom', () => {
       throw new Error('handler bug');
     });
@@ -119,6 +127,7 @@ describe('attach', () => {
 
   test('an async handler that rejects is detached after the fact and reported', async () => {
     const failures = capture('liveness.handler.failure');
+    // eslint-disable-next-line @typescript-eslint/require-await -- an async handler that rejects is the case
     attach('t.async', 'later', async () => {
       throw new Error('async bug');
     });
@@ -173,7 +182,7 @@ describe('capture', () => {
   });
 
   test('…and a JavaScript handler, on the JavaScript thread', async () => {
-    const got = [];
+    const got: number[] = [];
     attach('t.native', 'native.worker.**', (e) => got.push(e.measurements.i));
     native.emitFromNativeThread('native.worker.job', 3);
     await eventuallyPasses(() => expect(got).toEqual([0, 1, 2]));

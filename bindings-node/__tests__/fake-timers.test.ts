@@ -1,17 +1,24 @@
 // With fake timers installed, liveness advances the fake clock as it polls (as testing-library's
 // waitFor does), so a system under test driven by faked timers progresses, and the wait runs in
 // virtual time.
-const FakeTimers = require('@sinonjs/fake-timers');
-const { eventually, eventuallyPasses, always, LivenessTimeoutError } = require('..');
+import * as fs from 'node:fs';
+
+import { afterEach, describe, expect, jest, test } from '@jest/globals';
+import * as FakeTimers from '@sinonjs/fake-timers';
+import { always, eventually, eventuallyPasses, LivenessTimeoutError } from 'liveness';
+
+import { expectInstanceOf } from './support/expect';
 
 /** A system under test that finishes its work on a timer. */
-function startJob(ms) {
+function startJob(ms: number): { done: boolean } {
   const job = { done: false };
   setTimeout(() => (job.done = true), ms);
   return job;
 }
 
-afterEach(() => jest.useRealTimers());
+afterEach(() => {
+  jest.useRealTimers();
+});
 
 describe("Jest's modern fake timers", () => {
   test('a job finishing on a faked 10-minute timer is seen; fake time advanced', async () => {
@@ -25,22 +32,22 @@ describe("Jest's modern fake timers", () => {
   test('the timeout is in fake time: a 1-hour wait that fails ends after 1 fake hour', async () => {
     jest.useFakeTimers();
     const t0 = Date.now();
-    const error = await eventually(() => false, { timeout: 3_600_000, interval: 60_000 }).catch((e) => e);
-    expect(error).toBeInstanceOf(LivenessTimeoutError);
+    const error = await eventually(() => false, { timeout: 3_600_000, interval: 60_000 }).catch((e: unknown) => e);
+    expectInstanceOf(error, LivenessTimeoutError);
     expect(error.message).toContain('not met after 3600.00 s (61 evaluations)');
     expect(Date.now() - t0).toBe(3_600_000);
   });
 
   test('an async probe waiting on a faked timer settles', async () => {
     jest.useFakeTimers();
-    const read = () => new Promise((r) => setTimeout(() => r('value'), 250));
+    const read = () => new Promise<string>((r) => setTimeout(() => r('value'), 250));
     await expect(eventually(read)).resolves.toBe('value');
   });
 
   test('promise callbacks and real I/O still run between evaluations', async () => {
     jest.useFakeTimers();
-    let value;
-    require('node:fs').readFile(__filename, 'utf8', (_err, text) => (value = text));
+    let value: string | undefined;
+    fs.readFile(__filename, 'utf8', (_err, text) => (value = text));
     await eventuallyPasses(() => expect(value).toContain('fake timers'), { timeout: 60_000, interval: 1 });
   });
 

@@ -1,6 +1,9 @@
 // assertEmitted / assertNotEmitted / assertEmittedInOrder: run the block to completion, then
 // assert on what it emitted; failures list what was emitted and the near misses.
-const { emit, assertEmitted, assertNotEmitted, assertEmittedInOrder, EventAssertionError, LivenessError, hasSubscribers } = require('..');
+import { expect, test } from '@jest/globals';
+import { assertEmitted, assertEmittedInOrder, assertNotEmitted, emit, EventAssertionError, hasSubscribers, LivenessError } from 'liveness';
+
+import { expectInstanceOf } from './support/expect';
 
 test('assertEmitted passes and resolves with the block value', async () => {
   await expect(assertEmitted('svc.*.started', () => (emit('svc.db.started'), 'v'))).resolves.toBe('v');
@@ -17,8 +20,8 @@ test('a missing event fails with an EventAssertionError listing what was emitted
   const error = await assertEmitted('svc.db.started', () => {
     emit('svc.db.stopped', { ms: 3 }, { host: 'db-1' });
     emit('svc.api.started');
-  }).catch((e) => e);
-  expect(error).toBeInstanceOf(EventAssertionError);
+  }).catch((e: unknown) => e);
+  expectInstanceOf(error, EventAssertionError);
   expect(error).toBeInstanceOf(LivenessError);
   expect(error.message).toContain('expected at least one event matching "svc.db.started", found 0');
   expect(error.message).toMatch(/#1 svc.db.stopped {"ms":3(\.0)?} {"host":"db-1"}/);
@@ -29,7 +32,8 @@ test('where as a map is a subset match of the metadata; the report says which ke
   await assertEmitted('breaker.state', () => emit('breaker.state', {}, { to: 'open', from: 'closed' }), { where: { to: 'open' } });
   const error = await assertEmitted('breaker.state', () => emit('breaker.state', {}, { to: 'half_open' }), {
     where: { to: 'open' },
-  }).catch((e) => e);
+  }).catch((e: unknown) => e);
+  expectInstanceOf(error, EventAssertionError);
   expect(error.message).toContain('metadata "to"');
 });
 
@@ -74,7 +78,7 @@ test('a block that throws propagates its error and closes the capture', async ()
 
 test('assertNotEmitted', async () => {
   await expect(assertNotEmitted('svc.crashed', () => emit('svc.ok'))).resolves.toBeUndefined();
-  const error = await assertNotEmitted('svc.crashed', () => emit('svc.crashed', {}, { code: 1 })).catch((e) => e);
+  const error = await assertNotEmitted('svc.crashed', () => emit('svc.crashed', {}, { code: 1 })).catch((e: unknown) => e);
   expect(error).toBeInstanceOf(EventAssertionError);
   await assertNotEmitted('svc.crashed', () => emit('svc.crashed', {}, { code: 1 }), { where: { code: 2 } });
 });
@@ -87,6 +91,8 @@ test('assertEmittedInOrder: a subsequence in that order', async () => {
 
 test('bad input is a TypeError', async () => {
   await expect(assertEmitted('a..b', () => {})).rejects.toThrow(TypeError);
+  // @ts-expect-error: a block is a function
   await expect(assertEmitted('a', 'not a block')).rejects.toThrow(TypeError);
+  // @ts-expect-error: the patterns are an array
   await expect(assertEmittedInOrder('a', () => {})).rejects.toThrow(TypeError);
 });

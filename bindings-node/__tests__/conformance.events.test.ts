@@ -1,13 +1,16 @@
 // The shared event vectors (tests/conformance/events/), through the public API.
-const { emit, capture, assertEmitted, assertNotEmitted, assertEmittedInOrder, EventAssertionError } = require('..');
-const { load } = require('./support/conformance');
+import { expect, test } from '@jest/globals';
+import { assertEmitted, assertEmittedInOrder, assertNotEmitted, capture, emit, EventAssertionError, type Measurements } from 'liveness';
+
+import { type AssertCase, type EventCase, load, type Located, type VectorEvent } from './support/conformance';
+import { expectInstanceOf } from './support/expect';
 
 const cases = load('events');
-const byKind = (kind) => cases.filter((c) => c.kind === kind).map((c) => [c.name, c]);
-const send = (events = []) => events.forEach((e) => emit(e.name, e.measurements, e.metadata));
+type Of<K extends EventCase['kind']> = Extract<Located<EventCase>, { kind: K }>;
+const byKind = <K extends EventCase['kind']>(kind: K): [string, Of<K>][] => cases.filter((c): c is Of<K> => c.kind === kind).map((c) => [c.name, c]);
+const send = (events: VectorEvent[] = []) => events.forEach((e) => emit(e.name, e.measurements, e.metadata));
 
 test.each(byKind('pattern'))('pattern: %s', (_n, c) => {
-  const events = [];
   const cap = capture(c.pattern);
   for (const name of [...c.matches, ...c.rejects]) emit(name);
   cap.close();
@@ -23,7 +26,8 @@ test.each(byKind('invalid_pattern'))('invalid pattern: %s', (_n, c) => {
 });
 
 test.each(byKind('invalid_emit'))('invalid emit: %s', (_n, c) => {
-  expect(() => emit(c.emit.name, c.emit.measurements, c.emit.metadata)).toThrow(TypeError);
+  // Measurements that are not numbers, on purpose: emit's run-time check is what is tested.
+  expect(() => emit(c.emit.name, c.emit.measurements as Measurements | undefined, c.emit.metadata)).toThrow(TypeError);
 });
 
 test.each(byKind('capture'))('capture: %s', (_n, c) => {
@@ -41,22 +45,24 @@ test.each(byKind('capture'))('capture: %s', (_n, c) => {
   }
 });
 
-test.each(cases.filter((c) => c.kind.startsWith('assert_')).map((c) => [c.name, c]))('%s', async (_n, c) => {
+const asserts = cases.filter((c): c is Located<AssertCase> => c.kind.startsWith('assert_'));
+
+test.each(asserts.map((c) => [c.name, c] as const))('%s', async (_n, c) => {
   send(c.before_emits);
   const block = () => send(c.block_emits);
-  let run;
+  let run: Promise<unknown>;
   if (c.kind === 'assert_emitted') run = assertEmitted(c.pattern, block, { where: c.where, count: c.count });
   else if (c.kind === 'assert_not_emitted') run = assertNotEmitted(c.pattern, block, { where: c.where });
   else run = assertEmittedInOrder(c.patterns, block);
   const outcome = await run.then(
     () => null,
-    (e) => e,
+    (e: unknown) => e,
   );
   if (c.expect.passes) {
     expect(outcome).toBeNull();
     return;
   }
-  expect(outcome).toBeInstanceOf(EventAssertionError);
+  expectInstanceOf(outcome, EventAssertionError);
   for (const f of c.expect.message_contains ?? []) expect(outcome.message).toContain(f);
   for (const f of c.expect.message_not_contains ?? []) expect(outcome.message).not.toContain(f);
 });

@@ -1,17 +1,19 @@
 // Bad input: a clear TypeError/RangeError of this realm, by rejecting the Promise (nothing throws
 // synchronously), before any evaluation.
-const liveness = require('..');
-const { eventually, eventuallyPasses, always, never, eventuallyChanges, syncOperation } = liveness;
+import { describe, expect, test } from '@jest/globals';
+import { always, eventually, eventuallyChanges, eventuallyPasses, LivenessTimeoutError, never, syncOperation } from 'liveness';
 
-async function rejection(start) {
-  let promise;
+import { expectInstanceOf } from './support/expect';
+
+async function rejection(start: () => unknown): Promise<unknown> {
+  let promise: unknown;
   expect(() => (promise = start())).not.toThrow();
-  expect(promise).toBeInstanceOf(Promise);
+  expectInstanceOf(promise, Promise);
   return promise.then(
     () => {
       throw new Error('expected a rejection');
     },
-    (e) => e,
+    (e: unknown) => e,
   );
 }
 
@@ -39,7 +41,7 @@ describe.each([
   test(`rejects with ${Kind.name} naming \`${named}\`, before any evaluation`, async () => {
     let calls = 0;
     const error = await rejection(() => eventually(() => ++calls, { [name]: value }));
-    expect(error).toBeInstanceOf(Kind);
+    expectInstanceOf(error, Kind);
     expect(error.message).toContain(named);
     expect(calls).toBe(0);
   });
@@ -47,7 +49,7 @@ describe.each([
 
 test('maxInterval below minInterval is a RangeError naming both, in JavaScript spelling', async () => {
   const error = await rejection(() => eventually(probe, { minInterval: 10, maxInterval: 5 }));
-  expect(error).toBeInstanceOf(RangeError);
+  expectInstanceOf(error, RangeError);
   expect(error.message).toContain('maxInterval');
   expect(error.message).toContain('minInterval');
   expect(error.message).not.toContain('max_interval');
@@ -57,7 +59,7 @@ test('LIVENESS_TIMEOUT_SCALE that is not a positive number is an invalid option'
   process.env.LIVENESS_TIMEOUT_SCALE = 'fast';
   try {
     const error = await rejection(() => eventually(probe));
-    expect(error).toBeInstanceOf(RangeError);
+    expectInstanceOf(error, RangeError);
     expect(error.message).toContain('LIVENESS_TIMEOUT_SCALE');
   } finally {
     delete process.env.LIVENESS_TIMEOUT_SCALE;
@@ -67,9 +69,10 @@ test('LIVENESS_TIMEOUT_SCALE that is not a positive number is an invalid option'
 test('LIVENESS_TIMEOUT_SCALE is read at each call and scales the timeout', async () => {
   process.env.LIVENESS_TIMEOUT_SCALE = '2';
   try {
-    const error = await eventually(() => false, { timeout: 10 }).catch((e) => e);
+    const error = await eventually(() => false, { timeout: 10 }).catch((e: unknown) => e);
+    expectInstanceOf(error, LivenessTimeoutError);
     // Scaled ×2, the wait lasts at least 20 ms (a loaded machine may make it longer).
-    const waited = Number(/not met after (\d+\.\d+) s/.exec(error.message)[1]);
+    const waited = Number(/not met after (\d+\.\d+) s/.exec(error.message)?.[1]);
     expect(waited).toBeGreaterThanOrEqual(0.02);
   } finally {
     delete process.env.LIVENESS_TIMEOUT_SCALE;
@@ -77,35 +80,45 @@ test('LIVENESS_TIMEOUT_SCALE is read at each call and scales the timeout', async
 });
 
 test.each([
+  // @ts-expect-error: a probe is a function
   ['eventually', () => eventually(42)],
+  // @ts-expect-error: a block is a function
   ['eventuallyPasses', () => eventuallyPasses('x')],
+  // @ts-expect-error: a probe is a function
   ['always', () => always(null, 10)],
+  // @ts-expect-error: a probe is a function
   ['never', () => never(undefined, 10)],
+  // @ts-expect-error: a probe is a function
   ['eventuallyChanges', () => eventuallyChanges({})],
+  // @ts-expect-error: `until` is a function
   ['syncOperation until', () => syncOperation(() => {}, 5)],
+  // @ts-expect-error: the action is a function
   ['syncOperation action', () => syncOperation(5, probe)],
 ])('%s: a probe that is not a function is a TypeError', async (_name, start) => {
   const error = await rejection(start);
-  expect(error).toBeInstanceOf(TypeError);
+  expectInstanceOf(error, TypeError);
   expect(error.message).toMatch(/must be a function/);
 });
 
 test.each([
+  // @ts-expect-error: always needs a duration
   ['always', () => always(probe)],
+  // @ts-expect-error: a duration is a number of milliseconds
   ['never', () => never(probe, '10')],
 ])('%s: a missing or non-numeric duration is a TypeError', async (_name, start) => {
   const error = await rejection(start);
-  expect(error).toBeInstanceOf(TypeError);
+  expectInstanceOf(error, TypeError);
   expect(error.message).toContain('during');
 });
 
 test('always with a negative duration is a RangeError', async () => {
   const error = await rejection(() => always(probe, -1));
-  expect(error).toBeInstanceOf(RangeError);
+  expectInstanceOf(error, RangeError);
   expect(error.message).toContain('during');
 });
 
 test('options must be an object', async () => {
+  // @ts-expect-error: options are an object
   const error = await rejection(() => eventually(probe, 5));
   expect(error).toBeInstanceOf(TypeError);
 });

@@ -1,8 +1,13 @@
 // liveness/jest: the matchers, and the guard against a forgotten `await`.
-require('liveness/jest');
-const { spawnSync } = require('node:child_process');
-const path = require('node:path');
-const { emit, eventually, cancelPendingWaits, pendingWaits } = require('..');
+import 'liveness/jest';
+
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+
+import { expect, test } from '@jest/globals';
+import { cancelPendingWaits, emit, eventually, pendingWaits } from 'liveness';
+
+import { expectInstanceOf } from './support/expect';
 
 test('toEventually passes once the probe is truthy', async () => {
   let ready = false;
@@ -23,6 +28,7 @@ test('toEventuallyPass takes a block of assertions', async () => {
 
 test('toEmit / .not.toEmit / toEmitInOrder', async () => {
   await expect(() => emit('svc.up', {}, { id: 7 })).toEmit('svc.*', { where: { id: 7 } });
+  // eslint-disable-next-line @typescript-eslint/require-await -- an async block is the case
   await expect(async () => emit('svc.up')).not.toEmit('svc.down');
   await expect(expect(() => emit('svc.down')).not.toEmit('svc.down')).rejects.toThrow(/expected no event/);
   await expect(expect(() => emit('svc.up')).toEmit('svc.down')).rejects.toThrow(/found 0/);
@@ -38,23 +44,29 @@ test('a wait left pending is reported with where it began, and cancelled', async
   const forgotten = eventually(() => false, { timeout: 60_000 });
   expect(pendingWaits()).toHaveLength(1);
   const error = cancelPendingWaits();
+  expectInstanceOf(error, Error);
   expect(error.message).toContain('did you forget `await`?');
   expect(error.message).toContain('eventually(…) began at:');
-  expect(error.message).toContain('matchers.test.js');
+  expect(error.message).toContain('matchers.test.ts');
   await expect(forgotten).rejects.toBe(error);
   expect(pendingWaits()).toHaveLength(0);
 });
 
 test('a Jest test that forgets to await fails, naming the line of the wait', () => {
   const jestBin = require.resolve('jest/bin/jest');
+  // The package's Jest configuration (its ts-jest transform), with only the fixture as a test.
   const run = spawnSync(
     process.execPath,
-    [jestBin, '--ci', '--rootDir', path.join(__dirname, 'fixtures'), '--testMatch', '**/forgotten-await.fixture.js', '--cacheDirectory', path.join(__dirname, '../../target/jest-cache')],
-    { encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } },
+    [jestBin, '--ci', '--roots', path.join(__dirname, 'fixtures'), '--testMatch', '**/forgotten-await.fixture.ts'],
+    {
+      cwd: path.join(__dirname, '..'),
+      encoding: 'utf8',
+      env: { ...process.env, FORCE_COLOR: '0' },
+    },
   );
   const out = run.stdout + run.stderr;
   expect(run.status).not.toBe(0);
   expect(out).toContain('did you forget `await`?');
-  expect(out).toMatch(/forgotten-await\.fixture\.js:\d+/);
+  expect(out).toMatch(/forgotten-await\.fixture\.ts:\d+/);
   expect(out).toMatch(/1 failed, 1 passed/);
 }, 60_000);
