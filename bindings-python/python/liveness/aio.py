@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import math
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar, overload
 
@@ -103,7 +104,7 @@ class _Hints:
         self.on_arrival: Callable[[], None] | None = None
 
         def on_emit() -> None:  # in the emitting thread, which may be any thread
-            try:
+            try:  # noqa: SIM105 - on every matching emit: a try is free, contextlib.suppress is an object
                 deliver(self._arrived, elapsed())
             except RuntimeError:
                 pass  # the loop is closed or the run is over: so is the wait
@@ -174,7 +175,7 @@ class _Asyncio:
         steps = awaitable if inspect.isgenerator(awaitable) else awaitable.__await__()
         end = self.start + abandon_at
         throw: BaseException | None = None
-        abandoned_at: float | None = None  # elapsed() when the bound passed
+        abandoned_at: float | None = None  # set once the bound passed
         while True:
             try:
                 yielded = steps.send(None) if throw is None else steps.throw(throw)
@@ -208,7 +209,7 @@ class _Asyncio:
             _cancel(yielded)
             if abandoned_at is None:
                 # The bound: cancel the awaitable and give it a short grace to end.
-                abandoned_at = self.elapsed()
+                abandoned_at = abandon_at
                 end = self.loop.time() + _CANCEL_GRACE
                 throw = asyncio.CancelledError()
                 continue
@@ -277,13 +278,17 @@ class _Trio:
             self.woken = None
 
     async def bounded(self, awaitable: Any, abandon_at: float | None, number: int) -> Any:
-        """Awaits the step's awaitable in this task, cancelling it at ``abandon_at``."""
+        """Awaits the step's awaitable in this task, cancelling it if still pending at
+        ``abandon_at``. One that ends at that very time is not pending then (asyncio's timers
+        agree): trio would cancel it, its own deadline being no outer scope's, so the scope's
+        deadline is a few float steps later, below what any clock here can tell apart."""
         if abandon_at is None:
             return await awaitable
-        with self.trio.move_on_at(self.start + abandon_at) as scope:
+        bound = self.start + abandon_at
+        with self.trio.move_on_at(bound + 64 * math.ulp(bound)):
             return await awaitable
         # Reached only when the scope caught the cancellation it made at the bound.
-        raise _Abandoned(self.elapsed())
+        raise _Abandoned(abandon_at)
 
 
 AsyncProbe = Callable[[], Awaitable[T]] | Callable[[], T]
