@@ -9,8 +9,9 @@
 use std::time::{Duration, Instant};
 
 use liveness::events::WakeSubscription;
-use liveness::poll::{DriveError, Driver, Failure, Operation, Outcome, Poller, Probe, Report, Spelling, Step, WakeSignal};
-use liveness::poll::drive_blocking;
+use liveness::poll::{
+    DriveError, Driver, Failure, Operation, Outcome, Poller, Probe, Report, Spelling, Step, WakeSignal, drive_blocking,
+};
 use pyo3::exceptions::{PyBaseException, PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -240,7 +241,12 @@ impl Wait {
     /// probe's stopping exception as itself, or `liveness.TimeoutError` / `ViolationError` with
     /// the last exception as `__cause__`.
     #[pyo3(signature = (probe, action=None))]
-    fn run(&mut self, py: Python<'_>, probe: Bound<'_, PyAny>, action: Option<Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
+    fn run(
+        &mut self,
+        py: Python<'_>,
+        probe: Bound<'_, PyAny>,
+        action: Option<Bound<'_, PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
         let _section = gate::enter(py);
         if self.poller.operation() == Operation::SyncOperation && action.is_none() {
             return Err(PyTypeError::new_err("sync_operation: the action is missing"));
