@@ -45,9 +45,11 @@ class _Abandoned(Exception):
         self.note = note
 
 
-async def _drive(wait: _native.Wait, note: str | None, probe: Callable[[], Any], prepare: Any = None) -> Any:
-    """Executes the Poller's steps. ``prepare``: the action (``sync_operation``) or the probe
-    taking the baseline (``eventually_changes``)."""
+async def _drive(
+    wait: _native.Wait, note: str | None, probe: Callable[[], Any], prepare: Callable[[], Any] | None = None
+) -> Any:
+    """Executes the Poller's steps. ``prepare``: ``sync_operation``'s action (the probe takes
+    ``eventually_changes``' baseline)."""
     __tracebackhide__ = True
     run = _Trio(wait.wake_patterns) if running_event_loop() == "trio" else _Asyncio(wait.wake_patterns)
     try:
@@ -55,11 +57,13 @@ async def _drive(wait: _native.Wait, note: str | None, probe: Callable[[], Any],
             step, arg = wait.next(run.elapsed())
             if step in ("prepare", "evaluate"):
                 number = wait.started(run.elapsed())
+                call = prepare if step == "prepare" and prepare is not None else probe
+                what = f"evaluation #{number}" if number else _PREPARATION[wait.operation]
                 abandoned: _Abandoned | None = None
                 try:
-                    value = (prepare if step == "prepare" else probe)()
+                    value = call()
                     if inspect.isawaitable(value):
-                        value = await run.bounded(value, arg, number)
+                        value = await run.bounded(value, arg, what)
                 except _Abandoned as gone:
                     abandoned = gone
                 except BaseException as exc:  # the core decides what is retried
@@ -75,15 +79,18 @@ async def _drive(wait: _native.Wait, note: str | None, probe: Callable[[], Any],
                 await run.wait(arg or 0.0)  # a "wait" step always says how long
             else:
                 return wait.result()
-            hint = run.take_hint()
-            if hint is not None:
-                wait.wake(hint)
+            if run.latest_hint is not None:
+                wait.wake(run.latest_hint)
+                run.latest_hint = None
     except _ReportedError as err:
         if note:
             err._add_note(note)
         raise
     finally:
         run.close()
+
+
+_PREPARATION = {"sync_operation": "the action", "eventually_changes": "the baseline"}
 
 
 def _abandon(wait: _native.Wait, abandoned: _Abandoned) -> None:
@@ -95,75 +102,66 @@ def _abandon(wait: _native.Wait, abandoned: _Abandoned) -> None:
         raise
 
 
-class _Hints:
-    """Wake hints from any thread, stamped with their time on the wait's clock and handed to the
-    loop's thread with ``deliver``; the Poller decides what each one means."""
+class _Loop:
+    """What both libraries share: wake hints from any thread, stamped with their time on the
+    wait's clock and handed to the loop's thread with ``deliver`` (the Poller decides what each
+    means), and the waiter a hint wakes."""
 
-    def __init__(self, patterns: list[str], elapsed: Callable[[], float], deliver: Callable[..., object]) -> None:
-        self.latest: float | None = None
-        self.on_arrival: Callable[[], None] | None = None
+    start: float
 
-        def on_emit() -> None:  # in the emitting thread, which may be any thread
-            try:  # noqa: SIM105 - on every matching emit: a try is free, contextlib.suppress is an object
-                deliver(self._arrived, elapsed())
-            except RuntimeError:
-                pass  # the loop is closed or the run is over: so is the wait
+    def __init__(self, patterns: list[str], deliver: Callable[..., object]) -> None:
+        self.latest_hint: float | None = None
+        self.deliver = deliver
+        self.subscription = _native.WakeHint(patterns, self.on_emit) if patterns else None
 
-        self.subscription = _native.WakeHint(patterns, on_emit) if patterns else None
+    def elapsed(self) -> float:
+        raise NotImplementedError
 
-    def _arrived(self, at: float) -> None:
-        self.latest = at if self.latest is None else max(self.latest, at)
-        if self.on_arrival is not None:
-            self.on_arrival()
+    def on_emit(self) -> None:  # in the emitting thread, which may be any thread
+        try:  # noqa: SIM105 - on every matching emit: a try is free, contextlib.suppress is an object
+            self.deliver(self.arrived, self.elapsed())
+        except RuntimeError:
+            pass  # the loop is closed or the run is over: so is the wait
 
-    def take(self) -> float | None:
-        at, self.latest = self.latest, None
-        return at
+    def arrived(self, at: float) -> None:
+        self.latest_hint = at if self.latest_hint is None else max(self.latest_hint, at)
+        self.wake_waiter()
+
+    def wake_waiter(self) -> None:
+        raise NotImplementedError
 
     def close(self) -> None:
         if self.subscription is not None:
             self.subscription.close()
 
 
-class _Asyncio:
-    """The steps on asyncio."""
-
+class _Asyncio(_Loop):
     def __init__(self, patterns: list[str]) -> None:
         self.loop = asyncio.get_running_loop()
         self.start = self.loop.time()
-        self.woken: asyncio.Future[None] | None = None
-        self.hints = _Hints(patterns, self.elapsed, self.loop.call_soon_threadsafe)
-        self.hints.on_arrival = self._arrived
+        self.waiter: asyncio.Future[None] | None = None
+        super().__init__(patterns, self.loop.call_soon_threadsafe)
 
     def elapsed(self) -> float:
         return self.loop.time() - self.start
 
-    def take_hint(self) -> float | None:
-        return self.hints.take()
-
-    def close(self) -> None:
-        self.hints.close()
-
-    def _arrived(self) -> None:
-        if self.woken is not None and not self.woken.done():
-            self.woken.set_result(None)
+    def wake_waiter(self) -> None:
+        if self.waiter is not None and not self.waiter.done():
+            self.waiter.set_result(None)
 
     async def turn(self) -> None:
         await _sleep(0)
 
     async def wait(self, seconds: float) -> None:
-        if self.hints.subscription is None:
-            await _sleep(seconds)
-            return
-        self.woken = self.loop.create_future()
-        timer = self.loop.call_later(seconds, self._arrived)
+        self.waiter = self.loop.create_future()
+        timer = self.loop.call_later(seconds, self.wake_waiter)
         try:
-            await self.woken
+            await self.waiter
         finally:
-            self.woken = None
+            self.waiter = None
             timer.cancel()
 
-    async def bounded(self, awaitable: Any, abandon_at: float | None, number: int) -> Any:
+    async def bounded(self, awaitable: Any, abandon_at: float | None, what: str) -> Any:
         """Awaits the step's awaitable, but not past ``abandon_at``.
 
         It is driven in the wait's own task, not in a task of its own: nothing of it can outlive
@@ -175,13 +173,13 @@ class _Asyncio:
         steps = awaitable if inspect.isgenerator(awaitable) else awaitable.__await__()
         end = self.start + abandon_at
         throw: BaseException | None = None
-        abandoned_at: float | None = None  # set once the bound passed
+        cancelled = False  # at the bound
         while True:
             try:
                 yielded = steps.send(None) if throw is None else steps.throw(throw)
             except BaseException as exc:
-                if abandoned_at is not None:
-                    raise _Abandoned(abandoned_at) from None  # it ended once cancelled
+                if cancelled:
+                    raise _Abandoned(abandon_at) from None  # it ended once cancelled
                 if isinstance(exc, StopIteration):
                     return exc.value
                 raise
@@ -207,16 +205,13 @@ class _Asyncio:
             if self.loop.time() < end:
                 continue
             _cancel(yielded)
-            if abandoned_at is None:
+            if not cancelled:
                 # The bound: cancel the awaitable and give it a short grace to end.
-                abandoned_at = abandon_at
-                end = self.loop.time() + _CANCEL_GRACE
-                throw = asyncio.CancelledError()
+                cancelled, end, throw = True, self.loop.time() + _CANCEL_GRACE, asyncio.CancelledError()
                 continue
             closed = _close(steps)
-            what = f"evaluation #{number}" if number else "the preparation"
             raise _Abandoned(
-                abandoned_at,
+                abandon_at,
                 f"{what} ignored its cancellation at the deadline and was closed"
                 + ("" if closed else "; it ignored GeneratorExit too and is left suspended, never to be resumed"),
             )
@@ -236,8 +231,8 @@ def _close(steps: Any) -> bool:
         return False
 
 
-class _Trio:
-    """The steps on trio (also anyio's trio backend)."""
+class _Trio(_Loop):
+    """Also anyio's trio backend."""
 
     def __init__(self, patterns: list[str]) -> None:
         import trio
@@ -245,43 +240,37 @@ class _Trio:
         self.trio = trio
         self.clock = trio.lowlevel.current_clock()
         self.start = self.clock.current_time()
-        self.woken: trio.Event | None = None
-        self.hints = _Hints(patterns, self.elapsed, trio.lowlevel.current_trio_token().run_sync_soon)
-        self.hints.on_arrival = self._arrived
+        self.waiter: trio.Event | None = None
+        super().__init__(patterns, trio.lowlevel.current_trio_token().run_sync_soon)
 
     def elapsed(self) -> float:
         return self.clock.current_time() - self.start
 
-    def take_hint(self) -> float | None:
-        return self.hints.take()
-
-    def close(self) -> None:
-        self.hints.close()
-
-    def _arrived(self) -> None:
-        if self.woken is not None:
-            self.woken.set()
+    def wake_waiter(self) -> None:
+        if self.waiter is not None:
+            self.waiter.set()
 
     async def turn(self) -> None:
-        # Trio runs the runnable tasks in batches, in an order it shuffles on purpose: one
-        # checkpoint may resume this task before another that was already runnable. After a
-        # second one, every task runnable at the first has run once: one turn of the loop.
+        # Trio runs the runnable tasks in batches, in an order it shuffles on purpose: after one
+        # checkpoint this task may run before another that was runnable already. After a second
+        # one, every task runnable at the first has run: one turn of the loop.
         await self.trio.lowlevel.checkpoint()
         await self.trio.lowlevel.checkpoint()
 
     async def wait(self, seconds: float) -> None:
-        self.woken = self.trio.Event()
+        self.waiter = self.trio.Event()
         try:
             with self.trio.move_on_after(seconds):
-                await self.woken.wait()
+                await self.waiter.wait()
         finally:
-            self.woken = None
+            self.waiter = None
 
-    async def bounded(self, awaitable: Any, abandon_at: float | None, number: int) -> Any:
+    async def bounded(self, awaitable: Any, abandon_at: float | None, what: str) -> Any:
         """Awaits the step's awaitable in this task, cancelling it if still pending at
-        ``abandon_at``. One that ends at that very time is not pending then (asyncio's timers
-        agree): trio would cancel it, its own deadline being no outer scope's, so the scope's
-        deadline is a few float steps later, below what any clock here can tell apart."""
+        ``abandon_at``. When an inner scope's deadline (the awaitable's own ``trio.sleep``) and
+        an outer one's fall at the same time, trio cancels both and the outer wins; so this
+        scope's deadline lies 64 float steps past the bound (far below a microsecond on any
+        clock trio uses): an awaitable that ends at the bound is let end, as under asyncio."""
         if abandon_at is None:
             return await awaitable
         bound = self.start + abandon_at
@@ -289,9 +278,6 @@ class _Trio:
             return await awaitable
         # Reached only when the scope caught the cancellation it made at the bound.
         raise _Abandoned(abandon_at)
-
-
-AsyncProbe = Callable[[], Awaitable[T]] | Callable[[], T]
 
 
 def _options(**options: Any) -> dict[str, Any]:
@@ -505,7 +491,7 @@ async def eventually_changes(
         ),
         event_loop=True,
     )
-    return await _drive(wait, note, probe, prepare=probe)
+    return await _drive(wait, note, probe)
 
 
 async def always(
