@@ -6,8 +6,8 @@
 Polling (``eventually``, ``eventually_passes``, ``always``, ``never``, ``eventually_changes``),
 ``sync_operation``, and event capture/assertions, with one Rust core shared by every language
 (see SPEC.md). Awaitable versions, for asyncio and trio, are in :mod:`liveness.aio`;
-:mod:`liveness.testing` has a virtual clock for the synchronous ones. Installing the package also installs
-a pytest plugin (``--liveness-forbid-sleep``, ini defaults, the ``liveness`` marker).
+:mod:`liveness.testing` has a virtual clock for the synchronous ones. Installing the package also
+installs a pytest plugin (``--liveness-forbid-sleep``, ini defaults, the ``liveness`` marker).
 """
 
 from __future__ import annotations

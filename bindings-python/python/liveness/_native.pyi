@@ -1,5 +1,5 @@
 # Stubs of the private native module (bindings-python/src). Checked against the runtime by
-# mypy.stubtest in the test suite (tests/test_typing.py).
+# mypy.stubtest in the test suite (tests/test_package.py).
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeAlias, final
 

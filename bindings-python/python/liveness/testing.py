@@ -21,6 +21,7 @@ loop's own means (trio's ``trio.testing.MockClock``, a virtual-time asyncio loop
 
 from __future__ import annotations
 
+import threading
 from types import TracebackType
 
 from . import _native
@@ -35,7 +36,7 @@ class VirtualClock:
 
     def __init__(self) -> None:
         self._clock = _native.VirtualClock()
-        self._installed: list[_native.InstalledClock] = []
+        self._threads = threading.local()  # each thread's own stack of installations
 
     def now(self) -> float:
         """Seconds since the clock was made, plus every advance."""
@@ -47,13 +48,19 @@ class VirtualClock:
         self._clock.advance(seconds)
 
     def __enter__(self) -> VirtualClock:
-        self._installed.append(self._clock.install())
+        self._stack().append(self._clock.install())
         return self
 
     def __exit__(
         self, kind: type[BaseException] | None, value: BaseException | None, traceback: TracebackType | None
     ) -> None:
-        self._installed.pop().uninstall()
+        self._stack().pop().uninstall()
+
+    def _stack(self) -> list[_native.InstalledClock]:
+        stack: list[_native.InstalledClock] | None = getattr(self._threads, "stack", None)
+        if stack is None:
+            stack = self._threads.stack = []
+        return stack
 
     def __repr__(self) -> str:
         return f"<liveness.testing.VirtualClock at {self.now():g} s>"
