@@ -71,7 +71,7 @@ def running_event_loop() -> str | None:
 
 
 def _in_trio_run(trio: Any) -> bool:
-    in_trio_run = getattr(trio.lowlevel, "in_trio_run", None)  # trio >= 0.27
+    in_trio_run = getattr(trio.lowlevel, "in_trio_run", None)  # recent trio; older has only the token
     if in_trio_run is not None:
         return bool(in_trio_run())
     try:
