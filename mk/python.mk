@@ -1,4 +1,4 @@
-# The Python door (bindings-python/): a virtualenv under the repo, a develop install of the
+# The Python binding (bindings-python/): a virtualenv under the repo, a develop install of the
 # package built by maturin (release profile, so the same build serves tests, demo and bench),
 # ruff (lint + format check), then pytest. Every step is guarded by a stamp so a second
 # `make test-python` only runs ruff and pytest.
@@ -10,7 +10,9 @@ PY          := $(PY_VENV)/bin/python
 PY_BASE     ?= python3
 # ruff is pinned: a new release may add findings or change the format, and `make test` would
 # fail without any change here (bump it on purpose, with its reformat/fixes in the same commit).
-PY_TOOLS    := maturin>=1.9,<2 pytest>=7 pytest-xdist pytest-asyncio>=0.23 pytest-timeout mypy ruff==0.17.6
+# trio and anyio: liveness.aio is tested under both (the package itself depends on neither).
+PY_TOOLS    := maturin>=1.9,<2 pytest>=7 pytest-xdist pytest-asyncio>=0.23 pytest-timeout mypy ruff==0.17.6 \
+               trio>=0.25 anyio>=4
 PY_TOOLS_OK := $(PY_VENV)/.tools-installed
 # The develop install copies the native module here; it is the stamp of the build (a fresh venv
 # is older than it only when it is already installed there).

@@ -57,7 +57,8 @@ pub struct Report {
     /// The operation, as Python spells it (`eventually_passes`).
     pub operation: String,
     pub message: Option<String>,
-    /// Why it ended: "not_met", "attempts_exhausted", "not_stable", "overran", "still_running", "violated".
+    /// Why it ended: "not_met", "attempts_exhausted", "not_stable", "overran", "still_running" (an
+    /// awaitable evaluation or preparation abandoned at the deadline), "violated".
     pub reason: &'static str,
     /// Seconds waited.
     pub elapsed: f64,
@@ -80,7 +81,7 @@ impl Report {
             ReportKind::AttemptsExhausted { .. } => "attempts_exhausted",
             ReportKind::NotStable { .. } => "not_stable",
             ReportKind::Overran { .. } => "overran",
-            ReportKind::StillRunning { .. } => "still_running",
+            ReportKind::StillRunning { .. } | ReportKind::PreparationStillRunning { .. } => "still_running",
             ReportKind::Violated { .. } => "violated",
         };
         Report {

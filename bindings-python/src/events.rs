@@ -47,7 +47,7 @@ impl HostValue for PyHost {
 
 /// Python values → core values (data copied, anything else by reference), bounded: no list or
 /// map deeper than the core's [`MAX_METADATA_LEVEL`], the metadata map itself being level 1 (what
-/// the C door's JSON accepts), and a container that contains itself is refused, instead of recursing
+/// the C binding's JSON accepts), and a container that contains itself is refused, instead of recursing
 /// until the stack overflows.
 struct Converter {
     /// The metadata map itself (its address), which its values must not contain either.
@@ -192,7 +192,7 @@ fn to_value(key: &Bound<'_, PyAny>, obj: &Bound<'_, PyAny>) -> PyResult<Value> {
     Ok(Converter::new(None).entry(key, obj, true)?.unwrap_or(Value::Null))
 }
 
-/// A core value → Python (host objects from Python come back as themselves; from another
+/// A core value → Python (objects Python passed by reference come back as themselves; from another
 /// language, as their text).
 fn to_python(py: Python<'_>, value: &Value) -> PyResult<Py<PyAny>> {
     Ok(match value {

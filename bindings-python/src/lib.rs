@@ -4,11 +4,12 @@
 
 use pyo3::prelude::*;
 
+mod acceptance;
 mod errors;
 mod events;
 mod gate;
 mod options;
-mod verdict;
+mod testing;
 mod wait;
 
 #[pymodule]
@@ -19,6 +20,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("DEFAULT_TIMEOUT", liveness::policy::Options::default().timeout.as_secs_f64())?;
     m.add_class::<wait::Wait>()?;
     m.add_class::<wait::WakeHint>()?;
+    m.add_class::<testing::VirtualClock>()?;
+    m.add_class::<testing::InstalledClock>()?;
     m.add_class::<errors::Report>()?;
     m.add_class::<events::Event>()?;
     m.add_class::<events::Capture>()?;

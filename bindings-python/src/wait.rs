@@ -1,32 +1,34 @@
-//! One polling operation seen from Python: the core's `Poller` plus Python's verdicts.
+//! One polling operation seen from Python: the core's `Poller` plus Python's judgement of values.
 //!
-//! The synchronous operations call [`Wait::run`], which hands the loop to the core's blocking
-//! driver: the probe is called with the interpreter attached, the waits happen detached (other
-//! Python threads run) in short slices so Ctrl-C is seen at once. The asynchronous operations
-//! (`liveness.aio`) drive the same object step by step from Python with `asyncio.sleep`.
+//! The synchronous operations call [`Wait::run`], which hands the wait to the core's blocking
+//! driver: the preparation and the probe are called with the interpreter attached, the waits
+//! happen detached (other Python threads run) in short slices so Ctrl-C is seen at once.
+//! `liveness.aio` drives the same object step by step ([`Wait::next`] and the calls that report
+//! back), on asyncio or trio. Every rule of the wait is the Poller's.
 
 use std::time::{Duration, Instant};
 
 use liveness::events::WakeSubscription;
 use liveness::poll::{
-    DriveError, Evaluation, Failure, Operation, Outcome, Poller, Report, Spelling, Step, WakeSignal, drive_blocking,
+    DriveError, Driver, Failure, Operation, Outcome, Poller, Probe, Report, Spelling, Step, WakeSignal, drive_blocking,
 };
 use pyo3::exceptions::{PyBaseException, PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyInt, PyString};
 
+use crate::acceptance::{Acceptance, ExceptionPolicy, Raised, rejected_value};
 use crate::errors::{core_error, report_error};
 use crate::gate;
 use crate::options::{RawOptions, exception_types, operation, patterns, short_repr};
-use crate::verdict::{Acceptance, ExceptionPolicy, Raised, rejected_value};
+use crate::testing;
 
 /// How long a wait stays detached before looking for a pending signal (Ctrl-C latency bound).
 const SIGNAL_CHECK: Duration = Duration::from_millis(20);
 
-#[pyclass(module = "liveness._native")]
-pub struct Wait {
-    poller: Poller,
+/// Python's judgement of each evaluation, and what it keeps for the end of the wait.
+struct Judge {
+    operation: Operation,
     acceptance: Acceptance,
     policy: ExceptionPolicy,
     /// The exception of the last failed evaluation: the timeout's `__cause__`. Cleared when the
@@ -34,19 +36,67 @@ pub struct Wait {
     last_error: Option<PyErr>,
     /// The last accepted value, returned on success.
     accepted: Option<Py<PyAny>>,
-    /// Set once the poller said `Done`.
-    outcome: Option<Result<(), Report>>,
     /// The last rejected object and how it was described: a probe that keeps returning the same
     /// object (None, False) is described once, not at every evaluation.
     described: Option<(Py<PyAny>, Failure)>,
-    /// The operation, as Python spells it.
-    name: String,
+}
+
+impl Judge {
+    /// The preparation's value: `eventually_changes`' baseline (`sync_operation`'s action's value
+    /// means nothing).
+    fn prepared(&mut self, value: Bound<'_, PyAny>) {
+        if let Acceptance::Changed { baseline } = &mut self.acceptance {
+            *baseline = Some(value.unbind());
+        }
+    }
+
+    /// The outcome of one evaluation, or the exception that stops the wait (propagated as itself).
+    fn judge(&mut self, py: Python<'_>, result: PyResult<Bound<'_, PyAny>>) -> PyResult<Outcome> {
+        let decided = result.and_then(|value| self.acceptance.accepts(&value).map(|ok| (value, ok)));
+        match decided {
+            Ok((value, true)) => {
+                let never = matches!(self.operation, Operation::Never { .. });
+                if never {
+                    // `never` fails on this value; an earlier exception is not its cause.
+                    self.last_error = None;
+                }
+                let text = never.then(|| short_repr(&value));
+                self.accepted = Some(value.unbind());
+                Ok(Outcome::Accepted { text })
+            }
+            Ok((value, false)) => {
+                self.last_error = None;
+                if let Some((object, failure)) = self.described.as_ref()
+                    && value.is(object)
+                {
+                    return Ok(Outcome::Rejected(failure.clone()));
+                }
+                let failure = rejected_value(&self.acceptance, &value);
+                // Only immutable objects: a list mutated in place must be described afresh.
+                if value.is_none()
+                    || value.is_exact_instance_of::<PyBool>()
+                    || value.is_exact_instance_of::<PyInt>()
+                    || value.is_exact_instance_of::<PyString>()
+                {
+                    self.described = Some((value.unbind(), failure.clone()));
+                }
+                Ok(Outcome::Rejected(failure))
+            }
+            Err(err) => match self.policy.classify(py, &err) {
+                Raised::Stop => Err(err),
+                Raised::Retry(failure) => {
+                    self.last_error = Some(err);
+                    Ok(Outcome::Rejected(failure))
+                }
+            },
+        }
+    }
 }
 
 /// What a synchronous operation cannot wait for: a coroutine, any other awaitable, an async
 /// generator, a generator. Raises the `TypeError` that points at `liveness.aio` (a coroutine is
 /// closed first, so no "never awaited" warning follows).
-fn refuse_awaitable<'py>(operation: &str, value: Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+fn refuse_awaitable<'py>(operation: &str, role: &str, value: Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
     static KINDS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
     let py = value.py();
     if value.is_none()
@@ -62,9 +112,42 @@ fn refuse_awaitable<'py>(operation: &str, value: Bound<'py, PyAny>) -> PyResult<
         return Ok(value);
     }
     Err(PyTypeError::new_err(format!(
-        "{operation}: the probe returned {kind}, which a synchronous wait cannot run; use \
-         `await liveness.aio.{operation}(...)` for an asynchronous probe"
+        "{operation}: the {role} returned {kind}, which a synchronous wait cannot run; use \
+         `await liveness.aio.{operation}(...)` for an asynchronous {role}"
     )))
+}
+
+/// The synchronous operations' probe as the blocking driver calls it.
+struct SyncProbe<'a, 'py> {
+    py: Python<'py>,
+    judge: &'a mut Judge,
+    name: &'a str,
+    probe: &'a Bound<'py, PyAny>,
+    /// `sync_operation`'s action (`eventually_changes` prepares by calling the probe).
+    action: Option<&'a Bound<'py, PyAny>>,
+}
+
+impl Probe for SyncProbe<'_, '_> {
+    type Stop = PyErr;
+
+    fn prepare(&mut self) -> PyResult<()> {
+        let (callable, role) = match self.action {
+            Some(action) => (action, "action"),
+            None => (self.probe, "probe"),
+        };
+        let value = refuse_awaitable(self.name, role, callable.call0()?)?;
+        self.judge.prepared(value);
+        Ok(())
+    }
+
+    fn evaluate(&mut self) -> PyResult<Outcome> {
+        let result = match self.probe.call0() {
+            // Not a value to judge: a mistake in the test, raised at once.
+            Ok(value) => Ok(refuse_awaitable(self.name, "probe", value)?),
+            Err(err) => Err(err),
+        };
+        self.judge.judge(self.py, result)
+    }
 }
 
 fn secs(d: Duration) -> f64 {
@@ -72,94 +155,38 @@ fn secs(d: Duration) -> f64 {
 }
 
 fn at(seconds: f64) -> Duration {
-    // Host clocks start at zero; a negative or NaN reading (a broken fake clock) counts as zero.
+    // Clocks start at zero; a negative or NaN reading (a broken fake clock) counts as zero.
     Duration::try_from_secs_f64(seconds).unwrap_or(Duration::ZERO)
 }
 
-/// Python's verdict on one evaluation, shared by the blocking and the step-by-step paths.
-fn judge(
-    py: Python<'_>,
-    op: Operation,
-    acceptance: &Acceptance,
-    policy: &ExceptionPolicy,
-    last_error: &mut Option<PyErr>,
-    described: &mut Option<(Py<PyAny>, Failure)>,
-    result: PyResult<Bound<'_, PyAny>>,
-) -> Evaluation<Py<PyAny>, PyErr> {
-    let decided = result.and_then(|value| acceptance.accepts(&value).map(|ok| (value, ok)));
-    match decided {
-        Ok((value, true)) => {
-            let never = matches!(op, Operation::Never { .. });
-            if never {
-                // `never` fails on this value; an earlier exception is not its cause.
-                *last_error = None;
-            }
-            let text = never.then(|| short_repr(&value));
-            Evaluation::Accepted { value: value.unbind(), text }
-        }
-        Ok((value, false)) => {
-            *last_error = None;
-            if let Some((object, failure)) = described.as_ref()
-                && value.is(object)
-            {
-                return Evaluation::Rejected(failure.clone());
-            }
-            let failure = rejected_value(acceptance, &value);
-            // Only immutable objects: a list mutated in place must be described afresh.
-            if value.is_none()
-                || value.is_exact_instance_of::<PyBool>()
-                || value.is_exact_instance_of::<PyInt>()
-                || value.is_exact_instance_of::<PyString>()
-            {
-                *described = Some((value.unbind(), failure.clone()));
-            }
-            Evaluation::Rejected(failure)
-        }
-        Err(err) => match policy.classify(py, &err) {
-            Raised::Stop => Evaluation::Stop(err),
-            Raised::Retry(failure) => {
-                *last_error = Some(err);
-                Evaluation::Rejected(failure)
-            }
-        },
-    }
+#[pyclass(module = "liveness._native")]
+pub struct Wait {
+    poller: Poller,
+    judge: Judge,
+    /// Set once the poller said `Done`.
+    outcome: Option<Result<(), Report>>,
+    /// The operation, as Python spells it.
+    name: String,
 }
 
 impl Wait {
-    fn judge(&mut self, py: Python<'_>, result: PyResult<Bound<'_, PyAny>>) -> Evaluation<Py<PyAny>, PyErr> {
-        let op = self.poller.operation();
-        judge(py, op, &self.acceptance, &self.policy, &mut self.last_error, &mut self.described, result)
-    }
-
-    fn record(&mut self, at_: Duration, evaluation: Evaluation<Py<PyAny>, PyErr>) -> Result<bool, PyErr> {
-        match evaluation {
-            Evaluation::Accepted { value, text } => {
-                self.accepted = Some(value);
-                self.poller.finished(at_, Outcome::Accepted { text });
-                Ok(true)
-            }
-            Evaluation::Rejected(failure) => {
-                self.poller.finished(at_, Outcome::Rejected(failure));
-                Ok(false)
-            }
-            Evaluation::Stop(err) => Err(err),
-        }
-    }
-
     fn failure(&mut self, py: Python<'_>, report: &Report) -> PyErr {
-        report_error(py, report, self.last_error.take())
+        report_error(py, report, self.judge.last_error.take())
     }
 }
 
 #[pymethods]
 impl Wait {
+    /// `event_loop`: the wait is driven step by step on an event loop (`liveness.aio`), which
+    /// gets `yield` steps between evaluations that follow each other at once.
     #[new]
-    #[pyo3(signature = (operation_name, *, during=None, timeout=None, interval=None, min_interval=None,
-                        max_interval=None, delay=None, attempts=None, message=None, stable_for=None,
-                        wake_on=None, retry_on=None, fail_on=None))]
+    #[pyo3(signature = (operation_name, *, event_loop=false, during=None, timeout=None, interval=None,
+                        min_interval=None, max_interval=None, delay=None, attempts=None, message=None,
+                        stable_for=None, wake_on=None, retry_on=None, fail_on=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         operation_name: &str,
+        event_loop: bool,
         during: Option<Bound<'_, PyAny>>,
         timeout: Option<Bound<'_, PyAny>>,
         interval: Option<Bound<'_, PyAny>>,
@@ -191,41 +218,48 @@ impl Wait {
             retry_on: exception_types("retry_on", retry_on.as_ref())?,
             fail_on: exception_types("fail_on", fail_on.as_ref())?,
         };
-        let poller = Poller::new(op, &options, Spelling::Snake).map_err(core_error)?;
+        let driver = if event_loop { Driver::EventLoop } else { Driver::Blocking };
+        let poller = Poller::new(op, &options, Spelling::Snake, driver).map_err(core_error)?;
         Ok(Wait {
             poller,
-            acceptance: Acceptance::for_operation(op),
-            policy,
-            last_error: None,
-            accepted: None,
+            judge: Judge {
+                operation: op,
+                acceptance: Acceptance::for_operation(op),
+                policy,
+                last_error: None,
+                accepted: None,
+                described: None,
+            },
             outcome: None,
-            described: None,
             name: operation_name.to_owned(),
         })
     }
 
-    /// `eventually_changes`: the value later evaluations must differ from.
-    fn set_baseline(&mut self, value: Py<PyAny>) {
-        self.acceptance = Acceptance::Changed(Some(value));
-    }
-
-    /// Runs the whole wait on this thread (the synchronous operations). Returns the accepted value
-    /// (`None` for `always`/`never`); raises the probe's stopping exception as itself, or
-    /// `liveness.TimeoutError` / `ViolationError` with the last exception as `__cause__`.
-    fn run(&mut self, py: Python<'_>, probe: Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+    /// Runs the whole wait on this thread (the synchronous operations): `sync_operation`'s
+    /// `action` and `eventually_changes`' baseline (a call of `probe`) are its first step.
+    /// Returns the accepted value (`None` for `always`/`never`); raises the preparation's or the
+    /// probe's stopping exception as itself, or `liveness.TimeoutError` / `ViolationError` with
+    /// the last exception as `__cause__`.
+    #[pyo3(signature = (probe, action=None))]
+    fn run(
+        &mut self,
+        py: Python<'_>,
+        probe: Bound<'_, PyAny>,
+        action: Option<Bound<'_, PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
         let _section = gate::enter(py);
-        let op = self.poller.operation();
-        let Wait { poller, acceptance, policy, last_error, described, name, .. } = self;
-        let evaluate = || {
-            let result = match probe.call0().map(|value| refuse_awaitable(name, value)) {
-                // Not a value to judge: a mistake in the test, raised at once.
-                Ok(Err(mistake)) => return Evaluation::Stop(mistake),
-                Ok(Ok(value)) => Ok(value),
-                Err(err) => Err(err),
-            };
-            judge(py, op, acceptance, policy, last_error, described, result)
-        };
-        let wait = |d: Duration, signal: &WakeSignal| -> Result<(), PyErr> {
+        if self.poller.operation() == Operation::SyncOperation && action.is_none() {
+            return Err(PyTypeError::new_err("sync_operation: the action is missing"));
+        }
+        let Wait { poller, judge, name, .. } = self;
+        let mut adapter = SyncProbe { py, judge, name, probe: &probe, action: action.as_ref() };
+        let virtual_clock = testing::installed_here();
+        let wait = |d: Duration, signal: &WakeSignal| -> PyResult<()> {
+            if virtual_clock {
+                // The virtual clock jumps ahead (or a pending hint ends the wait at once).
+                signal.park(d);
+                return py.check_signals();
+            }
             let until = Instant::now() + d;
             loop {
                 let slice = until.saturating_duration_since(Instant::now()).min(SIGNAL_CHECK);
@@ -237,56 +271,72 @@ impl Wait {
                 }
             }
         };
-        match drive_blocking(poller, evaluate, wait) {
-            Ok(value) => Ok(value.unwrap_or_else(|| py.None())),
+        match drive_blocking(poller, &mut adapter, wait) {
+            Ok(()) => Ok(self.judge.accepted.take().unwrap_or_else(|| py.None())),
             Err(DriveError::Failed(report)) => Err(self.failure(py, &report)),
             Err(DriveError::Host(err)) => Err(err),
             Err(DriveError::Setup(err)) => Err(core_error(err)),
         }
     }
 
-    /// Step-by-step driving (asyncio, virtual clocks): what to do at `at` seconds since the start.
-    /// Returns `("evaluate", 0.0)`, `("wait", seconds)` or `("done", 0.0)`.
-    fn next(&mut self, at_: f64) -> (&'static str, f64) {
+    /// Step-by-step driving (`liveness.aio`): what to do at `at_` seconds since the start.
+    /// Returns `("prepare", abandon_at)`, `("evaluate", abandon_at)` (`abandon_at`: seconds
+    /// since the start at which an awaitable still pending is given up, or `None` to let it
+    /// finish), `("yield", None)`, `("wait", seconds)` or `("done", None)`.
+    fn next(&mut self, at_: f64) -> (&'static str, Option<f64>) {
         match self.poller.next(at(at_)) {
-            Step::Evaluate => ("evaluate", 0.0),
-            Step::Wait(d) => ("wait", secs(d)),
+            Step::Prepare { abandon_at } => ("prepare", abandon_at.map(secs)),
+            Step::Evaluate { abandon_at } => ("evaluate", abandon_at.map(secs)),
+            Step::Yield => ("yield", None),
+            Step::Wait(d) => ("wait", Some(secs(d))),
             Step::Done(result) => {
                 self.outcome = Some(result);
-                ("done", 0.0)
+                ("done", None)
             }
         }
     }
 
-    /// An evaluation starts at `at`; returns its number (1-based).
+    /// The preparation or an evaluation starts at `at_`; returns the evaluation's number
+    /// (1-based; 0 for the preparation).
     fn started(&mut self, at_: f64) -> u32 {
         self.poller.started(at(at_))
     }
 
-    /// The evaluation returned `value` at `at`. Returns whether it was accepted.
-    fn returned(&mut self, py: Python<'_>, at_: f64, value: Bound<'_, PyAny>) -> PyResult<bool> {
-        let _section = gate::enter(py);
-        let evaluation = self.judge(py, Ok(value));
-        self.record(at(at_), evaluation)
+    /// The preparation returned `value` at `at_` (an exception of it propagates instead).
+    fn prepared(&mut self, at_: f64, value: Bound<'_, PyAny>) {
+        self.judge.prepared(value);
+        self.poller.prepared(at(at_));
     }
 
-    /// The evaluation raised `exc` at `at`. Returns `True` when the exception must propagate as
+    /// The evaluation returned `value` at `at_`. Returns whether it was accepted.
+    fn returned(&mut self, py: Python<'_>, at_: f64, value: Bound<'_, PyAny>) -> PyResult<bool> {
+        let _section = gate::enter(py);
+        let outcome = self.judge.judge(py, Ok(value))?;
+        let accepted = matches!(outcome, Outcome::Accepted { .. });
+        self.poller.finished(at(at_), outcome);
+        Ok(accepted)
+    }
+
+    /// The evaluation raised `exc` at `at_`. Returns `True` when the exception must propagate as
     /// itself (the caller re-raises it), `False` when it was recorded as a failure to retry.
-    fn raised(&mut self, py: Python<'_>, at_: f64, exc: Bound<'_, PyBaseException>) -> PyResult<bool> {
-        let evaluation = self.judge(py, Err(PyErr::from_value(exc.into_any())));
-        match self.record(at(at_), evaluation) {
-            Ok(_) => Ok(false),
-            Err(_) => Ok(true),
+    fn raised(&mut self, py: Python<'_>, at_: f64, exc: Bound<'_, PyBaseException>) -> bool {
+        match self.judge.judge(py, Err(PyErr::from_value(exc.into_any()))) {
+            Ok(outcome) => {
+                self.poller.finished(at(at_), outcome);
+                false
+            }
+            Err(_) => true,
         }
     }
 
-    /// A wake hint arrived: the next `next` says evaluate.
-    fn wake(&mut self) {
-        self.poller.wake();
+    /// A wake hint: a matching event was emitted at `at_` seconds since the start (the Poller
+    /// decides what it means).
+    fn wake(&mut self, at_: f64) {
+        self.poller.wake(at(at_));
     }
 
-    /// Asynchronous hosts: the evaluation in flight is still pending at `at` (the deadline).
-    /// Raises the timeout error that says so.
+    /// The preparation or evaluation in flight is still pending at `at_`, its step's
+    /// `abandon_at`. Raises the timeout error that says so.
     fn abandon(&mut self, py: Python<'_>, at_: f64) -> PyResult<()> {
         let report = self.poller.abandon(at(at_));
         Err(self.failure(py, &report))
@@ -295,7 +345,7 @@ impl Wait {
     /// After `next` said done: the accepted value, or raises the failure.
     fn result(&mut self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         match self.outcome.take() {
-            Some(Ok(())) => Ok(self.accepted.take().unwrap_or_else(|| py.None())),
+            Some(Ok(())) => Ok(self.judge.accepted.take().unwrap_or_else(|| py.None())),
             Some(Err(report)) => Err(self.failure(py, &report)),
             None => Err(PyRuntimeError::new_err("the wait is not done yet")),
         }
@@ -305,6 +355,12 @@ impl Wait {
     #[getter]
     fn deadline(&self) -> f64 {
         secs(self.poller.deadline())
+    }
+
+    /// The operation, as Python spells it.
+    #[getter]
+    fn operation(&self) -> &str {
+        &self.name
     }
 
     #[getter]

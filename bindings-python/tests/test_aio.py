@@ -1,4 +1,5 @@
-"""liveness.aio: awaitable operations that never block the event loop (SPEC §3, async hosts)."""
+"""liveness.aio under asyncio: awaitable operations that never block the event loop (SPEC §3; trio and anyio:
+test_engine.py)."""
 
 from __future__ import annotations
 

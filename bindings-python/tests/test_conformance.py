@@ -1,20 +1,37 @@
-"""The shared vectors of tests/conformance/ (README there), run through the native Poller
-(`liveness._native.Wait`, the object the sync and async operations drive) on a virtual clock.
-Polling cases run twice: with the synchronous host's rule (an evaluation is never pre-empted) and
-with the asyncio host's (an evaluation still running at the deadline is abandoned,
-`async_expect`). Event cases run through the public API."""
+"""The shared vectors of tests/conformance/ (README there), through the public API, in virtual time.
+
+Every polling case runs five times, once per runner:
+- ``sync``: ``liveness.eventually(...)`` etc. on ``liveness.testing.VirtualClock`` (a probe takes
+  its ``duration_ms`` by advancing the clock);
+- ``asyncio-sync`` / ``asyncio-async``: ``await liveness.aio.eventually(...)`` etc. on a
+  virtual-time asyncio loop (tests/support), with synchronous probes (they advance the loop's
+  clock; judged by ``expect``) and with coroutine probes (they stay pending for their duration;
+  judged by ``async_expect`` when the case has one);
+- ``trio-sync`` / ``trio-async``: the same under trio with ``MockClock(autojump_threshold=0)``.
+
+The event-loop runners check ``loop_turns_between_evaluations`` with a task woken (trio) or a
+callback scheduled (asyncio) at each probe call: by the next call it must have run. Event cases
+run through the public API too. The terminal summary counts the vectors each runner passed.
+"""
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+import trio
+import trio.testing
 
 import liveness
-from liveness import _native
+from liveness import aio
+from liveness.testing import VirtualClock
+
+from .support.virtual_loop import VirtualTimeLoop, pending_for
 
 ROOT = Path(__file__).resolve().parents[2] / "tests" / "conformance"
 TOLERANCE_MS = 1e-6
@@ -40,12 +57,16 @@ def test_the_vectors_are_there() -> None:
     assert len(names) == len(set(names))
 
 
-_kinds: dict[str, type[Exception]] = {}
+class Scripted(Exception):
+    """The base of the vectors' error kinds (``raises.kind``), so a runner knows its own."""
 
 
-def kind(name: str) -> type[Exception]:
+_kinds: dict[str, type[Scripted]] = {}
+
+
+def kind(name: str) -> type[Scripted]:
     if name not in _kinds:
-        _kinds[name] = type(name, (Exception,), {})
+        _kinds[name] = type(name, (Scripted,), {})
     return _kinds[name]
 
 
@@ -70,25 +91,21 @@ def options_of(case: dict[str, Any]) -> tuple[dict[str, Any], float | None]:
     return out, during
 
 
-class Script:
-    def __init__(self, case: dict[str, Any]) -> None:
-        self.entries = case.get("script", [])
-        self.repeat = case.get("repeat_last", False)
-        self.calls = 0
-
-    def next(self) -> tuple[float, dict[str, Any]]:
-        if self.calls >= len(self.entries) and not self.repeat:
-            raise AssertionError(f"the probe was called {self.calls + 1} times, past the end of the script")
-        entry = self.entries[min(self.calls, len(self.entries) - 1)]
-        self.calls += 1
-        return entry["duration_ms"] / 1000, entry
+def cost(entry: dict[str, Any]) -> float:
+    return float(entry.get("duration_ms", 0)) / 1000
 
 
-def outcome(entry: dict[str, Any]) -> tuple[bool, Any]:
-    """(raised?, the exception or the value)."""
+def emit_during(entry: dict[str, Any]) -> None:
+    emits = entry.get("emits", [])
+    for name in [emits] if isinstance(emits, str) else emits:
+        liveness.emit(name)
+
+
+def finish(entry: dict[str, Any]) -> Any:
+    """How a scripted call ends: its error raised, or its value returned."""
     if "raises" in entry:
-        return True, kind(entry["raises"]["kind"])(entry["raises"]["text"])
-    return False, entry.get("returns")
+        raise kind(entry["raises"]["kind"])(entry["raises"]["text"])
+    return entry.get("returns")
 
 
 class Observed:
@@ -97,99 +114,229 @@ class Observed:
         self.value: Any = None
         self.error: BaseException | None = None
         self.starts: list[float] = []
+        self.turns: list[int] = []
         self.elapsed = 0.0
         self.evaluations = 0
         self.action_calls = 0
+        self.overrun: str | None = None
 
 
-def run_polling(case: dict[str, Any], asynchronous: bool) -> Observed:
-    seen = Observed()
-    script = Script(case)
+class Script:
+    """The probe's calls, in order, on the runner's clock; ``poke`` wakes the runner's ticker."""
+
+    def __init__(self, case: dict[str, Any], seen: Observed, now: Callable[[], float], turns: list[int]) -> None:
+        self.entries = case.get("script", [])
+        self.repeat = case.get("repeat_last", False)
+        self.seen = seen
+        self.now = now
+        self.turns = turns
+
+    def next(self) -> dict[str, Any]:
+        seen = self.seen
+        seen.starts.append(self.now())
+        seen.turns.append(self.turns[0])
+        seen.evaluations += 1
+        if seen.evaluations <= len(self.entries):
+            return dict(self.entries[seen.evaluations - 1])
+        if self.repeat and self.entries:
+            return dict(self.entries[-1])
+        seen.overrun = f"the probe was called {seen.evaluations} times, past the end of the script"
+        return {"returns": None}
+
+
+def invoke(api: Any, case: dict[str, Any], probe: Callable[[], Any], action: Callable[[], Any]) -> Any:
+    """The operation as a user calls it, from ``liveness`` or ``liveness.aio``."""
     options, during = options_of(case)
     op = case["operation"]
+    if op in ("always", "never"):
+        return getattr(api, op)(probe, during, **options)
+    if op == "sync_operation":
+        return api.sync_operation(action, probe, **options)
+    return getattr(api, op)(probe, **options)
+
+
+def settle(seen: Observed, call: Callable[[], Any]) -> None:
     try:
-        wait = _native.Wait(op, during=during, **options)
+        seen.value = call()
+        seen.result = "ok"
+    except liveness.ViolationError as err:
+        seen.result, seen.error = "violated", err
+    except liveness.TimeoutError as err:
+        seen.result, seen.error = "timeout", err
+    except Scripted as err:
+        seen.result, seen.error = "propagated", err
     except (ValueError, TypeError) as err:
         seen.result, seen.error = "invalid_option", err
-        return seen
-    now = 0.0
-    if op == "sync_operation":
-        seen.action_calls = 1
-        raised, what = outcome(case.get("action", {}))
-        if raised:
-            seen.result, seen.error = "propagated", what
-            return seen
-    if op == "eventually_changes":
-        seen.starts.append(now)
-        cost, entry = script.next()
-        now += cost
-        raised, what = outcome(entry)
-        if raised:
-            seen.result, seen.error = "propagated", what
-            seen.evaluations, seen.elapsed = script.calls, now
-            return seen
-        wait.set_baseline(what)
-    zero_waits = 0
-    while True:
-        step, secs = wait.next(now)
-        if step == "evaluate":
-            zero_waits = 0
-            wait.started(now)
-            seen.starts.append(now)
-            cost, entry = script.next()
-            started = now
-            if asynchronous and started < wait.deadline - 1e-9 and started + cost > wait.deadline:
-                # asyncio settles at the deadline and abandons the pending probe.
-                now = wait.deadline
-                try:
-                    wait.abandon(now)
-                except AssertionError as err:
-                    seen.result, seen.error = "timeout", err
-                break
-            now += cost
-            raised, what = outcome(entry)
-            if raised:
-                if wait.raised(now, what):
-                    seen.result, seen.error = "propagated", what
-                    break
-            else:
-                wait.returned(now, what)
-        elif step == "wait":
-            zero_waits = 0 if secs > 0 else zero_waits + 1
-            assert zero_waits < 4, f"the poller keeps asking to wait 0 at {now}: it would spin"
-            now += secs
-        else:
-            try:
-                seen.value = wait.result()
-                seen.result = "ok"
-            except liveness.ViolationError as err:
-                seen.result, seen.error = "violated", err
-            except liveness.TimeoutError as err:
-                seen.result, seen.error = "timeout", err
-            break
-    seen.evaluations, seen.elapsed = script.calls, now
+
+
+# ---------------------------------------------------------------------------------------------
+# The runners
+
+
+def run_sync(case: dict[str, Any]) -> Observed:
+    seen, turns = Observed(), [0]
+    with VirtualClock() as clock:
+        script = Script(case, seen, clock.now, turns)
+        action_entry = case.get("action", {})
+
+        def probe() -> Any:
+            entry = script.next()
+            emit_during(entry)
+            clock.advance(cost(entry))
+            return finish(entry)
+
+        def action() -> Any:
+            seen.action_calls += 1
+            emit_during(action_entry)
+            clock.advance(cost(action_entry))
+            return finish(action_entry)
+
+        settle(seen, lambda: invoke(liveness, case, probe, action))
+        seen.elapsed = clock.now()
     return seen
 
 
-def check(case: dict[str, Any], expect: dict[str, Any], seen: Observed) -> None:
-    assert seen.result == expect["result"], f"{case['name']}: {seen.result} ({seen.error}) instead of {expect}"
+async def run_on_loop(
+    case: dict[str, Any],
+    seen: Observed,
+    now: Callable[[], float],
+    turns: list[int],
+    poke: Callable[[], None],
+    take: Callable[[float], Any],
+) -> None:
+    """The event-loop runners' common part: ``take(cost)`` is how a call takes its time (a
+    number advanced synchronously returns None; a coroutine stays pending)."""
+    script = Script(case, seen, now, turns)
+    action_entry = case.get("action", {})
+
+    def probe() -> Any:
+        entry = script.next()
+        poke()
+        emit_during(entry)
+        taken = take(cost(entry))
+        if taken is None:
+            return finish(entry)
+
+        async def pending() -> Any:
+            await taken
+            return finish(entry)
+
+        return pending()
+
+    def action() -> Any:
+        seen.action_calls += 1
+        emit_during(action_entry)
+        taken = take(cost(action_entry))
+        if taken is None:
+            return finish(action_entry)
+
+        async def pending() -> Any:
+            await taken
+            return finish(action_entry)
+
+        return pending()
+
+    try:
+        seen.value = await invoke(aio, case, probe, action)
+        seen.result = "ok"
+    except liveness.ViolationError as err:
+        seen.result, seen.error = "violated", err
+    except liveness.TimeoutError as err:
+        seen.result, seen.error = "timeout", err
+    except Scripted as err:
+        seen.result, seen.error = "propagated", err
+    except (ValueError, TypeError) as err:
+        seen.result, seen.error = "invalid_option", err
+    seen.elapsed = now()
+
+
+def run_asyncio(case: dict[str, Any], asynchronous: bool) -> Observed:
+    seen, turns = Observed(), [0]
+    loop = VirtualTimeLoop()
+
+    def tick() -> None:
+        turns[0] += 1
+
+    def take(seconds: float) -> Any:
+        if asynchronous:
+            return pending_for(seconds)
+        loop.advance(seconds)
+        return None
+
+    try:
+        loop.run_until_complete(run_on_loop(case, seen, loop.time, turns, lambda: loop.call_soon(tick), take))
+    finally:
+        loop.close()
+    return seen
+
+
+def run_trio(case: dict[str, Any], asynchronous: bool) -> Observed:
+    seen, turns = Observed(), [0]
+    clock = trio.testing.MockClock(autojump_threshold=0)
+
+    async def pending(seconds: float) -> None:
+        if seconds:  # a zero-cost call completes at once, without a checkpoint
+            await trio.sleep(seconds)
+
+    def take(seconds: float) -> Any:
+        if asynchronous:
+            return pending(seconds)
+        clock.jump(seconds)
+        return None
+
+    async def main() -> None:
+        send, receive = trio.open_memory_channel[None](math.inf)
+
+        async def ticker(task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED) -> None:
+            task_status.started()
+            async for _ in receive:  # each call of the probe makes it runnable, once
+                turns[0] += 1
+
+        async with trio.open_nursery() as nursery:
+            await nursery.start(ticker)  # and it waits in `receive` from now on
+            await run_on_loop(case, seen, trio.current_time, turns, lambda: send.send_nowait(None), take)
+            nursery.cancel_scope.cancel()
+
+    trio.run(main, clock=clock)
+    return seen
+
+
+RUNNERS: dict[str, Callable[[dict[str, Any]], Observed]] = {
+    "sync": run_sync,
+    "asyncio-sync": lambda case: run_asyncio(case, asynchronous=False),
+    "asyncio-async": lambda case: run_asyncio(case, asynchronous=True),
+    "trio-sync": lambda case: run_trio(case, asynchronous=False),
+    "trio-async": lambda case: run_trio(case, asynchronous=True),
+}
+ASYNCHRONOUS = {"asyncio-async", "trio-async"}
+EVENT_LOOP = {"asyncio-sync", "asyncio-async", "trio-sync", "trio-async"}
+
+
+def check(case: dict[str, Any], runner: str, seen: Observed) -> None:
+    expect = case.get("async_expect", case["expect"]) if runner in ASYNCHRONOUS else case["expect"]
+    assert seen.overrun is None, seen.overrun
+    assert seen.result == expect["result"], f"{case['name']}: {seen.result} ({seen.error!r}) instead of {expect}"
     if "value" in expect and expect["result"] == "ok":
         assert seen.value == expect["value"]
     if "evaluations" in expect:
         assert seen.evaluations == expect["evaluations"]
     if "starts_ms" in expect:
-        assert len(seen.starts) == len(expect["starts_ms"]), (seen.starts, expect["starts_ms"])
-        for got, want in zip(seen.starts, expect["starts_ms"], strict=True):
-            assert abs(got * 1000 - want) < TOLERANCE_MS, (seen.starts, expect["starts_ms"])
+        starts = [s * 1000 for s in seen.starts]
+        assert len(starts) == len(expect["starts_ms"]), (starts, expect["starts_ms"])
+        for got, want in zip(starts, expect["starts_ms"], strict=True):
+            assert abs(got - want) < TOLERANCE_MS, (starts, expect["starts_ms"])
     if "elapsed_ms" in expect:
-        assert abs(seen.elapsed * 1000 - expect["elapsed_ms"]) < TOLERANCE_MS
+        assert abs(seen.elapsed * 1000 - expect["elapsed_ms"]) < TOLERANCE_MS, seen.elapsed * 1000
     if "propagated_kind" in expect:
         assert type(seen.error).__name__ == expect["propagated_kind"]
     if "invalid_option" in expect:
         name = expect["invalid_option"]
-        assert name in str(seen.error), f"{seen.error!r} does not name {name}"
+        assert f"`{name}`" in str(seen.error) or name in str(seen.error), f"{seen.error!r} does not name {name}"
     if "action_calls" in expect:
         assert seen.action_calls == expect["action_calls"]
+    if expect.get("loop_turns_between_evaluations") and runner in EVENT_LOOP:
+        for i, (before, after) in enumerate(itertools.pairwise(seen.turns)):
+            assert after > before, f"the loop did not turn between evaluations #{i + 1} and #{i + 2}"
     message_checks(expect, str(seen.error) if seen.error is not None else "")
 
 
@@ -214,16 +361,38 @@ def environment(case: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv(key, value)
 
 
-@pytest.mark.parametrize("case", POLLING, ids=[c["name"] for c in POLLING])
-def test_polling_sync_host(case: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+def polling(case: dict[str, Any], runner: str, monkeypatch: pytest.MonkeyPatch) -> None:
     environment(case, monkeypatch)
-    check(case, case["expect"], run_polling(case, asynchronous=False))
+    check(case, runner, RUNNERS[runner](case))
 
 
-@pytest.mark.parametrize("case", POLLING, ids=[c["name"] for c in POLLING])
-def test_polling_asyncio_host(case: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
-    environment(case, monkeypatch)
-    check(case, case.get("async_expect", case["expect"]), run_polling(case, asynchronous=True))
+# One test function per runner, so the terminal summary (conftest.py) counts the vectors each ran.
+every_polling_case = pytest.mark.parametrize("case", POLLING, ids=[c["name"] for c in POLLING])
+
+
+@every_polling_case
+def test_polling_sync(case: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    polling(case, "sync", monkeypatch)
+
+
+@every_polling_case
+def test_polling_asyncio_sync_probes(case: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    polling(case, "asyncio-sync", monkeypatch)
+
+
+@every_polling_case
+def test_polling_asyncio_async_probes(case: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    polling(case, "asyncio-async", monkeypatch)
+
+
+@every_polling_case
+def test_polling_trio_sync_probes(case: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    polling(case, "trio-sync", monkeypatch)
+
+
+@every_polling_case
+def test_polling_trio_async_probes(case: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    polling(case, "trio-async", monkeypatch)
 
 
 # Events, through the public API.

@@ -121,8 +121,8 @@ def nested(levels: int) -> Any:
 
 
 @pytest.mark.parametrize("listened", [True, False])
-def test_metadata_nests_as_deep_as_the_c_door_accepts_and_no_deeper(listened: bool) -> None:
-    # The C door (serde_json, MAX_PAYLOAD_DEPTH) takes {"l": 126 nested lists} and refuses 127:
+def test_metadata_nests_as_deep_as_the_c_binding_accepts_and_no_deeper(listened: bool) -> None:
+    # The C binding (serde_json, MAX_PAYLOAD_DEPTH) takes {"l": 126 nested lists} and refuses 127:
     # the metadata map is the first of the 127 levels it accepts.
     with capture("**") if listened else capture("nothing.here") as c:
         emit("a.b", None, {"l": nested(126)})

@@ -5,15 +5,16 @@
 
 Polling (``eventually``, ``eventually_passes``, ``always``, ``never``, ``eventually_changes``),
 ``sync_operation``, and event capture/assertions, with one Rust core shared by every language
-(see SPEC.md). Awaitable versions are in :mod:`liveness.aio`. Installing the package also installs
-a pytest plugin (``--liveness-forbid-sleep``, ini defaults, the ``liveness`` marker).
+(see SPEC.md). Awaitable versions, for asyncio and trio, are in :mod:`liveness.aio`;
+:mod:`liveness.testing` has a virtual clock for the synchronous ones. Installing the package also
+installs a pytest plugin (``--liveness-forbid-sleep``, ini defaults, the ``liveness`` marker).
 """
 
 from __future__ import annotations
 
 import atexit
 
-from . import _native
+from . import _native, testing
 from ._errors import EventAssertionError, HandlerWarning, LivenessError, TimeoutError, ViolationError
 from ._events import (
     Capture,
@@ -58,5 +59,6 @@ __all__ = [
     "ViolationError",
     "EventAssertionError",
     "HandlerWarning",
+    "testing",
     "__version__",
 ]

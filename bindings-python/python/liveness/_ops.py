@@ -1,11 +1,13 @@
-"""The synchronous operations (SPEC §1, §4). The loop runs in the core: it calls the probe with
-the interpreter attached and waits with it released (other threads keep running), checking
-signals so Ctrl-C interrupts a wait at once. This module only gathers options and checks that
-what was passed can be called."""
+"""The synchronous operations (SPEC §1, §4). The loop runs in the core: it calls the action or
+baseline and the probe with the interpreter attached and waits with it released (other threads
+keep running), checking signals so Ctrl-C interrupts a wait at once. This module only gathers
+options and checks that what was passed can be called, and that no event loop runs here (a
+synchronous wait would hold it for the whole wait)."""
 
 from __future__ import annotations
 
 import inspect
+import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -56,29 +58,52 @@ def _awaitable_kind(value: Any) -> str | None:
     return None
 
 
-def check_value(operation: str, role: str, value: T) -> T:
-    """The result of a call made outside the native loop (a baseline, an action) must not be an
-    awaitable either."""
-    kind = _awaitable_kind(value)
-    if kind is not None:
-        raise TypeError(
-            f"{operation}: the {role} returned {kind}, which a synchronous wait cannot run; "
-            f"use `await liveness.aio.{operation}(...)` for an asynchronous {role}"
+def running_event_loop() -> str | None:
+    """The event loop running on this thread ("asyncio", "trio"), if any. A library that is not
+    imported runs no loop, so nothing is imported here."""
+    trio = sys.modules.get("trio")
+    if trio is not None and _in_trio_run(trio):
+        return "trio"
+    asyncio = sys.modules.get("asyncio")
+    if asyncio is not None and asyncio._get_running_loop() is not None:
+        return "asyncio"
+    return None
+
+
+def _in_trio_run(trio: Any) -> bool:
+    in_trio_run = getattr(trio.lowlevel, "in_trio_run", None)  # recent trio; older has only the token
+    if in_trio_run is not None:
+        return bool(in_trio_run())
+    try:
+        trio.lowlevel.current_trio_token()
+    except RuntimeError:
+        return False
+    return True
+
+
+def refuse_running_loop(operation: str) -> None:
+    loop = running_event_loop()
+    if loop is not None:
+        raise RuntimeError(
+            f"{operation}: called inside a running {loop} event loop, which a synchronous wait would "
+            f"block until it ends; use `await liveness.aio.{operation}(...)` there"
         )
-    return value
 
 
 def new_wait(
-    operation: str, explicit: dict[str, Any], during: Seconds | None = None
+    operation: str, explicit: dict[str, Any], during: Seconds | None = None, *, event_loop: bool = False
 ) -> tuple[_native.Wait, str | None]:
     options, note = _config.resolve(operation, explicit)
-    return _native.Wait(operation, during=during, **options), note
+    return _native.Wait(operation, event_loop=event_loop, during=during, **options), note
 
 
-def run(wait: _native.Wait, note: str | None, probe: Callable[[], Any]) -> Any:
+def run(
+    wait: _native.Wait, note: str | None, probe: Callable[[], Any], action: Callable[[], object] | None = None
+) -> Any:
     __tracebackhide__ = True
+    refuse_running_loop(wait.operation)
     try:
-        return wait.run(probe)
+        return wait.run(probe, action)
     except _ReportedError as err:
         if note:
             err._add_note(note)
@@ -180,8 +205,9 @@ def eventually_changes(
     retry_on: ExceptionTypes | None = None,
     fail_on: ExceptionTypes | None = None,
 ) -> T:
-    """Takes ``probe()`` once as a baseline (an exception then propagates), then waits until it
-    returns a value ``!=`` the baseline, and returns that value."""
+    """Takes ``probe()`` once as a baseline (an exception then propagates; the time it takes
+    counts toward the timeout), then waits until it returns a value ``!=`` the baseline, and
+    returns that value."""
     __tracebackhide__ = True
     check_callable("eventually_changes", "probe", probe)
     wait, note = new_wait(
@@ -200,7 +226,6 @@ def eventually_changes(
             fail_on=fail_on,
         ),
     )
-    wait.set_baseline(check_value("eventually_changes", "probe", probe()))
     return run(wait, note, probe)  # type: ignore[no-any-return]
 
 
@@ -293,7 +318,8 @@ def sync_operation(
     fail_on: ExceptionTypes | None = None,
 ) -> T:
     """Calls ``action()`` once (an exception propagates and nothing is polled), then
-    ``eventually(until)``; returns ``until``'s value."""
+    ``eventually(until)``; returns ``until``'s value. The timeout counts from the call, the
+    action included."""
     __tracebackhide__ = True
     check_callable("sync_operation", "action", action)
     check_callable("sync_operation", "until", until)
@@ -313,5 +339,4 @@ def sync_operation(
             fail_on=fail_on,
         ),
     )
-    check_value("sync_operation", "action", action())
-    return run(wait, note, until)  # type: ignore[no-any-return]
+    return run(wait, note, until, action)  # type: ignore[no-any-return]

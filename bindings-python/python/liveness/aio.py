@@ -1,11 +1,15 @@
-"""Awaitable versions of the operations, for asyncio (and pytest-asyncio). They never block the
-event loop: the core's Poller decides, this module awaits ``asyncio.sleep`` in between. Probes may
-be plain functions or coroutine functions (anything returning an awaitable is awaited).
+"""Awaitable versions of the operations, for asyncio and trio (directly or through anyio). They
+never block the event loop. Probes, and ``sync_operation``'s action, may be plain functions or
+coroutine functions (anything returning an awaitable is awaited).
 
-A probe still pending at the deadline is cancelled and the wait fails at the deadline with
-"evaluation #N still running"; it is never called again. The probe's awaitable runs in the
-waiting task itself, so nothing of it outlives the wait: one that ignores its cancellation is
-closed after a short grace (and the report says so)."""
+The driver executes the core Poller's steps with the running library's clock, sleep and
+cancellation, and decides nothing itself: when to evaluate, what a wake hint means, when to let
+the loop run, which step the deadline bounds are all the Poller's.
+
+An awaitable still pending at its step's bound (the deadline) is cancelled and the wait fails
+there with "evaluation #N still running" (or "the action still running"); it is never called
+again. It runs in the waiting task itself, so nothing of it outlives the wait; under asyncio, one
+that ignores its cancellation is closed after a short grace (and the report says so)."""
 
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ from typing import Any, TypeVar, overload
 
 from . import _native
 from ._errors import _ReportedError
-from ._ops import ExceptionTypes, Patterns, Seconds, check_callable, new_wait
+from ._ops import ExceptionTypes, Patterns, Seconds, check_callable, new_wait, running_event_loop
 
 T = TypeVar("T")
 
@@ -27,82 +31,190 @@ __all__ = ["eventually", "eventually_passes", "eventually_changes", "always", "n
 # code, and this module's own waits are not test code.
 _sleep = asyncio.sleep
 
-
-# How long a probe cancelled at the deadline may take to finish (its `finally` blocks, an
-# `except CancelledError` that cleans up) before it is closed.
+# How long an asyncio awaitable cancelled at its bound may take to finish (its `finally` blocks,
+# an `except CancelledError` that cleans up) before it is closed.
 _CANCEL_GRACE = 0.1
 
 
 class _Abandoned(Exception):
-    """The evaluation in flight was still pending at the deadline."""
+    """The awaitable in flight was still pending at its step's bound."""
 
-    def __init__(self, at: float, note: str | None) -> None:
+    def __init__(self, at: float, note: str | None = None) -> None:
         super().__init__(note)
         self.at = at
         self.note = note
 
 
-async def _settle(value: Any, wait: _native.Wait, elapsed: Callable[[], float], number: int) -> Any:
-    """Awaits a probe's awaitable, but not past the deadline.
-
-    The awaitable is driven in the wait's own task, not in a task of its own: nothing of it can
-    outlive the wait (a task left behind would keep ``asyncio.run`` from returning when the probe
-    ignores cancellation). At the deadline it gets ``CancelledError`` and a short grace to finish;
-    one that ignores that is closed (``GeneratorExit``) and never resumed."""
-    remaining = wait.deadline - elapsed()
-    if remaining <= 0:
-        # The evaluation that starts at the deadline is the last one: it is let finish (SPEC §2).
-        return await value
-    loop = asyncio.get_running_loop()
-    steps = value if inspect.isgenerator(value) else value.__await__()
-    end = loop.time() + remaining
-    throw: BaseException | None = None
-    deadline_at: float | None = None  # elapsed() when the deadline passed
-    while True:
-        try:
-            yielded = steps.send(None) if throw is None else steps.throw(throw)
-        except BaseException as exc:
-            if deadline_at is not None:
-                raise _Abandoned(deadline_at, None) from None  # it ended once cancelled
-            if isinstance(exc, StopIteration):
-                return exc.value
-            raise
-        throw = None
-        if yielded is None:
-            await _sleep(0)  # a bare yield (asyncio.sleep(0)): let the loop run once
-        elif not getattr(yielded, "_asyncio_future_blocking", False):
-            throw = RuntimeError(f"the probe's awaitable yielded {yielded!r}, not an asyncio future")
-            continue
-        else:
-            yielded._asyncio_future_blocking = False
-            if not yielded.done():
+async def _drive(
+    wait: _native.Wait, note: str | None, probe: Callable[[], Any], prepare: Callable[[], Any] | None = None
+) -> Any:
+    """Executes the Poller's steps. ``prepare``: ``sync_operation``'s action (the probe takes
+    ``eventually_changes``' baseline)."""
+    __tracebackhide__ = True
+    run = _Trio(wait.wake_patterns) if running_event_loop() == "trio" else _Asyncio(wait.wake_patterns)
+    try:
+        while True:
+            step, arg = wait.next(run.elapsed())
+            if step in ("prepare", "evaluate"):
+                number = wait.started(run.elapsed())
+                call = prepare if step == "prepare" and prepare is not None else probe
+                what = f"evaluation #{number}" if number else _PREPARATION[wait.operation]
+                abandoned: _Abandoned | None = None
                 try:
-                    await asyncio.wait({yielded}, timeout=max(0.0, end - loop.time()))
-                except asyncio.CancelledError as exc:
-                    # The wait itself was cancelled: so is the probe, as an awaited coroutine
-                    # is (it may still clean up, or even swallow it).
-                    _cancel(yielded)
-                    throw = exc
-                    continue
-            if yielded.done():
+                    value = call()
+                    if inspect.isawaitable(value):
+                        value = await run.bounded(value, arg, what)
+                except _Abandoned as gone:
+                    abandoned = gone
+                except BaseException as exc:  # the core decides what is retried
+                    if step == "prepare" or wait.raised(run.elapsed(), exc):
+                        raise
+                else:
+                    (wait.prepared if step == "prepare" else wait.returned)(run.elapsed(), value)
+                if abandoned is not None:
+                    _abandon(wait, abandoned)
+            elif step == "yield":
+                await run.turn()
+            elif step == "wait":
+                await run.wait(arg or 0.0)  # a "wait" step always says how long
+            else:
+                return wait.result()
+            if run.latest_hint is not None:
+                wait.wake(run.latest_hint)
+                run.latest_hint = None
+    except _ReportedError as err:
+        if note:
+            err._add_note(note)
+        raise
+    finally:
+        run.close()
+
+
+_PREPARATION = {"sync_operation": "the action", "eventually_changes": "the baseline"}
+
+
+def _abandon(wait: _native.Wait, abandoned: _Abandoned) -> None:
+    try:
+        wait.abandon(abandoned.at)  # raises: the report says what was pending
+    except _ReportedError as err:
+        if abandoned.note:
+            err._add_note(abandoned.note)
+        raise
+
+
+class _Loop:
+    """What both libraries share: wake hints from any thread, stamped with their time on the
+    wait's clock and handed to the loop's thread with ``deliver`` (the Poller decides what each
+    means), and the waiter a hint wakes."""
+
+    start: float
+
+    def __init__(self, patterns: list[str], deliver: Callable[..., object]) -> None:
+        self.latest_hint: float | None = None
+        self.deliver = deliver
+        self.subscription = _native.WakeHint(patterns, self.on_emit) if patterns else None
+
+    def elapsed(self) -> float:
+        raise NotImplementedError
+
+    def on_emit(self) -> None:  # in the emitting thread, which may be any thread
+        try:  # noqa: SIM105 - on every matching emit: a try is free, contextlib.suppress is an object
+            self.deliver(self.arrived, self.elapsed())
+        except RuntimeError:
+            pass  # the loop is closed or the run is over: so is the wait
+
+    def arrived(self, at: float) -> None:
+        self.latest_hint = at if self.latest_hint is None else max(self.latest_hint, at)
+        self.wake_waiter()
+
+    def wake_waiter(self) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        if self.subscription is not None:
+            self.subscription.close()
+
+
+class _Asyncio(_Loop):
+    def __init__(self, patterns: list[str]) -> None:
+        self.loop = asyncio.get_running_loop()
+        self.start = self.loop.time()
+        self.waiter: asyncio.Future[None] | None = None
+        super().__init__(patterns, self.loop.call_soon_threadsafe)
+
+    def elapsed(self) -> float:
+        return self.loop.time() - self.start
+
+    def wake_waiter(self) -> None:
+        if self.waiter is not None and not self.waiter.done():
+            self.waiter.set_result(None)
+
+    async def turn(self) -> None:
+        await _sleep(0)
+
+    async def wait(self, seconds: float) -> None:
+        self.waiter = self.loop.create_future()
+        timer = self.loop.call_later(seconds, self.wake_waiter)
+        try:
+            await self.waiter
+        finally:
+            self.waiter = None
+            timer.cancel()
+
+    async def bounded(self, awaitable: Any, abandon_at: float | None, what: str) -> Any:
+        """Awaits the step's awaitable, but not past ``abandon_at``.
+
+        It is driven in the wait's own task, not in a task of its own: nothing of it can outlive
+        the wait (a task left behind would keep ``asyncio.run`` from returning when it ignores
+        cancellation). At the bound it gets ``CancelledError`` and a short grace to finish; one
+        that ignores that is closed (``GeneratorExit``) and never resumed."""
+        if abandon_at is None:
+            return await awaitable
+        steps = awaitable if inspect.isgenerator(awaitable) else awaitable.__await__()
+        end = self.start + abandon_at
+        throw: BaseException | None = None
+        cancelled = False  # at the bound
+        while True:
+            try:
+                yielded = steps.send(None) if throw is None else steps.throw(throw)
+            except BaseException as exc:
+                if cancelled:
+                    raise _Abandoned(abandon_at) from None  # it ended once cancelled
+                if isinstance(exc, StopIteration):
+                    return exc.value
+                raise
+            throw = None
+            if yielded is None:
+                await _sleep(0)  # a bare yield (asyncio.sleep(0)): let the loop run once
+            elif not getattr(yielded, "_asyncio_future_blocking", False):
+                throw = RuntimeError(f"the probe's awaitable yielded {yielded!r}, not an asyncio future")
                 continue
-        if loop.time() < end:
-            continue
-        _cancel(yielded)
-        if deadline_at is None:
-            # The deadline: cancel the evaluation and give it a short grace to end.
-            deadline_at = elapsed()
-            end = loop.time() + _CANCEL_GRACE
-            throw = asyncio.CancelledError()
-            continue
-        closed = _close(steps)
-        raise _Abandoned(
-            deadline_at,
-            (
-                f"evaluation #{number} ignored its cancellation at the deadline and was closed"
-                + ("" if closed else "; it ignored GeneratorExit too and is left suspended, never to be resumed")
-            ),
-        )
+            else:
+                yielded._asyncio_future_blocking = False
+                if not yielded.done():
+                    try:
+                        await asyncio.wait({yielded}, timeout=max(0.0, end - self.loop.time()))
+                    except asyncio.CancelledError as exc:
+                        # The wait itself was cancelled: so is the awaitable, as an awaited
+                        # coroutine is (it may still clean up, or even swallow it).
+                        _cancel(yielded)
+                        throw = exc
+                        continue
+                if yielded.done():
+                    continue
+            if self.loop.time() < end:
+                continue
+            _cancel(yielded)
+            if not cancelled:
+                # The bound: cancel the awaitable and give it a short grace to end.
+                cancelled, end, throw = True, self.loop.time() + _CANCEL_GRACE, asyncio.CancelledError()
+                continue
+            closed = _close(steps)
+            raise _Abandoned(
+                abandon_at,
+                f"{what} ignored its cancellation at the deadline and was closed"
+                + ("" if closed else "; it ignored GeneratorExit too and is left suspended, never to be resumed"),
+            )
 
 
 def _cancel(fut: Any) -> None:
@@ -119,88 +231,53 @@ def _close(steps: Any) -> bool:
         return False
 
 
-async def _drive(wait: _native.Wait, note: str | None, probe: Callable[[], Any]) -> Any:
-    __tracebackhide__ = True
-    loop = asyncio.get_running_loop()
-    start = loop.time()
+class _Trio(_Loop):
+    """Also anyio's trio backend."""
 
-    def elapsed() -> float:
-        return loop.time() - start
+    def __init__(self, patterns: list[str]) -> None:
+        import trio
 
-    hint, woken, evaluated_at = _wake_hint(wait, loop)
-    try:
-        while True:
-            step, seconds = wait.next(elapsed())
-            if step == "evaluate":
-                number = wait.started(elapsed())
-                evaluated_at[0] = math.inf  # hints during an evaluation are not hints (SPEC §5)
-                abandoned: _Abandoned | None = None
-                try:
-                    value = probe()
-                    if inspect.isawaitable(value):
-                        value = await _settle(value, wait, elapsed, number)
-                except _Abandoned as exc:
-                    abandoned = exc
-                except BaseException as exc:  # the core decides what is retried
-                    evaluated_at[0] = loop.time()
-                    if wait.raised(elapsed(), exc):
-                        raise
-                    continue
-                if abandoned is not None:
-                    try:
-                        wait.abandon(abandoned.at)  # raises: the report says which one was pending
-                    except _ReportedError as err:
-                        if abandoned.note:
-                            err._add_note(abandoned.note)
-                        raise
-                evaluated_at[0] = loop.time()
-                wait.returned(elapsed(), value)
-            elif step == "wait":
-                if woken is None:
-                    await _sleep(seconds)
-                    continue
-                try:
-                    await asyncio.wait_for(woken.wait(), seconds)
-                except asyncio.TimeoutError:
-                    continue
-                woken.clear()
-                wait.wake()
-            else:
-                return wait.result()
-    except _ReportedError as err:
-        if note:
-            err._add_note(note)
-        raise
-    finally:
-        if hint is not None:
-            hint.close()
+        self.trio = trio
+        self.clock = trio.lowlevel.current_clock()
+        self.start = self.clock.current_time()
+        self.waiter: trio.Event | None = None
+        super().__init__(patterns, trio.lowlevel.current_trio_token().run_sync_soon)
 
+    def elapsed(self) -> float:
+        return self.clock.current_time() - self.start
 
-def _wake_hint(
-    wait: _native.Wait, loop: asyncio.AbstractEventLoop
-) -> tuple[_native.WakeHint | None, asyncio.Event | None, list[float]]:
-    evaluated_at: list[float] = [-math.inf]
-    patterns = wait.wake_patterns
-    if not patterns:
-        return None, None, evaluated_at
-    woken = asyncio.Event()
+    def wake_waiter(self) -> None:
+        if self.waiter is not None:
+            self.waiter.set()
 
-    def arrived(stamp: float) -> None:
-        if stamp >= evaluated_at[0]:
-            woken.set()
+    async def turn(self) -> None:
+        # Trio runs the runnable tasks in batches, in an order it shuffles on purpose: after one
+        # checkpoint this task may run before another that was runnable already. After a second
+        # one, every task runnable at the first has run: one turn of the loop.
+        await self.trio.lowlevel.checkpoint()
+        await self.trio.lowlevel.checkpoint()
 
-    def on_emit() -> None:
-        # Called in the emitting thread, which may be any thread.
-        stamp = loop.time()
-        try:  # noqa: SIM105 - on every matching emit: a try is free, contextlib.suppress is an object
-            loop.call_soon_threadsafe(arrived, stamp)
-        except RuntimeError:
-            pass  # the loop is closed: the wait is over anyway
+    async def wait(self, seconds: float) -> None:
+        self.waiter = self.trio.Event()
+        try:
+            with self.trio.move_on_after(seconds):
+                await self.waiter.wait()
+        finally:
+            self.waiter = None
 
-    return _native.WakeHint(patterns, on_emit), woken, evaluated_at
-
-
-AsyncProbe = Callable[[], Awaitable[T]] | Callable[[], T]
+    async def bounded(self, awaitable: Any, abandon_at: float | None, what: str) -> Any:
+        """Awaits the step's awaitable in this task, cancelling it if still pending at
+        ``abandon_at``. When an inner scope's deadline (the awaitable's own ``trio.sleep``) and
+        an outer one's fall at the same time, trio cancels both and the outer wins; so this
+        scope's deadline lies 64 float steps past the bound (far below a microsecond on any
+        clock trio uses): an awaitable that ends at the bound is let end, as under asyncio."""
+        if abandon_at is None:
+            return await awaitable
+        bound = self.start + abandon_at
+        with self.trio.move_on_at(bound + 64 * math.ulp(bound)):
+            return await awaitable
+        # Reached only when the scope caught the cancellation it made at the bound.
+        raise _Abandoned(abandon_at)
 
 
 def _options(**options: Any) -> dict[str, Any]:
@@ -272,6 +349,7 @@ async def eventually(
             retry_on=retry_on,
             fail_on=fail_on,
         ),
+        event_loop=True,
     )
     return await _drive(wait, note, probe)
 
@@ -341,6 +419,7 @@ async def eventually_passes(
             retry_on=retry_on,
             fail_on=fail_on,
         ),
+        event_loop=True,
     )
     return await _drive(wait, note, block)
 
@@ -410,11 +489,8 @@ async def eventually_changes(
             retry_on=retry_on,
             fail_on=fail_on,
         ),
+        event_loop=True,
     )
-    baseline = probe()
-    if inspect.isawaitable(baseline):
-        baseline = await baseline
-    wait.set_baseline(baseline)
     return await _drive(wait, note, probe)
 
 
@@ -449,6 +525,7 @@ async def always(
             fail_on=fail_on,
         ),
         during=during,
+        event_loop=True,
     )
     await _drive(wait, note, probe)
 
@@ -484,6 +561,7 @@ async def never(
             fail_on=fail_on,
         ),
         during=during,
+        event_loop=True,
     )
     await _drive(wait, note, probe)
 
@@ -557,8 +635,6 @@ async def sync_operation(
             retry_on=retry_on,
             fail_on=fail_on,
         ),
+        event_loop=True,
     )
-    done = action()
-    if inspect.isawaitable(done):
-        await done
-    return await _drive(wait, note, until)
+    return await _drive(wait, note, until, prepare=action)

@@ -1,6 +1,7 @@
-//! Python's side of an evaluation: which returned values an operation accepts (Python truthiness,
-//! `is not False`, `!=` the baseline) and which exceptions are retried. These are host-language
-//! facts the core cannot know; what follows from a verdict is the core's business.
+//! Python's side of an evaluation: which returned values an operation accepts (SPEC §1, §4: a
+//! truthy value, a block that passes, a value that changed) and which exceptions are retried.
+//! These are facts of the host language the core cannot know; what follows from an outcome is
+//! the core's business (the Poller words a value seen again by `eventually_changes` too).
 
 use liveness::poll::{Failure, Operation};
 use pyo3::exceptions::PyException;
@@ -11,19 +12,19 @@ use crate::options::short_repr;
 
 /// What an operation accepts from a returned value.
 pub enum Acceptance {
-    /// `eventually`, `sync_operation`, `always`, `never`: a truthy value.
+    /// `eventually`, `sync_operation`'s `until`, `always`, `never`: a truthy value.
     Truthy,
-    /// `eventually_passes`: anything but the boolean `False`.
-    NotFalse,
-    /// `eventually_changes`: a value `!=` the baseline (set once it was taken).
-    Changed(Option<Py<PyAny>>),
+    /// `eventually_passes`: the block passes, i.e. returns anything but the boolean `False`.
+    Passes,
+    /// `eventually_changes`: a value `!=` the baseline (which the preparation takes).
+    Changed { baseline: Option<Py<PyAny>> },
 }
 
 impl Acceptance {
     pub fn for_operation(op: Operation) -> Acceptance {
         match op {
-            Operation::EventuallyPasses => Acceptance::NotFalse,
-            Operation::EventuallyChanges => Acceptance::Changed(None),
+            Operation::EventuallyPasses => Acceptance::Passes,
+            Operation::EventuallyChanges => Acceptance::Changed { baseline: None },
             _ => Acceptance::Truthy,
         }
     }
@@ -33,19 +34,19 @@ impl Acceptance {
     pub fn accepts(&self, value: &Bound<'_, PyAny>) -> PyResult<bool> {
         match self {
             Acceptance::Truthy => value.is_truthy(),
-            Acceptance::NotFalse => Ok(!value.is_instance_of::<PyBool>() || value.is_truthy()?),
-            Acceptance::Changed(None) => Ok(true),
-            Acceptance::Changed(Some(baseline)) => value.ne(baseline.bind(value.py())),
+            Acceptance::Passes => Ok(!value.is_instance_of::<PyBool>() || value.is_truthy()?),
+            Acceptance::Changed { baseline: None } => Ok(true),
+            Acceptance::Changed { baseline: Some(baseline) } => value.ne(baseline.bind(value.py())),
         }
     }
 }
 
-/// How a returned value that was not accepted is remembered.
+/// A returned value that was not accepted. For `eventually_changes` it is the baseline seen
+/// again, which the Poller words "(unchanged)"; only `None` is nullish (the hint for a block of
+/// assertions passed to `eventually`).
 pub fn rejected_value(acceptance: &Acceptance, value: &Bound<'_, PyAny>) -> Failure {
-    match acceptance {
-        Acceptance::Changed(_) => Failure::unchanged(short_repr(value)),
-        _ => Failure::returned(short_repr(value), value.is_none()),
-    }
+    let nullish = value.is_none() && !matches!(acceptance, Acceptance::Changed { .. });
+    Failure::returned(short_repr(value), nullish)
 }
 
 /// What to do with an exception the probe raised.
