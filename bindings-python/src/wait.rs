@@ -368,6 +368,12 @@ impl Wait {
         self.poller.evaluations()
     }
 
+    /// What the core calls the operation's preparation ("the action", "the baseline"), if any.
+    #[getter]
+    fn preparation(&self) -> Option<&'static str> {
+        self.poller.operation().preparation()
+    }
+
     #[getter]
     fn wake_patterns(&self) -> Vec<String> {
         self.poller.wake_patterns().to_vec()

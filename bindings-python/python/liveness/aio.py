@@ -58,7 +58,7 @@ async def _drive(
             if step in ("prepare", "evaluate"):
                 number = wait.started(run.elapsed())
                 call = prepare if step == "prepare" and prepare is not None else probe
-                what = f"evaluation #{number}" if number else _PREPARATION[wait.operation]
+                what = f"evaluation #{number}" if number else (wait.preparation or "the preparation")
                 abandoned: _Abandoned | None = None
                 try:
                     value = call()
@@ -88,9 +88,6 @@ async def _drive(
         raise
     finally:
         run.close()
-
-
-_PREPARATION = {"sync_operation": "the action", "eventually_changes": "the baseline"}
 
 
 def _abandon(wait: _native.Wait, abandoned: _Abandoned) -> None:
