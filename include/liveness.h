@@ -69,14 +69,6 @@
  */
 #define LIVENESS_ANY_COUNT (-1)
 
-#define INDEX_BITS 32
-
-#define INDEX_BITS 16
-
-#define GENERATION_BITS 24
-
-#define GENERATION_BITS 12
-
 /**
  * `interval_ms` value meaning "the adaptive, cost-aware period" (the default). Zero, because
  * every negative, NaN or infinite duration must be rejected as invalid (SPEC §2), and a fixed
