@@ -69,14 +69,6 @@
  */
 #define LIVENESS_ANY_COUNT (-1)
 
-#define INDEX_BITS 32
-
-#define INDEX_BITS 16
-
-#define GENERATION_BITS 24
-
-#define GENERATION_BITS 12
-
 /**
  * `interval_ms` value meaning "the adaptive, cost-aware period" (the default). Zero, because
  * every negative, NaN or infinite duration must be rejected as invalid (SPEC §2), and a fixed
@@ -88,6 +80,13 @@
  * `attempts` value meaning "no limit on the number of evaluations" (the default).
  */
 #define LIVENESS_NO_ATTEMPT_LIMIT (-1)
+
+/**
+ * `abandon_at_ms` of a step that must be let finish, however long it takes (the evaluation that
+ * starts at the deadline, and every step that is not PREPARE or EVALUATE). Negative, because
+ * every time a poller is given is zero or more.
+ */
+#define LIVENESS_NO_ABANDON (-1.0)
 
 /**
  * The result of a liveness call. The numbers are part of the ABI and never change; new codes
@@ -131,11 +130,14 @@ typedef enum liveness_status {
 } liveness_status;
 
 /**
- * What the caller should do now (see liveness_poller_next()).
+ * What the caller should do now (see liveness_poller_next()). The numbers are part of the ABI;
+ * new kinds are only ever added at the end.
  */
 typedef enum liveness_step_kind {
     /**
-     * Evaluate now: liveness_poller_started(), call the probe, then report its outcome.
+     * Evaluate now: liveness_poller_started(), call the probe, then report its outcome
+     * (liveness_poller_accepted(), _raised() or _returned()). An asynchronous call still pending
+     * at `abandon_at_ms` is given up there: liveness_poller_abandon().
      */
     LIVENESS_STEP_EVALUATE = 0,
     /**
@@ -146,6 +148,20 @@ typedef enum liveness_step_kind {
      * The operation is over; `status` is LIVENESS_OK, LIVENESS_TIMEOUT or LIVENESS_VIOLATED.
      */
     LIVENESS_STEP_DONE = 2,
+    /**
+     * Run the preparation now (the action of LIVENESS_OP_SYNC_OPERATION, the baseline read of
+     * LIVENESS_OP_EVENTUALLY_CHANGES): liveness_poller_started(), run it, then
+     * liveness_poller_prepared(). It runs on the wait's clock: its time counts toward the
+     * timeout. If it fails, the wait is over: report that failure as your own and free the
+     * poller. One still pending at `abandon_at_ms` is given up: liveness_poller_abandon().
+     */
+    LIVENESS_STEP_PREPARE = 3,
+    /**
+     * Let the event loop run once (a zero-delay timer, an idle callback), then ask again at
+     * once: two evaluations back to back must not hold the loop. A host with nothing else to
+     * run just asks again.
+     */
+    LIVENESS_STEP_YIELD = 4,
 } liveness_step_kind;
 
 /**
@@ -155,11 +171,12 @@ typedef enum liveness_operation {
     LIVENESS_OP_EVENTUALLY = 0,
     LIVENESS_OP_EVENTUALLY_PASSES = 1,
     /**
-     * The caller compares each value with the baseline it read before the poller started.
+     * The baseline is read at LIVENESS_STEP_PREPARE; the caller compares each later value with
+     * it and reports one equal to it with liveness_poller_returned() (worded "(unchanged)").
      */
     LIVENESS_OP_EVENTUALLY_CHANGES = 2,
     /**
-     * The caller fired the action before the poller started.
+     * The action is fired at LIVENESS_STEP_PREPARE, on the wait's clock.
      */
     LIVENESS_OP_SYNC_OPERATION = 3,
     LIVENESS_OP_ALWAYS = 4,
@@ -284,6 +301,13 @@ typedef struct liveness_step {
      * For LIVENESS_STEP_DONE: the result (the report is in liveness_last_error_message()).
      */
     enum liveness_status status;
+    /**
+     * For LIVENESS_STEP_PREPARE and LIVENESS_STEP_EVALUATE: the time (on the poller's clock) at
+     * which a call that is still pending must be given up with liveness_poller_abandon(), or
+     * LIVENESS_NO_ABANDON (negative) when it must be let finish. Only a host whose calls can be
+     * pending (asynchronous ones) needs it: a synchronous call has finished before it could act.
+     */
+    double abandon_at_ms;
 } liveness_step;
 
 #ifdef __cplusplus
@@ -358,6 +382,38 @@ enum liveness_status liveness_capture_count(const struct liveness_capture *captu
  * another thread is still reading ends when that read returns.
  */
 void liveness_capture_close(struct liveness_capture *capture);
+
+/**
+ * Test hook (stable): installs a virtual clock at 0 ms on the calling thread. Until
+ * liveness_virtual_clock_uninstall(), every blocking wait that starts on this thread
+ * (liveness_eventually(), _always(), ... ) runs on it: its waits advance the clock instead of
+ * sleeping, and a probe "takes" time by calling liveness_virtual_clock_advance(). Other threads
+ * keep the real clock; the sans-IO poller always takes its times from the caller.
+ * LIVENESS_INVALID_ARGUMENT when this thread already has one (uninstall it first).
+ */
+enum liveness_status liveness_virtual_clock_install(void);
+
+/**
+ * Test hook (stable): moves this thread's virtual clock forward by `ms` milliseconds (a probe
+ * taking that long, another part of the test passing time). A wait in progress on this thread
+ * sees the new time at once. LIVENESS_INVALID_ARGUMENT for a negative, NaN or infinite `ms`, or
+ * when no virtual clock is installed on this thread.
+ */
+enum liveness_status liveness_virtual_clock_advance(double ms);
+
+/**
+ * Test hook (stable): stores in `*out_ms` the time of this thread's virtual clock, in
+ * milliseconds since it was installed. LIVENESS_INVALID_ARGUMENT (and `*out_ms` untouched) for a
+ * NULL `out_ms`, or when no virtual clock is installed on this thread.
+ */
+enum liveness_status liveness_virtual_clock_now_ms(double *out_ms);
+
+/**
+ * Test hook (stable): removes this thread's virtual clock; waits that start afterwards use the
+ * real clock again (one already running keeps the clock it started with).
+ * LIVENESS_INVALID_ARGUMENT when none is installed on this thread.
+ */
+enum liveness_status liveness_virtual_clock_uninstall(void);
 
 /**
  * Emits an event to every attached handler and open capture whose pattern matches `name`,
@@ -460,17 +516,21 @@ enum liveness_status liveness_never(liveness_probe probe, void *ctx, double duri
 /**
  * Waits for a value to change (a restarted service gets a new id): reads a baseline with one
  * call of `probe`, then polls until the value differs from it and stores the new value in
- * `*new_value` (which may be NULL when the value is not wanted).
+ * `*new_value` (which may be NULL when the value is not wanted). The baseline is read on the
+ * wait's clock: its time counts toward the timeout.
  *
  * If the baseline cannot be read (`probe` returns false), returns LIVENESS_PROBE_FAILED at once.
- * Otherwise as liveness_eventually(); the timeout report shows the unchanged value.
+ * Otherwise as liveness_eventually(); the timeout report shows the value seen again, as
+ * "returned 17 (unchanged)", and a read that returned false without liveness_probe_fail() as
+ * "no value read".
  */
 enum liveness_status liveness_eventually_changes(liveness_value_probe probe, void *ctx, const struct liveness_options *opts, int64_t *new_value);
 
 /**
- * Fires `action(ctx)` once, then waits like liveness_eventually(until, ctx, opts). If the action
- * returns false, returns LIVENESS_PROBE_FAILED at once (with its liveness_probe_fail() text) and
- * `until` is never called. Both run on the calling thread.
+ * Fires `action(ctx)` once, then waits like liveness_eventually(until, ctx, opts). The timeout
+ * counts from the call, the action's own time included; options are checked before it fires.
+ * If the action returns false, returns LIVENESS_PROBE_FAILED at once (with its
+ * liveness_probe_fail() text) and `until` is never called. Both run on the calling thread.
  */
 enum liveness_status liveness_sync_operation(liveness_probe action, liveness_probe until, void *ctx, const struct liveness_options *opts);
 
@@ -486,6 +546,11 @@ struct liveness_options liveness_options_default(void);
  * poller functions are milliseconds elapsed since the wait began, on the caller's clock (a
  * monotonic one, or a virtual one). Options and LIVENESS_TIMEOUT_SCALE are checked here.
  * Stores the poller in `*out` (NULL on error). A poller is used by one thread at a time.
+ *
+ * The poller is made for an event-loop host: it asks to yield (LIVENESS_STEP_YIELD) between
+ * two evaluations that follow each other at once, and gives each PREPARE / EVALUATE step the
+ * time to abandon it at. `opts.wake_on` is checked but not subscribed to: the host attaches its
+ * own handler (liveness_attach()) and reports hints with liveness_poller_wake().
  */
 enum liveness_status liveness_poller_new(int32_t operation_code, double during_ms, const struct liveness_options *opts, struct liveness_poller **out);
 
@@ -497,7 +562,9 @@ enum liveness_status liveness_poller_new(int32_t operation_code, double during_m
 enum liveness_status liveness_poller_next(struct liveness_poller *poller_ptr, double now_ms, struct liveness_step *out_step);
 
 /**
- * An evaluation starts at `now_ms`; stores its 1-based number in `*out_number` (may be NULL).
+ * The preparation (after LIVENESS_STEP_PREPARE) or an evaluation (after LIVENESS_STEP_EVALUATE)
+ * starts at `now_ms`; stores the evaluation's 1-based number in `*out_number` (0 for the
+ * preparation; `out_number` may be NULL).
  */
 enum liveness_status liveness_poller_started(struct liveness_poller *poller_ptr, double now_ms, uint32_t *out_number);
 
@@ -521,10 +588,32 @@ enum liveness_status liveness_poller_raised(struct liveness_poller *poller_ptr, 
 enum liveness_status liveness_poller_returned(struct liveness_poller *poller_ptr, double now_ms, const char *repr, bool nullish);
 
 /**
- * A wake hint arrived: the next liveness_poller_next() says evaluate (unless an evaluation is
- * running, when the hint is dropped).
+ * The preparation (after LIVENESS_STEP_PREPARE and liveness_poller_started()) completed at
+ * `now_ms`. One that failed is not reported: the wait is over, and its failure is the caller's
+ * to report.
  */
-enum liveness_status liveness_poller_wake(struct liveness_poller *poller_ptr);
+enum liveness_status liveness_poller_prepared(struct liveness_poller *poller_ptr, double now_ms);
+
+/**
+ * The preparation or evaluation in flight is still pending at `now_ms` (its step's
+ * `abandon_at_ms`): it is given up (never resume it, ignore its result) and the wait fails.
+ * Returns LIVENESS_TIMEOUT with the report ("evaluation #N still running after ...", "the action
+ * still running after ...") in liveness_last_error_message(); liveness_poller_next() answers
+ * LIVENESS_STEP_DONE with the same status from then on. LIVENESS_INVALID_ARGUMENT for a bad
+ * handle or time, as the other poller functions.
+ */
+enum liveness_status liveness_poller_abandon(struct liveness_poller *poller_ptr, double now_ms);
+
+/**
+ * A wake hint: an event matching `opts.wake_on` was emitted at `now_ms` on the poller's clock.
+ * Pass the time the event happened, even when the host learns of it later (a hint delivered
+ * after the evaluation it arrived during still earns one more evaluation), so it may be earlier
+ * than a time already given to the poller. The poller decides what it means: a hint between
+ * evaluations makes the next liveness_poller_next() say evaluate at once; one during an
+ * evaluation earns one more evaluation as soon as that one ends; one older than the last
+ * evaluation's start was answered by it.
+ */
+enum liveness_status liveness_poller_wake(struct liveness_poller *poller_ptr, double now_ms);
 
 /**
  * Frees a poller. NULL is allowed. Freeing it twice, or a handle that is not a live poller, does

@@ -1,4 +1,4 @@
-# The C door: libliveness.so/.a + include/liveness.h + liveness.pc + CMake package config, and the
+# The C binding: libliveness.so/.a + include/liveness.h + liveness.pc + CMake package config, and the
 # C / C++ / Go suites that use them exactly as a user would (through `make install`).
 #
 #   make c-lib                 build target/release/libliveness.{so,a}
@@ -10,7 +10,7 @@
 
 PREFIX ?= /usr/local
 C_PROFILE := release
-# Everything the C door builds goes under the Cargo target directory, so that two checkouts (or
+# Everything the C binding builds goes under the Cargo target directory, so that two checkouts (or
 # two sessions with their own CARGO_TARGET_DIR) never install into each other's prefix.
 C_OUT := $(or $(CARGO_TARGET_DIR),$(ROOT)/target)
 C_LIBDIR := $(C_OUT)/$(C_PROFILE)

@@ -34,6 +34,9 @@ void poller_run(const params *p, cJSON *records) {
         case LIVENESS_STEP_WAIT:
             now += step.wait_ms;
             break;
+        case LIVENESS_STEP_YIELD: /* nothing else runs here: ask again */
+        case LIVENESS_STEP_PREPARE: /* eventually has no preparation */
+            break;
         case LIVENESS_STEP_DONE:
             bad++; /* the deadline is far away */
             break;

@@ -28,13 +28,13 @@ use once_cell::sync::Lazy;
 
 #[cfg(target_pointer_width = "64")]
 mod layout {
-    pub const INDEX_BITS: u32 = 32;
-    pub const GENERATION_BITS: u32 = 24;
+    pub(super) const INDEX_BITS: u32 = 32;
+    pub(super) const GENERATION_BITS: u32 = 24;
 }
 #[cfg(not(target_pointer_width = "64"))]
 mod layout {
-    pub const INDEX_BITS: u32 = 16;
-    pub const GENERATION_BITS: u32 = 12;
+    pub(super) const INDEX_BITS: u32 = 16;
+    pub(super) const GENERATION_BITS: u32 = 12;
 }
 use layout::{GENERATION_BITS, INDEX_BITS};
 

@@ -9,8 +9,9 @@
 //! catches panics, so no panic ever unwinds into C and no bad input aborts the process.
 //!
 //! The core's poll API is called in two modules only: `driver` (`Poller::new` and
-//! `drive_blocking`, for the blocking operations of `ops`, which hand it `Evaluation`s) and
-//! `poller` (the Poller's steps, behind the sans-IO poller handles).
+//! `drive_blocking`, for the blocking operations of `ops`, whose C probes it calls through the
+//! core's `Probe` trait) and `poller` (the Poller's steps, behind the sans-IO poller handles).
+//! `clock` is the test hook over the core's `VirtualClock`.
 
 #![allow(non_camel_case_types)]
 // The safety contract of every `unsafe extern "C"` function is the same and is stated in the
@@ -22,6 +23,7 @@ mod args;
 mod assertions;
 mod boundary;
 mod capture;
+mod clock;
 mod driver;
 mod events;
 mod handles;
@@ -36,6 +38,7 @@ mod status;
 pub use assertions::*;
 pub use boundary::liveness_last_error_message;
 pub use capture::*;
+pub use clock::*;
 pub use events::*;
 pub use library::*;
 pub use ops::*;

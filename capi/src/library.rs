@@ -37,7 +37,7 @@ pub extern "C" fn liveness_version() -> *const c_char {
     boundary(c"".as_ptr(), || VERSION.as_ptr())
 }
 
-/// The core's version (one version for every door), with the NUL C needs.
+/// The core's version (one version for every binding), with the NUL C needs.
 const VERSION_BYTES: [u8; liveness_core::VERSION.len() + 1] = {
     let text = liveness_core::VERSION.as_bytes();
     let mut bytes = [0u8; liveness_core::VERSION.len() + 1];

@@ -5,38 +5,101 @@ use std::ffi::c_void;
 
 use liveness_core::Error;
 use liveness_core::policy::duration_from_millis;
-use liveness_core::poll::{Evaluation, Failure, Operation};
+use liveness_core::poll::{Failure, Operation, Outcome, Probe};
 
 use crate::args::callback_arg;
 use crate::boundary::guarded;
-use crate::driver::{self, run_blocking};
+use crate::driver::run_blocking;
 use crate::options::{liveness_options, read_options};
-use crate::probe::{Verdict, call, liveness_probe, liveness_value_probe};
+use crate::probe::{FAILURE_KIND, call, liveness_probe, liveness_value_probe};
 use crate::status::liveness_status;
 
-/// One evaluation of a boolean C probe, as the driver wants it.
-fn evaluate(probe: unsafe extern "C" fn(*mut c_void) -> bool, ctx: *mut c_void) -> Evaluation<(), Error> {
-    // SAFETY: the C caller promises that `probe` may be called with `ctx`.
-    match call(|| unsafe { probe(ctx) }.then_some(())) {
-        Verdict::Passed(()) => Evaluation::Accepted { value: (), text: Some("true".to_owned()) },
-        Verdict::Failed(failure) => Evaluation::Rejected(failure),
-        Verdict::Stopped(failure) => Evaluation::Stop(Error::Probe { failure }),
+type BoolFn = unsafe extern "C" fn(*mut c_void) -> bool;
+type ValueFn = unsafe extern "C" fn(*mut c_void, *mut i64) -> bool;
+
+/// A boolean C probe as the driver calls it, with liveness_sync_operation()'s action as its
+/// preparation. The caller promises that both may be called with `ctx`.
+struct BoolProbe {
+    action: Option<BoolFn>,
+    probe: BoolFn,
+    ctx: *mut c_void,
+}
+
+impl Probe for BoolProbe {
+    type Stop = Error;
+
+    fn prepare(&mut self) -> Result<(), Error> {
+        let Some(action) = self.action else { return Ok(()) };
+        // SAFETY: the caller's promise. A failed action propagates as itself (SPEC §4).
+        call(|| unsafe { action(self.ctx) }.then_some(()))?.map_err(|failure| Error::Probe { failure })
+    }
+
+    fn evaluate(&mut self) -> Result<Outcome, Error> {
+        // SAFETY: the caller's promise.
+        Ok(match call(|| unsafe { (self.probe)(self.ctx) }.then_some(()))? {
+            Ok(()) => Outcome::Accepted { text: Some("true".to_owned()) },
+            Err(failure) => Outcome::Rejected(failure),
+        })
     }
 }
 
-/// Runs a boolean probe under `operation`.
+/// liveness_eventually_changes()' value probe as the driver calls it: the first read (the
+/// preparation) is the baseline, later reads are accepted when they differ from it.
+struct ValueProbe {
+    probe: ValueFn,
+    ctx: *mut c_void,
+    baseline: i64,
+    changed: Option<i64>,
+}
+
+impl ValueProbe {
+    fn read(&mut self) -> Result<Result<i64, Failure>, Error> {
+        let mut value = 0i64;
+        // SAFETY: the caller promises that `probe` may be called with `ctx`.
+        call(|| unsafe { (self.probe)(self.ctx, &mut value) }.then_some(value))
+    }
+}
+
+impl Probe for ValueProbe {
+    type Stop = Error;
+
+    fn prepare(&mut self) -> Result<(), Error> {
+        self.baseline = self.read()?.map_err(|failure| Error::Probe { failure })?;
+        Ok(())
+    }
+
+    fn evaluate(&mut self) -> Result<Outcome, Error> {
+        Ok(match self.read()? {
+            Ok(value) if value != self.baseline => {
+                self.changed = Some(value);
+                Outcome::Accepted { text: Some(value.to_string()) }
+            }
+            // The baseline seen again: the Poller words it "(unchanged)".
+            Ok(value) => Outcome::Rejected(Failure::returned(value.to_string(), false)),
+            // A bare `false` read no value at all, which must not be worded as the baseline seen
+            // again ("returned false (unchanged)").
+            Err(Failure::Returned { .. }) => {
+                Outcome::Rejected(Failure::raised(FAILURE_KIND, "no value read (the probe returned false)"))
+            }
+            Err(failure) => Outcome::Rejected(failure),
+        })
+    }
+}
+
+/// Runs the boolean probe `name` (after `action`, if any) under `operation`.
 ///
 /// # Safety
-/// As the public functions: valid `opts`, and a probe callable with `ctx`.
+/// As the public functions: valid `opts`, and callbacks callable with `ctx`.
 unsafe fn poll_bool(
     operation: impl FnOnce() -> Result<Operation, Error>,
-    probe: liveness_probe,
+    action: Option<BoolFn>,
+    (name, probe): (&str, liveness_probe),
     ctx: *mut c_void,
     opts: *const liveness_options,
 ) -> Result<(), Error> {
-    let probe = callback_arg("probe", probe)?;
+    let probe = callback_arg(name, probe)?;
     let options = unsafe { read_options(opts) }?;
-    run_blocking(operation()?, &options, || evaluate(probe, ctx)).map(drop)
+    run_blocking(operation()?, &options, &mut BoolProbe { action, probe, ctx })
 }
 
 /// Waits until `probe(ctx)` returns true: evaluates it at once, then on the schedule of `opts`
@@ -55,7 +118,7 @@ pub unsafe extern "C" fn liveness_eventually(
     ctx: *mut c_void,
     opts: *const liveness_options,
 ) -> liveness_status {
-    guarded(|| unsafe { poll_bool(|| Ok(Operation::Eventually), probe, ctx, opts) })
+    guarded(|| unsafe { poll_bool(|| Ok(Operation::Eventually), None, ("probe", probe), ctx, opts) })
 }
 
 /// As liveness_eventually(), for a block of checks: named `eventually_passes` in messages. A C
@@ -67,7 +130,7 @@ pub unsafe extern "C" fn liveness_eventually_passes(
     ctx: *mut c_void,
     opts: *const liveness_options,
 ) -> liveness_status {
-    guarded(|| unsafe { poll_bool(|| Ok(Operation::EventuallyPasses), block, ctx, opts) })
+    guarded(|| unsafe { poll_bool(|| Ok(Operation::EventuallyPasses), None, ("block", block), ctx, opts) })
 }
 
 /// Checks a safety property: `probe` must pass at every evaluation for `during_ms` (evaluated on
@@ -81,9 +144,8 @@ pub unsafe extern "C" fn liveness_always(
     during_ms: f64,
     opts: *const liveness_options,
 ) -> liveness_status {
-    guarded(|| unsafe {
-        poll_bool(|| Ok(Operation::Always { during: duration_from_millis("during_ms", during_ms)? }), probe, ctx, opts)
-    })
+    let during = || duration_from_millis("during_ms", during_ms);
+    guarded(|| unsafe { poll_bool(|| Ok(Operation::Always { during: during()? }), None, ("probe", probe), ctx, opts) })
 }
 
 /// Checks that `probe` never passes during `during_ms`: LIVENESS_OK when it never did,
@@ -95,17 +157,19 @@ pub unsafe extern "C" fn liveness_never(
     during_ms: f64,
     opts: *const liveness_options,
 ) -> liveness_status {
-    guarded(|| unsafe {
-        poll_bool(|| Ok(Operation::Never { during: duration_from_millis("during_ms", during_ms)? }), probe, ctx, opts)
-    })
+    let during = || duration_from_millis("during_ms", during_ms);
+    guarded(|| unsafe { poll_bool(|| Ok(Operation::Never { during: during()? }), None, ("probe", probe), ctx, opts) })
 }
 
 /// Waits for a value to change (a restarted service gets a new id): reads a baseline with one
 /// call of `probe`, then polls until the value differs from it and stores the new value in
-/// `*new_value` (which may be NULL when the value is not wanted).
+/// `*new_value` (which may be NULL when the value is not wanted). The baseline is read on the
+/// wait's clock: its time counts toward the timeout.
 ///
 /// If the baseline cannot be read (`probe` returns false), returns LIVENESS_PROBE_FAILED at once.
-/// Otherwise as liveness_eventually(); the timeout report shows the unchanged value.
+/// Otherwise as liveness_eventually(); the timeout report shows the value seen again, as
+/// "returned 17 (unchanged)", and a read that returned false without liveness_probe_fail() as
+/// "no value read".
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn liveness_eventually_changes(
     probe: liveness_value_probe,
@@ -116,33 +180,19 @@ pub unsafe extern "C" fn liveness_eventually_changes(
     guarded(|| {
         let probe = callback_arg("probe", probe)?;
         let options = unsafe { read_options(opts) }?;
-        let read = || {
-            let mut value = 0i64;
-            // SAFETY: the C caller promises that `probe` may be called with `ctx`.
-            call(|| unsafe { probe(ctx, &mut value) }.then_some(value))
-        };
-        let baseline = match read() {
-            Verdict::Passed(value) => value,
-            Verdict::Failed(failure) | Verdict::Stopped(failure) => return Err(Error::Probe { failure }),
-        };
-        let changed = run_blocking(Operation::EventuallyChanges, &options, || match read() {
-            Verdict::Passed(value) if value != baseline => {
-                Evaluation::Accepted { value, text: Some(value.to_string()) }
-            }
-            Verdict::Passed(value) => Evaluation::Rejected(Failure::unchanged(value.to_string())),
-            Verdict::Failed(failure) => Evaluation::Rejected(failure),
-            Verdict::Stopped(failure) => Evaluation::Stop(Error::Probe { failure }),
-        })?;
-        if let (Some(value), Some(out)) = (changed, unsafe { new_value.as_mut() }) {
+        let mut probe = ValueProbe { probe, ctx, baseline: 0, changed: None };
+        run_blocking(Operation::EventuallyChanges, &options, &mut probe)?;
+        if let (Some(value), Some(out)) = (probe.changed, unsafe { new_value.as_mut() }) {
             *out = value;
         }
         Ok(())
     })
 }
 
-/// Fires `action(ctx)` once, then waits like liveness_eventually(until, ctx, opts). If the action
-/// returns false, returns LIVENESS_PROBE_FAILED at once (with its liveness_probe_fail() text) and
-/// `until` is never called. Both run on the calling thread.
+/// Fires `action(ctx)` once, then waits like liveness_eventually(until, ctx, opts). The timeout
+/// counts from the call, the action's own time included; options are checked before it fires.
+/// If the action returns false, returns LIVENESS_PROBE_FAILED at once (with its
+/// liveness_probe_fail() text) and `until` is never called. Both run on the calling thread.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn liveness_sync_operation(
     action: liveness_probe,
@@ -152,15 +202,6 @@ pub unsafe extern "C" fn liveness_sync_operation(
 ) -> liveness_status {
     guarded(|| {
         let action = callback_arg("action", action)?;
-        let until = callback_arg("until", until)?;
-        let options = unsafe { read_options(opts) }?;
-        // Options are checked before the action runs: a bad option must not fire the action.
-        driver::check(Operation::SyncOperation, &options)?;
-        // SAFETY: the C caller promises that `action` may be called with `ctx`.
-        match call(|| unsafe { action(ctx) }.then_some(())) {
-            Verdict::Passed(()) => {}
-            Verdict::Failed(failure) | Verdict::Stopped(failure) => return Err(Error::Probe { failure }),
-        }
-        run_blocking(Operation::SyncOperation, &options, || evaluate(until, ctx)).map(drop)
+        unsafe { poll_bool(|| Ok(Operation::SyncOperation), Some(action), ("until", until), ctx, opts) }
     })
 }

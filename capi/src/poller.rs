@@ -1,14 +1,17 @@
 //! The sans-IO poller from C: for hosts that cannot block a thread while they wait (an event
-//! loop such as libuv or GLib, a simulation with a virtual clock). The poller decides when to
-//! evaluate, when to give up and what the failure says; the caller evaluates and waits itself.
-//! The C conformance runner (tests/c/conformance) drives it with a virtual clock.
+//! loop such as libuv or GLib, a simulation with a virtual clock). The poller decides every rule
+//! (when to prepare, evaluate, yield, wait, give up, and what the failure says); the caller only
+//! executes its steps with its own clock. It is the core's Poller made for `Driver::EventLoop`,
+//! since that is what it exists for: it asks to yield between back-to-back evaluations, and
+//! bounds the steps an asynchronous host may still have pending at the deadline (`abandon_at_ms`).
+//! The C conformance runner (tests/c/conformance) drives it as an event-loop host would.
 
 use std::ffi::c_char;
 use std::time::Duration;
 
 use liveness_core::Error;
 use liveness_core::policy::duration_from_millis;
-use liveness_core::poll::{Failure, Operation, Outcome, Poller, Spelling, Step};
+use liveness_core::poll::{Driver, Failure, Operation, Outcome, Poller, Report, Spelling, Step};
 
 use crate::args::{opt_str_arg, out_arg, str_arg};
 use crate::boundary::{boundary, clear_last_error, fail, guarded, set_last_error};
@@ -22,25 +25,44 @@ use crate::status::liveness_status;
 pub enum liveness_operation {
     LIVENESS_OP_EVENTUALLY = 0,
     LIVENESS_OP_EVENTUALLY_PASSES = 1,
-    /// The caller compares each value with the baseline it read before the poller started.
+    /// The baseline is read at LIVENESS_STEP_PREPARE; the caller compares each later value with
+    /// it and reports one equal to it with liveness_poller_returned() (worded "(unchanged)").
     LIVENESS_OP_EVENTUALLY_CHANGES = 2,
-    /// The caller fired the action before the poller started.
+    /// The action is fired at LIVENESS_STEP_PREPARE, on the wait's clock.
     LIVENESS_OP_SYNC_OPERATION = 3,
     LIVENESS_OP_ALWAYS = 4,
     LIVENESS_OP_NEVER = 5,
 }
 
-/// What the caller should do now (see liveness_poller_next()).
+/// What the caller should do now (see liveness_poller_next()). The numbers are part of the ABI;
+/// new kinds are only ever added at the end.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum liveness_step_kind {
-    /// Evaluate now: liveness_poller_started(), call the probe, then report its outcome.
+    /// Evaluate now: liveness_poller_started(), call the probe, then report its outcome
+    /// (liveness_poller_accepted(), _raised() or _returned()). An asynchronous call still pending
+    /// at `abandon_at_ms` is given up there: liveness_poller_abandon().
     LIVENESS_STEP_EVALUATE = 0,
     /// Wait `wait_ms` (less if a wake hint arrives: liveness_poller_wake()), then ask again.
     LIVENESS_STEP_WAIT = 1,
     /// The operation is over; `status` is LIVENESS_OK, LIVENESS_TIMEOUT or LIVENESS_VIOLATED.
     LIVENESS_STEP_DONE = 2,
+    /// Run the preparation now (the action of LIVENESS_OP_SYNC_OPERATION, the baseline read of
+    /// LIVENESS_OP_EVENTUALLY_CHANGES): liveness_poller_started(), run it, then
+    /// liveness_poller_prepared(). It runs on the wait's clock: its time counts toward the
+    /// timeout. If it fails, the wait is over: report that failure as your own and free the
+    /// poller. One still pending at `abandon_at_ms` is given up: liveness_poller_abandon().
+    LIVENESS_STEP_PREPARE = 3,
+    /// Let the event loop run once (a zero-delay timer, an idle callback), then ask again at
+    /// once: two evaluations back to back must not hold the loop. A host with nothing else to
+    /// run just asks again.
+    LIVENESS_STEP_YIELD = 4,
 }
+
+/// `abandon_at_ms` of a step that must be let finish, however long it takes (the evaluation that
+/// starts at the deadline, and every step that is not PREPARE or EVALUATE). Negative, because
+/// every time a poller is given is zero or more.
+pub const LIVENESS_NO_ABANDON: f64 = -1.0;
 
 /// One decision of the poller.
 #[repr(C)]
@@ -51,6 +73,11 @@ pub struct liveness_step {
     pub wait_ms: f64,
     /// For LIVENESS_STEP_DONE: the result (the report is in liveness_last_error_message()).
     pub status: liveness_status,
+    /// For LIVENESS_STEP_PREPARE and LIVENESS_STEP_EVALUATE: the time (on the poller's clock) at
+    /// which a call that is still pending must be given up with liveness_poller_abandon(), or
+    /// LIVENESS_NO_ABANDON (negative) when it must be let finish. Only a host whose calls can be
+    /// pending (asynchronous ones) needs it: a synchronous call has finished before it could act.
+    pub abandon_at_ms: f64,
 }
 
 /// A wait in progress (opaque): made by liveness_poller_new(), freed by liveness_poller_free().
@@ -100,6 +127,16 @@ fn at(now_ms: f64) -> Result<Duration, Error> {
     duration_from_millis("now_ms", now_ms)
 }
 
+fn millis(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// A failed wait's status, with its report as the last error.
+fn failed(report: &Report) -> liveness_status {
+    set_last_error(&report.to_string());
+    if report.is_violation() { liveness_status::LIVENESS_VIOLATED } else { liveness_status::LIVENESS_TIMEOUT }
+}
+
 /// Runs `body` on the poller behind the handle `p`. A poller is used by one thread at a time: a
 /// second thread using it at the same moment gets LIVENESS_INVALID_ARGUMENT instead of waiting
 /// (so does a child of fork() using a poller another thread of the parent was using then).
@@ -125,6 +162,11 @@ fn with_poller<T>(
 /// poller functions are milliseconds elapsed since the wait began, on the caller's clock (a
 /// monotonic one, or a virtual one). Options and LIVENESS_TIMEOUT_SCALE are checked here.
 /// Stores the poller in `*out` (NULL on error). A poller is used by one thread at a time.
+///
+/// The poller is made for an event-loop host: it asks to yield (LIVENESS_STEP_YIELD) between
+/// two evaluations that follow each other at once, and gives each PREPARE / EVALUATE step the
+/// time to abandon it at. `opts.wake_on` is checked but not subscribed to: the host attaches its
+/// own handler (liveness_attach()) and reports hints with liveness_poller_wake().
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn liveness_poller_new(
     operation_code: i32,
@@ -137,7 +179,7 @@ pub unsafe extern "C" fn liveness_poller_new(
         *out = std::ptr::null_mut();
         let operation = operation(operation_code, during_ms)?;
         let options = unsafe { read_options(opts) }?;
-        let poller = Poller::new(operation, &options, Spelling::Snake)?;
+        let poller = Poller::new(operation, &options, Spelling::C, Driver::EventLoop)?;
         let state = std::sync::Mutex::new(PollerState { poller, latest: Duration::ZERO });
         *out = POLLERS.insert(state)? as *mut liveness_poller;
         Ok(())
@@ -159,31 +201,23 @@ pub unsafe extern "C" fn liveness_poller_next(
             let now = state.at(now_ms)?;
             Ok(state.poller.next(now))
         })?;
+        let step = |kind, abandon_at: Option<Duration>| liveness_step {
+            kind,
+            wait_ms: 0.0,
+            status: liveness_status::LIVENESS_OK,
+            abandon_at_ms: abandon_at.map_or(LIVENESS_NO_ABANDON, millis),
+        };
         let step = match decided {
-            Step::Evaluate => liveness_step {
-                kind: liveness_step_kind::LIVENESS_STEP_EVALUATE,
-                wait_ms: 0.0,
-                status: liveness_status::LIVENESS_OK,
-            },
-            Step::Wait(d) => liveness_step {
-                kind: liveness_step_kind::LIVENESS_STEP_WAIT,
-                wait_ms: d.as_secs_f64() * 1000.0,
-                status: liveness_status::LIVENESS_OK,
-            },
+            Step::Prepare { abandon_at } => step(liveness_step_kind::LIVENESS_STEP_PREPARE, abandon_at),
+            Step::Evaluate { abandon_at } => step(liveness_step_kind::LIVENESS_STEP_EVALUATE, abandon_at),
+            Step::Yield => step(liveness_step_kind::LIVENESS_STEP_YIELD, None),
+            Step::Wait(d) => liveness_step { wait_ms: millis(d), ..step(liveness_step_kind::LIVENESS_STEP_WAIT, None) },
             Step::Done(result) => liveness_step {
-                kind: liveness_step_kind::LIVENESS_STEP_DONE,
-                wait_ms: 0.0,
                 status: match result {
                     Ok(()) => liveness_status::LIVENESS_OK,
-                    Err(report) => {
-                        set_last_error(&report.to_string());
-                        if report.is_violation() {
-                            liveness_status::LIVENESS_VIOLATED
-                        } else {
-                            liveness_status::LIVENESS_TIMEOUT
-                        }
-                    }
+                    Err(report) => failed(&report),
                 },
+                ..step(liveness_step_kind::LIVENESS_STEP_DONE, None)
             },
         };
         *out = step;
@@ -191,7 +225,9 @@ pub unsafe extern "C" fn liveness_poller_next(
     })
 }
 
-/// An evaluation starts at `now_ms`; stores its 1-based number in `*out_number` (may be NULL).
+/// The preparation (after LIVENESS_STEP_PREPARE) or an evaluation (after LIVENESS_STEP_EVALUATE)
+/// starts at `now_ms`; stores the evaluation's 1-based number in `*out_number` (0 for the
+/// preparation; `out_number` may be NULL).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn liveness_poller_started(
     poller_ptr: *mut liveness_poller,
@@ -274,13 +310,55 @@ pub unsafe extern "C" fn liveness_poller_returned(
     })
 }
 
-/// A wake hint arrived: the next liveness_poller_next() says evaluate (unless an evaluation is
-/// running, when the hint is dropped).
+/// The preparation (after LIVENESS_STEP_PREPARE and liveness_poller_started()) completed at
+/// `now_ms`. One that failed is not reported: the wait is over, and its failure is the caller's
+/// to report.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn liveness_poller_wake(poller_ptr: *mut liveness_poller) -> liveness_status {
+pub unsafe extern "C" fn liveness_poller_prepared(poller_ptr: *mut liveness_poller, now_ms: f64) -> liveness_status {
     guarded(|| {
         with_poller(poller_ptr, |state| {
-            state.poller.wake();
+            let now = state.at(now_ms)?;
+            state.poller.prepared(now);
+            Ok(())
+        })
+    })
+}
+
+/// The preparation or evaluation in flight is still pending at `now_ms` (its step's
+/// `abandon_at_ms`): it is given up (never resume it, ignore its result) and the wait fails.
+/// Returns LIVENESS_TIMEOUT with the report ("evaluation #N still running after ...", "the action
+/// still running after ...") in liveness_last_error_message(); liveness_poller_next() answers
+/// LIVENESS_STEP_DONE with the same status from then on. LIVENESS_INVALID_ARGUMENT for a bad
+/// handle or time, as the other poller functions.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn liveness_poller_abandon(poller_ptr: *mut liveness_poller, now_ms: f64) -> liveness_status {
+    boundary(liveness_status::LIVENESS_INTERNAL, || {
+        clear_last_error();
+        let abandoned = with_poller(poller_ptr, |state| {
+            let now = state.at(now_ms)?;
+            Ok(state.poller.abandon(now))
+        });
+        match abandoned {
+            Ok(report) => failed(&report),
+            Err(error) => fail(&error),
+        }
+    })
+}
+
+/// A wake hint: an event matching `opts.wake_on` was emitted at `now_ms` on the poller's clock.
+/// Pass the time the event happened, even when the host learns of it later (a hint delivered
+/// after the evaluation it arrived during still earns one more evaluation), so it may be earlier
+/// than a time already given to the poller. The poller decides what it means: a hint between
+/// evaluations makes the next liveness_poller_next() say evaluate at once; one during an
+/// evaluation earns one more evaluation as soon as that one ends; one older than the last
+/// evaluation's start was answered by it.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn liveness_poller_wake(poller_ptr: *mut liveness_poller, now_ms: f64) -> liveness_status {
+    guarded(|| {
+        // Not `state.at`: a hint's time is not "now" and may lie before the latest time given.
+        let at = at(now_ms)?;
+        with_poller(poller_ptr, |state| {
+            state.poller.wake(at);
             Ok(())
         })
     })

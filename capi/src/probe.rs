@@ -4,6 +4,7 @@
 use std::cell::RefCell;
 use std::ffi::{CStr, c_char, c_void};
 
+use liveness_core::Error;
 use liveness_core::poll::Failure;
 
 use crate::boundary::boundary;
@@ -18,7 +19,7 @@ pub type liveness_probe = Option<unsafe extern "C" fn(ctx: *mut c_void) -> bool>
 pub type liveness_value_probe = Option<unsafe extern "C" fn(ctx: *mut c_void, value: *mut i64) -> bool>;
 
 /// The error kind a C failure is reported as ("last: Failure: why").
-const FAILURE_KIND: &str = "Failure";
+pub(crate) const FAILURE_KIND: &str = "Failure";
 
 /// What the running probe said about itself, if anything.
 struct Note {
@@ -82,24 +83,19 @@ pub unsafe extern "C" fn liveness_probe_stop(text: *const c_char) -> bool {
     })
 }
 
-/// How one call of a C probe went.
-pub(crate) enum Verdict<T> {
-    Passed(T),
-    Failed(Failure),
-    Stopped(Failure),
-}
-
-/// Calls a C probe with a fresh note, and classifies the result. A note left by an enclosing
-/// probe (a probe that itself waits with liveness) is put back afterwards.
-pub(crate) fn call<T>(probe: impl FnOnce() -> Option<T>) -> Verdict<T> {
+/// Calls a C probe with a fresh note. `Ok` holds the attempt as the core's operations judge one
+/// (the value, or the failure the probe described), `Err` the stop a probe asked for with
+/// liveness_probe_stop() (an [`Error::Probe`] that propagates as itself). A note left by an
+/// enclosing probe (a probe that itself waits with liveness) is put back afterwards.
+pub(crate) fn call<T>(probe: impl FnOnce() -> Option<T>) -> Result<Result<T, Failure>, Error> {
     let outer = NOTE.with(|slot| slot.borrow_mut().take());
     let result = probe();
     let own = NOTE.with(|slot| std::mem::replace(&mut *slot.borrow_mut(), outer));
     match (result, own) {
-        (_, Some(Note { kind, text, stop: true })) => Verdict::Stopped(Failure::raised(kind, text)),
+        (_, Some(Note { kind, text, stop: true })) => Err(Error::Probe { failure: Failure::raised(kind, text) }),
         // A probe that noted a failure but returned true passed: its return value decides.
-        (Some(value), _) => Verdict::Passed(value),
-        (None, Some(Note { kind, text, stop: false })) => Verdict::Failed(Failure::raised(kind, text)),
-        (None, None) => Verdict::Failed(Failure::returned("false", false)),
+        (Some(value), _) => Ok(Ok(value)),
+        (None, Some(Note { kind, text, stop: false })) => Ok(Err(Failure::raised(kind, text))),
+        (None, None) => Ok(Err(Failure::returned("false", false))),
     }
 }

@@ -26,3 +26,19 @@ fn committed_header_is_fresh() {
         );
     }
 }
+
+/// Every macro the header defines is the library's own (`LIVENESS_*`): a `pub const` of a private
+/// module is exported by cbindgen too, and `#define INDEX_BITS` (twice, with per-target values)
+/// collided with a user's names and redefined itself.
+#[test]
+fn every_macro_in_the_header_is_prefixed_and_defined_once() {
+    let generated = include_str!(concat!(env!("OUT_DIR"), "/liveness.h"));
+    let mut seen = std::collections::HashSet::new();
+    for line in generated.lines() {
+        let Some(name) = line.strip_prefix("#define ").and_then(|rest| rest.split_whitespace().next()) else {
+            continue;
+        };
+        assert!(name.starts_with("LIVENESS_"), "the header defines {name}, which is not prefixed LIVENESS_");
+        assert!(seen.insert(name.to_owned()), "the header defines {name} twice");
+    }
+}

@@ -2,7 +2,9 @@
 //! strings with arbitrary bytes (invalid UTF-8 included), JSON payloads, patterns, handlers that
 //! fail or re-emit, and capture / poller / string lifecycles that use and free handles after they
 //! were freed (checked handles: answered with LIVENESS_INVALID_ARGUMENT) and handle values that
-//! liveness never made. Every call must return a status, never crash, hang or panic.
+//! liveness never made, whole waits driven through the poller's steps (prepare, yield, abandon,
+//! hints with arbitrary times), and the virtual clock seam. Every call must return a status,
+//! never crash, hang or panic.
 #![no_main]
 
 use std::ffi::{CString, c_char, c_void};
@@ -100,8 +102,16 @@ enum Call {
     PollerAccepted(Handle, f64, Option<Text>),
     PollerRaised(Handle, f64, Text, Text),
     PollerReturned(Handle, f64, Text, bool),
-    PollerWake(Handle),
+    PollerWake(Handle, f64),
+    PollerPrepared(Handle, f64),
+    PollerAbandon(Handle, f64),
     PollerFree(Handle),
+    /// A whole wait driven by its steps, as an event-loop host would (each call's cost, hints).
+    PollerDrive { h: Handle, costs: Vec<f64>, hints: Vec<f64> },
+    ClockInstall,
+    ClockAdvance(f64),
+    ClockNow { null: bool },
+    ClockUninstall,
     Eventually { opts: Opts, answers: u8 },
     AssertEmitted { pattern: Text, where_json: Option<Text>, count: i64, emit: Text },
     ProbeFail(Text),
@@ -235,8 +245,58 @@ fuzz_target!(|calls: Vec<Call>| {
         for s in st.strings.drain(..) {
             liveness_string_free(s);
         }
+        // The next input starts on the real clock (INVALID_ARGUMENT when none was installed).
+        liveness_virtual_clock_uninstall();
     }
 });
+
+fn done_step() -> liveness_step {
+    liveness_step {
+        kind: liveness_step_kind::LIVENESS_STEP_DONE,
+        wait_ms: 0.0,
+        status: liveness_status::LIVENESS_OK,
+        abandon_at_ms: LIVENESS_NO_ABANDON,
+    }
+}
+
+/// Executes a poller's steps for a while, as an event-loop host: each call takes the next of
+/// `costs` (arbitrary doubles: negative, NaN and huge ones are refused as times), a call that
+/// runs past its step's abandon_at_ms is abandoned, hints arrive at arbitrary times.
+unsafe fn drive(p: *mut liveness_poller, costs: &[f64], hints: &[f64]) {
+    let mut now = 0.0f64;
+    let mut costs = costs.iter().copied().cycle().take(64);
+    let mut hints = hints.iter().copied();
+    for _ in 0..64 {
+        let mut step = done_step();
+        if unsafe { liveness_poller_next(p, now, &mut step) } != liveness_status::LIVENESS_OK {
+            return;
+        }
+        let cost = costs.next().unwrap_or(0.0);
+        unsafe {
+            match step.kind {
+                liveness_step_kind::LIVENESS_STEP_PREPARE | liveness_step_kind::LIVENESS_STEP_EVALUATE => {
+                    liveness_poller_started(p, now, ptr::null_mut());
+                    if step.abandon_at_ms >= 0.0 && now + cost > step.abandon_at_ms {
+                        assert!(liveness_poller_abandon(p, step.abandon_at_ms) != liveness_status::LIVENESS_OK);
+                        return;
+                    }
+                    now += cost;
+                    if step.kind == liveness_step_kind::LIVENESS_STEP_PREPARE {
+                        liveness_poller_prepared(p, now);
+                    } else {
+                        liveness_poller_raised(p, now, c"E".as_ptr(), c"not yet".as_ptr());
+                    }
+                }
+                liveness_step_kind::LIVENESS_STEP_YIELD => {}
+                liveness_step_kind::LIVENESS_STEP_WAIT => now += step.wait_ms,
+                liveness_step_kind::LIVENESS_STEP_DONE => return,
+            }
+            if let Some(at) = hints.next() {
+                liveness_poller_wake(p, at);
+            }
+        }
+    }
+}
 
 unsafe fn run(st: &mut State, call: &Call) {
     unsafe {
@@ -315,11 +375,7 @@ unsafe fn run(st: &mut State, call: &Call) {
                 }
             }
             Call::PollerNext(h, now) => {
-                let mut step = liveness_step {
-                    kind: liveness_step_kind::LIVENESS_STEP_DONE,
-                    wait_ms: 0.0,
-                    status: liveness_status::LIVENESS_OK,
-                };
+                let mut step = done_step();
                 liveness_poller_next(st.poller(h), *now, &mut step);
             }
             Call::PollerStarted(h, now) => {
@@ -336,8 +392,29 @@ unsafe fn run(st: &mut State, call: &Call) {
             Call::PollerReturned(h, now, repr, nullish) => {
                 liveness_poller_returned(st.poller(h), *now, repr.get().as_ptr(), *nullish);
             }
-            Call::PollerWake(h) => {
-                liveness_poller_wake(st.poller(h));
+            Call::PollerWake(h, at) => {
+                liveness_poller_wake(st.poller(h), *at);
+            }
+            Call::PollerPrepared(h, now) => {
+                liveness_poller_prepared(st.poller(h), *now);
+            }
+            Call::PollerAbandon(h, now) => {
+                let status = liveness_poller_abandon(st.poller(h), *now);
+                assert!(status != liveness_status::LIVENESS_OK, "abandon always ends the wait or is refused");
+            }
+            Call::PollerDrive { h, costs, hints } => drive(st.poller(h), costs, hints),
+            Call::ClockInstall => {
+                liveness_virtual_clock_install();
+            }
+            Call::ClockAdvance(ms) => {
+                liveness_virtual_clock_advance(*ms);
+            }
+            Call::ClockNow { null } => {
+                let mut now = f64::NAN;
+                liveness_virtual_clock_now_ms(if *null { ptr::null_mut() } else { &mut now });
+            }
+            Call::ClockUninstall => {
+                liveness_virtual_clock_uninstall();
             }
             Call::PollerFree(h) => liveness_poller_free(st.poller(h)),
             Call::Eventually { opts, answers } => {

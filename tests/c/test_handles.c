@@ -49,7 +49,10 @@ TEST(a_freed_poller_is_invalid_argument) {
     EXPECT_MESSAGE("already freed");
     EXPECT_STATUS(liveness_poller_started(p, 0, NULL), LIVENESS_INVALID_ARGUMENT);
     EXPECT_STATUS(liveness_poller_accepted(p, 0, NULL), LIVENESS_INVALID_ARGUMENT);
-    EXPECT_STATUS(liveness_poller_wake(p), LIVENESS_INVALID_ARGUMENT);
+    EXPECT_STATUS(liveness_poller_wake(p, 0), LIVENESS_INVALID_ARGUMENT);
+    EXPECT_STATUS(liveness_poller_prepared(p, 0), LIVENESS_INVALID_ARGUMENT);
+    EXPECT_STATUS(liveness_poller_abandon(p, 0), LIVENESS_INVALID_ARGUMENT);
+    EXPECT_MESSAGE("already freed");
     liveness_poller_free(p);
     EXPECT_MESSAGE("already freed");
 }

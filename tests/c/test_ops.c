@@ -250,6 +250,52 @@ TEST(eventually_changes_times_out_showing_the_unchanged_value) {
     EXPECT(now == -1);
 }
 
+/* The baseline seen again is worded by the core's poller, as in every binding. */
+TEST(eventually_changes_words_the_baseline_seen_again_unchanged) {
+    registry_id r = {0, 0, false};
+    liveness_options o = quick(3);
+    EXPECT_STATUS(liveness_eventually_changes(read_id, &r, &o, NULL), LIVENESS_TIMEOUT);
+    EXPECT_MESSAGE("last: returned 17 (unchanged)");
+    EXPECT_MESSAGE("3× returned 17 (unchanged)");
+}
+
+static bool baseline_then_nothing(void *p, int64_t *value) {
+    registry_id *r = p;
+    *value = 17;
+    return ++r->reads == 1; /* the baseline, then bare `false`: no value read */
+}
+
+/* A read that returned false read no value: it is not the baseline seen again. */
+TEST(eventually_changes_reports_a_bare_false_as_no_value_read) {
+    registry_id r = {0, 0, false};
+    liveness_options o = quick(3);
+    EXPECT_STATUS(liveness_eventually_changes(baseline_then_nothing, &r, &o, NULL), LIVENESS_TIMEOUT);
+    EXPECT_MESSAGE("last: Failure: no value read (the probe returned false)");
+    if (strstr(liveness_last_error_message(), "(unchanged)"))
+        FAIL_AT("a read without a value worded as unchanged: %s", liveness_last_error_message());
+}
+
+/* A baseline that takes 30 ms (on the virtual clock) is on the wait's clock: the first evaluation
+ * follows it at once, and the timeout counts from the call. */
+static bool slow_baseline(void *p, int64_t *value) {
+    registry_id *r = p;
+    if (++r->reads == 1) liveness_virtual_clock_advance(30);
+    *value = 17;
+    return true;
+}
+
+TEST(eventually_changes_baseline_time_counts_toward_the_timeout) {
+    EXPECT_OK(liveness_virtual_clock_install());
+    registry_id r = {0, 0, false};
+    liveness_options o = liveness_options_default();
+    o.timeout_ms = 100;
+    o.interval_ms = 10;
+    EXPECT_STATUS(liveness_eventually_changes(slow_baseline, &r, &o, NULL), LIVENESS_TIMEOUT);
+    EXPECT(r.reads == 9); /* the baseline, then 30, 40, ..., 100 */
+    EXPECT_MESSAGE("not met after 0.10 s (8 evaluations)");
+    EXPECT_OK(liveness_virtual_clock_uninstall());
+}
+
 TEST(eventually_changes_propagates_a_failed_baseline) {
     registry_id r = {0, 2, true};
     EXPECT_STATUS(liveness_eventually_changes(read_id, &r, NULL, NULL), LIVENESS_PROBE_FAILED);
@@ -301,6 +347,45 @@ TEST(sync_operation_checks_everything_before_firing) {
     EXPECT_STATUS(liveness_sync_operation(fire, NULL, &op, NULL), LIVENESS_INVALID_ARGUMENT);
     EXPECT_MESSAGE("`until` is NULL");
     EXPECT(op.actions == 0);
+}
+
+/* The action's time counts toward the timeout (SPEC §4): an action that takes 30 ms of a 100 ms
+ * timeout leaves 70 ms of checks, the first at 30 ms. */
+typedef struct {
+    int actions;
+    double checks_at[64];
+    int checks;
+} timed_operation;
+
+static bool slow_action(void *p) {
+    timed_operation *op = p;
+    op->actions++;
+    return liveness_virtual_clock_advance(30) == LIVENESS_OK;
+}
+
+static bool never_done(void *p) {
+    timed_operation *op = p;
+    if (op->checks < 64) liveness_virtual_clock_now_ms(&op->checks_at[op->checks]);
+    op->checks++;
+    return liveness_probe_fail("still pending");
+}
+
+TEST(sync_operation_action_time_counts_toward_the_timeout) {
+    EXPECT_OK(liveness_virtual_clock_install());
+    timed_operation op = {0, {0}, 0};
+    liveness_options o = liveness_options_default();
+    o.timeout_ms = 100;
+    o.interval_ms = 10;
+    EXPECT_STATUS(liveness_sync_operation(slow_action, never_done, &op, &o), LIVENESS_TIMEOUT);
+    EXPECT(op.actions == 1);
+    EXPECT(op.checks == 8); /* 30, 40, ..., 100 */
+    EXPECT(op.checks_at[0] == 30);
+    EXPECT(op.checks_at[7] == 100);
+    EXPECT_MESSAGE("sync_operation: not met after 0.10 s (8 evaluations)");
+    double now = 0;
+    EXPECT_OK(liveness_virtual_clock_now_ms(&now));
+    EXPECT(now == 100);
+    EXPECT_OK(liveness_virtual_clock_uninstall());
 }
 
 TEST(sync_operation_times_out_like_eventually) {

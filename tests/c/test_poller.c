@@ -1,5 +1,6 @@
-/* The sans-IO poller (liveness_poller_*): its decisions on a virtual clock, wake hints, and its
- * bad inputs. (The conformance vectors drive it through every schedule rule.) */
+/* The sans-IO poller (liveness_poller_*): its decisions on a virtual clock, its steps (prepare,
+ * yield, abandon), wake hints with their time, and its bad inputs. (The conformance vectors drive
+ * it through every schedule rule.) */
 #include "support/harness.h"
 
 #include <math.h>
@@ -7,7 +8,7 @@
 #include <unistd.h>
 
 static liveness_step next(liveness_poller *p, double now) {
-    liveness_step s = {LIVENESS_STEP_DONE, -1, LIVENESS_INTERNAL};
+    liveness_step s = {LIVENESS_STEP_DONE, -1, LIVENESS_INTERNAL, -2};
     liveness_poller_next(p, now, &s);
     return s;
 }
@@ -25,6 +26,8 @@ TEST(poller_evaluates_waits_and_times_out) {
         liveness_step s = next(p, now);
         if (s.kind == LIVENESS_STEP_WAIT) {
             now += s.wait_ms;
+        } else if (s.kind == LIVENESS_STEP_YIELD) {
+            continue;
         } else if (s.kind == LIVENESS_STEP_EVALUATE) {
             uint32_t n = 0;
             EXPECT_OK(liveness_poller_started(p, now, &n));
@@ -64,7 +67,7 @@ TEST(poller_wake_evaluates_at_once) {
     EXPECT_OK(liveness_poller_returned(p, 0, "null", true));
     liveness_step s = next(p, 0);
     EXPECT(s.kind == LIVENESS_STEP_WAIT && s.wait_ms == 1000);
-    EXPECT_OK(liveness_poller_wake(p));
+    EXPECT_OK(liveness_poller_wake(p, 5));
     EXPECT(next(p, 5).kind == LIVENESS_STEP_EVALUATE);
     liveness_poller_free(p);
 }
@@ -88,7 +91,11 @@ TEST(poller_rejects_bad_arguments) {
     EXPECT_MESSAGE("`poller` is NULL");
     EXPECT_STATUS(liveness_poller_started(NULL, 0, NULL), LIVENESS_INVALID_ARGUMENT);
     EXPECT_STATUS(liveness_poller_accepted(NULL, 0, NULL), LIVENESS_INVALID_ARGUMENT);
-    EXPECT_STATUS(liveness_poller_wake(NULL), LIVENESS_INVALID_ARGUMENT);
+    EXPECT_STATUS(liveness_poller_wake(NULL, 0), LIVENESS_INVALID_ARGUMENT);
+    EXPECT_STATUS(liveness_poller_prepared(NULL, 0), LIVENESS_INVALID_ARGUMENT);
+    EXPECT_MESSAGE("`poller` is NULL");
+    EXPECT_STATUS(liveness_poller_abandon(NULL, 0), LIVENESS_INVALID_ARGUMENT);
+    EXPECT_MESSAGE("`poller` is NULL");
 
     EXPECT_OK(liveness_poller_new(LIVENESS_OP_EVENTUALLY, 0, NULL, &p));
     EXPECT_STATUS(liveness_poller_next(p, 0, NULL), LIVENESS_INVALID_ARGUMENT);
@@ -102,8 +109,172 @@ TEST(poller_rejects_bad_arguments) {
     EXPECT_STATUS(liveness_poller_returned(p, 1, "\xff", false), LIVENESS_INVALID_ARGUMENT);
     EXPECT_MESSAGE("UTF-8");
     EXPECT_STATUS(liveness_poller_accepted(p, 1, "\xfe"), LIVENESS_INVALID_ARGUMENT);
+    EXPECT_STATUS(liveness_poller_wake(p, NAN), LIVENESS_INVALID_ARGUMENT);
+    EXPECT_MESSAGE("now_ms");
+    EXPECT_STATUS(liveness_poller_wake(p, -1), LIVENESS_INVALID_ARGUMENT);
+    EXPECT_STATUS(liveness_poller_prepared(p, INFINITY), LIVENESS_INVALID_ARGUMENT);
+    EXPECT_MESSAGE("now_ms");
+    EXPECT_STATUS(liveness_poller_abandon(p, NAN), LIVENESS_INVALID_ARGUMENT);
+    EXPECT_MESSAGE("now_ms");
+    EXPECT_STATUS(liveness_poller_abandon(p, 0.5), LIVENESS_INVALID_ARGUMENT); /* before 1: backwards */
+    EXPECT_MESSAGE("must never go backwards");
     liveness_poller_free(p);
     liveness_poller_free(NULL);
+}
+
+/* Option errors name the C fields: `max_interval_ms`, not the core's `max_interval`. */
+TEST(poller_option_errors_name_the_c_fields) {
+    liveness_options o = liveness_options_default();
+    o.min_interval_ms = 10;
+    o.max_interval_ms = 5;
+    liveness_poller *p = NULL;
+    EXPECT_STATUS(liveness_poller_new(LIVENESS_OP_EVENTUALLY, 0, &o, &p), LIVENESS_INVALID_ARGUMENT);
+    EXPECT_MESSAGE("invalid option `max_interval_ms`: max_interval_ms (5ms) is below min_interval_ms");
+    EXPECT(p == NULL);
+}
+
+/* sync_operation's action is the PREPARE step, on the wait's clock: the first evaluation follows
+ * it (after a yield), and its 30 ms count toward the timeout. */
+TEST(poller_prepare_step_runs_the_action_on_the_waits_clock) {
+    liveness_options o = liveness_options_default();
+    o.timeout_ms = 100;
+    o.interval_ms = 10;
+    liveness_poller *p = NULL;
+    EXPECT_OK(liveness_poller_new(LIVENESS_OP_SYNC_OPERATION, 0, &o, &p));
+    liveness_step s = next(p, 0);
+    EXPECT(s.kind == LIVENESS_STEP_PREPARE && s.abandon_at_ms == 100);
+    uint32_t n = 7;
+    EXPECT_OK(liveness_poller_started(p, 0, &n));
+    EXPECT(n == 0); /* the preparation is no evaluation */
+    EXPECT_OK(liveness_poller_prepared(p, 30));
+    s = next(p, 30);
+    EXPECT(s.kind == LIVENESS_STEP_YIELD && s.abandon_at_ms == LIVENESS_NO_ABANDON);
+    double now = 30, first = -1;
+    int evaluations = 0;
+    for (int i = 0; i < 100; i++) {
+        s = next(p, now);
+        if (s.kind == LIVENESS_STEP_WAIT) now += s.wait_ms;
+        if (s.kind == LIVENESS_STEP_DONE) break;
+        if (s.kind != LIVENESS_STEP_EVALUATE) continue;
+        if (first < 0) first = now;
+        evaluations++;
+        EXPECT_OK(liveness_poller_started(p, now, NULL));
+        EXPECT_OK(liveness_poller_returned(p, now, "false", false));
+    }
+    EXPECT(s.kind == LIVENESS_STEP_DONE && s.status == LIVENESS_TIMEOUT);
+    EXPECT(first == 30);
+    EXPECT(evaluations == 8); /* 30, 40, ..., 100 */
+    EXPECT(now == 100);
+    EXPECT_MESSAGE("sync_operation: not met after 0.10 s (8 evaluations)");
+    liveness_poller_free(p);
+}
+
+/* eventually_changes' baseline is the PREPARE step too; a value equal to it, reported as a plain
+ * returned value, is worded "(unchanged)" by the poller. */
+TEST(poller_eventually_changes_prepares_the_baseline_and_words_unchanged) {
+    liveness_options o = liveness_options_default();
+    o.attempts = 2;
+    liveness_poller *p = NULL;
+    EXPECT_OK(liveness_poller_new(LIVENESS_OP_EVENTUALLY_CHANGES, 0, &o, &p));
+    EXPECT(next(p, 0).kind == LIVENESS_STEP_PREPARE);
+    EXPECT_OK(liveness_poller_started(p, 0, NULL));
+    EXPECT_OK(liveness_poller_prepared(p, 0));
+    liveness_step s;
+    double now = 0;
+    for (int i = 0; i < 20; i++) {
+        s = next(p, now);
+        if (s.kind == LIVENESS_STEP_WAIT) now += s.wait_ms;
+        if (s.kind == LIVENESS_STEP_DONE) break;
+        if (s.kind != LIVENESS_STEP_EVALUATE) continue;
+        EXPECT_OK(liveness_poller_started(p, now, NULL));
+        EXPECT_OK(liveness_poller_returned(p, now, "17", false));
+    }
+    EXPECT(s.kind == LIVENESS_STEP_DONE && s.status == LIVENESS_TIMEOUT);
+    EXPECT_MESSAGE("last: returned 17 (unchanged)");
+    liveness_poller_free(p);
+}
+
+/* The C poller is made for event loops: two evaluations back to back are separated by a YIELD;
+ * one after a wait is not (a wait is a turn of the loop already). */
+TEST(poller_yields_between_back_to_back_evaluations) {
+    liveness_options o = liveness_options_default();
+    o.interval_ms = 10;
+    liveness_poller *p = NULL;
+    EXPECT_OK(liveness_poller_new(LIVENESS_OP_EVENTUALLY, 0, &o, &p));
+    EXPECT(next(p, 0).kind == LIVENESS_STEP_EVALUATE); /* the first needs no turn */
+    EXPECT_OK(liveness_poller_started(p, 0, NULL));
+    EXPECT_OK(liveness_poller_raised(p, 30, "Slow", "slower than its interval"));
+    EXPECT(next(p, 30).kind == LIVENESS_STEP_YIELD);
+    EXPECT(next(p, 30).kind == LIVENESS_STEP_EVALUATE);
+    EXPECT_OK(liveness_poller_started(p, 30, NULL));
+    EXPECT_OK(liveness_poller_raised(p, 31, "Slow", "quick this time"));
+    liveness_step s = next(p, 31);
+    EXPECT(s.kind == LIVENESS_STEP_WAIT && s.wait_ms == 9);
+    EXPECT(next(p, 40).kind == LIVENESS_STEP_EVALUATE);
+    liveness_poller_free(p);
+}
+
+/* An asynchronous host gives up a call still pending at the step's abandon_at_ms: the wait fails
+ * with LIVENESS_TIMEOUT and a report saying what was still running; the evaluation that starts at
+ * the deadline has no abandon time (it is let finish). */
+TEST(poller_abandon_gives_up_a_pending_evaluation_or_preparation) {
+    liveness_options o = liveness_options_default();
+    o.timeout_ms = 100;
+    o.interval_ms = 100;
+    liveness_poller *p = NULL;
+    EXPECT_OK(liveness_poller_new(LIVENESS_OP_EVENTUALLY, 0, &o, &p));
+    liveness_step s = next(p, 0);
+    EXPECT(s.kind == LIVENESS_STEP_EVALUATE && s.abandon_at_ms == 100);
+    EXPECT_OK(liveness_poller_started(p, 0, NULL));
+    EXPECT_OK(liveness_poller_raised(p, 0, "NotReady", "not yet"));
+    s = next(p, 0);
+    EXPECT(s.kind == LIVENESS_STEP_WAIT && s.wait_ms == 100);
+    s = next(p, 100);
+    EXPECT(s.kind == LIVENESS_STEP_EVALUATE && s.abandon_at_ms < 0); /* the deadline's own */
+    liveness_poller_free(p);
+
+    EXPECT_OK(liveness_poller_new(LIVENESS_OP_EVENTUALLY, 0, &o, &p));
+    EXPECT(next(p, 0).kind == LIVENESS_STEP_EVALUATE);
+    EXPECT_OK(liveness_poller_started(p, 30, NULL));
+    EXPECT_STATUS(liveness_poller_abandon(p, 100), LIVENESS_TIMEOUT);
+    EXPECT_MESSAGE("evaluation #1 still running after 0.07 s");
+    s = next(p, 100);
+    EXPECT(s.kind == LIVENESS_STEP_DONE && s.status == LIVENESS_TIMEOUT);
+    EXPECT_MESSAGE("still running");
+    liveness_poller_free(p);
+
+    EXPECT_OK(liveness_poller_new(LIVENESS_OP_SYNC_OPERATION, 0, &o, &p));
+    s = next(p, 0);
+    EXPECT(s.kind == LIVENESS_STEP_PREPARE && s.abandon_at_ms == 100);
+    EXPECT_OK(liveness_poller_started(p, 0, NULL));
+    EXPECT_STATUS(liveness_poller_abandon(p, s.abandon_at_ms), LIVENESS_TIMEOUT);
+    EXPECT_MESSAGE("sync_operation: not met after 0.10 s (0 evaluations); the action still running after 0.10 s");
+    liveness_poller_free(p);
+}
+
+/* A hint carries the time it happened, which may be earlier than a time the poller was already
+ * given (a host that learns of it late): one during an evaluation still earns one more, one
+ * older than the last evaluation's start was answered by it. */
+TEST(poller_wake_takes_the_hints_time) {
+    liveness_options o = liveness_options_default();
+    o.interval_ms = 1000;
+    liveness_poller *p = NULL;
+    EXPECT_OK(liveness_poller_new(LIVENESS_OP_EVENTUALLY, 0, &o, &p));
+    EXPECT(next(p, 0).kind == LIVENESS_STEP_EVALUATE);
+    EXPECT_OK(liveness_poller_started(p, 0, NULL));
+    EXPECT_OK(liveness_poller_raised(p, 2, "NotReady", "not yet"));
+    EXPECT_OK(liveness_poller_wake(p, 1)); /* emitted at 1, while it ran; delivered at 2 */
+    liveness_step s = next(p, 2);
+    EXPECT(s.kind == LIVENESS_STEP_YIELD); /* back to back on an event loop */
+    EXPECT(next(p, 2).kind == LIVENESS_STEP_EVALUATE);
+    EXPECT_OK(liveness_poller_started(p, 2, NULL));
+    EXPECT_OK(liveness_poller_raised(p, 3, "NotReady", "not yet"));
+    EXPECT_OK(liveness_poller_wake(p, 1.5)); /* older than that evaluation's start: answered */
+    s = next(p, 3);
+    EXPECT(s.kind == LIVENESS_STEP_WAIT && s.wait_ms == 999);
+    EXPECT_OK(liveness_poller_wake(p, 10)); /* between evaluations: evaluate at once */
+    EXPECT(next(p, 10).kind == LIVENESS_STEP_EVALUATE);
+    liveness_poller_free(p);
 }
 
 /* Issue 10, point 9: both used to return LIVENESS_INTERNAL after printing a Rust panic and a
@@ -136,7 +307,7 @@ static void times_near_the_duration_maximum(void) {
     EXPECT(s.kind == LIVENESS_STEP_WAIT && s.wait_ms > 1e21);
     /* A wake hint: an evaluation at 1e21 ms, after which start + interval is past Duration::MAX
      * (this overflowed: "overflow when adding durations", LIVENESS_INTERNAL). */
-    EXPECT_OK(liveness_poller_wake(p));
+    EXPECT_OK(liveness_poller_wake(p, 1e21));
     EXPECT(next(p, 1e21).kind == LIVENESS_STEP_EVALUATE);
     EXPECT_OK(liveness_poller_started(p, 1e21, NULL));
     EXPECT_OK(liveness_poller_raised(p, 1e21, "E", "not yet"));

@@ -108,7 +108,7 @@ static void check_assertion(const cJSON *c, const char *kind, verdict *v) {
     if (passes && status != LIVENESS_OK) fail(v, "%s: %s", liveness_status_name(status), liveness_last_error_message());
     if (!passes) {
         if (status != LIVENESS_EVENT_ASSERTION) fail(v, "%s, expected LIVENESS_EVENT_ASSERTION", liveness_status_name(status));
-        else check_message(cJSON_GetObjectItem(c, "expect"), liveness_last_error_message(), v);
+        else check_message(cJSON_GetObjectItem(c, "expect"), liveness_last_error_message(), v, NULL, NULL);
     }
 }
 

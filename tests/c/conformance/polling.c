@@ -1,6 +1,22 @@
-/* Polling cases: the sans-IO poller of the C ABI, driven with a virtual clock. The runner plays
- * the probe from the case's script and classifies each call the way the vectors define it. */
+/* Polling cases, through the C ABI's public API, twice:
+ *
+ *  - RUN_BLOCKING: liveness_eventually(), _eventually_passes(), _always(), _never(),
+ *    _eventually_changes(), _sync_operation() on the virtual clock (liveness_virtual_clock_*),
+ *    with probes that play the case's script as a C user's probes would: each call takes its
+ *    duration by advancing the clock, emits its events through liveness_emit(), raises with
+ *    liveness_probe_fail_as(), and stops the wait with liveness_probe_stop() where the case's
+ *    fail_on / retry_on say so (C options have no such lists: a C probe classifies its own
+ *    failures).
+ *  - RUN_POLLER: the sans-IO poller (liveness_poller_*) as an event-loop host drives it, with a
+ *    loop that only executes steps (PREPARE / EVALUATE / YIELD / WAIT / DONE) on its own clock
+ *    and delivers wake hints from a liveness_attach() handler. Its calls are asynchronous: one
+ *    still pending at its step's abandon_at_ms is abandoned there, so it is judged by the case's
+ *    async_expect where there is one.
+ *
+ * What a C bool probe cannot say (a value other than true/false, "nothing", a text for an
+ * accepted value) is named per case by c_cannot_express() and reported, never silently skipped. */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,12 +24,15 @@
 #include "runner.h"
 
 #define MAX_STARTS 4096
+#define MAX_KEYS 64
+#define MAX_PATTERNS 16
 
 typedef struct {
     const cJSON *entries;
     int size;
     bool repeat_last;
     int calls;
+    bool overrun;
 } script;
 
 /* The next scripted call, or NULL past the end of a script without repeat_last. */
@@ -21,7 +40,10 @@ static const cJSON *script_next(script *s) {
     const cJSON *e;
     if (s->calls < s->size) e = cJSON_GetArrayItem(s->entries, s->calls);
     else if (s->repeat_last && s->size > 0) e = cJSON_GetArrayItem(s->entries, s->size - 1);
-    else return NULL;
+    else {
+        s->overrun = true;
+        return NULL;
+    }
     s->calls++;
     return e;
 }
@@ -34,16 +56,39 @@ static bool listed(const cJSON *list, const char *kind) {
     return false;
 }
 
+static const char *str_of(const cJSON *obj, const char *key) {
+    const cJSON *x = cJSON_GetObjectItem(obj, key);
+    return cJSON_IsString(x) ? x->valuestring : "";
+}
+
+/* One run of a case: the case as the probes play it, and what they observed. */
 typedef struct {
+    const char *op;
+    const cJSON *fail_on, *retry_on, *action;
+    script s;
+    /* Observed. */
     const char *result;
-    char detail[2048]; /* the message, the propagated kind or the invalid option's message */
-    int evaluations;
+    char detail[4096]; /* the message, or the propagated kind */
     double starts[MAX_STARTS];
     int n_starts;
     double elapsed;
     int action_calls;
-    const cJSON *value;
-} observed;
+    const char *raised_kind, *raised_text; /* the last raise: what a PROBE_FAILED propagated */
+    const cJSON *value;                    /* RUN_POLLER: the accepted value */
+    int64_t changed;                       /* RUN_BLOCKING, eventually_changes: *new_value */
+    bool has_changed;
+    bool no_turn;   /* RUN_POLLER: two calls followed each other without a yield or a wait */
+    int no_turn_at; /* ... the second one's number */
+    /* eventually_changes: JSON values as the int64 keys a C value probe reads (see key_of). */
+    const cJSON *keys[MAX_KEYS];
+    int n_keys;
+    /* RUN_POLLER's loop state. */
+    liveness_poller *poller;
+    double now;
+    bool turned;
+} play;
+
+/* ---- what every runner shares ---- */
 
 static int operation_code(const char *op) {
     const char *names[] = {"eventually", "eventually_passes", "eventually_changes", "sync_operation", "always", "never"};
@@ -59,7 +104,14 @@ static void set_env(const cJSON *c) {
     cJSON_ArrayForEach(var, env) { setenv(var->string, var->valuestring, 1); }
 }
 
-static liveness_options options_of(const cJSON *opts, double *during_ms) {
+static void clear_env(const cJSON *c) {
+    const cJSON *var;
+    cJSON_ArrayForEach(var, cJSON_GetObjectItem(c, "env")) { unsetenv(var->string); }
+}
+
+/* The case's options as C spells them; retry_on / fail_on are not C options (the probes apply
+ * them). `patterns` holds wake_on's strings for the duration of the call. */
+static liveness_options options_of(const cJSON *opts, double *during_ms, const char **patterns) {
     liveness_options o = liveness_options_default();
     const cJSON *x;
     *during_ms = 0;
@@ -74,165 +126,457 @@ static liveness_options options_of(const cJSON *opts, double *during_ms) {
         else if (strcmp(k, "during_ms") == 0) *during_ms = json_number(x);
         else if (strcmp(k, "attempts") == 0) o.attempts = (int64_t)x->valuedouble;
         else if (strcmp(k, "message") == 0) o.message = x->valuestring;
+        else if (strcmp(k, "wake_on") == 0) {
+            const cJSON *p;
+            size_t n = 0;
+            cJSON_ArrayForEach(p, x) {
+                if (n < MAX_PATTERNS) patterns[n++] = p->valuestring;
+            }
+            o.wake_on = patterns;
+            o.wake_on_len = n;
+        }
     }
     return o;
 }
 
-static void observe(const cJSON *c, observed *seen, verdict *v) {
-    const char *op = cJSON_GetObjectItem(c, "operation")->valuestring;
-    const cJSON *opts = cJSON_GetObjectItem(c, "options");
-    script s = {cJSON_GetObjectItem(c, "script"), 0, cJSON_IsTrue(cJSON_GetObjectItem(c, "repeat_last")), 0};
-    s.size = cJSON_GetArraySize(s.entries);
-    const cJSON *fail_on = cJSON_GetObjectItem(opts, "fail_on");
-    const cJSON *retry_on = cJSON_GetObjectItem(opts, "retry_on");
-    double during_ms;
-    liveness_options o = options_of(opts, &during_ms);
-    int code = operation_code(op);
-    set_env(c);
+static double duration_of(const cJSON *entry) {
+    const cJSON *d = cJSON_GetObjectItem(entry, "duration_ms");
+    return d ? json_number(d) : 0;
+}
 
-    liveness_poller *p = NULL;
-    if (liveness_poller_new(code, during_ms, &o, &p) != LIVENESS_OK) {
-        seen->result = "invalid_option";
-        snprintf(seen->detail, sizeof seen->detail, "%s", liveness_last_error_message());
+/* Emits the entry's `emits` (a name or a list) through the public emit, while the call runs. */
+static void emit_during(const cJSON *entry) {
+    const cJSON *emits = cJSON_GetObjectItem(entry, "emits");
+    if (cJSON_IsString(emits)) liveness_emit(emits->valuestring, NULL, NULL, 0, NULL);
+    const cJSON *name;
+    if (cJSON_IsArray(emits)) cJSON_ArrayForEach(name, emits) { liveness_emit(name->valuestring, NULL, NULL, 0, NULL); }
+}
+
+/* Whether a raise of `kind` stops the wait at once rather than being retried. */
+static bool stops(const play *pl, const char *kind) {
+    return listed(pl->fail_on, kind) || (pl->retry_on && !listed(pl->retry_on, kind));
+}
+
+/* Whether an evaluation's value is accepted, as the vectors define it per operation (for
+ * eventually_changes: differs from the baseline). */
+static bool accepts(const play *pl, const cJSON *value, const cJSON *baseline) {
+    if (strcmp(pl->op, "eventually_passes") == 0) return !cJSON_IsFalse(value);
+    if (strcmp(pl->op, "eventually_changes") == 0) return !json_equal(value, baseline);
+    return json_truthy(value);
+}
+
+static void record_start(play *pl, double at) {
+    if (pl->n_starts < MAX_STARTS) pl->starts[pl->n_starts++] = at;
+}
+
+/* ---- RUN_BLOCKING: the blocking operations, probes on the virtual clock ---- */
+
+static double clock_now(void) {
+    double t = NAN;
+    liveness_virtual_clock_now_ms(&t);
+    return t;
+}
+
+/* One scripted call: records its start, emits while it runs, takes its duration. */
+static const cJSON *play_call(play *pl) {
+    record_start(pl, clock_now());
+    const cJSON *e = script_next(&pl->s);
+    if (!e) return NULL;
+    emit_during(e);
+    liveness_virtual_clock_advance(duration_of(e));
+    return e;
+}
+
+/* A scripted raise, as a C probe says it: a failure of that kind, or a stop. C's stop has no
+ * kind of its own, so its text carries it ("Fatal: boom"). */
+static bool raise_as_c(play *pl, const cJSON *raises) {
+    pl->raised_kind = str_of(raises, "kind");
+    pl->raised_text = str_of(raises, "text");
+    if (stops(pl, pl->raised_kind)) {
+        char text[512];
+        snprintf(text, sizeof text, "%s: %s", pl->raised_kind, pl->raised_text);
+        return liveness_probe_stop(text);
+    }
+    return liveness_probe_fail_as(pl->raised_kind, pl->raised_text);
+}
+
+static bool bool_probe(void *ctx) {
+    play *pl = ctx;
+    const cJSON *e = play_call(pl);
+    if (!e) return liveness_probe_stop("called past the end of the script");
+    const cJSON *raises = cJSON_GetObjectItem(e, "raises");
+    if (raises) return raise_as_c(pl, raises);
+    /* A rejected value is a bare false: reported as "returned false". */
+    return accepts(pl, cJSON_GetObjectItem(e, "returns"), NULL);
+}
+
+static bool action_probe(void *ctx) {
+    play *pl = ctx;
+    pl->action_calls++;
+    emit_during(pl->action);
+    liveness_virtual_clock_advance(duration_of(pl->action));
+    const cJSON *raises = cJSON_GetObjectItem(pl->action, "raises");
+    if (!raises) return true;
+    /* A failed action propagates as itself: no stop needed. */
+    pl->raised_kind = str_of(raises, "kind");
+    pl->raised_text = str_of(raises, "text");
+    return liveness_probe_fail_as(pl->raised_kind, pl->raised_text);
+}
+
+/* A C value probe reads an int64: whole numbers are themselves, any other JSON value (a string,
+ * null, a boolean) the key of its first equal value in this case, as a C test would map the ids
+ * it compares onto integers. Equality is kept (1 and 1.0 are one key), so is "changed". */
+static int64_t key_of(play *pl, const cJSON *value) {
+    if (cJSON_IsNumber(value) && value->valuedouble == floor(value->valuedouble) && fabs(value->valuedouble) < 9e15)
+        return (int64_t)value->valuedouble;
+    for (int i = 0; i < pl->n_keys; i++)
+        if (json_equal(pl->keys[i], value)) return (INT64_C(1) << 62) + i;
+    if (pl->n_keys < MAX_KEYS) pl->keys[pl->n_keys++] = value;
+    return (INT64_C(1) << 62) + pl->n_keys - 1;
+}
+
+static bool value_probe(void *ctx, int64_t *value) {
+    play *pl = ctx;
+    const cJSON *e = play_call(pl);
+    if (!e) return liveness_probe_stop("called past the end of the script");
+    const cJSON *raises = cJSON_GetObjectItem(e, "raises");
+    if (raises) return raise_as_c(pl, raises);
+    *value = key_of(pl, cJSON_GetObjectItem(e, "returns"));
+    return true;
+}
+
+static void run_blocking(const cJSON *c, play *pl) {
+    double during_ms;
+    const char *patterns[MAX_PATTERNS];
+    liveness_options o = options_of(cJSON_GetObjectItem(c, "options"), &during_ms, patterns);
+    if (liveness_virtual_clock_install() != LIVENESS_OK) {
+        pl->result = "clock";
+        snprintf(pl->detail, sizeof pl->detail, "liveness_virtual_clock_install: %s", liveness_last_error_message());
         return;
     }
-    double now = 0;
-    const cJSON *baseline = NULL, *last_accepted = NULL;
-    seen->result = NULL;
-    if (strcmp(op, "sync_operation") == 0) {
-        seen->action_calls = 1;
-        const cJSON *raises = cJSON_GetObjectItem(cJSON_GetObjectItem(c, "action"), "raises");
-        if (raises) {
-            seen->result = "propagated";
-            snprintf(seen->detail, sizeof seen->detail, "%s", cJSON_GetObjectItem(raises, "kind")->valuestring);
-        }
+    liveness_status st;
+    const char *op = pl->op;
+    if (strcmp(op, "eventually") == 0) st = liveness_eventually(bool_probe, pl, &o);
+    else if (strcmp(op, "eventually_passes") == 0) st = liveness_eventually_passes(bool_probe, pl, &o);
+    else if (strcmp(op, "always") == 0) st = liveness_always(bool_probe, pl, during_ms, &o);
+    else if (strcmp(op, "never") == 0) st = liveness_never(bool_probe, pl, during_ms, &o);
+    else if (strcmp(op, "sync_operation") == 0) st = liveness_sync_operation(action_probe, bool_probe, pl, &o);
+    else {
+        int64_t changed = INT64_MIN;
+        st = liveness_eventually_changes(value_probe, pl, &o, &changed);
+        pl->changed = changed;
+        pl->has_changed = st == LIVENESS_OK;
     }
-    if (!seen->result && strcmp(op, "eventually_changes") == 0) {
-        const cJSON *e = script_next(&s);
-        seen->starts[seen->n_starts++] = now;
-        now += json_number(cJSON_GetObjectItem(e, "duration_ms"));
-        const cJSON *raises = cJSON_GetObjectItem(e, "raises");
-        if (raises) {
-            seen->result = "propagated";
-            snprintf(seen->detail, sizeof seen->detail, "%s", cJSON_GetObjectItem(raises, "kind")->valuestring);
-        } else {
-            baseline = cJSON_GetObjectItem(e, "returns");
+    snprintf(pl->detail, sizeof pl->detail, "%s", liveness_last_error_message());
+    pl->elapsed = clock_now();
+    liveness_virtual_clock_uninstall();
+    switch (st) {
+    case LIVENESS_OK: pl->result = "ok"; break;
+    case LIVENESS_TIMEOUT: pl->result = "timeout"; break;
+    case LIVENESS_VIOLATED: pl->result = "violated"; break;
+    case LIVENESS_INVALID_ARGUMENT: pl->result = "invalid_option"; break;
+    case LIVENESS_PROBE_FAILED:
+        pl->result = "propagated";
+        /* The error that came out unchanged: its kind and text are in the message. */
+        if (pl->raised_kind && strstr(pl->detail, pl->raised_kind) && strstr(pl->detail, pl->raised_text)) {
+            snprintf(pl->detail, sizeof pl->detail, "%s", pl->raised_kind);
         }
+        break;
+    default: pl->result = liveness_status_name(st); break;
     }
+}
+
+/* ---- RUN_POLLER: an event-loop host's loop over the sans-IO poller ---- */
+
+/* The host's wake subscription: a hint is reported with the time it happened. */
+static bool poller_hint(const char *event_json, void *ctx) {
+    (void)event_json;
+    play *pl = ctx;
+    liveness_poller_wake(pl->poller, pl->now);
+    return true;
+}
+
+/* The step's call took `d`: true (and the wait failed) when the host gives it up first, at its
+ * abandon_at_ms, as an asynchronous call still pending then. */
+static bool abandoned(play *pl, const liveness_step *step, double d) {
+    if (step->abandon_at_ms < 0 || pl->now + d <= step->abandon_at_ms) return false;
+    pl->now = step->abandon_at_ms;
+    liveness_status st = liveness_poller_abandon(pl->poller, pl->now);
+    pl->result = st == LIVENESS_TIMEOUT ? "timeout" : st == LIVENESS_VIOLATED ? "violated" : liveness_status_name(st);
+    snprintf(pl->detail, sizeof pl->detail, "%s", liveness_last_error_message());
+    return true;
+}
+
+/* A scripted call's start, for the loop-turn rule: two calls must have a yield or a wait between. */
+static void poller_call_starts(play *pl) {
+    if (pl->n_starts > 0 && !pl->turned && !pl->no_turn) {
+        pl->no_turn = true;
+        pl->no_turn_at = pl->n_starts + 1;
+    }
+    pl->turned = false;
+    record_start(pl, pl->now);
+}
+
+static void propagate(play *pl, const cJSON *raises) {
+    pl->result = "propagated";
+    snprintf(pl->detail, sizeof pl->detail, "%s", str_of(raises, "kind"));
+}
+
+static void run_poller(const cJSON *c, play *pl, verdict *v) {
+    double during_ms;
+    const char *patterns[MAX_PATTERNS];
+    liveness_options o = options_of(cJSON_GetObjectItem(c, "options"), &during_ms, patterns);
+    if (liveness_poller_new(operation_code(pl->op), during_ms, &o, &pl->poller) != LIVENESS_OK) {
+        pl->result = "invalid_option";
+        snprintf(pl->detail, sizeof pl->detail, "%s", liveness_last_error_message());
+        return;
+    }
+    const char *hint_id = "conformance.poller.wake";
+    if (o.wake_on_len > 0 && liveness_attach(hint_id, o.wake_on, o.wake_on_len, poller_hint, pl) != LIVENESS_OK)
+        fail(v, "liveness_attach: %s", liveness_last_error_message());
+    const cJSON *baseline = NULL;
+    pl->turned = true;
     int zero_waits = 0;
-    for (long i = 0; !seen->result && i < 1000000; i++) {
+    for (long i = 0; !pl->result && i < 1000000; i++) {
         liveness_step step;
-        if (liveness_poller_next(p, now, &step) != LIVENESS_OK) {
+        if (liveness_poller_next(pl->poller, pl->now, &step) != LIVENESS_OK) {
             fail(v, "liveness_poller_next: %s", liveness_last_error_message());
             break;
         }
-        if (step.kind == LIVENESS_STEP_WAIT) {
-            if (step.wait_ms == 0 && ++zero_waits > 3) {
-                fail(v, "the poller keeps asking to wait 0 at %.3f ms: it would spin", now);
-                break;
-            }
-            now += step.wait_ms;
-            continue;
-        }
-        zero_waits = 0;
-        if (step.kind == LIVENESS_STEP_DONE) {
-            if (step.status == LIVENESS_OK) {
-                seen->result = "ok";
-                seen->value = last_accepted;
+        if (step.kind != LIVENESS_STEP_WAIT) zero_waits = 0;
+        switch (step.kind) {
+        case LIVENESS_STEP_PREPARE: {
+            liveness_poller_started(pl->poller, pl->now, NULL);
+            const cJSON *e = pl->action;
+            if (strcmp(pl->op, "sync_operation") == 0) {
+                pl->action_calls++;
             } else {
-                seen->result = step.status == LIVENESS_VIOLATED ? "violated" : "timeout";
-                snprintf(seen->detail, sizeof seen->detail, "%s", liveness_last_error_message());
+                poller_call_starts(pl);
+                e = script_next(&pl->s);
+                if (!e) break;
             }
-            break;
-        }
-        liveness_poller_started(p, now, NULL);
-        if (seen->n_starts < MAX_STARTS) seen->starts[seen->n_starts++] = now;
-        const cJSON *e = script_next(&s);
-        if (!e) {
-            fail(v, "the probe was called %d times, past the end of the script", s.calls + 1);
-            break;
-        }
-        now += json_number(cJSON_GetObjectItem(e, "duration_ms"));
-        const cJSON *raises = cJSON_GetObjectItem(e, "raises");
-        if (raises) {
-            const char *kind = cJSON_GetObjectItem(raises, "kind")->valuestring;
-            if (listed(fail_on, kind) || (retry_on && !listed(retry_on, kind))) {
-                seen->result = "propagated"; /* a C probe does this with liveness_probe_stop() */
-                snprintf(seen->detail, sizeof seen->detail, "%s", kind);
+            emit_during(e);
+            if (abandoned(pl, &step, duration_of(e))) break;
+            pl->now += duration_of(e);
+            const cJSON *raises = cJSON_GetObjectItem(e, "raises");
+            if (raises) {
+                propagate(pl, raises); /* a failed preparation ends the wait: the host reports it */
                 break;
             }
-            liveness_poller_raised(p, now, kind, cJSON_GetObjectItem(raises, "text")->valuestring);
-            continue;
+            baseline = cJSON_GetObjectItem(e, "returns");
+            liveness_poller_prepared(pl->poller, pl->now);
+            break;
         }
-        const cJSON *value = cJSON_GetObjectItem(e, "returns");
-        bool accepted = strcmp(op, "eventually_passes") == 0    ? !cJSON_IsFalse(value)
-                        : strcmp(op, "eventually_changes") == 0 ? !json_equal(value, baseline)
-                                                                : json_truthy(value);
-        char *text = json_text(value);
-        if (accepted) {
-            last_accepted = value;
-            liveness_poller_accepted(p, now, text);
-        } else if (strcmp(op, "eventually_changes") == 0) {
-            char unchanged[512];
-            snprintf(unchanged, sizeof unchanged, "%s (unchanged)", text);
-            liveness_poller_returned(p, now, unchanged, false);
-        } else {
-            liveness_poller_returned(p, now, text, cJSON_IsNull(value));
+        case LIVENESS_STEP_EVALUATE: {
+            liveness_poller_started(pl->poller, pl->now, NULL);
+            poller_call_starts(pl);
+            const cJSON *e = script_next(&pl->s);
+            if (!e) break;
+            emit_during(e);
+            if (abandoned(pl, &step, duration_of(e))) break;
+            pl->now += duration_of(e);
+            const cJSON *raises = cJSON_GetObjectItem(e, "raises");
+            if (raises && stops(pl, str_of(raises, "kind"))) {
+                propagate(pl, raises);
+            } else if (raises) {
+                liveness_poller_raised(pl->poller, pl->now, str_of(raises, "kind"), str_of(raises, "text"));
+            } else {
+                const cJSON *value = cJSON_GetObjectItem(e, "returns");
+                char *text = json_text(value);
+                if (accepts(pl, value, baseline)) {
+                    pl->value = value;
+                    liveness_poller_accepted(pl->poller, pl->now, text);
+                } else {
+                    /* eventually_changes: the baseline seen again; the poller words it "(unchanged)". */
+                    liveness_poller_returned(pl->poller, pl->now, text, cJSON_IsNull(value));
+                }
+                free(text);
+            }
+            break;
         }
-        free(text);
+        case LIVENESS_STEP_YIELD: pl->turned = true; break; /* nothing else runs on this loop */
+        case LIVENESS_STEP_WAIT:
+            if (step.wait_ms == 0 && ++zero_waits > 3) {
+                fail(v, "the poller keeps asking to wait 0 at %.3f ms: it would spin", pl->now);
+                pl->result = "spinning";
+            }
+            pl->turned = true;
+            pl->now += step.wait_ms;
+            break;
+        case LIVENESS_STEP_DONE:
+            pl->result = step.status == LIVENESS_OK         ? "ok"
+                         : step.status == LIVENESS_VIOLATED ? "violated"
+                         : step.status == LIVENESS_TIMEOUT  ? "timeout"
+                                                            : liveness_status_name(step.status);
+            if (step.status != LIVENESS_OK) snprintf(pl->detail, sizeof pl->detail, "%s", liveness_last_error_message());
+            break;
+        default: fail(v, "unknown step kind %d", (int)step.kind); pl->result = "unknown step";
+        }
+        if (pl->s.overrun) break;
     }
-    liveness_poller_free(p);
-    if (!seen->result) seen->result = "unfinished";
-    seen->evaluations = s.calls;
-    seen->elapsed = now;
+    if (o.wake_on_len > 0) liveness_detach(hint_id);
+    liveness_poller_free(pl->poller);
+    pl->elapsed = pl->now;
 }
+
+/* ---- judging ---- */
 
 static bool close_to(double a, double b) {
     return fabs(a - b) <= 1e-6;
 }
 
-void run_polling_case(const cJSON *c, verdict *v) {
-    observed *seen = calloc(1, sizeof *seen);
-    observe(c, seen, v);
-    const cJSON *expect = cJSON_GetObjectItem(c, "expect");
-    const char *want = cJSON_GetObjectItem(expect, "result")->valuestring;
-    if (strcmp(want, seen->result) != 0) fail(v, "result %s (%s), expected %s", seen->result, seen->detail, want);
-    const cJSON *x;
-    if ((x = cJSON_GetObjectItem(expect, "value")) && !(seen->value && json_equal(seen->value, x))) {
-        char *got = seen->value ? json_text(seen->value) : NULL, *exp = json_text(x);
-        fail(v, "value %s, expected %s", got ? got : "(none)", exp);
-        free(got);
-        free(exp);
+/* The option as C names it: durations carry their unit (`timeout_ms` for `timeout`). */
+static void c_option_name(const char *option, char *out, size_t n) {
+    const char *durations[] = {"timeout", "interval", "min_interval", "max_interval", "delay", "stable_for", "during"};
+    for (size_t i = 0; i < sizeof durations / sizeof *durations; i++) {
+        if (strcmp(option, durations[i]) == 0) {
+            snprintf(out, n, "%s_ms", option);
+            return;
+        }
     }
-    if ((x = cJSON_GetObjectItem(expect, "evaluations")) && x->valueint != seen->evaluations)
-        fail(v, "%d evaluations, expected %d", seen->evaluations, x->valueint);
+    snprintf(out, n, "%s", option);
+}
+
+static bool is_bool_probe_operation(const char *op) {
+    return strcmp(op, "eventually_changes") != 0;
+}
+
+/* Whether some scripted entry returns a value for which `pred` holds. */
+static bool script_returns(const cJSON *c, bool (*pred)(const cJSON *)) {
+    const cJSON *e;
+    cJSON_ArrayForEach(e, cJSON_GetObjectItem(c, "script")) {
+        const cJSON *r = cJSON_GetObjectItem(e, "returns");
+        if (r && pred(r)) return true;
+    }
+    return false;
+}
+
+static bool is_null(const cJSON *j) {
+    return cJSON_IsNull(j);
+}
+
+/* Whether the rejected values of the script are not all one value: a bool probe reports every
+ * one of them as "returned false". */
+static bool distinct_rejected_values(const cJSON *c) {
+    const cJSON *e, *first = NULL;
+    const char *op = cJSON_GetObjectItem(c, "operation")->valuestring;
+    cJSON_ArrayForEach(e, cJSON_GetObjectItem(c, "script")) {
+        const cJSON *r = cJSON_GetObjectItem(e, "returns");
+        if (!r) continue;
+        bool rejected = strcmp(op, "eventually_passes") == 0 ? cJSON_IsFalse(r) : !json_truthy(r);
+        if (!rejected) continue;
+        if (!first) first = r;
+        else if (!json_equal(first, r)) return true;
+    }
+    return false;
+}
+
+/* Why RUN_BLOCKING cannot check `fragment` of `key` in case `c`, or NULL when it can. A C bool
+ * probe returns true or false: it cannot return "nothing" (the hint of an eventually that only
+ * ever got nothing), tell two rejected values apart (each is "returned false"), or describe an
+ * accepted value (never's report shows "true"). */
+static const char *c_cannot_express(const cJSON *c, const char *key, const char *fragment) {
+    const char *op = cJSON_GetObjectItem(c, "operation")->valuestring;
+    if (!is_bool_probe_operation(op)) return NULL;
+    if (strstr(fragment, "hint:") && strcmp(key, "message_contains") == 0 && script_returns(c, is_null))
+        return "a bool probe cannot return nothing (no hint)";
+    if (strstr(fragment, "returned") && strstr(key, "count") && distinct_rejected_values(c))
+        return "a bool probe reports every rejected value as \"returned false\"";
+    if (strcmp(op, "never") == 0) {
+        const cJSON *e;
+        cJSON_ArrayForEach(e, cJSON_GetObjectItem(c, "script")) {
+            const cJSON *r = cJSON_GetObjectItem(e, "returns");
+            if (!r || cJSON_IsTrue(r) || !json_truthy(r)) continue;
+            char *text = json_text(r);
+            bool named = strstr(fragment, text) != NULL;
+            free(text);
+            if (named) return "a bool probe's accepted value has no text (never's report shows \"true\")";
+        }
+    }
+    return NULL;
+}
+
+typedef struct {
+    const cJSON *c;
+    verdict *v;
+} skip_ctx;
+
+static bool skip_fragment(void *ctx, const char *key, const char *fragment) {
+    skip_ctx *k = ctx;
+    const char *why = c_cannot_express(k->c, key, fragment);
+    if (why) note_skipped(k->v, "%s \"%s\" (%s)", key, fragment, why);
+    return why != NULL;
+}
+
+void run_polling_case(const cJSON *c, polling_runner runner, verdict *v) {
+    play *pl = calloc(1, sizeof *pl);
+    pl->op = cJSON_GetObjectItem(c, "operation")->valuestring;
+    const cJSON *opts = cJSON_GetObjectItem(c, "options");
+    pl->fail_on = cJSON_GetObjectItem(opts, "fail_on");
+    pl->retry_on = cJSON_GetObjectItem(opts, "retry_on");
+    pl->action = cJSON_GetObjectItem(c, "action");
+    pl->s = (script){cJSON_GetObjectItem(c, "script"), 0, cJSON_IsTrue(cJSON_GetObjectItem(c, "repeat_last")), 0, false};
+    pl->s.size = cJSON_GetArraySize(pl->s.entries);
+    set_env(c);
+    if (runner == RUN_BLOCKING) run_blocking(c, pl);
+    else run_poller(c, pl, v);
+    clear_env(c);
+    if (!pl->result) pl->result = "unfinished";
+    if (pl->s.overrun) fail(v, "the probe was called %d times, past the end of the script", pl->s.calls + 1);
+
+    /* An asynchronous host gives up a call still pending at the deadline: async_expect. */
+    const cJSON *expect = cJSON_GetObjectItem(c, "expect");
+    if (runner == RUN_POLLER && cJSON_GetObjectItem(c, "async_expect")) expect = cJSON_GetObjectItem(c, "async_expect");
+    const char *want = cJSON_GetObjectItem(expect, "result")->valuestring;
+    if (strcmp(want, pl->result) != 0) fail(v, "result %s (%s), expected %s", pl->result, pl->detail, want);
+    const cJSON *x;
+    if ((x = cJSON_GetObjectItem(expect, "value"))) {
+        if (runner == RUN_POLLER) {
+            if (!(pl->value && json_equal(pl->value, x))) {
+                char *got = pl->value ? json_text(pl->value) : NULL, *exp = json_text(x);
+                fail(v, "value %s, expected %s", got ? got : "(none)", exp);
+                free(got);
+                free(exp);
+            }
+        } else if (!is_bool_probe_operation(pl->op)) {
+            int64_t key = key_of(pl, x);
+            if (!pl->has_changed || pl->changed != key) fail(v, "new value %lld, expected %lld", (long long)pl->changed, (long long)key);
+        } else if (!cJSON_IsTrue(x)) {
+            note_skipped(v, "value (a bool probe's accepted value is true)");
+        }
+    }
+    if ((x = cJSON_GetObjectItem(expect, "evaluations")) && x->valueint != pl->s.calls)
+        fail(v, "%d evaluations, expected %d", pl->s.calls, x->valueint);
     if ((x = cJSON_GetObjectItem(expect, "starts_ms"))) {
-        bool same = cJSON_GetArraySize(x) == seen->n_starts;
-        for (int i = 0; same && i < seen->n_starts; i++) same = close_to(cJSON_GetArrayItem(x, i)->valuedouble, seen->starts[i]);
+        bool same = cJSON_GetArraySize(x) == pl->n_starts;
+        for (int i = 0; same && i < pl->n_starts; i++) same = close_to(cJSON_GetArrayItem(x, i)->valuedouble, pl->starts[i]);
         if (!same) {
             char got[1024] = "";
-            for (int i = 0; i < seen->n_starts && strlen(got) < 1000; i++)
-                snprintf(got + strlen(got), sizeof got - strlen(got), "%s%g", i ? ", " : "", seen->starts[i]);
+            for (int i = 0; i < pl->n_starts && strlen(got) < 1000; i++)
+                snprintf(got + strlen(got), sizeof got - strlen(got), "%s%g", i ? ", " : "", pl->starts[i]);
             char *exp = json_text(x);
             fail(v, "starts [%s], expected %s", got, exp);
             free(exp);
         }
     }
-    if ((x = cJSON_GetObjectItem(expect, "elapsed_ms")) && !close_to(x->valuedouble, seen->elapsed))
-        fail(v, "elapsed %g ms, expected %g", seen->elapsed, x->valuedouble);
-    if ((x = cJSON_GetObjectItem(expect, "propagated_kind")) && strcmp(x->valuestring, seen->detail) != 0)
-        fail(v, "propagated %s, expected %s", seen->detail, x->valuestring);
-    if ((x = cJSON_GetObjectItem(expect, "action_calls")) && x->valueint != seen->action_calls)
-        fail(v, "%d action calls, expected %d", seen->action_calls, x->valueint);
+    if ((x = cJSON_GetObjectItem(expect, "elapsed_ms")) && !close_to(x->valuedouble, pl->elapsed))
+        fail(v, "elapsed %g ms, expected %g", pl->elapsed, x->valuedouble);
+    if ((x = cJSON_GetObjectItem(expect, "propagated_kind")) && strcmp(x->valuestring, pl->detail) != 0)
+        fail(v, "propagated %s, expected %s", pl->detail, x->valuestring);
+    if ((x = cJSON_GetObjectItem(expect, "action_calls")) && x->valueint != pl->action_calls)
+        fail(v, "%d action calls, expected %d", pl->action_calls, x->valueint);
     if ((x = cJSON_GetObjectItem(expect, "invalid_option"))) {
-        /* C spells duration options with their unit: `timeout_ms` for `timeout`. */
-        char plain[128], with_unit[128];
-        snprintf(plain, sizeof plain, "`%s`", x->valuestring);
-        snprintf(with_unit, sizeof with_unit, "`%s_ms`", x->valuestring);
-        if (!strstr(seen->detail, plain) && !strstr(seen->detail, with_unit))
-            fail(v, "the error does not name option %s: %s", x->valuestring, seen->detail);
+        char name[128], needle[160];
+        c_option_name(x->valuestring, name, sizeof name);
+        snprintf(needle, sizeof needle, "invalid option `%s`", name);
+        if (!strstr(pl->detail, needle)) fail(v, "the error does not name option %s as C spells it: %s", name, pl->detail);
     }
-    if (strcmp(seen->result, "timeout") == 0 || strcmp(seen->result, "violated") == 0)
-        check_message(expect, seen->detail, v);
-    free(seen);
+    /* Only an event-loop host has a loop to let turn. */
+    if (runner == RUN_POLLER && cJSON_IsTrue(cJSON_GetObjectItem(expect, "loop_turns_between_evaluations")) && pl->no_turn)
+        fail(v, "no yield or wait between evaluations #%d and #%d", pl->no_turn_at - 1, pl->no_turn_at);
+    if (strcmp(pl->result, "timeout") == 0 || strcmp(pl->result, "violated") == 0) {
+        skip_ctx k = {c, v};
+        check_message(expect, pl->detail, v, runner == RUN_BLOCKING ? skip_fragment : NULL, &k);
+    }
+    free(pl);
 }
