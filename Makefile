@@ -1,7 +1,7 @@
-# liveness — one Rust core, four doors. `make help` lists the targets.
+# liveness — one Rust core, four bindings. `make help` lists the targets.
 #
-# Each door adds its own rules in mk/<door>.mk and appends to TEST_SUITES / DEMO_PARTS /
-# BENCH_PARTS, so this file stays the index and never needs to know a door's details.
+# Each binding adds its own rules in mk/<binding>.mk and appends to TEST_SUITES / DEMO_PARTS /
+# BENCH_PARTS, so this file stays the index and never needs to know a binding's details.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -11,7 +11,7 @@ ROOT := $(abspath .)
 CARGO ?= cargo
 export CARGO_TERM_COLOR ?= never
 
-# Rust first: every other door builds on the core.
+# Rust first: every other binding builds on the core.
 TEST_SUITES := test-rust
 DEMO_PARTS := demo-rust
 # Suites that build on all the others (the benchmarks' smoke test) run last.

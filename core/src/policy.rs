@@ -128,7 +128,7 @@ impl Options {
     }
 }
 
-/// Converts a host's seconds into a duration, rejecting what no duration can be.
+/// Converts a binding's seconds into a duration, rejecting what no duration can be.
 pub fn duration_from_secs(option: &str, secs: f64) -> Result<Duration, Error> {
     if secs.is_nan() {
         return Err(Error::invalid_option(option, "must be a number of seconds, got NaN"));
@@ -142,7 +142,7 @@ pub fn duration_from_secs(option: &str, secs: f64) -> Result<Duration, Error> {
     Duration::try_from_secs_f64(secs).map_err(|e| Error::invalid_option(option, e.to_string()))
 }
 
-/// Converts a host's milliseconds into a duration (JavaScript and C speak milliseconds).
+/// Converts a binding's milliseconds into a duration (JavaScript and C speak milliseconds).
 pub fn duration_from_millis(option: &str, ms: f64) -> Result<Duration, Error> {
     if ms.is_nan() {
         return Err(Error::invalid_option(option, "must be a number of milliseconds, got NaN"));

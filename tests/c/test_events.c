@@ -258,7 +258,7 @@ TEST(handlers_that_re_emit_are_bounded_detached_and_reported) {
     liveness_capture_close(cap);
 }
 
-/* Issue 10, point 1 (the C side of "the same nesting limit in every door"): metadata nested
+/* Issue 10, point 1 (the C side of "the same nesting limit in every binding"): metadata nested
  * deeper than 128 is an invalid emit with a message, with or without a listener. */
 TEST(metadata_nested_deeper_than_128_is_invalid) {
     char deep[2 * 200 + 16];

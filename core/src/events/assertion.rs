@@ -15,7 +15,7 @@ pub enum Where<'a> {
     Any,
     /// A subset match: every listed key present with an equal value.
     Metadata(BTreeMap<String, Value>),
-    /// The host's predicate on the event.
+    /// The binding's predicate on the event.
     Predicate(&'a dyn Fn(&Event) -> bool),
 }
 

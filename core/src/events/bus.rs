@@ -147,7 +147,7 @@ pub fn attach<S: AsRef<str>>(
     })
 }
 
-/// Like [`attach`], with the host's own way of reporting a failed handler (a Python warning, a
+/// Like [`attach`], with the binding's own way of reporting a failed handler (a Python warning, a
 /// Node process warning). The failure event is emitted either way.
 pub fn attach_with_reporter<S: AsRef<str>>(
     id: &str,
@@ -250,7 +250,7 @@ fn detach_exact(handler: &Arc<Handler>) -> bool {
     }
 }
 
-/// Whether any handler at all is attached (one atomic load): a host whose every call into the
+/// Whether any handler at all is attached (one atomic load): a binding whose every call into the
 /// core has a fixed cost can ask this before building a payload or checking a name again.
 #[inline]
 pub fn any_attached() -> bool {
@@ -441,7 +441,7 @@ fn handler_failed(handler: &Arc<Handler>, event: &Event, error: String) {
 /// For the child of a fork (events/fork.rs): the lock is held by the forking thread across the
 /// fork, so the registry is consistent. Handlers attached by another thread, or that another
 /// thread was inside at that moment, may hold locks nobody will release in the child, so the
-/// child forgets them (they are leaked, never called or dropped: dropping could run a host's
+/// child forgets them (they are leaked, never called or dropped: dropping could run a binding's
 /// destructor in the wrong state). The forking thread's own idle handlers stay attached.
 pub(super) fn forget_handlers_of_other_threads(registry: &mut Registry) {
     let me = std::thread::current().id();

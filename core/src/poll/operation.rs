@@ -1,4 +1,4 @@
-//! Which operation a poller runs, and how each host spells its name in messages.
+//! Which operation a poller runs, and how each binding spells names in messages.
 
 use std::time::Duration;
 

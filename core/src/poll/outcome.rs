@@ -1,4 +1,4 @@
-//! What one evaluation produced, as the host classified it.
+//! What one evaluation produced, as the binding judged it.
 
 use std::fmt;
 
@@ -7,7 +7,7 @@ use std::fmt;
 pub enum Failure {
     /// The probe raised: an exception, a rejected Promise, a Rust panic or `Err`, a C failure.
     Raised { kind: String, text: String },
-    /// The probe returned a value that is not accepted, shown in the host's repr. `nullish` marks
+    /// The probe returned a value that is not accepted, shown in the binding's repr. `nullish` marks
     /// `None`/`null`/`undefined`, so that a block of assertions handed to `eventually` by mistake
     /// gets a hint.
     Returned { repr: String, nullish: bool },
@@ -57,11 +57,11 @@ impl fmt::Display for Failure {
     }
 }
 
-/// The host's verdict on one evaluation.
+/// One evaluation's result, as the binding judged it by the operation's acceptance.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     /// Accepted by the operation's rule. `text` is the value's repr; only `never` needs it (its
-    /// failure shows the value that held), so hosts may leave it out elsewhere.
+    /// failure shows the value that held), so bindings may leave it out elsewhere.
     Accepted {
         text: Option<String>,
     },
@@ -80,7 +80,7 @@ pub(crate) fn shorten(text: &str, max: usize) -> String {
     format!("{cut}…")
 }
 
-/// Cuts a host repr to a length that fits in a report line.
+/// Cuts a binding's repr to a length that fits in a report line.
 pub fn shorten_repr(repr: &str) -> String {
     shorten(repr, 200)
 }

@@ -1,5 +1,5 @@
 //! The sans-IO poller: it decides when to evaluate, when to give up and what the failure says,
-//! but never sleeps and never calls a probe. Every host drives the same decisions with its own
+//! but never sleeps and never calls a probe. Every driver executes the same decisions with its own
 //! clock and its own way of waiting (ARCHITECTURE.md, "Why a sans-IO poller").
 
 use std::time::Duration;
@@ -59,7 +59,7 @@ enum Preparation {
     },
 }
 
-/// One wait in progress. All times are "elapsed since the call began" on the host's clock.
+/// One wait in progress. All times are "elapsed since the call began" on the driver's clock.
 #[derive(Debug, Clone)]
 pub struct Poller {
     operation: Operation,
@@ -162,7 +162,7 @@ impl Poller {
         &self.wake_on
     }
 
-    /// Whether the host should describe accepted values (only `never` reports them).
+    /// Whether the binding should describe accepted values (only `never` reports them).
     pub fn wants_accepted_text(&self) -> bool {
         matches!(self.operation, Operation::Never { .. })
     }
@@ -191,7 +191,7 @@ impl Poller {
         }
         // `stable_for` keeps to the schedule too (SPEC §2): success comes at the first scheduled
         // evaluation that completes the stretch.
-        // Saturating: a period or a start near `Duration::MAX` (a host's huge interval) must not
+        // Saturating: a period or a start near `Duration::MAX` (a binding's huge interval) must not
         // overflow; the deadline caps the target anyway.
         let target = last_start.saturating_add(self.period(last_start));
         self.evaluate_at(target.min(self.deadline), at)
@@ -331,7 +331,7 @@ impl Poller {
                 return Some(if safety { Ok(()) } else { Err(ReportKind::AttemptsExhausted { attempts: limit }) });
             }
         }
-        // A host's timer may wake it a little after the deadline: the deadline evaluation still
+        // A driver's timer may wake it a little after the deadline: the deadline evaluation still
         // happens then. Only an evaluation that itself ran across the deadline ends the wait.
         let deadline_evaluated = last_start >= self.deadline;
         let overran = self.last_end > self.deadline;
@@ -380,7 +380,7 @@ impl Poller {
             }
             _ => {
                 let since = *self.accepted_since.get_or_insert(start);
-                // Saturating: a host clock that went backwards must not panic (the C binding rejects
+                // Saturating: a driver's clock that went backwards must not panic (the C binding rejects
                 // such a time before it gets here; the other bindings' clocks are monotonic).
                 if start.saturating_sub(since) >= self.stable_for {
                     self.done = Some(Ok(()));

@@ -1,4 +1,4 @@
-//! The failure report of SPEC §3: one text for every host, plus the fields behind it.
+//! The failure report of SPEC §3: one text for every binding, plus the fields behind it.
 
 use std::fmt;
 use std::time::Duration;
@@ -30,7 +30,7 @@ pub enum ReportKind {
 /// Everything a reader needs to see why a wait failed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Report {
-    /// The operation as the host spells it (`eventually_passes`, `eventuallyPasses`).
+    /// The operation as the binding spells it (`eventually_passes`, `eventuallyPasses`).
     pub operation: String,
     pub message: Option<String>,
     pub kind: ReportKind,
