@@ -1,4 +1,4 @@
-# The Node door: the npm package `liveness` in bindings-node/ (napi-rs 3 addon + TypeScript API).
+# The Node binding: the npm package `liveness` in bindings-node/ (napi-rs 3 addon + TypeScript API).
 #
 #   make node-deps     npm ci, when node_modules is missing or older than package-lock.json
 #   make node-build    the napi addon (release) + the TypeScript build (dist/)
