@@ -62,7 +62,13 @@ function invoke(f: () => unknown): Settled | PromiseLike<unknown> {
 }
 
 /** Awaits an asynchronous step; ABANDONED if it is still pending at `abandonAt` (null: unbounded). */
-function settle(p: PromiseLike<unknown>, abandonAt: number | null, clock: Clock, at: () => number, cancel: Cancel): Promise<Settled | typeof ABANDONED> {
+function settle(
+  p: PromiseLike<unknown>,
+  abandonAt: number | null,
+  clock: Clock,
+  at: () => number,
+  cancel: Cancel,
+): Promise<Settled | typeof ABANDONED> {
   const left = abandonAt === null ? () => Infinity : () => abandonAt - at();
   if (clock.fake) return settleFake(p, clock, left, cancel);
   if (abandonAt === null) return Promise.race([settled(p), cancel.whenAborted]);
