@@ -114,7 +114,15 @@ describe('an async preparation still pending at the deadline is abandoned there'
 describe.each([
   ['eventually', (o: object) => eventually(() => true, o)],
   ['always', (o: object) => always(() => true, 10, o)],
-  ['syncOperation', (o: object) => syncOperation(() => undefined, () => true, o)],
+  [
+    'syncOperation',
+    (o: object) =>
+      syncOperation(
+        () => undefined,
+        () => true,
+        o,
+      ),
+  ],
   ['eventuallyChanges', (o: object) => eventuallyChanges(() => 1, o)],
 ])('%s: option errors name the options as JavaScript spells them', (_name, start) => {
   test('maxInterval below minInterval', async () => {
