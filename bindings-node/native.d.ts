@@ -75,9 +75,12 @@ export declare class NativePoller {
  * A wake-hint subscription for one wait. An event emitted from JavaScript (on this wait's own
  * thread) calls `onWake` at once, inside the emit, so the driver's sleep is cut short before the
  * emitting callback even returns; an event from another thread queues the call to the JS thread.
+ * `onWake` gets the emission time on [`monotonic_ms`]'s clock: a queued hint arrives on a later
+ * turn, possibly after the evaluation it was emitted during has ended, and the Poller needs to
+ * know when it happened (SPEC §5: that decides whether it earns one more evaluation or none).
  */
 export declare class NativeWake {
-  constructor(patterns: Array<string>, onWake: (name: string) => void)
+  constructor(patterns: Array<string>, onWake: (emittedAtMs: string) => void)
   /** Detaches (idempotent). */
   close(): void
 }
@@ -129,6 +132,12 @@ export declare function maxMetadataLevel(): number
 
 /** How deeply metadata may nest, the metadata map included (SPEC §5, every binding alike). */
 export declare function maxPayloadDepth(): number
+
+/**
+ * Milliseconds on a monotonic clock of the addon (any thread's reading compares with any other's):
+ * how long a queued wake hint took to reach JavaScript.
+ */
+export declare function monotonicMs(): number
 
 /** The options of SPEC §2 after the TypeScript layer checked their JavaScript types. */
 export interface NativeOptions {

@@ -3,7 +3,10 @@
 // something else than the other bindings. Waits run in fake time (Jest's modern timers), so the
 // times asserted are exact and nothing sleeps.
 import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals';
-import { always, emit, eventually, eventuallyChanges, LivenessTimeoutError, never, syncOperation } from 'liveness';
+import { always, capture, type Capture, emit, eventually, eventuallyChanges, LivenessTimeoutError, never, syncOperation } from 'liveness';
+
+// The private native module, for its test hook that emits from a native thread.
+import { native } from '../dist/native';
 
 import { expectInstanceOf } from './support/expect';
 
@@ -71,6 +74,33 @@ describe('a wake hint emitted while an evaluation runs is not lost', () => {
     expectInstanceOf(error, LivenessTimeoutError);
     expect(noisy).toEqual([0, 0, 40, 40, 80, 80, 100]);
   });
+});
+
+test('a probe whose native code emits its own hint from another thread does not spin either', async () => {
+  // That hint reaches JavaScript only after the (synchronous) evaluation returned; it is dated
+  // back to when it was emitted, so the Poller sees it arrived during the evaluation.
+  jest.useRealTimers();
+  let seen: Capture | undefined;
+  let calls = 0;
+  const probe = () => {
+    // Opened after the wait's hint subscription, so each event reaches that first (handlers run
+    // in attach order): once the capture has it, the hint has been dated.
+    seen ??= capture('native.self.*');
+    calls++;
+    native.emitFromNativeThread('native.self.tick', 1);
+    // The native thread emits while this evaluation runs: wait for it (microseconds), bounded.
+    const until = performance.now() + 5000;
+    while (seen.length < calls && performance.now() < until);
+    return false;
+  };
+  try {
+    const error = await eventually(probe, { interval: 40, timeout: 200, wakeOn: 'native.self.*' }).catch((e: unknown) => e);
+    expectInstanceOf(error, LivenessTimeoutError);
+    // Twice per period (0, 0, 40, 40, …, 160, 160) and once at the deadline; a spin makes hundreds.
+    expect(calls).toBeLessThanOrEqual(11);
+  } finally {
+    seen?.close();
+  }
 });
 
 describe('an async preparation still pending at the deadline is abandoned there', () => {

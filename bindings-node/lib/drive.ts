@@ -138,14 +138,16 @@ async function run(plan: Plan, options: unknown, cancel: Cancel, origin: Error):
   const t0 = clock.now();
   const at = () => clock.now() - t0;
   const patterns = poller.wakePatterns;
-  // A hint emitted from JavaScript arrives inside the emit, so `at()` is when it happened (one from
-  // another thread arrives on a later turn). The Poller decides what it means; a sleep ends early.
+  // A hint emitted from JavaScript arrives inside the emit; one from another thread arrives on a
+  // later turn and is dated back by its delay (only a real clock measures that delay). The Poller
+  // decides what a hint means; a sleep in progress ends early.
   const wake =
     patterns.length > 0
       ? translate(
           () =>
-            new native.NativeWake(patterns, () => {
-              poller.wake(at());
+            new native.NativeWake(patterns, (emittedAtMs) => {
+              const delay = clock.fake ? 0 : Math.max(0, native.monotonicMs() - Number(emittedAtMs));
+              poller.wake(at() - delay);
               cancel.wake();
             }),
         )
