@@ -134,8 +134,9 @@ export declare function maxMetadataLevel(): number
 export declare function maxPayloadDepth(): number
 
 /**
- * Milliseconds on a monotonic clock of the addon (any thread's reading compares with any other's):
- * how long a queued wake hint took to reach JavaScript.
+ * Milliseconds on the addon's clock (the system's monotonic clock, from the addon's own origin;
+ * any thread's reading compares with any other's): the time a wake hint was emitted, which the
+ * driver puts on its own clock.
  */
 export declare function monotonicMs(): number
 

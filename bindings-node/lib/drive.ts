@@ -102,6 +102,26 @@ async function settleFake(p: PromiseLike<unknown>, clock: Clock, remaining: () =
   }
 }
 
+/**
+ * Where the addon's `monotonicMs()` clock starts on the real `clock`: both read the system's
+ * monotonic clock, from different origins. Of a few readings bracketed by two of `clock`'s, the
+ * tightest bracket is kept (its error is half its width, well under a microsecond).
+ */
+function nativeOrigin(clock: Clock): number {
+  let best = Infinity;
+  let origin = 0;
+  for (let i = 0; i < 5; i++) {
+    const before = clock.now();
+    const reading = native.monotonicMs();
+    const after = clock.now();
+    if (after - before < best) {
+      best = after - before;
+      origin = (before + after) / 2 - reading;
+    }
+  }
+  return origin;
+}
+
 function settled(p: PromiseLike<unknown>): Promise<Settled> {
   return Promise.resolve(p).then(
     (value) => ({ ok: true as const, value }),
@@ -139,15 +159,17 @@ async function run(plan: Plan, options: unknown, cancel: Cancel, origin: Error):
   const at = () => clock.now() - t0;
   const patterns = poller.wakePatterns;
   // A hint emitted from JavaScript arrives inside the emit; one from another thread arrives on a
-  // later turn and is dated back by its delay (only a real clock measures that delay). The Poller
-  // decides what a hint means; a sleep in progress ends early.
+  // later turn, maybe after the evaluation it was emitted during, so it is dated by when it was
+  // emitted (on a fake clock, which native code cannot read, by when it arrives). The Poller
+  // decides what a hint means; a sleep in progress ends early. `addonZero`: where the addon's
+  // clock reads zero, on this wait's clock (elapsed since the call).
+  const addonZero = patterns.length > 0 && !clock.fake ? nativeOrigin(clock) - t0 : 0;
   const wake =
     patterns.length > 0
       ? translate(
           () =>
             new native.NativeWake(patterns, (emittedAtMs) => {
-              const delay = clock.fake ? 0 : Math.max(0, native.monotonicMs() - Number(emittedAtMs));
-              poller.wake(at() - delay);
+              poller.wake(clock.fake ? at() : Math.min(at(), Number(emittedAtMs) + addonZero));
               cancel.wake();
             }),
         )
