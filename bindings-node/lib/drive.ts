@@ -105,7 +105,7 @@ async function settleFake(p: PromiseLike<unknown>, clock: Clock, remaining: () =
 /**
  * Where the addon's `monotonicMs()` clock starts on the real `clock`: both read the system's
  * monotonic clock, from different origins. Of a few readings bracketed by two of `clock`'s, the
- * tightest bracket is kept (its error is half its width, well under a microsecond).
+ * tightest bracket is kept (its error is at most half its width).
  */
 function nativeOrigin(clock: Clock): number {
   let best = Infinity;
