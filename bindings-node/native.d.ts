@@ -27,19 +27,39 @@ export declare class NativeCapture {
 export declare class NativePoller {
   /** Validates the options (and `LIVENESS_TIMEOUT_SCALE`) at once, before any evaluation. */
   constructor(operationName: string, duringMs: number | undefined | null, optionsIn: NativeOptions, timeoutScale?: string | undefined | null)
-  /** What to do at `atMs`: `-1` evaluate, `-2` succeeded, `-3` failed (see `report()`), else wait ms. */
+  /**
+   * What to do at `atMs`: a wait in ms (≥ 0), or `-1` evaluate, `-4` prepare (then `prepared`),
+   * `-5` let the event loop turn once, `-2` succeeded, `-3` failed (see `report()`). After `-1`
+   * and `-4`, `abandonAtMs` says when a step still pending is given up.
+   */
   next(atMs: number): number
-  /** An evaluation begins; returns its number (1-based). */
+  /**
+   * The last prepare or evaluate step's `abandon_at` in ms: an asynchronous step still pending
+   * then is given up (`abandon`). `null`: it is the last evaluation, let it finish.
+   */
+  get abandonAtMs(): number | null
+  /**
+   * The step (the preparation or an evaluation) begins; returns the evaluation's number
+   * (1-based; 0 for the preparation).
+   */
   started(atMs: number): number
+  /** The preparation (syncOperation's action, eventuallyChanges' baseline) completed. */
+  prepared(atMs: number): void
   /** The evaluation was accepted; `text` (the value's repr) matters only to `never`. */
   accepted(atMs: number, text?: string | undefined | null): void
   /** The probe threw (or its Promise rejected). */
   raised(atMs: number, kind: string, text: string): void
   /** The probe returned a value the operation does not accept. */
   returned(atMs: number, repr: string, nullish: boolean): void
-  /** A wake hint arrived: the next `next()` says evaluate. */
-  wake(): void
-  /** The evaluation in flight is still pending at `atMs` (the deadline): give up on it. */
+  /**
+   * A wake hint: an event matching `wakePatterns` was emitted at `atMs`. The core decides what
+   * it means (one during an evaluation earns one more right after it); pass every hint.
+   */
+  wake(atMs: number): void
+  /**
+   * The preparation or evaluation in flight is still pending at `atMs` (its `abandonAtMs`):
+   * give up on it; the wait fails with the report returned.
+   */
   abandon(atMs: number): NativeReport
   /** The failure after `next()` returned `-3`. */
   report(): NativeReport | null
@@ -55,9 +75,12 @@ export declare class NativePoller {
  * A wake-hint subscription for one wait. An event emitted from JavaScript (on this wait's own
  * thread) calls `onWake` at once, inside the emit, so the driver's sleep is cut short before the
  * emitting callback even returns; an event from another thread queues the call to the JS thread.
+ * `onWake` gets the emission time on [`monotonic_ms`]'s clock: a queued hint arrives on a later
+ * turn, possibly after the evaluation it was emitted during has ended, and the Poller needs to
+ * know when it happened (SPEC §5: that decides whether it earns one more evaluation or none).
  */
 export declare class NativeWake {
-  constructor(patterns: Array<string>, onWake: (name: string) => void)
+  constructor(patterns: Array<string>, onWake: (emittedAtMs: string) => void)
   /** Detaches (idempotent). */
   close(): void
 }
@@ -107,8 +130,15 @@ export declare function hasSubscribers(name: string): boolean
  */
 export declare function maxMetadataLevel(): number
 
-/** How deeply metadata may nest, the metadata map included (SPEC §5, every door alike). */
+/** How deeply metadata may nest, the metadata map included (SPEC §5, every binding alike). */
 export declare function maxPayloadDepth(): number
+
+/**
+ * Milliseconds on the addon's clock (the system's monotonic clock, from the addon's own origin;
+ * any thread's reading compares with any other's): the time a wake hint was emitted, which the
+ * driver puts on its own clock.
+ */
+export declare function monotonicMs(): number
 
 /** The options of SPEC §2 after the TypeScript layer checked their JavaScript types. */
 export interface NativeOptions {
@@ -129,7 +159,7 @@ export interface NativeReport {
   text: string
   operation: string
   violation: boolean
-  /** An asynchronous evaluation was still running at the deadline. */
+  /** An asynchronous evaluation (or the preparation) was still pending at the deadline. */
   stillRunning: boolean
   evaluations: number
   elapsedMs: number

@@ -1,11 +1,14 @@
 // The shared polling vectors, run through the public API in virtual time (Jest's modern fake
 // timers): each probe call advances the fake clock by its scripted duration, and every wait of
 // liveness advances it by exactly the waited time. Each case runs twice: with a synchronous probe
-// (judged by `expect`) and with an asynchronous one whose result arrives on a faked timer
-// (judged by `async_expect` when the vector has one: it settles at the deadline).
+// and action (judged by `expect`) and with asynchronous ones whose results arrive on a faked timer
+// (judged by `async_expect` when the vector has one: they settle at the deadline).
+import { setImmediate as realSetImmediate } from 'node:timers';
+
 import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals';
 import {
   always,
+  emit,
   eventually,
   eventuallyChanges,
   eventuallyPasses,
@@ -21,19 +24,22 @@ import { expectInstanceOf } from './support/expect';
 const cases = load('polling');
 const TOLERANCE = 1e-6;
 
+/** One call of the probe or the action: emits while it runs, then takes its time and ends. */
 function step(entry: ScriptEntry, asynchronous: boolean): unknown {
+  for (const name of typeof entry.emits === 'string' ? [entry.emits] : (entry.emits ?? [])) emit(name);
+  const duration = entry.duration_ms ?? 0;
   const outcome = () => {
     if (entry.raises) throw new (kind(entry.raises.kind))(entry.raises.text);
     return entry.returns;
   };
   if (!asynchronous) {
-    jest.advanceTimersByTime(entry.duration_ms);
+    jest.advanceTimersByTime(duration);
     return outcome();
   }
-  if (!Number.isInteger(entry.duration_ms)) {
+  if (!Number.isInteger(duration)) {
     // Fake timers cannot fire after a fraction of a millisecond: take the time in a microtask.
     return Promise.resolve().then(() => {
-      jest.advanceTimersByTime(entry.duration_ms);
+      jest.advanceTimersByTime(duration);
       return outcome();
     });
   }
@@ -44,7 +50,7 @@ function step(entry: ScriptEntry, asynchronous: boolean): unknown {
       } catch (e) {
         reject(e);
       }
-    }, entry.duration_ms);
+    }, duration);
   });
 }
 
@@ -57,6 +63,8 @@ interface Outcome {
 interface Run {
   outcome: Outcome;
   starts: number[];
+  /** Per call after the first: whether the task woken by the call before had run by then. */
+  turned: boolean[];
   calls: number;
   actionCalls: number;
   elapsed: number;
@@ -64,12 +72,19 @@ interface Run {
 
 async function run(c: Located<PollingCase>, asynchronous: boolean): Promise<Run> {
   const starts: number[] = [];
+  const turned: boolean[] = [];
   let calls = 0;
   let actionCalls = 0;
+  // The other task of the event loop: each call wakes it with a real setImmediate, what the
+  // driver's turn of the loop lets run (the fake timers do not touch node:timers under Jest).
+  let ticked = true;
   const t0 = performance.now();
   const probe = () => {
     const i = calls++;
     starts.push(performance.now() - t0);
+    if (i > 0) turned.push(ticked);
+    ticked = false;
+    realSetImmediate(() => (ticked = true));
     let entry = c.script[i];
     if (entry === undefined) {
       if (!c.repeat_last) throw new Error(`vector bug: probe called ${i + 1} times, script has ${c.script.length}`);
@@ -79,8 +94,7 @@ async function run(c: Located<PollingCase>, asynchronous: boolean): Promise<Run>
   };
   const action = () => {
     actionCalls++;
-    if (c.action?.raises) throw new (kind(c.action.raises.kind))(c.action.raises.text);
-    return c.action?.returns;
+    return step(c.action ?? {}, asynchronous);
   };
   const opts = options(c.options);
   // The vector's value, whatever it is: an invalid one is a case of polling/options.json.
@@ -107,7 +121,7 @@ async function run(c: Located<PollingCase>, asynchronous: boolean): Promise<Run>
   } catch (error) {
     outcome = { error };
   }
-  return { outcome, starts, calls, actionCalls, elapsed: performance.now() - t0 };
+  return { outcome, starts, turned, calls, actionCalls, elapsed: performance.now() - t0 };
 }
 
 function classify(outcome: Outcome): PollingExpect['result'] {
@@ -137,6 +151,10 @@ function check(c: Located<PollingCase>, r: Run, expect_: PollingExpect): void {
   }
   const elapsedMs = expect_.elapsed_ms;
   if (elapsedMs !== undefined) expect({ where, elapsedOff: Math.abs(r.elapsed - elapsedMs) < 1e-6 }).toEqual({ where, elapsedOff: true });
+  if (expect_.loop_turns_between_evaluations === true) {
+    const stuck = r.turned.indexOf(false);
+    expect({ where, loopDidNotTurnBefore: stuck < 0 ? undefined : `evaluation #${stuck + 2}` }).toEqual({ where });
+  }
   if (expect_.propagated_kind) {
     expectInstanceOf(error, Error);
     expect(error.name).toBe(expect_.propagated_kind);

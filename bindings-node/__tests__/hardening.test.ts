@@ -1,4 +1,4 @@
-// Issue 10 (hardening) in the Node door: Workers (point 3), the timeout scale of a Worker
+// Issue 10 (hardening) in the Node binding: Workers (point 3), the timeout scale of a Worker
 // (point 7), the memory of closed captures (point 8), `interval: 0` (point 11), payload and
 // count edges (point 12). Crash reproducers and memory measurements run in a child process.
 import { spawnSync } from 'node:child_process';
@@ -52,8 +52,8 @@ describe("point 7: a Worker's LIVENESS_TIMEOUT_SCALE stays in that Worker", () =
         else if (/\.(rs|ts|py|c)$/.test(entry.name)) sources.push(p);
       }
     };
-    for (const door of ['bindings-node/src', 'bindings-node/lib', 'bindings-python/src', 'bindings-python/python', 'capi/src']) {
-      if (fs.existsSync(path.join(root, door))) walk(path.join(root, door));
+    for (const binding of ['bindings-node/src', 'bindings-node/lib', 'bindings-python/src', 'bindings-python/python', 'capi/src']) {
+      if (fs.existsSync(path.join(root, binding))) walk(path.join(root, binding));
     }
     expect(sources.length).toBeGreaterThan(5);
     const writes = sources.filter((p) =>

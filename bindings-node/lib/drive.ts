@@ -1,15 +1,17 @@
-// The asynchronous driver: it asks the core's Poller what to do, calls the probe, tells the
-// Poller what happened, and waits with timers — never blocking the event loop. All decisions
-// (schedule, deadline, attempts, stability, the failure text) are the Poller's.
+// The asynchronous driver: it executes the core Poller's steps with the host language's clock and
+// timers — runs the preparation, calls the probe, waits, lets the event loop turn — and tells the
+// Poller what happened, never blocking the event loop. It decides nothing: the schedule, which
+// step the deadline bounds, when to yield, what a wake hint means and the failure text are the
+// Poller's. What is JavaScript's stays here: fake clocks, AbortSignal, forgotten awaits, stacks.
 import { Cancel, type Clock, currentClock, realTimer, realTurn } from './clock';
 import { LivenessTimeoutError, LivenessViolationError, translate } from './errors';
-import { DONE_FAILED, DONE_OK, EVALUATE, native, type NativePoller, type NativeReport } from './native';
+import { DONE_FAILED, DONE_OK, EVALUATE, native, type NativePoller, type NativeReport, PREPARE, YIELD } from './native';
 import { check, type Checked, stops } from './options';
 import { tracked } from './pending';
 import { describeError, isThenable } from './repr';
 
-/** The host's verdict on one value the probe produced. */
-export type Verdict = { accept: true; text?: string } | { accept: false; repr: string; nullish: boolean };
+/** What one evaluation produced, as the operation's acceptance classified the probe's value. */
+export type Outcome = { accept: true; text?: string } | { accept: false; repr: string; nullish: boolean };
 
 export interface Plan {
   /** The operation's name as the core knows it (`eventuallyPasses`, `always`, …). */
@@ -17,16 +19,17 @@ export interface Plan {
   /** `always`/`never`: how long, in ms. */
   during?: unknown;
   probe: unknown;
-  /** Runs once before polling (syncOperation's action, eventuallyChanges' baseline); its error propagates. */
-  before?: () => unknown;
-  judge(value: unknown): Verdict;
+  /** The preparation (syncOperation's action, eventuallyChanges' baseline), run at the Prepare step; its error propagates. */
+  prepare?: () => unknown;
+  /** The operation's acceptance: `truthy`, `passes`, `changed` (operations.ts). */
+  acceptance(value: unknown): Outcome;
   /** Probes that must be functions, by argument name, for the TypeError. */
   probeName: string;
 }
 
-const DEADLINE = Symbol('deadline');
+const ABANDONED = Symbol('abandoned');
 const TURN = Symbol('turn');
-/** A fake clock advances by at most this much per real turn while an async probe is pending. */
+/** A fake clock advances by at most this much per real turn while an async step is pending. */
 const FAKE_STEP_MS = 10;
 
 type Settled = { ok: true; value: unknown } | { ok: false; error: unknown };
@@ -48,31 +51,75 @@ function failure(report: NativeReport, lastRaised: { error: unknown } | undefine
   return error;
 }
 
-async function settleReal(p: PromiseLike<unknown>, remainingMs: number, cancel: Cancel): Promise<Settled | typeof DEADLINE> {
+/** Calls the preparation or the probe: what it returned or threw, or the Promise it returned. */
+function invoke(f: () => unknown): Settled | PromiseLike<unknown> {
+  try {
+    const value = f();
+    return isThenable(value) ? value : { ok: true, value };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
+/** Awaits an asynchronous step; ABANDONED if it is still pending at `abandonAt` (null: unbounded). */
+function settle(
+  p: PromiseLike<unknown>,
+  abandonAt: number | null,
+  clock: Clock,
+  at: () => number,
+  cancel: Cancel,
+): Promise<Settled | typeof ABANDONED> {
+  const left = abandonAt === null ? () => Infinity : () => abandonAt - at();
+  if (clock.fake) return settleFake(p, clock, left, cancel);
+  if (abandonAt === null) return Promise.race([settled(p), cancel.whenAborted]);
+  return settleReal(p, left(), cancel);
+}
+
+async function settleReal(p: PromiseLike<unknown>, remainingMs: number, cancel: Cancel): Promise<Settled | typeof ABANDONED> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<typeof DEADLINE>((resolve) => {
-    timer = realTimer('setTimeout')(() => resolve(DEADLINE), Math.max(0, remainingMs));
+  const abandoned = new Promise<typeof ABANDONED>((resolve) => {
+    timer = realTimer('setTimeout')(() => resolve(ABANDONED), Math.max(0, remainingMs));
   });
   try {
-    return await Promise.race([settled(p), deadline, cancel.whenAborted]);
+    return await Promise.race([settled(p), abandoned, cancel.whenAborted]);
   } finally {
     realTimer('clearTimeout')(timer);
   }
 }
 
-async function settleFake(p: PromiseLike<unknown>, clock: Clock, remaining: () => number, cancel: Cancel): Promise<Settled | typeof DEADLINE> {
+async function settleFake(p: PromiseLike<unknown>, clock: Clock, remaining: () => number, cancel: Cancel): Promise<Settled | typeof ABANDONED> {
   const outcome = settled(p);
   for (;;) {
     const turn = realTurn(cancel).then(() => TURN);
     const out = await Promise.race([outcome, turn, cancel.whenAborted]);
     if (out !== TURN) return out as Settled;
     const left = remaining();
-    if (left <= 0) return DEADLINE;
-    // The probe may be waiting on a faked timer: let fake time pass, as a real wait would —
+    if (left <= 0) return ABANDONED;
+    // The step may be waiting on a faked timer: let fake time pass, as a real wait would —
     // exactly up to the next fake timer when it is known, so virtual times stay exact.
     const next = clock.nextTimerIn();
     clock.advance(Math.min(left, next ?? FAKE_STEP_MS));
   }
+}
+
+/**
+ * Where the addon's `monotonicMs()` clock starts on the real `clock`: both read the system's
+ * monotonic clock, from different origins. Of a few readings bracketed by two of `clock`'s, the
+ * tightest bracket is kept (its error is at most half its width).
+ */
+function nativeOrigin(clock: Clock): number {
+  let best = Infinity;
+  let origin = 0;
+  for (let i = 0; i < 5; i++) {
+    const before = clock.now();
+    const reading = native.monotonicMs();
+    const after = clock.now();
+    if (after - before < best) {
+      best = after - before;
+      origin = (before + after) / 2 - reading;
+    }
+  }
+  return origin;
 }
 
 function settled(p: PromiseLike<unknown>): Promise<Settled> {
@@ -102,87 +149,72 @@ async function run(plan: Plan, options: unknown, cancel: Cancel, origin: Error):
       ),
   );
   const probe = plan.probe as () => unknown;
+  const prepare = plan.prepare ?? (() => undefined);
   const signal = checked.signal;
   if (signal?.aborted) throw signal.reason;
   const onAbort = () => cancel.abort(signal?.reason);
   signal?.addEventListener('abort', onAbort, { once: true });
+  const clock = currentClock();
+  const t0 = clock.now();
+  const at = () => clock.now() - t0;
   const patterns = poller.wakePatterns;
+  // A hint emitted from JavaScript arrives inside the emit; one from another thread arrives on a
+  // later turn, maybe after the evaluation it was emitted during, so it is dated by when it was
+  // emitted (on a fake clock, which native code cannot read, by when it arrives). The Poller
+  // decides what a hint means; a sleep in progress ends early. `addonZero`: where the addon's
+  // clock reads zero, on this wait's clock (elapsed since the call).
+  const addonZero = patterns.length > 0 && !clock.fake ? nativeOrigin(clock) - t0 : 0;
   const wake =
     patterns.length > 0
       ? translate(
           () =>
-            new native.NativeWake(patterns, () => {
-              poller.wake();
+            new native.NativeWake(patterns, (emittedAtMs) => {
+              poller.wake(clock.fake ? at() : Math.min(at(), Number(emittedAtMs) + addonZero));
               cancel.wake();
             }),
         )
       : undefined;
-  const clock = currentClock();
-  const t0 = clock.now();
-  const at = () => clock.now() - t0;
   try {
-    if (plan.before) {
-      const r = plan.before();
-      if (isThenable(r)) {
-        const left = () => poller.deadlineMs - at();
-        const out = clock.fake ? await settleFake(r, clock, left, cancel) : await settleReal(r, left(), cancel);
-        if (out === DEADLINE) throw failure(poller.abandon(at()), undefined, origin);
-        if (!out.ok) throw out.error;
-      }
-    }
     let value: unknown;
     let lastRaised: { error: unknown } | undefined;
-    // Two evaluations back to back still let one turn of the event loop pass between them.
-    let turned = true;
     for (;;) {
       const step = poller.next(at());
+      if (step >= 0) {
+        await clock.sleep(step, cancel);
+        continue;
+      }
+      if (step === YIELD) {
+        await realTurn(cancel);
+        continue;
+      }
       // always/never check safety and return nothing.
       if (step === DONE_OK) return plan.during === undefined ? value : undefined;
       if (step === DONE_FAILED) throw failure(poller.report()!, lastRaised, origin);
-      if (step !== EVALUATE) {
-        await clock.sleep(step, cancel);
-        turned = true;
-        continue;
-      }
-      if (!turned) await realTurn(cancel);
-      turned = false;
-      const startedAt = at();
-      poller.started(startedAt);
-      // The evaluation that starts at the deadline (the last one) is let finish in every host, so
-      // it can still see the condition; one that started earlier is abandoned at the deadline.
-      const bounded = startedAt < poller.deadlineMs;
-      let outcome: Settled | typeof DEADLINE;
-      try {
-        const result = probe();
-        if (isThenable(result)) {
-          const left = bounded ? () => poller.deadlineMs - at() : () => Infinity;
-          if (clock.fake) outcome = await settleFake(result, clock, left, cancel);
-          else if (bounded) outcome = await settleReal(result, left(), cancel);
-          else outcome = await Promise.race([settled(result), cancel.whenAborted]);
-        } else {
-          outcome = { ok: true, value: result };
-        }
-      } catch (error) {
-        if (cancel.aborted) throw cancel.aborted.reason;
-        outcome = { ok: false, error };
-      }
-      // Still pending at the deadline: the wait settles now and the probe is never called again.
-      if (outcome === DEADLINE) throw failure(poller.abandon(at()), lastRaised, origin);
+      if (step !== EVALUATE && step !== PREPARE) throw new Error(`liveness: unknown step ${step} from the native poller`);
+      poller.started(at());
+      const called = invoke(step === PREPARE ? prepare : probe);
+      // Only a Promise can still be pending at the step's abandonAt: a synchronous call never reads it.
+      const result = isThenable(called) ? await settle(called, poller.abandonAtMs, clock, at, cancel) : called;
+      // Given up at abandonAt: the wait settles now and the step is never resumed.
+      if (result === ABANDONED) throw failure(poller.abandon(at()), lastRaised, origin);
       if (cancel.aborted) throw cancel.aborted.reason;
-      if (!outcome.ok) {
-        if (stops(checked, outcome.error)) throw outcome.error;
-        const { kind, text } = describeError(outcome.error);
+      if (step === PREPARE) {
+        if (!result.ok) throw result.error;
+        poller.prepared(at());
+      } else if (!result.ok) {
+        if (stops(checked, result.error)) throw result.error;
+        const { kind, text } = describeError(result.error);
         poller.raised(at(), kind, text);
-        lastRaised = { error: outcome.error };
-        continue;
-      }
-      const verdict = plan.judge(outcome.value);
-      if (verdict.accept) {
-        poller.accepted(at(), verdict.text ?? null);
-        value = outcome.value;
+        lastRaised = { error: result.error };
       } else {
-        poller.returned(at(), verdict.repr, verdict.nullish);
-        lastRaised = undefined;
+        const outcome = plan.acceptance(result.value);
+        if (outcome.accept) {
+          poller.accepted(at(), outcome.text ?? null);
+          value = result.value;
+        } else {
+          poller.returned(at(), outcome.repr, outcome.nullish);
+          lastRaised = undefined;
+        }
       }
     }
   } finally {

@@ -7,7 +7,7 @@
 import { native } from './native';
 import { describeError, repr } from './repr';
 
-/** How deeply metadata may nest, the metadata map included: the same limit in every door. */
+/** How deeply metadata may nest, the metadata map included: the same limit in every binding. */
 export const MAX_PAYLOAD_DEPTH: number = native.maxPayloadDepth();
 /** The deepest level a container may sit at (the metadata map is level 1), as the core decides. */
 const MAX_METADATA_LEVEL: number = native.maxMetadataLevel();

@@ -12,7 +12,8 @@
 
 use std::cell::Cell;
 use std::mem::ManuallyDrop;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Instant;
 
 use liveness::events::{self, Capture, Event, WakeSubscription, Where};
 use napi::bindgen_prelude::{Function, FunctionRef, Unknown};
@@ -296,6 +297,9 @@ impl NativeCapture {
 /// A wake-hint subscription for one wait. An event emitted from JavaScript (on this wait's own
 /// thread) calls `onWake` at once, inside the emit, so the driver's sleep is cut short before the
 /// emitting callback even returns; an event from another thread queues the call to the JS thread.
+/// `onWake` gets the emission time on [`monotonic_ms`]'s clock: a queued hint arrives on a later
+/// turn, possibly after the evaluation it was emitted during has ended, and the Poller needs to
+/// know when it happened (SPEC §5: that decides whether it earns one more evaluation or none).
 #[napi]
 pub struct NativeWake {
     inner: Shared<WakeSubscription>,
@@ -307,14 +311,15 @@ impl NativeWake {
     pub fn new(
         env: Env,
         patterns: Vec<String>,
-        #[napi(ts_arg_type = "(name: string) => void")] on_wake: Function<String, Unknown<'static>>,
+        #[napi(ts_arg_type = "(emittedAtMs: string) => void")] on_wake: Function<String, Unknown<'static>>,
     ) -> Result<Self> {
         let home = Home::of(&env)?;
         let on_wake = JsCallback::new(&env, home.clone(), on_wake)?;
         let sub = WakeSubscription::new(&patterns, move || {
-            if let Some(Err(_)) = on_wake.deliver(String::new()) {
+            let emitted_at = monotonic_ms().to_string();
+            if let Some(Err(_)) = on_wake.deliver(emitted_at.clone()) {
                 // The direct call failed: the hint must not be lost, so queue it.
-                on_wake.queue(String::new());
+                on_wake.queue(emitted_at);
             }
         })
         .map_err(to_napi)?;
@@ -329,6 +334,15 @@ impl NativeWake {
         let sub = lock(&self.inner).take();
         drop(sub);
     }
+}
+
+/// Milliseconds on the addon's clock (the system's monotonic clock, from the addon's own origin;
+/// any thread's reading compares with any other's): the time a wake hint was emitted, which the
+/// driver puts on its own clock.
+#[napi(catch_unwind)]
+pub fn monotonic_ms() -> f64 {
+    static EPOCH: OnceLock<Instant> = OnceLock::new();
+    EPOCH.get_or_init(Instant::now).elapsed().as_secs_f64() * 1000.0
 }
 
 /// Emits `count` events named `name` from a new native thread (metadata `{"i": n}`), the way

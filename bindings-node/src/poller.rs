@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use liveness::policy::{Options, duration_from_millis};
-use liveness::poll::{Failure, Operation, Outcome, Poller, Report, ReportKind, RunOutcome, Spelling, Step};
+use liveness::poll::{Driver, Failure, Operation, Outcome, Poller, Report, ReportKind, RunOutcome, Spelling, Step};
 use napi_derive::napi;
 
 use crate::errors::{Result, invalid_argument, to_napi};
@@ -66,26 +66,6 @@ fn operation(name: &str, during: Option<f64>) -> Result<Operation> {
     })
 }
 
-/// Option names in JavaScript's spelling (`max_interval` → `maxInterval`) in a core error.
-fn to_camel(error: liveness::Error) -> liveness::Error {
-    const NAMES: [(&str, &str); 4] = [
-        ("max_interval", "maxInterval"),
-        ("min_interval", "minInterval"),
-        ("stable_for", "stableFor"),
-        ("wake_on", "wakeOn"),
-    ];
-    match error {
-        liveness::Error::InvalidOption { mut option, mut reason } => {
-            for (snake, camel) in NAMES {
-                option = option.replace(snake, camel);
-                reason = reason.replace(snake, camel);
-            }
-            liveness::Error::InvalidOption { option, reason }
-        }
-        other => other,
-    }
-}
-
 fn at(ms: f64) -> Duration {
     // The driver's clock is monotonic; a negative or NaN reading would be a driver bug, so clamp.
     Duration::try_from_secs_f64(ms.max(0.0) / 1000.0).unwrap_or(Duration::MAX)
@@ -95,10 +75,15 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-/// `next()` answers with one number: `EVALUATE`, `DONE_OK`, `DONE_FAILED`, or a wait in ms (≥ 0).
+/// `next()` answers with one number: a wait in ms (≥ 0), or one of these codes. A number, not an
+/// object: `next()` runs once per evaluation and per wait, and a number crosses napi without an
+/// allocation. The one argument a step can carry besides a wait, `abandon_at`, is read through
+/// the `abandonAtMs` getter, and only by a driver whose probe returned a Promise.
 pub const EVALUATE: f64 = -1.0;
 pub const DONE_OK: f64 = -2.0;
 pub const DONE_FAILED: f64 = -3.0;
+pub const PREPARE: f64 = -4.0;
+pub const YIELD: f64 = -5.0;
 
 /// One run of identical outcomes in a failure's history.
 #[napi(object)]
@@ -117,7 +102,7 @@ pub struct NativeReport {
     pub text: String,
     pub operation: String,
     pub violation: bool,
-    /// An asynchronous evaluation was still running at the deadline.
+    /// An asynchronous evaluation (or the preparation) was still pending at the deadline.
     pub still_running: bool,
     pub evaluations: u32,
     pub elapsed_ms: f64,
@@ -131,7 +116,7 @@ fn report(r: &Report) -> NativeReport {
         text: r.to_string(),
         operation: r.operation.clone(),
         violation: r.is_violation(),
-        still_running: matches!(r.kind, ReportKind::StillRunning { .. }),
+        still_running: matches!(r.kind, ReportKind::StillRunning { .. } | ReportKind::PreparationStillRunning { .. }),
         evaluations: r.evaluations,
         elapsed_ms: ms(r.elapsed),
         last: r.last.as_ref().map(|f| f.to_string()),
@@ -156,6 +141,8 @@ fn report(r: &Report) -> NativeReport {
 pub struct NativePoller {
     inner: Poller,
     failed: Option<Report>,
+    /// The `abandon_at` of the last `Prepare`/`Evaluate` step.
+    abandon_at: Option<Duration>,
 }
 
 #[napi]
@@ -175,15 +162,26 @@ impl NativePoller {
         if let Some(text) = timeout_scale {
             opts.timeout_scale = liveness::policy::parse_scale(&text).map_err(to_napi)?;
         }
-        let inner = Poller::new(op, &opts, Spelling::Camel).map_err(to_camel).map_err(to_napi)?;
-        Ok(NativePoller { inner, failed: None })
+        // The core names invalid options as JavaScript spells them (`maxInterval`).
+        let inner = Poller::new(op, &opts, Spelling::Camel, Driver::EventLoop).map_err(to_napi)?;
+        Ok(NativePoller { inner, failed: None, abandon_at: None })
     }
 
-    /// What to do at `atMs`: `-1` evaluate, `-2` succeeded, `-3` failed (see `report()`), else wait ms.
+    /// What to do at `atMs`: a wait in ms (≥ 0), or `-1` evaluate, `-4` prepare (then `prepared`),
+    /// `-5` let the event loop turn once, `-2` succeeded, `-3` failed (see `report()`). After `-1`
+    /// and `-4`, `abandonAtMs` says when a step still pending is given up.
     #[napi(catch_unwind)]
     pub fn next(&mut self, at_ms: f64) -> f64 {
         match self.inner.next(at(at_ms)) {
-            Step::Evaluate => EVALUATE,
+            Step::Prepare { abandon_at } => {
+                self.abandon_at = abandon_at;
+                PREPARE
+            }
+            Step::Evaluate { abandon_at } => {
+                self.abandon_at = abandon_at;
+                EVALUATE
+            }
+            Step::Yield => YIELD,
             Step::Wait(d) => ms(d),
             Step::Done(Ok(())) => DONE_OK,
             Step::Done(Err(r)) => {
@@ -193,10 +191,24 @@ impl NativePoller {
         }
     }
 
-    /// An evaluation begins; returns its number (1-based).
+    /// The last prepare or evaluate step's `abandon_at` in ms: an asynchronous step still pending
+    /// then is given up (`abandon`). `null`: it is the last evaluation, let it finish.
+    #[napi(getter, catch_unwind)]
+    pub fn abandon_at_ms(&self) -> Option<f64> {
+        self.abandon_at.map(ms)
+    }
+
+    /// The step (the preparation or an evaluation) begins; returns the evaluation's number
+    /// (1-based; 0 for the preparation).
     #[napi(catch_unwind)]
     pub fn started(&mut self, at_ms: f64) -> u32 {
         self.inner.started(at(at_ms))
+    }
+
+    /// The preparation (syncOperation's action, eventuallyChanges' baseline) completed.
+    #[napi(catch_unwind)]
+    pub fn prepared(&mut self, at_ms: f64) {
+        self.inner.prepared(at(at_ms));
     }
 
     /// The evaluation was accepted; `text` (the value's repr) matters only to `never`.
@@ -218,13 +230,15 @@ impl NativePoller {
         self.inner.finished(at(at_ms), Outcome::Rejected(Failure::returned(repr, nullish)));
     }
 
-    /// A wake hint arrived: the next `next()` says evaluate.
+    /// A wake hint: an event matching `wakePatterns` was emitted at `atMs`. The core decides what
+    /// it means (one during an evaluation earns one more right after it); pass every hint.
     #[napi(catch_unwind)]
-    pub fn wake(&mut self) {
-        self.inner.wake();
+    pub fn wake(&mut self, at_ms: f64) {
+        self.inner.wake(at(at_ms));
     }
 
-    /// The evaluation in flight is still pending at `atMs` (the deadline): give up on it.
+    /// The preparation or evaluation in flight is still pending at `atMs` (its `abandonAtMs`):
+    /// give up on it; the wait fails with the report returned.
     #[napi(catch_unwind)]
     pub fn abandon(&mut self, at_ms: f64) -> NativeReport {
         let r = self.inner.abandon(at(at_ms));

@@ -75,7 +75,7 @@ pub fn take_released_host_ids(env: Env) -> Result<Vec<f64>> {
     Ok(Home::of(&env)?.take_released())
 }
 
-/// How deeply metadata may nest, the metadata map included (SPEC §5, every door alike).
+/// How deeply metadata may nest, the metadata map included (SPEC §5, every binding alike).
 #[napi(catch_unwind)]
 pub fn max_payload_depth() -> u32 {
     liveness::events::MAX_PAYLOAD_DEPTH as u32

@@ -12,9 +12,13 @@ export interface Raises {
   text: string;
 }
 
-/** One call of the probe: it takes `duration_ms` of virtual time, then returns or raises. */
+/**
+ * One call of the probe (or the action): it emits `emits` while it runs, takes `duration_ms` of
+ * virtual time (0 when absent), then returns or raises.
+ */
 export interface ScriptEntry {
-  duration_ms: number;
+  duration_ms?: number;
+  emits?: string | string[];
   returns?: unknown;
   raises?: Raises;
 }
@@ -34,6 +38,8 @@ export interface PollingExpect {
   message_order?: string[];
   message_count?: Record<string, number>;
   message_max_count?: Record<string, number>;
+  /** Event-loop drivers: another task of the loop ran between every two evaluations. */
+  loop_turns_between_evaluations?: boolean;
 }
 
 export interface PollingCase {
@@ -43,7 +49,7 @@ export interface PollingCase {
   /** Durations in ms (or "NaN"/"Infinity"), `attempts`, `message`, `retry_on`/`fail_on` kind names, `during_ms`. */
   options?: Record<string, unknown>;
   env?: Record<string, string>;
-  action?: { returns?: unknown; raises?: Raises };
+  action?: ScriptEntry;
   script: ScriptEntry[];
   repeat_last?: boolean;
   expect: PollingExpect;
