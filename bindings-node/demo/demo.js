@@ -22,7 +22,7 @@ async function measure(scenario, variant, runs, one) {
   for (let i = 0; i < runs; i++) if (!(await one())) failures++;
   const wall = performance.now() - t0;
   console.error(`  ${scenario.padEnd(36)} ${variant.padEnd(12)} ${wall.toFixed(1).padStart(9)} ms  ${String(failures).padStart(3)}/${runs} failed`);
-  return { door: 'node', scenario, variant, wall_ms: Math.round(wall * 10) / 10, failures, runs };
+  return { binding: 'node', scenario, variant, wall_ms: Math.round(wall * 10) / 10, failures, runs };
 }
 
 /** One test of the restart race: restart the singleton, then check a new instance runs. */

@@ -1,7 +1,7 @@
 """The Python rows of `make demo`: the seeds' experiments, with sleeps and with liveness.
 
 Each row is one JSON line in target/demo/python.jsonl:
-{"door": "python", "scenario": ..., "variant": ..., "wall_ms": ..., "failures": ..., "runs": ...}
+{"binding": "python", "scenario": ..., "variant": ..., "wall_ms": ..., "failures": ..., "runs": ...}
 The sleeps here are the point of the demo (the "before" of the seeds), not a way of testing.
 """
 
@@ -76,7 +76,7 @@ def measure(scenario: str, variant: str, runs: int, one: Callable[[], bool]) -> 
             failures += 1
     wall = (time.perf_counter() - start) * 1000
     row = {
-        "door": "python",
+        "binding": "python",
         "scenario": scenario,
         "variant": variant,
         "wall_ms": round(wall, 1),

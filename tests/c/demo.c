@@ -36,7 +36,7 @@ static void row(const char *scenario, int sleep_ms, double wall_ms, int failures
     char variant[32];
     if (sleep_ms > 0) snprintf(variant, sizeof variant, "sleep %d ms", sleep_ms);
     else snprintf(variant, sizeof variant, "liveness");
-    printf("{\"door\":\"c\",\"scenario\":\"%s\",\"variant\":\"%s\",\"wall_ms\":%.1f,\"failures\":%d,\"runs\":%d}\n",
+    printf("{\"binding\":\"c\",\"scenario\":\"%s\",\"variant\":\"%s\",\"wall_ms\":%.1f,\"failures\":%d,\"runs\":%d}\n",
            scenario, variant, wall_ms, failures, runs);
     fflush(stdout);
 }

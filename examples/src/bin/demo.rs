@@ -1,5 +1,5 @@
 //! `demo run FILE`: the seeds' scenarios in Rust, with sleeps and with liveness, as JSON rows.
-//! `demo table DIR`: every door's rows side by side.
+//! `demo table DIR`: every binding's rows side by side.
 
 use std::path::PathBuf;
 use std::process::ExitCode;

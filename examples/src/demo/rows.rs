@@ -1,4 +1,4 @@
-//! One measured row of the demo, as JSON lines shared by every door (target/demo/<door>.jsonl).
+//! One measured row of the demo, as JSON lines shared by every binding (target/demo/<binding>.jsonl).
 
 use std::path::Path;
 
@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
-    pub door: String,
+    pub binding: String,
     pub scenario: String,
     /// "sleep 50 ms" and the like, or "liveness".
     pub variant: String,
@@ -21,13 +21,13 @@ impl Row {
     }
 
     fn to_json(&self) -> Value {
-        json!({"door": self.door, "scenario": self.scenario, "variant": self.variant,
+        json!({"binding": self.binding, "scenario": self.scenario, "variant": self.variant,
                "wall_ms": self.wall_ms, "failures": self.failures, "runs": self.runs})
     }
 
     fn from_json(v: &Value) -> Option<Row> {
         Some(Row {
-            door: v.get("door")?.as_str()?.to_owned(),
+            binding: v.get("binding")?.as_str()?.to_owned(),
             scenario: v.get("scenario")?.as_str()?.to_owned(),
             variant: v.get("variant")?.as_str()?.to_owned(),
             wall_ms: v.get("wall_ms")?.as_f64()?,

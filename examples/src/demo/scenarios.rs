@@ -81,7 +81,7 @@ fn delayed_write(wait: Wait, flush_ms: u64) -> (Duration, u64) {
 
 fn row(scenario: &str, wait: Wait, runs: u64, (wall, failures): (Duration, u64)) -> Row {
     Row {
-        door: "rust".into(),
+        binding: "rust".into(),
         scenario: scenario.into(),
         variant: wait.label(),
         wall_ms: wall.as_secs_f64() * 1000.0,

@@ -1,4 +1,4 @@
-//! The side-by-side table: each sleep variant next to liveness on the same scenario and door.
+//! The side-by-side table: each sleep variant next to liveness on the same scenario and binding.
 
 use super::rows::Row;
 
@@ -6,17 +6,17 @@ pub fn render(rows: &[Row]) -> String {
     let mut out = String::new();
     out.push_str(&format!(
         "{:<44} {:<7} {:<14} {:>9} {:>9}   {:>9} {:>9}   {:>8}\n",
-        "scenario", "door", "before", "wall", "failed", "liveness", "failed", "faster"
+        "scenario", "binding", "before", "wall", "failed", "liveness", "failed", "faster"
     ));
     out.push_str(&format!("{}\n", "-".repeat(44 + 7 + 14 + 9 + 9 + 9 + 9 + 8 + 13)));
     let mut groups: Vec<(&str, &str)> = Vec::new();
     for r in rows {
-        if !groups.contains(&(r.scenario.as_str(), r.door.as_str())) {
-            groups.push((r.scenario.as_str(), r.door.as_str()));
+        if !groups.contains(&(r.scenario.as_str(), r.binding.as_str())) {
+            groups.push((r.scenario.as_str(), r.binding.as_str()));
         }
     }
-    for (scenario, door) in groups {
-        let in_group: Vec<&Row> = rows.iter().filter(|r| r.scenario == scenario && r.door == door).collect();
+    for (scenario, binding) in groups {
+        let in_group: Vec<&Row> = rows.iter().filter(|r| r.scenario == scenario && r.binding == binding).collect();
         let after = in_group.iter().find(|r| r.is_liveness());
         for before in in_group.iter().filter(|r| !r.is_liveness()) {
             let (live_wall, live_failed, faster) = match after {
@@ -30,7 +30,7 @@ pub fn render(rows: &[Row]) -> String {
             out.push_str(&format!(
                 "{:<44} {:<7} {:<14} {:>9} {:>9}   {:>9} {:>9}   {:>8}\n",
                 scenario,
-                door,
+                binding,
                 before.variant,
                 secs(before.wall_ms),
                 format!("{}/{}", before.failures, before.runs),
@@ -52,7 +52,7 @@ mod tests {
     use super::*;
 
     fn row(variant: &str, wall_ms: f64, failures: u64) -> Row {
-        Row { door: "rust".into(), scenario: "s".into(), variant: variant.into(), wall_ms, failures, runs: 100 }
+        Row { binding: "rust".into(), scenario: "s".into(), variant: variant.into(), wall_ms, failures, runs: 100 }
     }
 
     #[test]
