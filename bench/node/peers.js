@@ -69,10 +69,11 @@ function livenessAdapters() {
     {
       label: 'liveness',
       version,
-      settings: 'defaults: eventually(probe, {timeout}); adaptive period 20 × probe cost within minInterval 1 ms … maxInterval 50 ms; eval_overhead: {interval: 0} (one setImmediate turn between evaluations)',
+      settings: 'defaults: eventually(probe, {timeout}); adaptive period 20 × probe cost within minInterval 1 ms … maxInterval 50 ms; eval_overhead: {minInterval: 0, maxInterval: 0} (a busy loop; one setImmediate turn between evaluations)',
       scenarios: onlyIn(...WAITING, 'eval_overhead'),
       waitUntil: (probe, timeoutMs) => timedOut(liveness.eventually(probe, { timeout: timeoutMs }), isTimeout),
-      fastest: { intervalS: 0, waitUntil: (probe, timeoutMs) => timedOut(liveness.eventually(probe, { timeout: timeoutMs, interval: 0 }), isTimeout) },
+      // interval 0 is the adaptive schedule (SPEC §2): the busy loop is minInterval = maxInterval = 0.
+      fastest: { intervalS: 0, waitUntil: (probe, timeoutMs) => timedOut(liveness.eventually(probe, { timeout: timeoutMs, minInterval: 0, maxInterval: 0 }), isTimeout) },
     },
     {
       label: 'liveness + wake hint',
