@@ -168,7 +168,9 @@ pub fn drive_blocking<P: Probe>(
             Step::Done(Ok(())) => return Ok(()),
             Step::Done(Err(report)) => return Err(DriveError::Failed(Box::new(report))),
         }
-        if let Some(at) = signal.take() {
+        // Only a wait with `wake_on` can have a hint (and skipping the swap keeps the busy loop
+        // of `min_interval = 0` as cheap as before hints had times).
+        if hinted && let Some(at) = signal.take() {
             poller.wake(at);
         }
     }
