@@ -96,6 +96,8 @@ pub struct Poller {
     accepted_since: Option<Duration>,
     longest_accepted: Duration,
     every_failure_nullish: bool,
+    /// Evaluations that returned (an abandoned one never did).
+    finished_evaluations: u32,
     last_failure: Option<Failure>,
     history: History,
     done: Option<Result<(), Report>>,
@@ -139,6 +141,7 @@ impl Poller {
             accepted_since: None,
             longest_accepted: Duration::ZERO,
             every_failure_nullish: true,
+            finished_evaluations: 0,
             last_failure: None,
             history: History::default(),
             done: None,
@@ -225,6 +228,7 @@ impl Poller {
         let start = self.running_since.take().unwrap_or(at);
         self.last_end = at;
         self.last_duration = at.saturating_sub(start);
+        self.finished_evaluations += 1;
         self.turned = false;
         if std::mem::take(&mut self.hinted_during) {
             self.woken = true;
@@ -425,7 +429,9 @@ impl Poller {
     }
 
     fn hint(&self) -> Option<String> {
-        let nullish_every_time = self.every_failure_nullish && self.evaluations > 0;
+        // Only what happened: an evaluation still running (abandoned) returned nothing at all.
+        let nullish_every_time =
+            self.every_failure_nullish && self.evaluations > 0 && self.finished_evaluations == self.evaluations;
         if !nullish_every_time || self.operation != Operation::Eventually {
             return None;
         }
@@ -627,6 +633,15 @@ mod tests {
         let Step::Done(Err(report)) = p.next(ms(0)) else { panic!("expected a timeout") };
         assert!(report.to_string().contains("hint: the probe returned nothing on every evaluation"));
         assert!(report.to_string().contains("eventuallyPasses"));
+    }
+
+    #[test]
+    fn no_returned_nothing_hint_when_the_probe_never_returned() {
+        let mut p = Poller::new(Operation::Eventually, &opts(100), Spelling::Snake, Driver::EventLoop).unwrap();
+        p.next(ms(0));
+        p.started(ms(0));
+        let report = p.abandon(ms(100));
+        assert_eq!(report.hint, None, "{report}");
     }
 
     #[test]
