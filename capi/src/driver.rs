@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use liveness_core::Error;
 use liveness_core::policy::Options;
-use liveness_core::poll::{DriveError, Driver, Operation, Poller, Probe, Spelling, WakeSignal, drive_blocking};
+use liveness_core::poll::{Driver, Operation, Poller, Probe, Spelling, WakeSignal, drive_blocking};
 
 /// Runs `operation` with `options` on the calling thread: the core's blocking driver executes the
 /// Poller's steps (the preparation, each evaluation, the waits, woken early by `options.wake_on`)
@@ -23,9 +23,5 @@ pub(crate) fn run_blocking(
         signal.park(d);
         Ok(())
     };
-    drive_blocking(&mut poller, probe, park).map_err(|e| match e {
-        DriveError::Failed(report) if report.is_violation() => Error::Violated { report },
-        DriveError::Failed(report) => Error::Timeout { report },
-        DriveError::Host(e) | DriveError::Setup(e) => e,
-    })
+    drive_blocking(&mut poller, probe, park).map_err(Error::from)
 }

@@ -12,7 +12,7 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use super::acceptance::{ActionOutcome, Passes, Truthy, repr};
-use super::drive::{into_error, judge, poller};
+use super::drive::{judge, poller};
 use super::operations::{accepted, changed};
 use super::panics::quietly;
 use super::wait::{StopRules, Wait};
@@ -147,7 +147,7 @@ async fn run_async<P: AsyncPlan>(
 ) -> Result<Option<P::Value>, Error> {
     let mut poller = poller(plan.operation(), options, Driver::EventLoop)?;
     let mut adapter = AsyncAdapter { plan, rules, accepted: None };
-    crate::poll::drive_async(&mut poller, &mut adapter).await.map_err(into_error)?;
+    crate::poll::drive_async(&mut poller, &mut adapter).await.map_err(Error::from)?;
     Ok(adapter.accepted)
 }
 

@@ -9,9 +9,7 @@ use super::panics::catch;
 use super::wait::StopRules;
 use crate::error::Error;
 use crate::policy::Options;
-use crate::poll::{
-    DriveError, Driver, Failure, Operation, Outcome, Poller, Probe, Spelling, WakeSignal, drive_blocking,
-};
+use crate::poll::{Driver, Failure, Operation, Outcome, Poller, Probe, Spelling, WakeSignal, drive_blocking};
 
 /// One Rust operation with a synchronous probe.
 pub(crate) trait Plan {
@@ -109,7 +107,7 @@ pub(crate) fn run_blocking<P: Plan>(plan: P, options: &Options, rules: &StopRule
         signal.park(d);
         Ok(())
     };
-    drive_blocking(&mut poller, &mut adapter, park).map_err(into_error)?;
+    drive_blocking(&mut poller, &mut adapter, park).map_err(Error::from)?;
     Ok(adapter.accepted)
 }
 
@@ -122,14 +120,6 @@ pub(crate) async fn run_async<P: Plan>(
 ) -> Result<Option<P::Value>, Error> {
     let mut poller = poller(plan.operation(), options, Driver::EventLoop)?;
     let mut adapter = Adapter::new(plan, rules);
-    crate::poll::drive_async(&mut poller, &mut adapter).await.map_err(into_error)?;
+    crate::poll::drive_async(&mut poller, &mut adapter).await.map_err(Error::from)?;
     Ok(adapter.accepted)
-}
-
-pub(crate) fn into_error(e: DriveError<Error>) -> Error {
-    match e {
-        DriveError::Failed(report) if report.is_violation() => Error::Violated { report },
-        DriveError::Failed(report) => Error::Timeout { report },
-        DriveError::Host(e) | DriveError::Setup(e) => e,
-    }
 }

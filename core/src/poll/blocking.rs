@@ -42,6 +42,18 @@ pub enum DriveError<E> {
     Setup(Error),
 }
 
+/// How a failed wait becomes the one error type: a report is a timeout or, for `always`/`never`,
+/// a violation; the binding's own stop propagates as itself.
+impl From<DriveError<Error>> for Error {
+    fn from(e: DriveError<Error>) -> Error {
+        match e {
+            DriveError::Failed(report) if report.is_violation() => Error::Violated { report },
+            DriveError::Failed(report) => Error::Timeout { report },
+            DriveError::Host(e) | DriveError::Setup(e) => e,
+        }
+    }
+}
+
 /// The clock of one blocking wait: the monotonic clock, or the thread's [`VirtualClock`].
 #[derive(Debug, Clone)]
 enum Clock {
