@@ -2,22 +2,15 @@
 //! calling thread while a `with` block lasts. The synchronous waits started there use it: their
 //! waits advance it instead of sleeping (the core's blocking driver reads it).
 
-use std::cell::Cell;
-
 use liveness::testing::{Installed, VirtualClock as CoreClock};
 use pyo3::prelude::*;
 
 use crate::options::seconds as duration;
 
-thread_local! {
-    /// How many of this thread's clocks are installed now. A synchronous wait started while one
-    /// is waits in one step (the clock jumps) instead of in slices of real time.
-    static INSTALLED_HERE: Cell<usize> = const { Cell::new(0) };
-}
-
-/// Whether a virtual clock is installed on this thread.
+/// Whether a virtual clock is installed on this thread (the core knows): a synchronous wait
+/// started then waits in one step (the clock jumps) instead of in slices of real time.
 pub fn installed_here() -> bool {
-    INSTALLED_HERE.with(Cell::get) > 0
+    CoreClock::installed().is_some()
 }
 
 /// A clock that moves only when told to; shared by every thread that holds it.
@@ -47,7 +40,6 @@ impl VirtualClock {
 
     /// Installs the clock on this thread until the returned guard is uninstalled (guards nest).
     fn install(&self) -> InstalledClock {
-        INSTALLED_HERE.with(|n| n.set(n.get() + 1));
         InstalledClock { guard: Some(self.clock.install()) }
     }
 }
@@ -62,9 +54,7 @@ pub struct InstalledClock {
 impl InstalledClock {
     /// Restores the thread's previous clock (a second call does nothing).
     fn uninstall(&mut self) {
-        if self.guard.take().is_some() {
-            INSTALLED_HERE.with(|n| n.set(n.get() - 1));
-        }
+        self.guard = None;
     }
 }
 

@@ -63,8 +63,8 @@ impl VirtualClock {
         Installed { previous, _on_this_thread: PhantomData }
     }
 
-    /// The clock installed on this thread, if any.
-    pub(crate) fn installed() -> Option<VirtualClock> {
+    /// The clock installed on this thread, if any: the one a blocking wait started here uses.
+    pub fn installed() -> Option<VirtualClock> {
         INSTALLED.with(|slot| slot.borrow().clone())
     }
 }
