@@ -14,15 +14,28 @@ pub const TIMEOUT_SCALE_VAR: &str = "LIVENESS_TIMEOUT_SCALE";
 /// the calling thread's `process.env`). The core never reads the environment itself.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Options {
+    /// [`FOREVER`] (`Duration::MAX`): no deadline; the wait lasts until the probe is accepted,
+    /// the attempts run out, or the test runner's own timeout stops the test.
     pub timeout: Duration,
-    /// `None`: the adaptive, cost-aware period.
+    /// `None`: the adaptive, cost-aware period (or `intervals` / `backoff` when given).
     pub interval: Option<Duration>,
+    /// A schedule of the user's choosing: the period after the first evaluation, after the
+    /// second, ...; the last one repeats (Playwright's `intervals`). Exclusive with `interval`
+    /// and `backoff`; `Some(empty)` is invalid.
+    pub intervals: Option<Vec<Duration>>,
+    /// Exponential backoff: each period is this factor (≥ 1) times the previous one, starting
+    /// at `interval` (or `min_interval`), capped at `max_interval`.
+    pub backoff: Option<f64>,
     pub min_interval: Duration,
     pub max_interval: Duration,
     pub delay: Duration,
     pub attempts: Option<u32>,
     pub message: Option<String>,
     pub stable_for: Duration,
+    /// The condition must not hold before this much time has passed: an accepted evaluation that
+    /// starts earlier fails the wait (Awaitility's `atLeast`). Not scaled: a lower bound is a
+    /// claim about the system (a debounce, a retry-after), which a slow machine does not shorten.
+    pub at_least: Duration,
     /// Event patterns whose emission re-evaluates the probe at once.
     pub wake_on: Vec<String>,
     /// Multiplies the timeout, `delay`, `stable_for` and `during` (not the polling periods).
@@ -34,17 +47,24 @@ impl Default for Options {
         Options {
             timeout: Duration::from_secs(5),
             interval: None,
+            intervals: None,
+            backoff: None,
             min_interval: Duration::from_millis(1),
             max_interval: Duration::from_millis(50),
             delay: Duration::ZERO,
             attempts: None,
             message: None,
             stable_for: Duration::ZERO,
+            at_least: Duration::ZERO,
             wake_on: Vec::new(),
             timeout_scale: 1.0,
         }
     }
 }
+
+/// `timeout = FOREVER`: a wait without a deadline (a binding's `math.inf`, `Infinity`, C's
+/// `INFINITY`). Any timeout too large for a `Duration` is this too.
+pub const FOREVER: Duration = Duration::MAX;
 
 /// The adaptive period is this many times the previous evaluation's duration, so that evaluating
 /// takes at most about 5% of the waiting time.
@@ -57,23 +77,40 @@ pub const ADAPTIVE_FACTOR: u32 = 20;
 /// `make bench`), and within the first 400 ms nothing changes.
 pub const ELAPSED_DIVISOR: u32 = 400;
 
-/// The period between the starts of two evaluations: a fixed `interval` as given, otherwise the
-/// adaptive one, from the previous evaluation's cost and the time waited so far.
-pub fn period(
-    interval: Option<Duration>,
-    min_interval: Duration,
-    max_interval: Duration,
-    last_evaluation: Duration,
-    waited: Duration,
-) -> Duration {
-    match interval {
-        // `interval = 0` is the adaptive schedule in every binding (SPEC §2): C spells "unset" as 0,
-        // and a busy loop is what `min_interval = 0` asks for, explicitly.
-        Some(fixed) if !fixed.is_zero() => fixed,
-        _ => last_evaluation
-            .saturating_mul(ADAPTIVE_FACTOR)
-            .max(waited / ELAPSED_DIVISOR)
-            .clamp(min_interval, max_interval),
+/// How the period between the starts of two evaluations is chosen (SPEC §2).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Schedule {
+    /// The default: from the previous evaluation's cost and the time waited so far.
+    Adaptive { min: Duration, max: Duration },
+    /// A given `interval`, as is.
+    Fixed(Duration),
+    /// The user's list: the period after evaluation *n* is entry *n* (1-based); the last repeats.
+    List(Vec<Duration>),
+    /// Starts at `initial` and multiplies by `factor` after each evaluation, capped at `max`.
+    Backoff { initial: Duration, factor: f64, max: Duration },
+}
+
+impl Schedule {
+    /// The period after evaluation number `evaluation` (1-based), which took `last_evaluation`,
+    /// when the wait has lasted `waited` since its first evaluation.
+    pub fn period(&self, evaluation: u32, last_evaluation: Duration, waited: Duration) -> Duration {
+        match self {
+            Schedule::Fixed(d) => *d,
+            Schedule::Adaptive { min, max } => last_evaluation
+                .saturating_mul(ADAPTIVE_FACTOR)
+                .max(waited / ELAPSED_DIVISOR)
+                .clamp(*min, *max),
+            Schedule::List(list) => {
+                let i = (evaluation.max(1) as usize - 1).min(list.len() - 1);
+                list[i]
+            }
+            Schedule::Backoff { initial, factor, max } => {
+                // powi of a factor ≥ 1 only grows; past the cap (or past f64) the cap holds.
+                let exponent = i32::try_from(evaluation.max(1) - 1).unwrap_or(i32::MAX);
+                let secs = initial.as_secs_f64() * factor.powi(exponent);
+                Duration::try_from_secs_f64(secs).unwrap_or(Duration::MAX).min(*max)
+            }
+        }
     }
 }
 
@@ -98,6 +135,39 @@ impl Options {
                 ),
             ));
         }
+        let given = [
+            ("interval", self.interval.is_some_and(|d| !d.is_zero())),
+            ("intervals", self.intervals.is_some()),
+            ("backoff", self.backoff.is_some()),
+        ];
+        let schedules: Vec<&str> = given.iter().filter(|(_, set)| *set).map(|(n, _)| *n).collect();
+        if schedules.len() > 1 && !(schedules == ["interval", "backoff"]) {
+            // `interval` + `backoff` is one schedule: the backoff starts at the interval.
+            let names: Vec<String> = schedules.iter().map(|n| name(n)).collect();
+            return Err(Error::invalid_option(
+                &name(schedules[1]),
+                format!("{} are different schedules: give one of them", names.join(" and ")),
+            ));
+        }
+        if let Some(list) = &self.intervals {
+            if list.is_empty() {
+                return Err(Error::invalid_option(&name("intervals"), "must list at least one period"));
+            }
+            if let Some(i) = list.iter().position(|d| d.is_zero()) {
+                return Err(Error::invalid_option(
+                    &name("intervals"),
+                    format!("entry {i} is 0: every period must be positive (the adaptive schedule is the default)"),
+                ));
+            }
+        }
+        if let Some(factor) = self.backoff {
+            if !(factor.is_finite() && factor >= 1.0) {
+                return Err(Error::invalid_option(
+                    &name("backoff"),
+                    format!("must be a factor of at least 1 (each period is the previous one times it), got {factor}"),
+                ));
+            }
+        }
         if self.attempts == Some(0) {
             return Err(Error::invalid_option("attempts", "attempts must be at least 1"));
         }
@@ -121,25 +191,85 @@ impl Options {
         Ok(self)
     }
 
-    /// The period between the starts of two evaluations, given how long the last one took and
-    /// how long the wait has lasted.
-    pub fn period_after(&self, last_evaluation: Duration, waited: Duration) -> Duration {
-        period(self.interval, self.min_interval, self.max_interval, last_evaluation, waited)
+    /// The schedule these options ask for (after [`Options::validate`]).
+    pub fn schedule(&self) -> Schedule {
+        let fixed = self.interval.filter(|d| !d.is_zero());
+        if let Some(factor) = self.backoff {
+            let initial = fixed.unwrap_or(self.min_interval);
+            return Schedule::Backoff { initial, factor, max: self.max_interval.max(initial) };
+        }
+        if let Some(list) = &self.intervals {
+            return Schedule::List(list.clone());
+        }
+        match fixed {
+            Some(d) => Schedule::Fixed(d),
+            None => Schedule::Adaptive { min: self.min_interval, max: self.max_interval },
+        }
+    }
+
+    /// The relations between these options and the operation's horizon (`timeout`, or
+    /// `during` for `always`/`never`) that make a wait contradict itself: a first evaluation
+    /// after the deadline, a period longer than the whole wait, a stretch that cannot fit.
+    /// Unscaled values are compared: `LIVENESS_TIMEOUT_SCALE` must not turn a valid call into
+    /// an invalid one.
+    pub fn validate_against(&self, horizon_name: &str, horizon: Duration, spelling: Spelling) -> Result<(), Error> {
+        let name = |snake: &str| spelling.option(snake);
+        let horizon_name = name(horizon_name);
+        let too_long = |option: &str, value: Duration, consequence: &str| {
+            Err(Error::invalid_option(
+                &name(option),
+                format!(
+                    "{} ({value:?}) is longer than {horizon_name} ({horizon:?}): {consequence}",
+                    name(option)
+                ),
+            ))
+        };
+        if self.delay > horizon {
+            return too_long("delay", self.delay, "the first evaluation would come after the deadline");
+        }
+        if let Some(interval) = self.interval.filter(|d| !d.is_zero())
+            && interval > horizon
+        {
+            return too_long("interval", interval, "only the first evaluation and the deadline's would happen");
+        }
+        if let Some(first) = self.intervals.as_ref().and_then(|l| l.first())
+            && *first > horizon
+        {
+            return too_long("intervals", *first, "only the first evaluation and the deadline's would happen");
+        }
+        if self.stable_for > horizon {
+            return too_long("stable_for", self.stable_for, "the probe could never stay accepted that long in time");
+        }
+        if self.at_least > horizon {
+            return too_long("at_least", self.at_least, "the condition could never hold in time");
+        }
+        Ok(())
     }
 }
 
-/// Converts a binding's seconds into a duration, rejecting what no duration can be.
+/// Converts a binding's seconds into a duration, rejecting what no duration can be. A finite
+/// value too large for a `Duration` (about 584 billion years) saturates to `Duration::MAX`.
 pub fn duration_from_secs(option: &str, secs: f64) -> Result<Duration, Error> {
     if secs.is_nan() {
         return Err(Error::invalid_option(option, "must be a number of seconds, got NaN"));
     }
-    if secs.is_infinite() {
-        return Err(Error::invalid_option(option, "must be finite"));
+    if secs.is_infinite() && secs > 0.0 {
+        return Err(Error::invalid_option(option, "must be finite (only a timeout can be infinite)"));
     }
     if secs < 0.0 {
         return Err(Error::invalid_option(option, format!("must not be negative, got {secs}")));
     }
-    Duration::try_from_secs_f64(secs).map_err(|e| Error::invalid_option(option, e.to_string()))
+    Ok(Duration::try_from_secs_f64(secs).unwrap_or(Duration::MAX))
+}
+
+/// A binding's timeout in seconds: as [`duration_from_secs`], and `+∞` is [`FOREVER`].
+pub fn timeout_from_secs(option: &str, secs: f64) -> Result<Duration, Error> {
+    if secs == f64::INFINITY { Ok(FOREVER) } else { duration_from_secs(option, secs) }
+}
+
+/// A binding's timeout in milliseconds: as [`duration_from_millis`], and `+∞` is [`FOREVER`].
+pub fn timeout_from_millis(option: &str, ms: f64) -> Result<Duration, Error> {
+    if ms == f64::INFINITY { Ok(FOREVER) } else { duration_from_millis(option, ms) }
 }
 
 /// Converts a binding's milliseconds into a duration (JavaScript and C speak milliseconds).
@@ -185,6 +315,9 @@ pub fn scaled(d: Duration, scale: f64) -> Duration {
 
 /// Seconds with two decimals, the unit of every report.
 pub fn fmt_secs(d: Duration) -> String {
+    if d == FOREVER {
+        return "forever".to_owned();
+    }
     format!("{:.2} s", d.as_secs_f64())
 }
 
@@ -194,33 +327,67 @@ mod tests {
 
     #[test]
     fn adaptive_period_is_twenty_times_the_cost_within_bounds() {
-        let o = Options::default();
+        let o = Options::default().schedule();
         let early = Duration::from_millis(100);
-        assert_eq!(o.period_after(Duration::ZERO, early), Duration::from_millis(1));
-        assert_eq!(o.period_after(Duration::from_micros(500), early), Duration::from_millis(10));
-        assert_eq!(o.period_after(Duration::from_millis(30), early), Duration::from_millis(50));
-        let fixed = Options { interval: Some(Duration::from_millis(7)), ..Options::default() };
-        assert_eq!(fixed.period_after(Duration::from_secs(1), Duration::from_secs(60)), Duration::from_millis(7));
+        assert_eq!(o.period(1, Duration::ZERO, early), Duration::from_millis(1));
+        assert_eq!(o.period(1, Duration::from_micros(500), early), Duration::from_millis(10));
+        assert_eq!(o.period(1, Duration::from_millis(30), early), Duration::from_millis(50));
+        let fixed = Options { interval: Some(Duration::from_millis(7)), ..Options::default() }.schedule();
+        assert_eq!(fixed.period(9, Duration::from_secs(1), Duration::from_secs(60)), Duration::from_millis(7));
+    }
+
+    #[test]
+    fn lists_repeat_their_last_period_and_backoff_grows_to_its_cap() {
+        let ms = Duration::from_millis;
+        let list = Options { intervals: Some(vec![ms(100), ms(250), ms(500)]), ..Options::default() }.schedule();
+        let periods: Vec<_> = (1..=5).map(|n| list.period(n, Duration::ZERO, Duration::ZERO)).collect();
+        assert_eq!(periods, [ms(100), ms(250), ms(500), ms(500), ms(500)]);
+        let backoff = Options { interval: Some(ms(10)), backoff: Some(2.0), max_interval: ms(70), ..Options::default() }
+            .schedule();
+        let periods: Vec<_> = [1, 2, 3, 4, u32::MAX].iter().map(|n| backoff.period(*n, Duration::ZERO, Duration::ZERO)).collect();
+        assert_eq!(periods, [ms(10), ms(20), ms(40), ms(70), ms(70)]);
+    }
+
+    #[test]
+    fn contradictory_options_are_named() {
+        let s = Spelling::Snake;
+        let o = Options { delay: Duration::from_secs(11), timeout: Duration::from_secs(10), ..Options::default() };
+        let e = o.validate_against("timeout", o.timeout, s).unwrap_err().to_string();
+        assert!(e.starts_with("invalid option `delay`: delay (11s) is longer than timeout (10s)"), "{e}");
+        let o = Options { interval: Some(Duration::from_secs(2)), ..Options::default() };
+        assert!(o.validate_against("during", Duration::from_secs(1), Spelling::Camel).unwrap_err().to_string().contains("longer than during"));
+        let o = Options { intervals: Some(vec![]), ..Options::default() };
+        assert!(o.validate().unwrap_err().to_string().contains("`intervals`"));
+        let o = Options { intervals: Some(vec![Duration::from_millis(1)]), backoff: Some(2.0), ..Options::default() };
+        assert!(o.validate().unwrap_err().to_string().contains("different schedules"));
+        let o = Options { backoff: Some(0.5), ..Options::default() };
+        assert!(o.validate().unwrap_err().to_string().contains("`backoff`"));
+        let forever = Options { timeout: FOREVER, delay: Duration::from_secs(3600), ..Options::default() };
+        assert!(forever.validate_against("timeout", FOREVER, s).is_ok());
     }
 
     #[test]
     fn adaptive_period_grows_with_the_time_waited() {
-        let o = Options::default();
+        let o = Options::default().schedule();
+        let period = |last, waited| o.period(1, last, waited);
         let cheap = Duration::from_micros(10);
-        assert_eq!(o.period_after(cheap, Duration::from_millis(400)), Duration::from_millis(1));
-        assert_eq!(o.period_after(cheap, Duration::from_secs(1)), Duration::from_micros(2500));
-        assert_eq!(o.period_after(cheap, Duration::from_secs(8)), Duration::from_millis(20));
-        assert_eq!(o.period_after(cheap, Duration::from_secs(3600)), Duration::from_millis(50), "capped");
+        assert_eq!(period(cheap, Duration::from_millis(400)), Duration::from_millis(1));
+        assert_eq!(period(cheap, Duration::from_secs(1)), Duration::from_micros(2500));
+        assert_eq!(period(cheap, Duration::from_secs(8)), Duration::from_millis(20));
+        assert_eq!(period(cheap, Duration::from_secs(3600)), Duration::from_millis(50), "capped");
         // The costlier bound wins.
-        assert_eq!(o.period_after(Duration::from_millis(1), Duration::from_secs(1)), Duration::from_millis(20));
+        assert_eq!(period(Duration::from_millis(1), Duration::from_secs(1)), Duration::from_millis(20));
     }
 
     #[test]
     fn bad_durations_are_named() {
-        for bad in [-1.0, f64::NAN, f64::INFINITY] {
+        for bad in [-1.0, f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
             let err = duration_from_secs("timeout", bad).unwrap_err();
             assert!(err.to_string().contains("`timeout`"), "{err}");
         }
+        assert_eq!(timeout_from_secs("timeout", f64::INFINITY).unwrap(), FOREVER);
+        assert_eq!(timeout_from_millis("timeout", 2f64.powi(31)).unwrap(), Duration::from_millis(1 << 31));
+        assert_eq!(duration_from_secs("timeout", 1e300).unwrap(), Duration::MAX, "saturates");
         assert_eq!(duration_from_millis("delay", 250.0).unwrap(), Duration::from_millis(250));
     }
 

@@ -11,7 +11,7 @@ use tokio::time::Instant;
 
 use super::blocking::DriveError;
 use super::outcome::Outcome;
-use super::poller::{Poller, Step};
+use super::poller::{Evaluated, Poller, Step};
 use crate::events::WakeSubscription;
 
 /// The probe as the tokio driver calls it (see [`super::Probe`]).
@@ -24,6 +24,11 @@ pub trait AsyncProbe {
     }
 
     fn evaluate(&mut self) -> impl Future<Output = Result<Outcome, Self::Stop>>;
+
+    /// After each evaluation that returned (see [`super::Probe::evaluated`]).
+    fn evaluated(&mut self, _evaluated: Evaluated) -> Result<(), Self::Stop> {
+        Ok(())
+    }
 }
 
 /// Hints from any thread, with their time on the wait's clock.
@@ -66,7 +71,10 @@ pub async fn drive_async<P: AsyncProbe>(poller: &mut Poller, probe: &mut P) -> R
             Step::Evaluate { abandon_at } => {
                 poller.started(start.elapsed());
                 match bounded(probe.evaluate(), start, abandon_at).await {
-                    Some(outcome) => poller.finished(start.elapsed(), outcome.map_err(DriveError::Host)?),
+                    Some(outcome) => {
+                        let evaluated = poller.finished(start.elapsed(), outcome.map_err(DriveError::Host)?);
+                        probe.evaluated(evaluated).map_err(DriveError::Host)?;
+                    }
                     // Still pending when the step said: dropped there, never polled again.
                     None => return Err(DriveError::Failed(Box::new(poller.abandon(start.elapsed())))),
                 }

@@ -9,7 +9,7 @@ use std::thread::{self, Thread};
 use std::time::{Duration, Instant};
 
 use super::outcome::Outcome;
-use super::poller::{Poller, Step};
+use super::poller::{Evaluated, Poller, Step};
 use super::report::Report;
 use crate::error::Error;
 use crate::events::WakeSubscription;
@@ -29,6 +29,12 @@ pub trait Probe {
 
     /// One evaluation, as the operation judges it.
     fn evaluate(&mut self) -> Result<Outcome, Self::Stop>;
+
+    /// After each evaluation that returned, as the Poller counted it: where a binding calls its
+    /// user's `on_evaluation` hook (an error of the hook propagates as itself).
+    fn evaluated(&mut self, _evaluated: Evaluated) -> Result<(), Self::Stop> {
+        Ok(())
+    }
 }
 
 /// How a driven wait failed.
@@ -172,7 +178,8 @@ pub fn drive_blocking<P: Probe>(
             Step::Evaluate { .. } => {
                 poller.started(now());
                 let outcome = probe.evaluate().map_err(DriveError::Host)?;
-                poller.finished(now(), outcome);
+                let evaluated = poller.finished(now(), outcome);
+                probe.evaluated(evaluated).map_err(DriveError::Host)?;
             }
             // Nothing else runs on this thread: a blocking poller never asks to yield.
             Step::Yield => {}

@@ -16,5 +16,5 @@ pub use blocking::{DriveError, Probe, WakeSignal, drive_blocking};
 pub use history::{Run, RunOutcome, SHOWN_RUNS};
 pub use operation::{Operation, Spelling};
 pub use outcome::{Failure, Outcome, shorten_repr};
-pub use poller::{Driver, Poller, Step};
+pub use poller::{Driver, Evaluated, Poller, Step};
 pub use report::{Report, ReportKind};

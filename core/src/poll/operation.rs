@@ -10,6 +10,12 @@ pub enum Operation {
     /// The baseline is the preparation; acceptance is "differs from it" (the binding compares,
     /// with its language's equality).
     EventuallyChanges,
+    /// Acceptance is "equal to the previous evaluation's value" (the binding compares, with its
+    /// language's equality; a raised evaluation has no value, so the next one is new); succeeds
+    /// once one value was seen for `quiet` in a row.
+    EventuallySettles {
+        quiet: Duration,
+    },
     /// The action is the preparation; then `eventually(until)`.
     SyncOperation,
     /// Safety: every evaluation during `during` must be accepted.
@@ -35,8 +41,18 @@ pub enum Spelling {
 }
 
 /// The options that are durations (C spells them with `_ms`).
-const DURATION_OPTIONS: [&str; 7] =
-    ["timeout", "interval", "min_interval", "max_interval", "delay", "stable_for", "during"];
+const DURATION_OPTIONS: [&str; 10] = [
+    "timeout",
+    "interval",
+    "intervals",
+    "min_interval",
+    "max_interval",
+    "delay",
+    "stable_for",
+    "during",
+    "at_least",
+    "quiet",
+];
 
 impl Spelling {
     /// An option's name (given in snake case, as the core names it) in this spelling.
@@ -72,6 +88,8 @@ impl Operation {
             (Operation::EventuallyPasses, _) => "eventually_passes",
             (Operation::EventuallyChanges, Spelling::Camel) => "eventuallyChanges",
             (Operation::EventuallyChanges, _) => "eventually_changes",
+            (Operation::EventuallySettles { .. }, Spelling::Camel) => "eventuallySettles",
+            (Operation::EventuallySettles { .. }, _) => "eventually_settles",
             (Operation::SyncOperation, Spelling::Camel) => "syncOperation",
             (Operation::SyncOperation, _) => "sync_operation",
             (Operation::Always { .. }, _) => "always",
@@ -91,6 +109,15 @@ impl Operation {
 
     pub fn prepares(&self) -> bool {
         self.preparation().is_some()
+    }
+
+    /// The duration that bounds the wait and its name: `during` for `always`/`never`, the
+    /// `timeout` otherwise.
+    pub fn horizon(&self, timeout: Duration) -> (&'static str, Duration) {
+        match self {
+            Operation::Always { during } | Operation::Never { during } => ("during", *during),
+            _ => ("timeout", timeout),
+        }
     }
 
     /// `always` and `never` check safety for a duration; the others wait for liveness.

@@ -9,7 +9,7 @@ use super::operation::{Operation, Spelling};
 use super::outcome::{Failure, Outcome};
 use super::report::{Report, ReportKind};
 use crate::error::Error;
-use crate::policy::{Options, scaled};
+use crate::policy::{FOREVER, Options, Schedule, scaled};
 
 /// An evaluation that starts at the deadline and ends this far past it is reported as overrun.
 const OVERRUN_WORTH_REPORTING: Duration = Duration::from_millis(1);
@@ -48,6 +48,20 @@ pub enum Step {
     Done(Result<(), Report>),
 }
 
+/// One evaluation that returned, as [`Poller::finished`] counted it: what a binding's
+/// `on_evaluation` hook receives, beside the value or error the binding kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Evaluated {
+    /// 1-based.
+    pub number: u32,
+    /// When it started, since the call began.
+    pub started: Duration,
+    pub duration: Duration,
+    /// Whether the operation's acceptance took it (for `eventually_settles`: equal to the
+    /// previous value).
+    pub accepted: bool,
+}
+
 /// Where the preparation of `sync_operation` / `eventually_changes` stands.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Preparation {
@@ -65,13 +79,13 @@ pub struct Poller {
     operation: Operation,
     spelling: Spelling,
     message: Option<String>,
-    interval: Option<Duration>,
-    min_interval: Duration,
-    max_interval: Duration,
+    schedule: Schedule,
     deadline: Duration,
     first_start: Duration,
     attempts: Option<u32>,
+    /// `stable_for`, or `eventually_settles`' `quiet`: how long the accepted stretch must last.
     stable_for: Duration,
+    at_least: Duration,
     wake_on: Vec<String>,
     driver: Driver,
 
@@ -108,23 +122,41 @@ impl Poller {
     /// scale comes in `options` (the binding read it); the Poller never looks at the environment.
     pub fn new(operation: Operation, options: &Options, spelling: Spelling, driver: Driver) -> Result<Poller, Error> {
         options.validate_for(spelling)?;
+        let (horizon_name, horizon) = operation.horizon(options.timeout);
+        options.validate_against(horizon_name, horizon, spelling)?;
+        let name = |snake: &str| spelling.option(snake);
+        if operation.is_safety() && !options.at_least.is_zero() {
+            return Err(Error::invalid_option(
+                &name("at_least"),
+                format!("{} bounds a wait for a condition; always and never check one for a duration", name("at_least")),
+            ));
+        }
+        let mut stable_for = options.stable_for;
+        if let Operation::EventuallySettles { quiet } = operation {
+            if !options.stable_for.is_zero() {
+                return Err(Error::invalid_option(
+                    &name("stable_for"),
+                    format!("{} waits for a stable value: its period of quiet is `{}`", operation.name(spelling), name("quiet")),
+                ));
+            }
+            if quiet > horizon {
+                let why = format!("{} ({quiet:?}) is longer than {} ({horizon:?}): the value could never settle in time", name("quiet"), name("timeout"));
+                return Err(Error::invalid_option(&name("quiet"), why));
+            }
+            stable_for = quiet;
+        }
         let scale = options.timeout_scale;
-        let horizon = match operation {
-            Operation::Always { during } | Operation::Never { during } => during,
-            _ => options.timeout,
-        };
         let deadline = scaled(horizon, scale);
         Ok(Poller {
             operation,
             spelling,
             message: options.message.clone(),
-            interval: options.interval,
-            min_interval: options.min_interval,
-            max_interval: options.max_interval,
+            schedule: options.schedule(),
             deadline,
             first_start: scaled(options.delay, scale).min(deadline),
             attempts: options.attempts,
-            stable_for: scaled(options.stable_for, scale),
+            stable_for: scaled(stable_for, scale),
+            at_least: options.at_least,
             wake_on: options.wake_on.clone(),
             driver,
             preparation: if operation.prepares() { Preparation::Pending } else { Preparation::Done },
@@ -165,9 +197,10 @@ impl Poller {
         &self.wake_on
     }
 
-    /// Whether the binding should describe accepted values (only `never` reports them).
+    /// Whether the binding should describe accepted values: `never` and a wait with `at_least`
+    /// report the value that held, `eventually_settles` the values it saw.
     pub fn wants_accepted_text(&self) -> bool {
-        matches!(self.operation, Operation::Never { .. })
+        matches!(self.operation, Operation::Never { .. } | Operation::EventuallySettles { .. }) || !self.at_least.is_zero()
     }
 
     /// Decides the next step at time `at`.
@@ -223,9 +256,10 @@ impl Poller {
         self.turned = false;
     }
 
-    /// The evaluation that started last ended at `at` with this outcome.
-    pub fn finished(&mut self, at: Duration, outcome: Outcome) {
+    /// The evaluation that started last ended at `at` with this outcome; returns it as counted.
+    pub fn finished(&mut self, at: Duration, outcome: Outcome) -> Evaluated {
         let start = self.running_since.take().unwrap_or(at);
+        let accepted = matches!(outcome, Outcome::Accepted { .. });
         self.last_end = at;
         self.last_duration = at.saturating_sub(start);
         self.finished_evaluations += 1;
@@ -234,6 +268,15 @@ impl Poller {
             self.woken = true;
             self.next_answers_hint_during = true;
         }
+        if let Operation::EventuallySettles { .. } = self.operation {
+            self.on_value(start, outcome);
+        } else {
+            self.on_outcome(start, outcome);
+        }
+        Evaluated { number: self.evaluations, started: start, duration: self.last_duration, accepted }
+    }
+
+    fn on_outcome(&mut self, start: Duration, outcome: Outcome) {
         match outcome {
             Outcome::Accepted { text } => {
                 self.history.record(RunOutcome::Accepted, start);
@@ -254,6 +297,36 @@ impl Poller {
                 self.history.record(RunOutcome::Failed(failure.clone()), start);
                 self.on_rejected(start, failure);
             }
+        }
+    }
+
+    /// `eventually_settles`: the binding accepted a value equal to the previous one, rejected a
+    /// new one (the first included), or the probe raised. The history shows the values, so a
+    /// report tells how the value kept changing.
+    fn on_value(&mut self, start: Duration, outcome: Outcome) {
+        self.every_failure_nullish = false;
+        let (value, same) = match outcome {
+            Outcome::Accepted { text } => (Failure::returned(text.unwrap_or_else(|| "a value".to_owned()), false), true),
+            Outcome::Rejected(Failure::Returned { repr, .. }) => (Failure::returned(repr, false), false),
+            Outcome::Rejected(raised) => {
+                self.history.record(RunOutcome::Failed(raised.clone()), start);
+                self.on_rejected(start, raised);
+                return;
+            }
+        };
+        self.history.record(RunOutcome::Failed(value.clone()), start);
+        self.last_failure = Some(value);
+        if !same {
+            // A new value: its quiet starts now.
+            if let Some(since) = self.accepted_since.take() {
+                self.longest_accepted = self.longest_accepted.max(start.saturating_sub(since));
+            }
+            self.accepted_since = Some(start);
+            return;
+        }
+        let since = *self.accepted_since.get_or_insert(start);
+        if start.saturating_sub(since) >= self.stable_for {
+            self.done = Some(Ok(()));
         }
     }
 
@@ -304,7 +377,7 @@ impl Poller {
     /// The period after the evaluation that started at `last_start` (SPEC §2).
     fn period(&self, last_start: Duration) -> Duration {
         let waited = last_start.saturating_sub(self.first_start);
-        crate::policy::period(self.interval, self.min_interval, self.max_interval, self.last_duration, waited)
+        self.schedule.period(self.evaluations, self.last_duration, waited)
     }
 
     /// Evaluate at `target`: wait until then, or start now, after a turn of the event loop if
@@ -323,8 +396,9 @@ impl Poller {
 
     /// An asynchronous step that starts before the deadline is given up at it; the one that
     /// starts at (or after) the deadline is the last one and is let finish (SPEC §3).
+    /// Without a deadline (`FOREVER`) nothing is abandoned: the test runner's timeout ends it.
     fn abandon_at(&self, start: Duration) -> Option<Duration> {
-        (start < self.deadline).then_some(self.deadline)
+        (start < self.deadline && self.deadline != FOREVER).then_some(self.deadline)
     }
 
     /// Whether the wait is over before another evaluation, and how.
@@ -356,6 +430,12 @@ impl Poller {
             }));
         }
         let ever_accepted = self.accepted_since.is_some() || self.longest_accepted > Duration::ZERO;
+        if let Operation::EventuallySettles { .. } = self.operation
+            && (ever_accepted || self.last_failure.as_ref().is_some_and(|f| f.kind().is_none()))
+        {
+            let longest = self.longest_accepted_so_far(last_start);
+            return Some(Err(ReportKind::NotSettled { quiet: self.stable_for, longest }));
+        }
         if self.stable_for > Duration::ZERO && ever_accepted {
             let longest = self.longest_accepted_so_far(last_start);
             return Some(Err(ReportKind::NotStable { stable_for: self.stable_for, longest }));
@@ -381,6 +461,12 @@ impl Poller {
                 let held = Failure::returned(text.unwrap_or_else(|| "an accepted value".to_owned()), false);
                 self.last_failure = Some(held);
                 self.violate(start);
+            }
+            _ if start < self.at_least => {
+                let held = Failure::returned(text.unwrap_or_else(|| "an accepted value".to_owned()), false);
+                self.last_failure = Some(held);
+                let kind = ReportKind::TooEarly { evaluation: self.evaluations, at: start, at_least: self.at_least };
+                self.done = Some(Err(self.report(kind, self.last_end)));
             }
             _ => {
                 let since = *self.accepted_since.get_or_insert(start);

@@ -25,6 +25,11 @@ pub enum ReportKind {
     PreparationStillRunning { what: &'static str, running_for: Duration },
     /// `always` saw a rejection, `never` an acceptance, at this evaluation.
     Violated { evaluation: u32, at: Duration },
+    /// An evaluation that started `at`, before `at_least`, was accepted: the condition held
+    /// too early (a violation of the lower bound, not a timeout).
+    TooEarly { evaluation: u32, at: Duration, at_least: Duration },
+    /// `eventually_settles`: no value stayed the same for `quiet` before the deadline.
+    NotSettled { quiet: Duration, longest: Duration },
 }
 
 /// Everything a reader needs to see why a wait failed.
@@ -49,7 +54,7 @@ pub struct Report {
 impl Report {
     /// `always`/`never` violated, as opposed to a timeout.
     pub fn is_violation(&self) -> bool {
-        matches!(self.kind, ReportKind::Violated { .. })
+        matches!(self.kind, ReportKind::Violated { .. } | ReportKind::TooEarly { .. })
     }
 
     /// The first line: operation, message, and why it ended.
@@ -82,6 +87,16 @@ impl Report {
             ReportKind::PreparationStillRunning { what, running_for } => {
                 format!("not met after {waited} ({count}); {what} still running after {}", fmt_secs(*running_for))
             }
+            ReportKind::TooEarly { evaluation, at, at_least } => format!(
+                "held too early, at evaluation #{evaluation} after {} ({count}); it must not hold before {}",
+                fmt_secs(*at),
+                fmt_secs(*at_least)
+            ),
+            ReportKind::NotSettled { quiet, longest } => format!(
+                "not settled for {} after {waited} ({count}); the longest a value stayed the same was {}",
+                fmt_secs(*quiet),
+                fmt_secs(*longest)
+            ),
             ReportKind::Violated { evaluation, at } => {
                 let what = if self.last.is_some() && self.operation_is_never() { "held" } else { "violated" };
                 format!("{what} at evaluation #{evaluation} after {} ({count})", fmt_secs(*at))
