@@ -13,7 +13,7 @@
 //!
 //! Three primitives, the same in Rust, C, Python and Node (see SPEC.md):
 //! - **polling**: [`eventually`], [`eventually_passes`], [`always`], [`never`],
-//!   [`eventually_changes`];
+//!   [`eventually_changes`], [`eventually_settles`];
 //! - **sync operation**: [`sync_operation`] fires an action once, then polls for its effect;
 //! - **emitted capture**: [`events::emitted`] and friends assert on the events a block emitted,
 //!   after it completed. Events verify; they never synchronise.
@@ -31,13 +31,15 @@ pub mod testing;
 
 pub use error::Error;
 pub use events::{Event, Value, emitted, emitted_in_order, not_emitted};
-pub use ops::{always, eventually, eventually_changes, eventually_passes, never, sync_operation};
+pub use ops::{
+    Evaluation, always, eventually, eventually_changes, eventually_passes, eventually_settles, never, sync_operation,
+};
 #[cfg(feature = "tokio")]
 pub use ops::{
-    always_async, eventually_async, eventually_changes_async, eventually_passes_async, never_async,
-    sync_operation_async,
+    always_async, eventually_async, eventually_changes_async, eventually_passes_async, eventually_settles_async,
+    never_async, sync_operation_async,
 };
-pub use policy::Options;
+pub use policy::{FOREVER, Options};
 pub use poll::Failure;
 
 /// The crate version, shared by every binding.

@@ -96,10 +96,9 @@ impl Schedule {
     pub fn period(&self, evaluation: u32, last_evaluation: Duration, waited: Duration) -> Duration {
         match self {
             Schedule::Fixed(d) => *d,
-            Schedule::Adaptive { min, max } => last_evaluation
-                .saturating_mul(ADAPTIVE_FACTOR)
-                .max(waited / ELAPSED_DIVISOR)
-                .clamp(*min, *max),
+            Schedule::Adaptive { min, max } => {
+                last_evaluation.saturating_mul(ADAPTIVE_FACTOR).max(waited / ELAPSED_DIVISOR).clamp(*min, *max)
+            }
             Schedule::List(list) => {
                 let i = (evaluation.max(1) as usize - 1).min(list.len() - 1);
                 list[i]
@@ -141,7 +140,7 @@ impl Options {
             ("backoff", self.backoff.is_some()),
         ];
         let schedules: Vec<&str> = given.iter().filter(|(_, set)| *set).map(|(n, _)| *n).collect();
-        if schedules.len() > 1 && !(schedules == ["interval", "backoff"]) {
+        if schedules.len() > 1 && schedules != ["interval", "backoff"] {
             // `interval` + `backoff` is one schedule: the backoff starts at the interval.
             let names: Vec<String> = schedules.iter().map(|n| name(n)).collect();
             return Err(Error::invalid_option(
@@ -218,10 +217,7 @@ impl Options {
         let too_long = |option: &str, value: Duration, consequence: &str| {
             Err(Error::invalid_option(
                 &name(option),
-                format!(
-                    "{} ({value:?}) is longer than {horizon_name} ({horizon:?}): {consequence}",
-                    name(option)
-                ),
+                format!("{} ({value:?}) is longer than {horizon_name} ({horizon:?}): {consequence}", name(option)),
             ))
         };
         if self.delay > horizon {
@@ -342,9 +338,11 @@ mod tests {
         let list = Options { intervals: Some(vec![ms(100), ms(250), ms(500)]), ..Options::default() }.schedule();
         let periods: Vec<_> = (1..=5).map(|n| list.period(n, Duration::ZERO, Duration::ZERO)).collect();
         assert_eq!(periods, [ms(100), ms(250), ms(500), ms(500), ms(500)]);
-        let backoff = Options { interval: Some(ms(10)), backoff: Some(2.0), max_interval: ms(70), ..Options::default() }
-            .schedule();
-        let periods: Vec<_> = [1, 2, 3, 4, u32::MAX].iter().map(|n| backoff.period(*n, Duration::ZERO, Duration::ZERO)).collect();
+        let backoff =
+            Options { interval: Some(ms(10)), backoff: Some(2.0), max_interval: ms(70), ..Options::default() }
+                .schedule();
+        let periods: Vec<_> =
+            [1, 2, 3, 4, u32::MAX].iter().map(|n| backoff.period(*n, Duration::ZERO, Duration::ZERO)).collect();
         assert_eq!(periods, [ms(10), ms(20), ms(40), ms(70), ms(70)]);
     }
 
@@ -355,7 +353,12 @@ mod tests {
         let e = o.validate_against("timeout", o.timeout, s).unwrap_err().to_string();
         assert!(e.starts_with("invalid option `delay`: delay (11s) is longer than timeout (10s)"), "{e}");
         let o = Options { interval: Some(Duration::from_secs(2)), ..Options::default() };
-        assert!(o.validate_against("during", Duration::from_secs(1), Spelling::Camel).unwrap_err().to_string().contains("longer than during"));
+        assert!(
+            o.validate_against("during", Duration::from_secs(1), Spelling::Camel)
+                .unwrap_err()
+                .to_string()
+                .contains("longer than during")
+        );
         let o = Options { intervals: Some(vec![]), ..Options::default() };
         assert!(o.validate().unwrap_err().to_string().contains("`intervals`"));
         let o = Options { intervals: Some(vec![Duration::from_millis(1)]), backoff: Some(2.0), ..Options::default() };

@@ -24,12 +24,13 @@ use liveness::events::{
     self, Capture, Event, EventName, Pattern, Value, Where, check_emitted, check_emitted_in_order, check_not_emitted,
 };
 use liveness::ops::{ActionOutcome, Passes, Truthy, Wait};
-use liveness::policy::{Options, TIMEOUT_SCALE_VAR, duration_from_millis};
+use liveness::policy::{Options, TIMEOUT_SCALE_VAR, duration_from_millis, timeout_from_millis};
 use liveness::poll::Failure;
 use liveness::testing::VirtualClock;
 use liveness::{
     Error, always, always_async, eventually, eventually_async, eventually_changes, eventually_changes_async,
-    eventually_passes, eventually_passes_async, never, never_async, sync_operation, sync_operation_async,
+    eventually_passes, eventually_passes_async, eventually_settles, eventually_settles_async, never, never_async,
+    sync_operation, sync_operation_async,
 };
 use serde_json::{Map, Value as Json};
 
@@ -226,25 +227,34 @@ struct Observed {
     action_calls: usize,
     /// Per evaluation after the first: whether a task of the event loop ran since the last one.
     turns: Vec<bool>,
+    /// What the `on_evaluation` hook saw: (number, started ms, duration ms, accepted).
+    hooked: Vec<(u32, f64, f64, bool)>,
 }
+
+/// Where the runner's `on_evaluation` hook writes (per case).
+type Hooked = Arc<StdMutex<Vec<(u32, f64, f64, bool)>>>;
 
 /// Duration options: numbers, or the strings "NaN" / "Infinity" / "-Infinity". A Rust caller
 /// cannot make such a `Duration`: the conversion's own rejection is the invalid option.
 fn millis(option: &str, v: &Json) -> Result<Duration, Error> {
-    let n = match v {
+    duration_from_millis(option, number(option, v))
+}
+
+fn number(option: &str, v: &Json) -> f64 {
+    match v {
         Json::Number(n) => n.as_f64().expect("a JSON number"),
         Json::String(s) if s == "NaN" => f64::NAN,
         Json::String(s) if s == "Infinity" => f64::INFINITY,
         Json::String(s) if s == "-Infinity" => f64::NEG_INFINITY,
-        other => panic!("option {option}: not a duration: {other}"),
-    };
-    duration_from_millis(option, n)
+        other => panic!("option {option}: not a number: {other}"),
+    }
 }
 
 /// The options of a case, as a Rust caller builds them.
 struct Parsed {
     options: Options,
     during: Option<Duration>,
+    quiet: Option<Duration>,
     retry_on: Option<Vec<String>>,
     fail_on: Vec<String>,
 }
@@ -260,6 +270,10 @@ fn parse_options(operation: &str, o: &Map<String, Json>) -> Result<Parsed, Error
         "message",
         "stable_for_ms",
         "during_ms",
+        "quiet_ms",
+        "intervals_ms",
+        "backoff",
+        "at_least_ms",
         "retry_on",
         "fail_on",
         "wake_on",
@@ -269,10 +283,21 @@ fn parse_options(operation: &str, o: &Map<String, Json>) -> Result<Parsed, Error
     }
     let mut options = Options::default();
     if let Some(v) = o.get("timeout_ms") {
-        options.timeout = millis("timeout", v)?;
+        // A Rust caller passes `liveness::FOREVER` for an infinite timeout.
+        options.timeout = timeout_from_millis("timeout", number("timeout", v))?;
     }
     if let Some(v) = o.get("interval_ms") {
         options.interval = Some(millis("interval", v)?);
+    }
+    if let Some(v) = o.get("intervals_ms") {
+        let list = v.as_array().expect("intervals_ms: a list");
+        options.intervals = Some(list.iter().map(|d| millis("intervals", d)).collect::<Result<_, _>>()?);
+    }
+    if let Some(v) = o.get("backoff") {
+        options.backoff = Some(number("backoff", v));
+    }
+    if let Some(v) = o.get("at_least_ms") {
+        options.at_least = millis("at_least", v)?;
     }
     if let Some(v) = o.get("min_interval_ms") {
         options.min_interval = millis("min_interval", v)?;
@@ -301,9 +326,16 @@ fn parse_options(operation: &str, o: &Map<String, Json>) -> Result<Parsed, Error
         }
         _ => None,
     };
+    let quiet = match operation {
+        "eventually_settles" => {
+            Some(millis("quiet", o.get("quiet_ms").unwrap_or_else(|| panic!("{operation} needs quiet_ms")))?)
+        }
+        _ => None,
+    };
     Ok(Parsed {
         options,
         during,
+        quiet,
         retry_on: o.get("retry_on").map(strings),
         fail_on: o.get("fail_on").map(strings).unwrap_or_default(),
     })
@@ -495,9 +527,12 @@ fn end_of(result: Result<Option<Json>, Error>) -> End {
     }
 }
 
-/// Applies the case's options and failure rules to a builder.
-fn configure<K>(wait: Wait<K>, parsed: &Parsed) -> Wait<K> {
-    let mut wait = wait.options(parsed.options.clone());
+/// Applies the case's options, failure rules and hook to a builder.
+fn configure<K>(wait: Wait<K>, parsed: &Parsed, hooked: &Hooked) -> Wait<K> {
+    let seen = hooked.clone();
+    let mut wait = wait.options(parsed.options.clone()).on_evaluation(move |e| {
+        seen.lock().unwrap().push((e.number, as_ms(e.started), as_ms(e.duration), e.accepted));
+    });
     if let Some(retry_on) = parsed.retry_on.clone() {
         wait = wait.retry_on(move |f| retry_on.contains(&vector_kind(f)));
     }
@@ -548,7 +583,13 @@ fn run_polling(case: &Json, driver: Driver) -> Result<Observed, String> {
 }
 
 /// What every runner does after the wait: collect the script's record.
-fn observed(end: End, script: &Script, elapsed: Duration, action_calls: usize) -> Result<Observed, String> {
+fn observed(
+    end: End,
+    script: &Script,
+    elapsed: Duration,
+    action_calls: usize,
+    hooked: &Hooked,
+) -> Result<Observed, String> {
     if let Some(why) = &script.overrun {
         return Err(why.clone());
     }
@@ -559,6 +600,7 @@ fn observed(end: End, script: &Script, elapsed: Duration, action_calls: usize) -
         elapsed: as_ms(elapsed),
         action_calls,
         turns: script.turns.windows(2).map(|w| w[1] > w[0]).collect(),
+        hooked: hooked.lock().unwrap().clone(),
     })
 }
 
@@ -572,6 +614,7 @@ fn run_blocking(case: &Json) -> Result<Observed, String> {
         }
         Err(other) => return Err(format!("unexpected error converting the options: {other}")),
     };
+    let hooked = Hooked::default();
     let clock = VirtualClock::new();
     let _installed = clock.install();
     let script = RefCell::new(Script::new(case));
@@ -591,15 +634,19 @@ fn run_blocking(case: &Json) -> Result<Observed, String> {
         Scripted(action.call.clone())
     };
     let during = parsed.during.unwrap_or_default();
+    let quiet = parsed.quiet.unwrap_or_default();
     let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match operation {
-        "eventually" => configure(eventually(|| Scripted(call())), &parsed).run().map(Some),
-        "eventually_passes" => configure(eventually_passes(|| Scripted(call())), &parsed).run().map(Some),
-        "always" => configure(always(|| Scripted(call()), during), &parsed).run().map(|()| None),
-        "never" => configure(never(|| Scripted(call()), during), &parsed).run().map(|()| None),
+        "eventually" => configure(eventually(|| Scripted(call())), &parsed, &hooked).run().map(Some),
+        "eventually_passes" => configure(eventually_passes(|| Scripted(call())), &parsed, &hooked).run().map(Some),
+        "always" => configure(always(|| Scripted(call()), during), &parsed, &hooked).run().map(|()| None),
+        "never" => configure(never(|| Scripted(call()), during), &parsed, &hooked).run().map(|()| None),
         "eventually_changes" => {
-            configure(eventually_changes(|| changes_value(call())), &parsed).run().map(|c| Some(c.0))
+            configure(eventually_changes(|| changes_value(call())), &parsed, &hooked).run().map(|c| Some(c.0))
         }
-        "sync_operation" => configure(sync_operation(act, || Scripted(call())), &parsed).run().map(Some),
+        "sync_operation" => configure(sync_operation(act, || Scripted(call())), &parsed, &hooked).run().map(Some),
+        "eventually_settles" => {
+            configure(eventually_settles(|| changes_value(call()), quiet), &parsed, &hooked).run().map(|c| Some(c.0))
+        }
         other => panic!("unknown operation {other:?}"),
     }));
     let end = match caught {
@@ -607,7 +654,7 @@ fn run_blocking(case: &Json) -> Result<Observed, String> {
         // The baseline's "raise" (a panic) propagates out of the wait.
         Err(panic) => End::Propagated(panic_text(&panic).split(':').next().unwrap_or("").to_owned()),
     };
-    observed(end, &script.borrow(), clock.now(), action_calls.get())
+    observed(end, &script.borrow(), clock.now(), action_calls.get(), &hooked)
 }
 
 async fn run_tokio(case: &Json, driver: Driver) -> Result<Observed, String> {
@@ -620,6 +667,7 @@ async fn run_tokio(case: &Json, driver: Driver) -> Result<Observed, String> {
         }
         Err(other) => return Err(format!("unexpected error converting the options: {other}")),
     };
+    let hooked = Hooked::default();
     let t0 = tokio::time::Instant::now();
     let script = Arc::new(StdMutex::new(Script::new(case)));
     let action_calls = Arc::new(AtomicUsize::new(0));
@@ -647,6 +695,7 @@ async fn run_tokio(case: &Json, driver: Driver) -> Result<Observed, String> {
         }
     };
     let during = parsed.during.unwrap_or_default();
+    let quiet = parsed.quiet.unwrap_or_default();
     let result = if driver == Driver::TokioSync {
         let call = || start().call;
         let act = || {
@@ -655,18 +704,30 @@ async fn run_tokio(case: &Json, driver: Driver) -> Result<Observed, String> {
         };
         let caught = AssertUnwindSafe(async {
             match operation {
-                "eventually" => configure(eventually(|| Scripted(call())), &parsed).run_async().await.map(Some),
-                "eventually_passes" => {
-                    configure(eventually_passes(|| Scripted(call())), &parsed).run_async().await.map(Some)
+                "eventually" => {
+                    configure(eventually(|| Scripted(call())), &parsed, &hooked).run_async().await.map(Some)
                 }
-                "always" => configure(always(|| Scripted(call()), during), &parsed).run_async().await.map(|()| None),
-                "never" => configure(never(|| Scripted(call()), during), &parsed).run_async().await.map(|()| None),
-                "eventually_changes" => configure(eventually_changes(|| changes_value(call())), &parsed)
+                "eventually_passes" => {
+                    configure(eventually_passes(|| Scripted(call())), &parsed, &hooked).run_async().await.map(Some)
+                }
+                "always" => {
+                    configure(always(|| Scripted(call()), during), &parsed, &hooked).run_async().await.map(|()| None)
+                }
+                "never" => {
+                    configure(never(|| Scripted(call()), during), &parsed, &hooked).run_async().await.map(|()| None)
+                }
+                "eventually_changes" => configure(eventually_changes(|| changes_value(call())), &parsed, &hooked)
                     .run_async()
                     .await
                     .map(|c| Some(c.0)),
                 "sync_operation" => {
-                    configure(sync_operation(act, || Scripted(call())), &parsed).run_async().await.map(Some)
+                    configure(sync_operation(act, || Scripted(call())), &parsed, &hooked).run_async().await.map(Some)
+                }
+                "eventually_settles" => {
+                    configure(eventually_settles(|| changes_value(call()), quiet), &parsed, &hooked)
+                        .run_async()
+                        .await
+                        .map(|c| Some(c.0))
                 }
                 other => panic!("unknown operation {other:?}"),
             }
@@ -692,32 +753,44 @@ async fn run_tokio(case: &Json, driver: Driver) -> Result<Observed, String> {
         };
         let caught = AssertUnwindSafe(async {
             match operation {
-                "eventually" => configure(eventually_async(|| async { Scripted(call().await) }), &parsed)
+                "eventually" => configure(eventually_async(|| async { Scripted(call().await) }), &parsed, &hooked)
                     .run_async()
                     .await
                     .map(Some),
-                "eventually_passes" => configure(eventually_passes_async(|| async { Scripted(call().await) }), &parsed)
-                    .run_async()
-                    .await
-                    .map(Some),
-                "always" => configure(always_async(|| async { Scripted(call().await) }, during), &parsed)
+                "eventually_passes" => {
+                    configure(eventually_passes_async(|| async { Scripted(call().await) }), &parsed, &hooked)
+                        .run_async()
+                        .await
+                        .map(Some)
+                }
+                "always" => configure(always_async(|| async { Scripted(call().await) }, during), &parsed, &hooked)
                     .run_async()
                     .await
                     .map(|()| None),
-                "never" => configure(never_async(|| async { Scripted(call().await) }, during), &parsed)
+                "never" => configure(never_async(|| async { Scripted(call().await) }, during), &parsed, &hooked)
                     .run_async()
                     .await
                     .map(|()| None),
                 "eventually_changes" => {
-                    configure(eventually_changes_async(|| async { changes_value(call().await) }), &parsed)
+                    configure(eventually_changes_async(|| async { changes_value(call().await) }), &parsed, &hooked)
                         .run_async()
                         .await
                         .map(|c| Some(c.0))
                 }
-                "sync_operation" => configure(sync_operation_async(act, || async { Scripted(call().await) }), &parsed)
-                    .run_async()
-                    .await
-                    .map(Some),
+                "sync_operation" => {
+                    configure(sync_operation_async(act, || async { Scripted(call().await) }), &parsed, &hooked)
+                        .run_async()
+                        .await
+                        .map(Some)
+                }
+                "eventually_settles" => configure(
+                    eventually_settles_async(|| async { changes_value(call().await) }, quiet),
+                    &parsed,
+                    &hooked,
+                )
+                .run_async()
+                .await
+                .map(|c| Some(c.0)),
                 other => panic!("unknown operation {other:?}"),
             }
         });
@@ -729,7 +802,7 @@ async fn run_tokio(case: &Json, driver: Driver) -> Result<Observed, String> {
         Err(text) => End::Propagated(text.split(':').next().unwrap_or("").to_owned()),
     };
     let script = script.lock().unwrap();
-    observed(end, &script, t0.elapsed(), action_calls.load(Ordering::SeqCst))
+    observed(end, &script, t0.elapsed(), action_calls.load(Ordering::SeqCst), &hooked)
 }
 
 /// A probe's future that stays pending this long on the paused clock, as a real one waiting for
@@ -791,6 +864,7 @@ const EXPECT_KEYS: &[&str] = &[
     "message_count",
     "message_max_count",
     "loop_turns_between_evaluations",
+    "on_evaluation",
 ];
 
 fn check_polling(case: &Case, driver: Driver) -> Result<(), String> {
@@ -851,6 +925,27 @@ fn check_polling(case: &Case, driver: Driver) -> Result<(), String> {
     if let Some(n) = expect["action_calls"].as_u64() {
         if seen.action_calls as u64 != n {
             problems.push(format!("action called {} times, expected {n}", seen.action_calls));
+        }
+    }
+    if let Some(list) = expect["on_evaluation"].as_array() {
+        let want: Vec<(u32, f64, f64, bool)> = list
+            .iter()
+            .map(|e| {
+                (
+                    e["number"].as_u64().unwrap() as u32,
+                    e["started_ms"].as_f64().unwrap(),
+                    e["duration_ms"].as_f64().unwrap(),
+                    e["accepted"].as_bool().unwrap(),
+                )
+            })
+            .collect();
+        let same = want.len() == seen.hooked.len()
+            && want
+                .iter()
+                .zip(&seen.hooked)
+                .all(|(a, b)| a.0 == b.0 && close(a.1, b.1) && close(a.2, b.2) && a.3 == b.3);
+        if !same {
+            problems.push(format!("on_evaluation saw {:?}, expected {want:?}", seen.hooked));
         }
     }
     // Only an event-loop driver has other tasks to let run.

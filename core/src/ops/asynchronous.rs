@@ -12,12 +12,12 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use super::acceptance::{ActionOutcome, Passes, Truthy, repr};
-use super::drive::{judge, poller};
-use super::operations::{accepted, changed};
+use super::drive::{judge, observe, poller};
+use super::operations::{accepted, changed, settled};
 use super::panics::quietly;
-use super::wait::{StopRules, Wait};
+use super::wait::{Hooks, StopRules, Wait};
 use crate::error::Error;
-use crate::poll::{AsyncProbe, Driver, Failure, Operation, Outcome};
+use crate::poll::{AsyncProbe, Driver, Evaluated, Failure, Operation, Outcome};
 
 pub struct EventuallyAsync<F>(F);
 pub struct EventuallyPassesAsync<F>(F);
@@ -26,6 +26,11 @@ pub struct NeverAsync<F>(F, Duration);
 pub struct EventuallyChangesAsync<F, T> {
     probe: F,
     baseline: Option<T>,
+}
+pub struct EventuallySettlesAsync<F, T> {
+    probe: F,
+    quiet: Duration,
+    previous: Option<T>,
 }
 pub struct SyncOperationAsync<A, F> {
     action: Option<A>,
@@ -78,6 +83,16 @@ where
     Wait::new(EventuallyChangesAsync { probe, baseline: None })
 }
 
+/// Awaits `probe()` until its output stayed the same for `quiet`; returns that value.
+pub fn eventually_settles_async<F, Fut, T>(probe: F, quiet: Duration) -> Wait<EventuallySettlesAsync<F, T>>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = T>,
+    T: PartialEq + Debug,
+{
+    Wait::new(EventuallySettlesAsync { probe, quiet, previous: None })
+}
+
 /// Awaits `action()` once (bounded by the deadline; its error propagates), then
 /// `eventually_async(until)`.
 pub fn sync_operation_async<A, AF, F, Fut>(action: A, until: F) -> Wait<SyncOperationAsync<A, F>>
@@ -107,6 +122,8 @@ pub(crate) trait AsyncPlan {
 struct AsyncAdapter<'r, P: AsyncPlan> {
     plan: P,
     rules: &'r StopRules,
+    hooks: &'r mut Hooks,
+    last_failure: Option<Failure>,
     accepted: Option<P::Value>,
 }
 
@@ -120,7 +137,14 @@ impl<P: AsyncPlan> AsyncProbe for AsyncAdapter<'_, P> {
     async fn evaluate(&mut self) -> Result<Outcome, Error> {
         let attempt = CatchPanic(Box::pin(self.plan.attempt())).await;
         let plan = &self.plan;
-        judge(self.rules, attempt, |v| plan.describe(v), &mut self.accepted)
+        let outcome = judge(self.rules, attempt, |v| plan.describe(v), &mut self.accepted);
+        observe(self.hooks, &outcome, &mut self.last_failure);
+        outcome
+    }
+
+    fn evaluated(&mut self, evaluated: Evaluated) -> Result<(), Error> {
+        self.hooks.evaluated(evaluated, self.last_failure.as_ref());
+        Ok(())
     }
 }
 
@@ -144,11 +168,14 @@ async fn run_async<P: AsyncPlan>(
     plan: P,
     options: &crate::Options,
     rules: &StopRules,
+    hooks: &mut Hooks,
 ) -> Result<Option<P::Value>, Error> {
     let mut poller = poller(plan.operation(), options, Driver::EventLoop)?;
-    let mut adapter = AsyncAdapter { plan, rules, accepted: None };
-    crate::poll::drive_async(&mut poller, &mut adapter).await.map_err(Error::from)?;
-    Ok(adapter.accepted)
+    let mut adapter = AsyncAdapter { plan, rules, hooks, last_failure: None, accepted: None };
+    let driven = crate::poll::drive_async(&mut poller, &mut adapter).await;
+    let accepted = adapter.accepted;
+    driven.map_err(|e| hooks.failed(Error::from(e)))?;
+    Ok(accepted)
 }
 
 impl<F: FnMut() -> Fut, Fut: Future<Output: Truthy>> AsyncPlan for EventuallyAsync<F> {
@@ -209,6 +236,21 @@ impl<F: FnMut() -> Fut, Fut: Future<Output = T>, T: PartialEq + Debug> AsyncPlan
     }
 }
 
+impl<F: FnMut() -> Fut, Fut: Future<Output = T>, T: PartialEq + Debug> AsyncPlan for EventuallySettlesAsync<F, T> {
+    type Value = T;
+    fn operation(&self) -> Operation {
+        Operation::EventuallySettles { quiet: self.quiet }
+    }
+    async fn attempt(&mut self) -> Result<T, Failure> {
+        let previous = self.previous.take();
+        let value = (self.probe)().await;
+        settled(value, previous, &mut self.previous)
+    }
+    fn describe(&self, value: &T) -> Option<String> {
+        Some(repr(value))
+    }
+}
+
 impl<A, AF, F, Fut> AsyncPlan for SyncOperationAsync<A, F>
 where
     A: FnOnce() -> AF,
@@ -235,16 +277,17 @@ macro_rules! async_finishers {
         impl<$($bounds)*> Wait<$kind> {
             /// Waits with `tokio::time`, letting the runtime's other tasks run.
             pub async fn run_async(self) -> Result<$value, Error> {
-                let Wait { kind, options, rules } = self;
-                run_async(kind, &options, &rules).await.map($out)
+                let Wait { kind, options, rules, mut hooks } = self;
+                run_async(kind, &options, &rules, &mut hooks).await.map($out)
             }
 
             /// Blocks this thread, running the wait on a tokio runtime of its own; on a runtime's
             /// thread it fails at once: use `.run_async().await` there.
             pub fn run(self) -> Result<$value, Error> {
-                let Wait { kind, options, rules } = self;
+                let Wait { kind, options, rules, mut hooks } = self;
                 let operation = kind.operation();
-                super::runtime::block_on(operation, async move { run_async(kind, &options, &rules).await }).map($out)
+                super::runtime::block_on(operation, async move { run_async(kind, &options, &rules, &mut hooks).await })
+                    .map($out)
             }
         }
     };
@@ -261,6 +304,12 @@ async_finishers!(AlwaysAsync<F>, (), [F: FnMut() -> Fut, Fut: Future<Output: Tru
 async_finishers!(NeverAsync<F>, (), [F: FnMut() -> Fut, Fut: Future<Output: Truthy<Value: Debug>>], drop);
 async_finishers!(
     EventuallyChangesAsync<F, T>,
+    T,
+    [F: FnMut() -> Fut, Fut: Future<Output = T>, T: PartialEq + Debug],
+    accepted
+);
+async_finishers!(
+    EventuallySettlesAsync<F, T>,
     T,
     [F: FnMut() -> Fut, Fut: Future<Output = T>, T: PartialEq + Debug],
     accepted

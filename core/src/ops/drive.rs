@@ -6,10 +6,12 @@
 use std::time::Duration;
 
 use super::panics::catch;
-use super::wait::StopRules;
+use super::wait::{Hooks, StopRules};
 use crate::error::Error;
 use crate::policy::Options;
-use crate::poll::{Driver, Failure, Operation, Outcome, Poller, Probe, Spelling, WakeSignal, drive_blocking};
+use crate::poll::{
+    Driver, Evaluated, Failure, Operation, Outcome, Poller, Probe, Spelling, WakeSignal, drive_blocking,
+};
 
 /// One Rust operation with a synchronous probe.
 pub(crate) trait Plan {
@@ -37,12 +39,25 @@ pub(crate) trait Plan {
 pub(crate) struct Adapter<'r, P: Plan> {
     plan: P,
     rules: &'r StopRules,
+    hooks: &'r mut Hooks,
+    /// The last evaluation's failure, kept only for an `on_evaluation` hook.
+    last_failure: Option<Failure>,
     pub(crate) accepted: Option<P::Value>,
 }
 
 impl<'r, P: Plan> Adapter<'r, P> {
-    pub(crate) fn new(plan: P, rules: &'r StopRules) -> Self {
-        Adapter { plan, rules, accepted: None }
+    pub(crate) fn new(plan: P, rules: &'r StopRules, hooks: &'r mut Hooks) -> Self {
+        Adapter { plan, rules, hooks, last_failure: None, accepted: None }
+    }
+}
+
+/// Keeps an outcome's failure for `on_evaluation` (a clone only when a hook is installed).
+pub(crate) fn observe(hooks: &Hooks, outcome: &Result<Outcome, Error>, slot: &mut Option<Failure>) {
+    if hooks.observes() {
+        *slot = match outcome {
+            Ok(Outcome::Rejected(failure)) => Some(failure.clone()),
+            _ => None,
+        };
     }
 }
 
@@ -74,7 +89,14 @@ impl<P: Plan> Probe for Adapter<'_, P> {
     fn evaluate(&mut self) -> Result<Outcome, Error> {
         let attempt = catch(|| self.plan.attempt());
         let plan = &self.plan;
-        judge(self.rules, attempt, |v| plan.describe(v), &mut self.accepted)
+        let outcome = judge(self.rules, attempt, |v| plan.describe(v), &mut self.accepted);
+        observe(self.hooks, &outcome, &mut self.last_failure);
+        outcome
+    }
+
+    fn evaluated(&mut self, evaluated: Evaluated) -> Result<(), Error> {
+        self.hooks.evaluated(evaluated, self.last_failure.as_ref());
+        Ok(())
     }
 }
 
@@ -89,6 +111,10 @@ impl<P: Plan> crate::poll::AsyncProbe for Adapter<'_, P> {
     async fn evaluate(&mut self) -> Result<Outcome, Error> {
         Probe::evaluate(self)
     }
+
+    fn evaluated(&mut self, evaluated: Evaluated) -> Result<(), Error> {
+        Probe::evaluated(self, evaluated)
+    }
 }
 
 /// Makes the poller, after the binding's part of the options (the environment's scale).
@@ -98,17 +124,24 @@ pub(crate) fn poller(operation: Operation, options: &Options, driver: Driver) ->
 }
 
 /// `.run()`: on this thread, parking it between evaluations.
-pub(crate) fn run_blocking<P: Plan>(plan: P, options: &Options, rules: &StopRules) -> Result<Option<P::Value>, Error> {
+pub(crate) fn run_blocking<P: Plan>(
+    plan: P,
+    options: &Options,
+    rules: &StopRules,
+    hooks: &mut Hooks,
+) -> Result<Option<P::Value>, Error> {
     #[cfg(feature = "tokio")]
     super::runtime::refuse_to_block(plan.operation())?;
     let mut poller = poller(plan.operation(), options, Driver::Blocking)?;
-    let mut adapter = Adapter::new(plan, rules);
+    let mut adapter = Adapter::new(plan, rules, hooks);
     let park = |d: Duration, signal: &WakeSignal| {
         signal.park(d);
         Ok(())
     };
-    drive_blocking(&mut poller, &mut adapter, park).map_err(Error::from)?;
-    Ok(adapter.accepted)
+    let driven = drive_blocking(&mut poller, &mut adapter, park);
+    let accepted = adapter.accepted;
+    driven.map_err(|e| hooks.failed(Error::from(e)))?;
+    Ok(accepted)
 }
 
 /// `.run_async().await` of a synchronous probe: waits with `tokio::time`.
@@ -117,9 +150,12 @@ pub(crate) async fn run_async<P: Plan>(
     plan: P,
     options: &Options,
     rules: &StopRules,
+    hooks: &mut Hooks,
 ) -> Result<Option<P::Value>, Error> {
     let mut poller = poller(plan.operation(), options, Driver::EventLoop)?;
-    let mut adapter = Adapter::new(plan, rules);
-    crate::poll::drive_async(&mut poller, &mut adapter).await.map_err(Error::from)?;
-    Ok(adapter.accepted)
+    let mut adapter = Adapter::new(plan, rules, hooks);
+    let driven = crate::poll::drive_async(&mut poller, &mut adapter).await;
+    let accepted = adapter.accepted;
+    driven.map_err(|e| hooks.failed(Error::from(e)))?;
+    Ok(accepted)
 }

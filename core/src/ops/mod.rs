@@ -16,13 +16,13 @@ mod runtime;
 pub use acceptance::{ActionOutcome, Passes, Truthy};
 #[cfg(feature = "tokio")]
 pub use asynchronous::{
-    AlwaysAsync, EventuallyAsync, EventuallyChangesAsync, EventuallyPassesAsync, NeverAsync, SyncOperationAsync,
-    always_async, eventually_async, eventually_changes_async, eventually_passes_async, never_async,
-    sync_operation_async,
+    AlwaysAsync, EventuallyAsync, EventuallyChangesAsync, EventuallyPassesAsync, EventuallySettlesAsync, NeverAsync,
+    SyncOperationAsync, always_async, eventually_async, eventually_changes_async, eventually_passes_async,
+    eventually_settles_async, never_async, sync_operation_async,
 };
 pub use operations::{
-    Always, Eventually, EventuallyChanges, EventuallyPasses, Never, SyncOperation, always, eventually,
-    eventually_changes, eventually_passes, never, sync_operation,
+    Always, Eventually, EventuallyChanges, EventuallyPasses, EventuallySettles, Never, SyncOperation, always,
+    eventually, eventually_changes, eventually_passes, eventually_settles, never, sync_operation,
 };
 pub use panics::panic_text;
-pub use wait::Wait;
+pub use wait::{Evaluation, Wait};

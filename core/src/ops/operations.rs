@@ -19,6 +19,11 @@ pub struct EventuallyChanges<P, T> {
     probe: P,
     baseline: Option<T>,
 }
+pub struct EventuallySettles<P, T> {
+    probe: P,
+    quiet: Duration,
+    previous: Option<T>,
+}
 pub struct SyncOperation<A, P> {
     action: Option<A>,
     until: P,
@@ -75,6 +80,27 @@ where
     T: PartialEq + Debug,
 {
     Wait::new(EventuallyChanges { probe, baseline: None })
+}
+
+/// Polls `probe` until its value stayed the same (`==`) for `quiet`, from the evaluation that
+/// first saw it; returns that value. A panic is a failed evaluation, and the value after it is
+/// new. For "wait until the queue stops growing", "until the file stops changing".
+///
+/// ```
+/// # use std::time::Duration;
+/// let mut reads = vec![1, 2, 3, 3, 3].into_iter();
+/// let settled = liveness::eventually_settles(move || reads.next().unwrap_or(3), Duration::from_millis(2))
+///     .interval(Duration::from_millis(1))
+///     .run()
+///     .unwrap();
+/// assert_eq!(settled, 3);
+/// ```
+pub fn eventually_settles<P, T>(probe: P, quiet: Duration) -> Wait<EventuallySettles<P, T>>
+where
+    P: FnMut() -> T,
+    T: PartialEq + Debug,
+{
+    Wait::new(EventuallySettles { probe, quiet, previous: None })
 }
 
 /// Fires `action` once (the preparation: its error propagates, nothing is polled), then
@@ -146,6 +172,34 @@ impl<P: FnMut() -> T, T: PartialEq + Debug> Plan for EventuallyChanges<P, T> {
     }
 }
 
+impl<P: FnMut() -> T, T: PartialEq + Debug> Plan for EventuallySettles<P, T> {
+    type Value = T;
+    fn operation(&self) -> Operation {
+        Operation::EventuallySettles { quiet: self.quiet }
+    }
+    fn attempt(&mut self) -> Result<T, Failure> {
+        // Taken before the call: a probe that panics leaves no previous value.
+        let previous = self.previous.take();
+        let value = (self.probe)();
+        settled(value, previous, &mut self.previous)
+    }
+    fn describe(&self, value: &T) -> Option<String> {
+        Some(repr(value))
+    }
+}
+
+/// `eventually_settles`' acceptance: the value equal to the previous one is accepted (and
+/// returned; an equal copy stays as the previous), a new one is kept and rejected.
+pub(crate) fn settled<T: PartialEq + Debug>(value: T, previous: Option<T>, keep: &mut Option<T>) -> Result<T, Failure> {
+    if previous.as_ref() == Some(&value) {
+        *keep = previous;
+        return Ok(value);
+    }
+    let failure = Failure::returned(repr(&value), false);
+    *keep = Some(value);
+    Err(failure)
+}
+
 /// `eventually_changes`' acceptance; the Poller words the rejection ("5 (unchanged)").
 pub(crate) fn changed<T: PartialEq + Debug>(value: T, baseline: Option<&T>) -> Result<T, Failure> {
     if baseline != Some(&value) { Ok(value) } else { Err(Failure::returned(repr(&value), false)) }
@@ -173,16 +227,16 @@ macro_rules! finishers {
             /// (nothing for `always`/`never`) or the timeout / violation error. On a tokio
             /// runtime's thread it fails at once: use `.run_async().await` there.
             pub fn run(self) -> Result<$value, Error> {
-                let Wait { kind, options, rules } = self;
-                run_blocking(kind, &options, &rules).map($out)
+                let Wait { kind, options, rules, mut hooks } = self;
+                run_blocking(kind, &options, &rules, &mut hooks).map($out)
             }
 
             /// Like `.run()`, but waits with `tokio::time` (so `tokio::time::pause` makes a test
             /// instant) and lets the runtime's other tasks run between evaluations.
             #[cfg(feature = "tokio")]
             pub async fn run_async(self) -> Result<$value, Error> {
-                let Wait { kind, options, rules } = self;
-                super::drive::run_async(kind, &options, &rules).await.map($out)
+                let Wait { kind, options, rules, mut hooks } = self;
+                super::drive::run_async(kind, &options, &rules, &mut hooks).await.map($out)
             }
         }
     };
@@ -198,6 +252,7 @@ finishers!(EventuallyPasses<P>, R::Value, [P: FnMut() -> R, R: Passes], accepted
 finishers!(Always<P>, (), [P: FnMut() -> R, R: Truthy], drop);
 finishers!(Never<P>, (), [P: FnMut() -> R, R: Truthy<Value: Debug>], drop);
 finishers!(EventuallyChanges<P, T>, T, [P: FnMut() -> T, T: PartialEq + Debug], accepted);
+finishers!(EventuallySettles<P, T>, T, [P: FnMut() -> T, T: PartialEq + Debug], accepted);
 finishers!(
     SyncOperation<A, P>,
     R::Value,

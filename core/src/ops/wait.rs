@@ -3,10 +3,27 @@
 
 use std::time::Duration;
 
+use crate::error::Error;
 use crate::policy::Options;
-use crate::poll::Failure;
+use crate::poll::{Evaluated, Failure};
 
 type FailurePredicate = Box<dyn Fn(&Failure) -> bool + Send>;
+type OnEvaluation = Box<dyn FnMut(&Evaluation<'_>) + Send>;
+type OnTimeout = Box<dyn FnOnce(Error) -> Error + Send>;
+
+/// One evaluation that returned, as an `on_evaluation` hook sees it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Evaluation<'a> {
+    /// 1-based.
+    pub number: u32,
+    /// When it started, since the call began.
+    pub started: Duration,
+    pub duration: Duration,
+    /// Whether the operation accepted it (for `eventually_settles`: equal to the previous value).
+    pub accepted: bool,
+    /// Why it was not accepted: the panic, the `Err`, the rejected value.
+    pub failure: Option<&'a Failure>,
+}
 
 /// A configured wait; `K` holds the probe and decides what it accepts.
 #[must_use = "a wait does nothing until .run() or .run_async().await"]
@@ -14,6 +31,41 @@ pub struct Wait<K> {
     pub(crate) kind: K,
     pub(crate) options: Options,
     pub(crate) rules: StopRules,
+    pub(crate) hooks: Hooks,
+}
+
+/// The user's `on_evaluation` and `on_timeout`.
+#[derive(Default)]
+pub(crate) struct Hooks {
+    on_evaluation: Option<OnEvaluation>,
+    on_timeout: Option<OnTimeout>,
+}
+
+impl Hooks {
+    /// Whether the drivers' adapter must keep each failure for `on_evaluation`.
+    pub(crate) fn observes(&self) -> bool {
+        self.on_evaluation.is_some()
+    }
+
+    pub(crate) fn evaluated(&mut self, e: Evaluated, failure: Option<&Failure>) {
+        if let Some(hook) = self.on_evaluation.as_mut() {
+            hook(&Evaluation {
+                number: e.number,
+                started: e.started,
+                duration: e.duration,
+                accepted: e.accepted,
+                failure,
+            });
+        }
+    }
+
+    /// A failure with a report (timeout, violation) goes through `on_timeout`; others as they are.
+    pub(crate) fn failed(&mut self, error: Error) -> Error {
+        match self.on_timeout.take() {
+            Some(hook) if error.report().is_some() => hook(error),
+            _ => error,
+        }
+    }
 }
 
 /// Which failures propagate at once instead of being retried (`retry_on` / `fail_on`).
@@ -25,7 +77,7 @@ pub(crate) struct StopRules {
 
 impl<K> Wait<K> {
     pub(crate) fn new(kind: K) -> Self {
-        Wait { kind, options: Options::default(), rules: StopRules::default() }
+        Wait { kind, options: Options::default(), rules: StopRules::default(), hooks: Hooks::default() }
     }
 
     /// Deadline, from the call (default 5 s; scaled by `LIVENESS_TIMEOUT_SCALE`).
@@ -34,9 +86,37 @@ impl<K> Wait<K> {
         self
     }
 
-    /// A fixed period between evaluation starts, instead of the adaptive one.
+    /// No deadline: wait until the probe is accepted (or `attempts` run out). Same as
+    /// `.timeout(liveness::FOREVER)`.
+    pub fn forever(self) -> Self {
+        self.timeout(crate::policy::FOREVER)
+    }
+
+    /// A fixed period between evaluation starts, instead of the adaptive one (with
+    /// [`Wait::backoff`]: the first period).
     pub fn interval(mut self, d: Duration) -> Self {
         self.options.interval = Some(d);
+        self
+    }
+
+    /// The periods after the first evaluation, the second, ...; the last one repeats
+    /// (Playwright's `intervals`).
+    pub fn intervals(mut self, periods: impl IntoIterator<Item = Duration>) -> Self {
+        self.options.intervals = Some(periods.into_iter().collect());
+        self
+    }
+
+    /// Exponential backoff: each period is `factor` (≥ 1) times the previous one, from
+    /// `interval` (or `min_interval`) up to `max_interval`.
+    pub fn backoff(mut self, factor: f64) -> Self {
+        self.options.backoff = Some(factor);
+        self
+    }
+
+    /// The condition must not hold before `d`: an accepted evaluation that starts earlier fails
+    /// the wait with `Error::Violated` (Awaitility's `atLeast`). Not scaled.
+    pub fn at_least(mut self, d: Duration) -> Self {
+        self.options.at_least = d;
         self
     }
 
@@ -95,6 +175,20 @@ impl<K> Wait<K> {
     /// Failures for which `pred` holds propagate at once as `Error::Probe`.
     pub fn fail_on(mut self, pred: impl Fn(&Failure) -> bool + Send + 'static) -> Self {
         self.rules.fail_on = Some(Box::new(pred));
+        self
+    }
+
+    /// Called after each evaluation that returned (not for one abandoned at the deadline, nor
+    /// for the preparation), in order: for logging and diagnostics.
+    pub fn on_evaluation(mut self, hook: impl FnMut(&Evaluation<'_>) + Send + 'static) -> Self {
+        self.hooks.on_evaluation = Some(Box::new(hook));
+        self
+    }
+
+    /// Called with the wait's failure (a timeout or a violation, the errors with a report)
+    /// before it is returned; what it returns is returned instead (to add context, or map it).
+    pub fn on_timeout(mut self, hook: impl FnOnce(Error) -> Error + Send + 'static) -> Self {
+        self.hooks.on_timeout = Some(Box::new(hook));
         self
     }
 }

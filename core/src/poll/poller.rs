@@ -128,7 +128,10 @@ impl Poller {
         if operation.is_safety() && !options.at_least.is_zero() {
             return Err(Error::invalid_option(
                 &name("at_least"),
-                format!("{} bounds a wait for a condition; always and never check one for a duration", name("at_least")),
+                format!(
+                    "{} bounds a wait for a condition; always and never check one for a duration",
+                    name("at_least")
+                ),
             ));
         }
         let mut stable_for = options.stable_for;
@@ -136,11 +139,19 @@ impl Poller {
             if !options.stable_for.is_zero() {
                 return Err(Error::invalid_option(
                     &name("stable_for"),
-                    format!("{} waits for a stable value: its period of quiet is `{}`", operation.name(spelling), name("quiet")),
+                    format!(
+                        "{} waits for a stable value: its period of quiet is `{}`",
+                        operation.name(spelling),
+                        name("quiet")
+                    ),
                 ));
             }
             if quiet > horizon {
-                let why = format!("{} ({quiet:?}) is longer than {} ({horizon:?}): the value could never settle in time", name("quiet"), name("timeout"));
+                let why = format!(
+                    "{} ({quiet:?}) is longer than {} ({horizon:?}): the value could never settle in time",
+                    name("quiet"),
+                    name("timeout")
+                );
                 return Err(Error::invalid_option(&name("quiet"), why));
             }
             stable_for = quiet;
@@ -200,7 +211,8 @@ impl Poller {
     /// Whether the binding should describe accepted values: `never` and a wait with `at_least`
     /// report the value that held, `eventually_settles` the values it saw.
     pub fn wants_accepted_text(&self) -> bool {
-        matches!(self.operation, Operation::Never { .. } | Operation::EventuallySettles { .. }) || !self.at_least.is_zero()
+        matches!(self.operation, Operation::Never { .. } | Operation::EventuallySettles { .. })
+            || !self.at_least.is_zero()
     }
 
     /// Decides the next step at time `at`.
@@ -306,7 +318,9 @@ impl Poller {
     fn on_value(&mut self, start: Duration, outcome: Outcome) {
         self.every_failure_nullish = false;
         let (value, same) = match outcome {
-            Outcome::Accepted { text } => (Failure::returned(text.unwrap_or_else(|| "a value".to_owned()), false), true),
+            Outcome::Accepted { text } => {
+                (Failure::returned(text.unwrap_or_else(|| "a value".to_owned()), false), true)
+            }
             Outcome::Rejected(Failure::Returned { repr, .. }) => (Failure::returned(repr, false), false),
             Outcome::Rejected(raised) => {
                 self.history.record(RunOutcome::Failed(raised.clone()), start);
@@ -463,8 +477,9 @@ impl Poller {
                 self.violate(start);
             }
             _ if start < self.at_least => {
-                let held = Failure::returned(text.unwrap_or_else(|| "an accepted value".to_owned()), false);
-                self.last_failure = Some(held);
+                // The value that held, when the binding can show it (a Rust value need not be
+                // `Debug`); an earlier failure would mislead as "last".
+                self.last_failure = text.map(|t| Failure::returned(t, false));
                 let kind = ReportKind::TooEarly { evaluation: self.evaluations, at: start, at_least: self.at_least };
                 self.done = Some(Err(self.report(kind, self.last_end)));
             }
