@@ -6,7 +6,11 @@ use crate::events::EventReport;
 use crate::poll::{Failure, Report};
 
 /// Everything a liveness operation can fail with.
-#[derive(Debug, Clone)]
+///
+/// `Debug` shows the report as `Display` does (as `anyhow` does), because that is what
+/// `.run().unwrap()` and a test returning `Result<(), liveness::Error>` print; `{:#?}` shows the
+/// structure.
+#[derive(Clone)]
 pub enum Error {
     /// The deadline or the attempt limit passed without an accepted evaluation (SPEC §3).
     Timeout { report: Box<Report> },
@@ -58,4 +62,28 @@ impl fmt::Display for Error {
     }
 }
 
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !f.alternate() {
+            return fmt::Display::fmt(self, f);
+        }
+        match self {
+            Error::Timeout { report } => f.debug_struct("Timeout").field("report", report).finish(),
+            Error::Violated { report } => f.debug_struct("Violated").field("report", report).finish(),
+            Error::InvalidOption { option, reason } => {
+                f.debug_struct("InvalidOption").field("option", option).field("reason", reason).finish()
+            }
+            Error::InvalidArgument { message } => f.debug_struct("InvalidArgument").field("message", message).finish(),
+            Error::EventAssertion { report } => f.debug_struct("EventAssertion").field("report", report).finish(),
+            Error::Probe { failure } => f.debug_struct("Probe").field("failure", failure).finish(),
+        }
+    }
+}
+
 impl std::error::Error for Error {}
+
+/// Panics with the error's report, pointing at the caller (`.assert()` finishers).
+#[track_caller]
+pub(crate) fn fail(error: Error) -> ! {
+    panic!("{error}")
+}

@@ -182,7 +182,7 @@ async fn back_to_back_evaluations_let_the_runtime_turn() {
     let _ = eventually(|| {
         seen.lock().unwrap().push(turns.load(Ordering::SeqCst));
         poke.notify_one();
-        event("tokio.yield.self").emit().unwrap();
+        event("tokio.yield.self").emit();
         false
     })
     .interval(Duration::from_secs(10))

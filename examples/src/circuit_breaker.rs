@@ -51,7 +51,7 @@ impl CircuitBreaker {
                 s.failures += 1;
                 if s.failures >= threshold && s.state == State::Closed {
                     s.state = State::Open;
-                    let _ = liveness::events::event("breaker.state_change")
+                    liveness::events::event("breaker.state_change")
                         .measure("failures", f64::from(s.failures))
                         .meta("breaker", name_for_worker.as_str())
                         .meta("from", State::Closed.name())
@@ -80,11 +80,11 @@ impl CircuitBreaker {
     /// A synchronous call through the breaker; emits `breaker.call_success` when it ran.
     pub fn call<T>(&self, f: impl FnOnce() -> T) -> Result<T, State> {
         if self.status() == State::Open {
-            let _ = liveness::events::event("breaker.call_rejected").meta("breaker", self.name.as_str()).emit();
+            liveness::events::event("breaker.call_rejected").meta("breaker", self.name.as_str()).emit();
             return Err(State::Open);
         }
         let value = f();
-        let _ = liveness::events::event("breaker.call_success").meta("breaker", self.name.as_str()).emit();
+        liveness::events::event("breaker.call_success").meta("breaker", self.name.as_str()).emit();
         Ok(value)
     }
 }

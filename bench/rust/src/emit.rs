@@ -41,7 +41,7 @@ pub fn run(p: &Params) -> Vec<Value> {
         black_box(LISTENERS.load(Ordering::Acquire));
     });
     let checked = per_op(n, r, || {
-        let _ = black_box(event(black_box("bench.emit.idle"))).emit();
+        black_box(event(black_box("bench.emit.idle"))).emit();
     });
     let prevalidated = per_op(n, r, || black_box(&name).emit());
     let empty: RwLock<Vec<Callback>> = RwLock::new(Vec::new());
@@ -51,7 +51,7 @@ pub fn run(p: &Params) -> Vec<Value> {
     let captured_n = (n / 20).max(1);
     let capture = Capture::open(&["bench.emit.**"]).unwrap();
     let one_capture = per_op(captured_n, 1, || {
-        let _ = event("bench.emit.captured").measure("n", 1.0).emit();
+        event("bench.emit.captured").measure("n", 1.0).emit();
     });
     assert_eq!(capture.close().len() as u64, captured_n, "every emit was captured");
     let sink = std::sync::Arc::new(Mutex::new(Vec::new()));
@@ -101,7 +101,7 @@ fn crowded(n: u64, repeats: usize) -> (f64, f64, f64, f64) {
         liveness::events::detach(id);
     }
     let crowd_emit = per_op((n / 100).max(1), repeats, || {
-        let _ = black_box(event(black_box("bench.other.name"))).emit();
+        black_box(event(black_box("bench.other.name"))).emit();
     });
     for id in &ids[..CROWD] {
         liveness::events::detach(id);

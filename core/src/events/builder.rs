@@ -32,6 +32,19 @@ fn has_subscribers_fast() -> bool {
     super::bus::any_attached()
 }
 
+/// Writes an invalid name's error to stderr the first time it is seen: a loop emitting a bad name
+/// must not flood the output, and a bounded set keeps a stream of generated names from growing it.
+fn warn_once(name: &str, error: &Error) {
+    use std::collections::HashSet;
+    use std::sync::{Mutex, OnceLock, PoisonError};
+    const REMEMBERED: usize = 64;
+    static WARNED: OnceLock<Mutex<HashSet<String>>> = OnceLock::new();
+    let mut warned = WARNED.get_or_init(Default::default).lock().unwrap_or_else(PoisonError::into_inner);
+    if warned.len() < REMEMBERED && warned.insert(name.to_owned()) {
+        eprintln!("liveness: event {name:?} dropped: {error} (use try_emit() to handle the error)");
+    }
+}
+
 /// An event being built.
 #[must_use = "an event is only delivered by .emit()"]
 pub struct EventBuilder<'a> {
@@ -51,8 +64,18 @@ impl EventBuilder<'_> {
         self
     }
 
-    /// Delivers the event to every matching handler, synchronously, in this thread.
-    pub fn emit(self) -> Result<(), Error> {
+    /// Delivers the event to every matching handler, synchronously, in this thread. Emitting is
+    /// telemetry, fire and forget (as with `tracing` or `log`): an invalid name is reported on
+    /// stderr (once per name) and the event dropped; [`EventBuilder::try_emit`] returns the error.
+    pub fn emit(self) {
+        let name = self.name;
+        if let Err(e) = self.try_emit() {
+            warn_once(name, &e);
+        }
+    }
+
+    /// [`EventBuilder::emit`], returning an invalid name's error instead of printing it.
+    pub fn try_emit(self) -> Result<(), Error> {
         validate_name(self.name)?;
         if !has_subscribers_fast() {
             return Ok(());

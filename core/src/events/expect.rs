@@ -3,7 +3,7 @@
 //! ```
 //! # use liveness::events::{emitted, event};
 //! let v = emitted("breaker.state_change").with_meta("to", "open").run(|| {
-//!     event("breaker.state_change").meta("to", "open").emit().unwrap();
+//!     event("breaker.state_change").meta("to", "open").emit();
 //!     42
 //! }).unwrap();
 //! assert_eq!(v, 42);
@@ -50,7 +50,7 @@ fn capture_during<R>(block: impl FnOnce() -> R) -> Result<(R, Vec<std::sync::Arc
 }
 
 /// Expects matching events while a block runs: at least one, or exactly `count`.
-#[must_use = "call .run(block)"]
+#[must_use = "call .run(block) or .assert(block)"]
 pub struct Emitted {
     pattern: String,
     filter: Filter,
@@ -87,10 +87,16 @@ impl Emitted {
         check_emitted(&events, &self.pattern, &self.filter.as_where(), self.count)?;
         Ok(value)
     }
+
+    /// `.run(block)` for a test: returns the block's value, or panics with the report.
+    #[track_caller]
+    pub fn assert<R>(self, block: impl FnOnce() -> R) -> R {
+        self.run(block).unwrap_or_else(|e| crate::error::fail(e))
+    }
 }
 
 /// Expects no matching event while a block runs.
-#[must_use = "call .run(block)"]
+#[must_use = "call .run(block) or .assert(block)"]
 pub struct NotEmitted {
     inner: Emitted,
 }
@@ -114,10 +120,16 @@ impl NotEmitted {
         check_not_emitted(&events, &self.inner.pattern, &self.inner.filter.as_where())?;
         Ok(value)
     }
+
+    /// `.run(block)` for a test: returns the block's value, or panics with the report.
+    #[track_caller]
+    pub fn assert<R>(self, block: impl FnOnce() -> R) -> R {
+        self.run(block).unwrap_or_else(|e| crate::error::fail(e))
+    }
 }
 
 /// Expects events matching these patterns in this order (others may come between).
-#[must_use = "call .run(block)"]
+#[must_use = "call .run(block) or .assert(block)"]
 pub struct EmittedInOrder {
     patterns: Vec<String>,
 }
@@ -134,5 +146,11 @@ impl EmittedInOrder {
         let (value, events) = capture_during(block)?;
         check_emitted_in_order(&events, &self.patterns)?;
         Ok(value)
+    }
+
+    /// `.run(block)` for a test: returns the block's value, or panics with the report.
+    #[track_caller]
+    pub fn assert<R>(self, block: impl FnOnce() -> R) -> R {
+        self.run(block).unwrap_or_else(|e| crate::error::fail(e))
     }
 }

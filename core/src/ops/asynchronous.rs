@@ -281,6 +281,12 @@ macro_rules! async_finishers {
                 run_async(kind, &options, &rules, &mut hooks).await.map($out)
             }
 
+            /// `.run()` for a test: returns the value, or panics with the report.
+            #[track_caller]
+            pub fn assert(self) -> $value {
+                self.run().unwrap_or_else(|e| crate::error::fail(e))
+            }
+
             /// Blocks this thread, running the wait on a tokio runtime of its own; on a runtime's
             /// thread it fails at once: use `.run_async().await` there.
             pub fn run(self) -> Result<$value, Error> {

@@ -231,6 +231,13 @@ macro_rules! finishers {
                 run_blocking(kind, &options, &rules, &mut hooks).map($out)
             }
 
+            /// `.run()` for a test: returns the value, or panics with the report (pointing at
+            /// the caller), so a test needs no `.unwrap()`.
+            #[track_caller]
+            pub fn assert(self) -> $value {
+                self.run().unwrap_or_else(|e| crate::error::fail(e))
+            }
+
             /// Like `.run()`, but waits with `tokio::time` (so `tokio::time::pause` makes a test
             /// instant) and lets the runtime's other tasks run between evaluations.
             #[cfg(feature = "tokio")]
