@@ -46,6 +46,10 @@ struct Input {
     delay: Time,
     attempts: Option<u32>,
     stable_for: Time,
+    intervals: Option<Vec<Time>>,
+    backoff: Option<f64>,
+    at_least: Time,
+    forever: bool,
     scale: f64,
     camel: bool,
     event_loop: bool,
@@ -53,7 +57,8 @@ struct Input {
 }
 
 fuzz_target!(|input: Input| {
-    let operation = match input.operation % 6 {
+    let operation = match input.operation % 7 {
+        6 => Operation::EventuallySettles { quiet: input.during.get() },
         0 => Operation::Eventually,
         1 => Operation::EventuallyPasses,
         2 => Operation::EventuallyChanges,
@@ -62,8 +67,11 @@ fuzz_target!(|input: Input| {
         _ => Operation::Never { during: input.during.get() },
     };
     let options = Options {
-        timeout: input.timeout.get(),
+        timeout: if input.forever { liveness::FOREVER } else { input.timeout.get() },
         interval: input.interval.as_ref().map(Time::get),
+        intervals: input.intervals.as_ref().map(|l| l.iter().take(16).map(Time::get).collect()),
+        backoff: input.backoff,
+        at_least: input.at_least.get(),
         min_interval: input.min_interval.get(),
         max_interval: input.max_interval.get(),
         delay: input.delay.get(),
@@ -86,10 +94,14 @@ fuzz_target!(|input: Input| {
             Call::Started(t) => {
                 poller.started(t.get());
             }
-            Call::Accepted(t, text) => poller.finished(t.get(), Outcome::Accepted { text: text.clone() }),
-            Call::Raised(t, kind, text) => poller.finished(t.get(), Outcome::Rejected(Failure::raised(kind, text))),
+            Call::Accepted(t, text) => {
+                poller.finished(t.get(), Outcome::Accepted { text: text.clone() });
+            }
+            Call::Raised(t, kind, text) => {
+                poller.finished(t.get(), Outcome::Rejected(Failure::raised(kind, text)));
+            }
             Call::Returned(t, repr, nullish) => {
-                poller.finished(t.get(), Outcome::Rejected(Failure::returned(repr.clone(), *nullish)))
+                poller.finished(t.get(), Outcome::Rejected(Failure::returned(repr.clone(), *nullish)));
             }
             Call::Wake(t) => poller.wake(t.get()),
             Call::Prepared(t) => poller.prepared(t.get()),
