@@ -22,7 +22,8 @@ const probe = () => true;
 describe.each([
   ['timeout', -1, RangeError, 'timeout'],
   ['timeout', Number.NaN, RangeError, 'timeout'],
-  ['timeout', Infinity, RangeError, 'timeout'],
+  ['timeout', -Infinity, RangeError, 'timeout'],
+  ['interval', Infinity, RangeError, 'interval'],
   ['interval', -5, RangeError, 'interval'],
   ['delay', -1, RangeError, 'delay'],
   ['stableFor', Number.NaN, RangeError, 'stableFor'],
