@@ -1,0 +1,53 @@
+// Timeouts past a 32-bit timer, and no timeout at all (issue 12, points 1 and 2), on the real
+// clock: Node's setTimeout fires after 1 ms for a delay above 2 ** 31 - 1 ms, so a wait must never
+// hand it one. The fake-clock path is pinned by the vectors of polling/unbounded.json.
+import { describe, expect, test } from '@jest/globals';
+import { eventually, never } from 'liveness';
+
+/** The system under test: answers `value` after `ms` real milliseconds. */
+function slowly<T>(ms: number, value: T): () => Promise<T> {
+  return () => new Promise((resolve) => setTimeout(() => resolve(value), ms));
+}
+
+describe('a timeout longer than a 32-bit timer', () => {
+  test('2 ** 31 ms does not abandon an asynchronous evaluation after 1 ms', async () => {
+    // Before the fix: "evaluation #1 still running" after 1-3 ms.
+    await expect(eventually(slowly(30, 'up'), { timeout: 2 ** 31 })).resolves.toBe('up');
+  });
+
+  test('far larger ones neither (2 ** 53 ms, and Number.MAX_VALUE)', async () => {
+    await expect(eventually(slowly(10, 1), { timeout: 2 ** 53 })).resolves.toBe(1);
+    await expect(eventually(slowly(10, 2), { timeout: Number.MAX_VALUE })).resolves.toBe(2);
+  });
+
+  test('an interval past 2 ** 31 ms is waited, not cut to 1 ms', async () => {
+    let calls = 0;
+    const stop = new AbortController();
+    const wait = eventually(() => ++calls > 1, { timeout: 2 ** 33, interval: 2 ** 32, signal: stop.signal });
+    // Before the fix the second evaluation came 1 ms after the first.
+    await never(() => calls > 1, 50);
+    stop.abort(new Error('stopped by the test'));
+    await expect(wait).rejects.toThrow('stopped by the test');
+    expect(calls).toBe(1);
+  });
+});
+
+describe('timeout: Infinity', () => {
+  test('waits for a slow asynchronous probe to the end', async () => {
+    await expect(eventually(slowly(30, 'done'), { timeout: Infinity })).resolves.toBe('done');
+  });
+
+  test('ends at the attempt limit', async () => {
+    await expect(eventually(() => false, { timeout: Infinity, attempts: 3, interval: 1 })).rejects.toThrow(
+      'stopped at the attempt limit of 3',
+    );
+  });
+
+  test('ends when its signal aborts', async () => {
+    const stop = new AbortController();
+    const wait = eventually(() => false, { timeout: Infinity, signal: stop.signal });
+    await eventually(() => true); // a turn or two of the wait
+    stop.abort(new Error('enough'));
+    await expect(wait).rejects.toThrow('enough');
+  });
+});
