@@ -49,7 +49,10 @@ describe('onEvaluation', () => {
     let i = 0;
     const probe = () => (i++ === 0 ? Promise.reject(new NotReady('later')) : Promise.resolve(42));
     await eventually(probe, { onEvaluation: (e) => void seen.push([e.value, e.error]) });
-    expect(seen).toEqual([[undefined, new NotReady('later')], [42, undefined]]);
+    expect(seen).toEqual([
+      [undefined, new NotReady('later')],
+      [42, undefined],
+    ]);
   });
 
   test("not for eventuallyChanges' baseline nor syncOperation's action: numbers count evaluations", async () => {

@@ -23,11 +23,7 @@ describe('eventuallySettles', () => {
 
   test('an asynchronous probe', async () => {
     const read = draining();
-    await expect(eventuallySettles(() => Promise.resolve(read()), { quiet: 20, interval: 2 })).resolves.toEqual([
-      'created',
-      'modified',
-      'closed',
-    ]);
+    await expect(eventuallySettles(() => Promise.resolve(read()), { quiet: 20, interval: 2 })).resolves.toEqual(['created', 'modified', 'closed']);
   });
 
   test('a throw is retried and clears the previous value: the next value is new', async () => {

@@ -57,9 +57,7 @@ describe('timeout: Infinity', () => {
   });
 
   test('ends at the attempt limit', async () => {
-    await expect(eventually(() => false, { timeout: Infinity, attempts: 3, interval: 1 })).rejects.toThrow(
-      'stopped at the attempt limit of 3',
-    );
+    await expect(eventually(() => false, { timeout: Infinity, attempts: 3, interval: 1 })).rejects.toThrow('stopped at the attempt limit of 3');
   });
 
   test('ends when its signal aborts', async () => {
