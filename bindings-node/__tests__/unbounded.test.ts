@@ -30,10 +30,10 @@ describe('a timeout longer than a 32-bit timer', () => {
     // are watched (lib/clock.ts looks `setTimeout` up on node:timers at each call).
     const delays: number[] = [];
     const original = timers.setTimeout;
-    const spy = jest.spyOn(timers, 'setTimeout').mockImplementation(((f: () => void, ms?: number) => {
+    const spy = jest.spyOn(timers, 'setTimeout').mockImplementation((f: () => void, ms?: number) => {
       delays.push(ms ?? 0);
       return original(f, ms);
-    }) as typeof timers.setTimeout);
+    });
     try {
       let calls = 0;
       const stop = new AbortController();
