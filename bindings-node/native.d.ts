@@ -26,7 +26,7 @@ export declare class NativeCapture {
 /** One wait in progress (a thin handle on `liveness::poll::Poller`). */
 export declare class NativePoller {
   /** Validates the options (and `LIVENESS_TIMEOUT_SCALE`) at once, before any evaluation. */
-  constructor(operationName: string, duringMs: number | undefined | null, optionsIn: NativeOptions, timeoutScale?: string | undefined | null)
+  constructor(operationName: string, argumentMs: number | undefined | null, optionsIn: NativeOptions, timeoutScale?: string | undefined | null)
   /**
    * What to do at `atMs`: a wait in ms (≥ 0), or `-1` evaluate, `-4` prepare (then `prepared`),
    * `-5` let the event loop turn once, `-2` succeeded, `-3` failed (see `report()`). After `-1`
@@ -45,12 +45,14 @@ export declare class NativePoller {
   started(atMs: number): number
   /** The preparation (syncOperation's action, eventuallyChanges' baseline) completed. */
   prepared(atMs: number): void
-  /** The evaluation was accepted; `text` (the value's repr) matters only to `never`. */
+  /** The evaluation was accepted; `text` (the value's repr) is read when `wantsAcceptedText`. */
   accepted(atMs: number, text?: string | undefined | null): void
   /** The probe threw (or its Promise rejected). */
   raised(atMs: number, kind: string, text: string): void
   /** The probe returned a value the operation does not accept. */
   returned(atMs: number, repr: string, nullish: boolean): void
+  /** The evaluation the last `accepted`/`raised`/`returned` reported, as the core counted it. */
+  evaluated(): NativeEvaluated | null
   /**
    * A wake hint: an event matching `wakePatterns` was emitted at `atMs`. The core decides what
    * it means (one during an evaluation earns one more right after it); pass every hint.
@@ -66,7 +68,10 @@ export declare class NativePoller {
   /** Elapsed ms at which the deadline falls (scaled by `LIVENESS_TIMEOUT_SCALE`). */
   get deadlineMs(): number
   get evaluations(): number
-  /** Whether accepted values should be described (only `never` shows them). */
+  /**
+   * Whether accepted values should be described (`never`, `eventuallySettles` and a wait with
+   * `atLeast` show them).
+   */
   get wantsAcceptedText(): boolean
   get wakePatterns(): Array<string>
 }
@@ -140,16 +145,35 @@ export declare function maxPayloadDepth(): number
  */
 export declare function monotonicMs(): number
 
+/**
+ * One evaluation that returned, as the core counted it: what `onEvaluation` receives, beside
+ * the value or error the driver kept.
+ */
+export interface NativeEvaluated {
+  /** 1-based. */
+  number: number
+  /** Since the call began. */
+  startedMs: number
+  durationMs: number
+  accepted: boolean
+}
+
 /** The options of SPEC §2 after the TypeScript layer checked their JavaScript types. */
 export interface NativeOptions {
+  /** `Infinity`: no deadline. */
   timeout?: number
   interval?: number
+  /** A list of periods; the last one repeats. */
+  intervals?: Array<number>
+  /** The factor of an exponential backoff (≥ 1). */
+  backoff?: number
   minInterval?: number
   maxInterval?: number
   delay?: number
   attempts?: number
   message?: string
   stableFor?: number
+  atLeast?: number
   wakeOn?: Array<string>
 }
 

@@ -2,7 +2,8 @@
 // timers): each probe call advances the fake clock by its scripted duration, and every wait of
 // liveness advances it by exactly the waited time. Each case runs twice: with a synchronous probe
 // and action (judged by `expect`) and with asynchronous ones whose results arrive on a faked timer
-// (judged by `async_expect` when the vector has one: they settle at the deadline).
+// (judged by `async_expect` when the vector has one: they settle at the deadline). Every case runs
+// with an `onEvaluation` hook installed; its calls are compared where the case has `on_evaluation`.
 import { setImmediate as realSetImmediate } from 'node:timers';
 
 import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals';
@@ -12,6 +13,8 @@ import {
   eventually,
   eventuallyChanges,
   eventuallyPasses,
+  eventuallySettles,
+  type Evaluation,
   LivenessTimeoutError,
   LivenessViolationError,
   never,
@@ -68,6 +71,7 @@ interface Run {
   calls: number;
   actionCalls: number;
   elapsed: number;
+  evaluated: Evaluation[];
 }
 
 async function run(c: Located<PollingCase>, asynchronous: boolean): Promise<Run> {
@@ -96,7 +100,8 @@ async function run(c: Located<PollingCase>, asynchronous: boolean): Promise<Run>
     actionCalls++;
     return step(c.action ?? {}, asynchronous);
   };
-  const opts = options(c.options);
+  const evaluated: Evaluation[] = [];
+  const opts = { ...options(c.options), onEvaluation: (e: Evaluation) => void evaluated.push(e) };
   // The vector's value, whatever it is: an invalid one is a case of polling/options.json.
   const during = number(c.options?.during_ms) as number;
   const call = (): Promise<unknown> => {
@@ -113,6 +118,9 @@ async function run(c: Located<PollingCase>, asynchronous: boolean): Promise<Run>
         return eventuallyPasses(probe, opts);
       case 'eventually_changes':
         return eventuallyChanges(probe, opts);
+      case 'eventually_settles':
+        // `quiet_ms` became `quiet` among the options (a missing one is the call's own error).
+        return eventuallySettles(probe, opts as Parameters<typeof eventuallySettles>[1]);
     }
   };
   let outcome: Outcome;
@@ -121,7 +129,7 @@ async function run(c: Located<PollingCase>, asynchronous: boolean): Promise<Run>
   } catch (error) {
     outcome = { error };
   }
-  return { outcome, starts, turned, calls, actionCalls, elapsed: performance.now() - t0 };
+  return { outcome, starts, turned, calls, actionCalls, elapsed: performance.now() - t0, evaluated };
 }
 
 function classify(outcome: Outcome): PollingExpect['result'] {
@@ -154,6 +162,21 @@ function check(c: Located<PollingCase>, r: Run, expect_: PollingExpect): void {
   if (expect_.loop_turns_between_evaluations === true) {
     const stuck = r.turned.indexOf(false);
     expect({ where, loopDidNotTurnBefore: stuck < 0 ? undefined : `evaluation #${stuck + 2}` }).toEqual({ where });
+  }
+  if (expect_.on_evaluation !== undefined) {
+    const near = (a: number, b: number) => Math.abs(a - b) < TOLERANCE;
+    const got = r.evaluated.map((e) => ({ number: e.number, started_ms: e.startedMs, duration_ms: e.durationMs, accepted: e.accepted }));
+    const want = expect_.on_evaluation;
+    const same =
+      got.length === want.length &&
+      got.every(
+        (g, i) =>
+          g.number === want[i].number &&
+          g.accepted === want[i].accepted &&
+          near(g.started_ms, want[i].started_ms) &&
+          near(g.duration_ms, want[i].duration_ms),
+      );
+    expect({ where, onEvaluation: same ? want : got }).toEqual({ where, onEvaluation: want });
   }
   if (expect_.propagated_kind) {
     expectInstanceOf(error, Error);

@@ -85,3 +85,41 @@ test("sinon's fake timers (@sinonjs/fake-timers installed directly)", async () =
     clock.uninstall();
   }
 });
+
+describe('realTimers: true waits on the real clock even under fake timers (issue 12, point 8)', () => {
+  // node:timers keeps the real functions under Jest's fake timers (sinon's are looked up by the wait).
+  const { setTimeout: realSetTimeout } = jest.requireActual<typeof import('node:timers')>('node:timers');
+
+  test("Jest's modern fake timers: a real timer's effect is seen, and fake time does not move", async () => {
+    jest.useFakeTimers();
+    const t0 = Date.now();
+    let done = false;
+    realSetTimeout(() => (done = true), 20);
+    await eventually(() => done, { realTimers: true, timeout: 10_000 });
+    expect(Date.now()).toBe(t0);
+  });
+
+  test('real I/O, and a timeout in real time', async () => {
+    jest.useFakeTimers();
+    const t0 = Date.now();
+    let text: string | undefined;
+    fs.readFile(__filename, 'utf8', (_err, t) => (text = t));
+    await expect(eventually(() => text, { realTimers: true })).resolves.toContain('realTimers');
+    const error = await eventually(() => false, { realTimers: true, timeout: 30 }).catch((e: unknown) => e);
+    expectInstanceOf(error, LivenessTimeoutError);
+    expect(error.elapsedMs).toBeGreaterThanOrEqual(30);
+    expect(Date.now()).toBe(t0);
+  });
+
+  test("sinon's fake timers, which also fake node:timers and performance.now()", async () => {
+    const clock = FakeTimers.install({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate', 'Date', 'performance'] });
+    try {
+      let done = false;
+      realSetTimeout(() => (done = true), 20);
+      await eventually(() => done, { realTimers: true, timeout: 10_000 });
+      expect(clock.now).toBe(0);
+    } finally {
+      clock.uninstall();
+    }
+  });
+});

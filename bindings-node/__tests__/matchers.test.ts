@@ -70,3 +70,29 @@ test('a Jest test that forgets to await fails, naming the line of the wait', () 
   expect(out).toMatch(/forgotten-await\.fixture\.ts:\d+/);
   expect(out).toMatch(/1 failed, 1 passed/);
 }, 60_000);
+
+test('the guard names the other case, a test that timed out, and a wait with timeout: Infinity', async () => {
+  const unbounded = eventually(() => false, { timeout: Infinity });
+  await eventually(() => pendingWaits().length === 1);
+  const error = cancelPendingWaits();
+  expectInstanceOf(error, Error);
+  expect(error.message).toContain('Or the test timed out while awaiting it');
+  expect(error.message).toContain('eventually(…) with timeout: Infinity began at:');
+  await expect(unbounded).rejects.toBe(error);
+});
+
+test('a Jest test that times out while awaiting a wait without a deadline fails; the wait is cancelled and Jest exits', () => {
+  const jestBin = require.resolve('jest/bin/jest');
+  const run = spawnSync(
+    process.execPath,
+    [jestBin, '--ci', '--roots', path.join(__dirname, 'fixtures'), '--testMatch', '**/test-timeout.fixture.ts'],
+    // A wait that outlived its test would keep the child alive: `timeout` turns that into a failure.
+    { cwd: path.join(__dirname, '..'), encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' }, timeout: 60_000 },
+  );
+  const out = run.stdout + run.stderr;
+  expect(run.signal).toBeNull();
+  expect(run.status).not.toBe(0);
+  expect(out).toContain('Exceeded timeout of 200 ms');
+  expect(out).toContain('Or the test timed out while awaiting it');
+  expect(out).toMatch(/with timeout: Infinity began at:[\s\S]*test-timeout\.fixture\.ts:\d+/);
+}, 60_000);

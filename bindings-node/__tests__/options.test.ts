@@ -22,7 +22,8 @@ const probe = () => true;
 describe.each([
   ['timeout', -1, RangeError, 'timeout'],
   ['timeout', Number.NaN, RangeError, 'timeout'],
-  ['timeout', Infinity, RangeError, 'timeout'],
+  ['timeout', -Infinity, RangeError, 'timeout'],
+  ['interval', Infinity, RangeError, 'interval'],
   ['interval', -5, RangeError, 'interval'],
   ['delay', -1, RangeError, 'delay'],
   ['stableFor', Number.NaN, RangeError, 'stableFor'],
@@ -37,6 +38,20 @@ describe.each([
   ['failOn', [Error, null], TypeError, 'failOn'],
   ['signal', {}, TypeError, 'signal'],
   ['timout', 5, TypeError, 'timout'],
+  ['intervals', 100, TypeError, 'intervals'],
+  ['intervals', [10, '20'], TypeError, 'intervals'],
+  ['intervals', [], RangeError, 'intervals'],
+  ['intervals', [10, 0], RangeError, 'intervals'],
+  ['intervals', [Number.NaN], RangeError, 'intervals'],
+  ['backoff', '2', TypeError, 'backoff'],
+  ['backoff', 0.5, RangeError, 'backoff'],
+  ['backoff', Infinity, RangeError, 'backoff'],
+  ['atLeast', '5', TypeError, 'atLeast'],
+  ['atLeast', -1, RangeError, 'atLeast'],
+  ['atLeast', 10_000, RangeError, 'atLeast'],
+  ['realTimers', 'yes', TypeError, 'realTimers'],
+  ['onEvaluation', 5, TypeError, 'onEvaluation'],
+  ['onTimeout', {}, TypeError, 'onTimeout'],
 ])('option %s = %p', (name, value, Kind, named) => {
   test(`rejects with ${Kind.name} naming \`${named}\`, before any evaluation`, async () => {
     let calls = 0;
@@ -53,6 +68,24 @@ test('maxInterval below minInterval is a RangeError naming both, in JavaScript s
   expect(error.message).toContain('maxInterval');
   expect(error.message).toContain('minInterval');
   expect(error.message).not.toContain('max_interval');
+});
+
+test.each([
+  [{ interval: 10, intervals: [10] }, 'intervals'],
+  [{ intervals: [10], backoff: 2 }, 'backoff'],
+  [{ delay: 200, timeout: 100 }, 'delay'],
+  [{ interval: 200, timeout: 100 }, 'interval'],
+])('contradictory options %p are a RangeError naming `%s`', async (opts, named) => {
+  const error = await rejection(() => eventually(probe, opts));
+  expectInstanceOf(error, RangeError);
+  expect(error.message).toContain(named);
+});
+
+test('interval and backoff together are one schedule; atLeast is not an option of always', async () => {
+  await expect(eventually(probe, { interval: 5, backoff: 2 })).resolves.toBe(true);
+  const error = await rejection(() => always(probe, 10, { atLeast: 5 }));
+  expectInstanceOf(error, RangeError);
+  expect(error.message).toContain('atLeast');
 });
 
 test('LIVENESS_TIMEOUT_SCALE that is not a positive number is an invalid option', async () => {

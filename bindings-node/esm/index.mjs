@@ -8,6 +8,7 @@ export const {
   always,
   never,
   eventuallyChanges,
+  eventuallySettles,
   syncOperation,
   emit,
   attach,

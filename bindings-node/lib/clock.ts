@@ -3,10 +3,9 @@
 // way testing-library's waitFor does, so a system under test driven by faked timers progresses
 // and the wait runs in virtual time; a real turn of the event loop still passes between steps so
 // promises and I/O callbacks run.
-import { performance } from 'node:perf_hooks';
 import * as timers from 'node:timers';
 
-export { real as realTimer };
+import { native } from './native';
 
 type TimerName = 'setTimeout' | 'clearTimeout' | 'setImmediate' | 'clearImmediate';
 
@@ -86,6 +85,25 @@ export class Cancel {
   }
 }
 
+/**
+ * Node's timers hold a signed 32-bit count of ms: a longer delay (2 ** 31 ms is under 25 days)
+ * fires after 1 ms instead, with only a warning. Longer waits are chained timers of at most this.
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Calls `done` after `ms` real milliseconds (Infinity: never), however large; returns what
+ * cancels it. The real timer functions, so fake timers cannot stop or speed it up.
+ */
+export function realDelay(ms: number, done: () => void): () => void {
+  let handle: ReturnType<typeof setTimeout>;
+  const arm = (left: number) => {
+    handle = real('setTimeout')(() => (left > MAX_TIMER_MS ? arm(left - MAX_TIMER_MS) : done()), Math.max(0, Math.min(left, MAX_TIMER_MS)));
+  };
+  arm(ms);
+  return () => real('clearTimeout')(handle);
+}
+
 /** One real turn of the event loop (timers, I/O and promise callbacks get to run). */
 export function realTurn(cancel: Cancel): Promise<void> {
   return cancel.wrap((done) => {
@@ -98,16 +116,15 @@ const realClock: Clock = {
   fake: false,
   advance() {},
   nextTimerIn: () => undefined,
-  now: () => performance.now(),
+  // The addon's monotonic clock, not performance.now(): sinon and Vitest fake that too (through
+  // node:perf_hooks), even when they leave the timers alone (`toFake: ['Date', 'performance']`).
+  now: () => native.monotonicMs(),
   sleep(ms, cancel) {
     if (ms <= 0) return realTurn(cancel);
-    return cancel.wrap((done) => {
-      // Node's timers count whole milliseconds: a 2.5 ms timer fires after 2, short of the
-      // evaluation it waits for, and a second timer then costs a wake-up for nothing. Rounding
-      // up keeps one timer per evaluation (half the CPU of an adaptive wait, by `make bench`).
-      const h = real('setTimeout')(done, Math.ceil(ms));
-      return () => real('clearTimeout')(h);
-    });
+    // Node's timers count whole milliseconds: a 2.5 ms timer fires after 2, short of the
+    // evaluation it waits for, and a second timer then costs a wake-up for nothing. Rounding
+    // up keeps one timer per evaluation (half the CPU of an adaptive wait, by `make bench`).
+    return cancel.wrap((done) => realDelay(Math.ceil(ms), done));
   },
 };
 
@@ -137,8 +154,12 @@ function fakeClock(advance: (ms: number) => void, now: () => number, nextTimerIn
   };
 }
 
-/** The clock to use now: fake timers may be installed or removed between two calls. */
-export function currentClock(): Clock {
+/**
+ * The clock to use now: fake timers may be installed or removed between two calls. `realTimers`:
+ * the real clock even when fake timers are installed.
+ */
+export function currentClock(realTimers = false): Clock {
+  if (realTimers) return realClock;
   const st = globalThis.setTimeout as unknown as { clock?: SinonClock; _isMockFunction?: boolean };
   // @sinonjs/fake-timers (Jest's modern timers, Vitest's vi.useFakeTimers, sinon) tags its fakes.
   const clock = st?.clock;

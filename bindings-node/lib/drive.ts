@@ -3,26 +3,28 @@
 // Poller what happened, never blocking the event loop. It decides nothing: the schedule, which
 // step the deadline bounds, when to yield, what a wake hint means and the failure text are the
 // Poller's. What is JavaScript's stays here: fake clocks, AbortSignal, forgotten awaits, stacks.
-import { Cancel, type Clock, currentClock, realTimer, realTurn } from './clock';
+import { Cancel, type Clock, currentClock, realDelay, realTurn } from './clock';
 import { LivenessTimeoutError, LivenessViolationError, translate } from './errors';
 import { DONE_FAILED, DONE_OK, EVALUATE, native, type NativePoller, type NativeReport, PREPARE, YIELD } from './native';
-import { check, type Checked, stops } from './options';
-import { tracked } from './pending';
-import { describeError, isThenable } from './repr';
+import { check, type Checked, type Evaluation, stops } from './options';
+import { type PendingWait, tracked } from './pending';
+import { describeError, isThenable, repr } from './repr';
 
 /** What one evaluation produced, as the operation's acceptance classified the probe's value. */
-export type Outcome = { accept: true; text?: string } | { accept: false; repr: string; nullish: boolean };
+export type Outcome = { accept: true } | { accept: false; repr: string; nullish: boolean };
 
 export interface Plan {
   /** The operation's name as the core knows it (`eventuallyPasses`, `always`, …). */
   operation: string;
-  /** `always`/`never`: how long, in ms. */
-  during?: unknown;
+  /** The operation's own duration in ms, as given: `during` of always/never, `quiet` of eventuallySettles. */
+  argument?: { name: 'during' | 'quiet'; value: unknown };
   probe: unknown;
   /** The preparation (syncOperation's action, eventuallyChanges' baseline), run at the Prepare step; its error propagates. */
   prepare?: () => unknown;
-  /** The operation's acceptance: `truthy`, `passes`, `changed` (operations.ts). */
+  /** The operation's acceptance: `truthy`, `passes`, `changed`, `settled` (operations.ts). */
   acceptance(value: unknown): Outcome;
+  /** The probe threw, and the error is retried (eventuallySettles forgets the previous value). */
+  raised?: () => void;
   /** Probes that must be functions, by argument name, for the TypeError. */
   probeName: string;
 }
@@ -39,16 +41,44 @@ export function start(plan: Plan, options: unknown): Promise<unknown> {
   // Captured now, so failures and the forgotten-await guard point at the caller's line.
   const origin = new Error(`${plan.operation} started here`);
   const cancel = new Cancel();
-  const wait = { operation: plan.operation, origin, cancel: (reason: unknown) => cancel.abort(reason) };
-  return tracked(wait, () => run(plan, options, cancel, origin));
+  const wait: Mutable<PendingWait> = { operation: plan.operation, origin, cancel: (reason: unknown) => cancel.abort(reason), unbounded: false };
+  return tracked(wait, () => run(plan, options, cancel, wait));
 }
 
-function failure(report: NativeReport, lastRaised: { error: unknown } | undefined, origin: Error): Error {
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** The wait's failure, as `onTimeout` leaves it: the error to reject with. */
+function failure(report: NativeReport, lastRaised: { error: unknown } | undefined, origin: Error, checked: Checked): unknown {
   const Kind = report.violation ? LivenessViolationError : LivenessTimeoutError;
   const error = new Kind(report, lastRaised);
   const frames = (origin.stack ?? '').split('\n').slice(1).join('\n');
   error.stack = `${error.name}: ${error.message}\n${frames}`;
-  return error;
+  if (checked.onTimeout === undefined) return error;
+  // A throw of the hook propagates as itself: that is the error the caller then sees.
+  const replacement = checked.onTimeout(error);
+  if (replacement === undefined || replacement === null) return error;
+  if (typeof replacement !== 'object') {
+    return new TypeError(`option \`onTimeout\` must return an error or nothing, got ${typeof replacement}`, { cause: error });
+  }
+  const r = replacement as { cause?: unknown };
+  if (r.cause === undefined) {
+    // Like `new Error(message, { cause })`: an own, non-enumerable property.
+    Object.defineProperty(r, 'cause', { value: error, writable: true, configurable: true, enumerable: false });
+  }
+  return replacement;
+}
+
+/** The evaluation that just finished, as `onEvaluation` receives it. */
+function evaluation(poller: NativePoller, result: Settled): Evaluation {
+  const counted = poller.evaluated()!;
+  return {
+    number: counted.number,
+    startedMs: counted.startedMs,
+    durationMs: counted.durationMs,
+    accepted: counted.accepted,
+    value: result.ok ? result.value : undefined,
+    error: result.ok ? undefined : result.error,
+  };
 }
 
 /** Calls the preparation or the probe: what it returned or threw, or the Promise it returned. */
@@ -76,14 +106,15 @@ function settle(
 }
 
 async function settleReal(p: PromiseLike<unknown>, remainingMs: number, cancel: Cancel): Promise<Settled | typeof ABANDONED> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let stop = () => {};
   const abandoned = new Promise<typeof ABANDONED>((resolve) => {
-    timer = realTimer('setTimeout')(() => resolve(ABANDONED), Math.max(0, remainingMs));
+    // Chained timers: a single one longer than 2 ** 31 - 1 ms would fire at once (issue 12).
+    stop = realDelay(remainingMs, () => resolve(ABANDONED));
   });
   try {
     return await Promise.race([settled(p), abandoned, cancel.whenAborted]);
   } finally {
-    realTimer('clearTimeout')(timer);
+    stop();
   }
 }
 
@@ -129,32 +160,36 @@ function settled(p: PromiseLike<unknown>): Promise<Settled> {
   );
 }
 
-async function run(plan: Plan, options: unknown, cancel: Cancel, origin: Error): Promise<unknown> {
+async function run(plan: Plan, options: unknown, cancel: Cancel, wait: Mutable<PendingWait>): Promise<unknown> {
+  const origin = wait.origin;
   if (typeof plan.probe !== 'function') {
     throw new TypeError(`${plan.operation}: \`${plan.probeName}\` must be a function, got ${plan.probe === null ? 'null' : typeof plan.probe}`);
   }
   const checked: Checked = check(options);
-  const during = plan.during;
-  if (plan.operation === 'always' || plan.operation === 'never') {
-    if (typeof during !== 'number') throw new TypeError(`${plan.operation}: \`during\` must be a number of milliseconds, got ${typeof during}`);
+  const argument = plan.argument?.value;
+  if (plan.argument !== undefined && typeof argument !== 'number') {
+    const what = argument === undefined && plan.argument.name === 'quiet' ? ' (it is required)' : '';
+    throw new TypeError(`${plan.operation}: \`${plan.argument.name}\` must be a number of milliseconds${what}, got ${typeof argument}`);
   }
   const poller: NativePoller = translate(
     () =>
       new native.NativePoller(
         plan.operation,
-        typeof during === 'number' ? during : null,
+        typeof argument === 'number' ? argument : null,
         checked.native,
         // The environment as this program sees it (Jest gives each test file its own copy).
         process.env.LIVENESS_TIMEOUT_SCALE ?? null,
       ),
   );
+  // Named by the test runners' guard if the test ends first: only the runner's timeout ends it.
+  wait.unbounded = checked.native.timeout === Infinity;
   const probe = plan.probe as () => unknown;
   const prepare = plan.prepare ?? (() => undefined);
   const signal = checked.signal;
   if (signal?.aborted) throw signal.reason;
   const onAbort = () => cancel.abort(signal?.reason);
   signal?.addEventListener('abort', onAbort, { once: true });
-  const clock = currentClock();
+  const clock = currentClock(checked.realTimers);
   const t0 = clock.now();
   const at = () => clock.now() - t0;
   const patterns = poller.wakePatterns;
@@ -174,6 +209,8 @@ async function run(plan: Plan, options: unknown, cancel: Cancel, origin: Error):
             }),
         )
       : undefined;
+  const describeAccepted = poller.wantsAcceptedText;
+  const { onEvaluation } = checked;
   try {
     let value: unknown;
     let lastRaised: { error: unknown } | undefined;
@@ -188,15 +225,15 @@ async function run(plan: Plan, options: unknown, cancel: Cancel, origin: Error):
         continue;
       }
       // always/never check safety and return nothing.
-      if (step === DONE_OK) return plan.during === undefined ? value : undefined;
-      if (step === DONE_FAILED) throw failure(poller.report()!, lastRaised, origin);
+      if (step === DONE_OK) return plan.operation === 'always' || plan.operation === 'never' ? undefined : value;
+      if (step === DONE_FAILED) throw failure(poller.report()!, lastRaised, origin, checked);
       if (step !== EVALUATE && step !== PREPARE) throw new Error(`liveness: unknown step ${step} from the native poller`);
       poller.started(at());
       const called = invoke(step === PREPARE ? prepare : probe);
       // Only a Promise can still be pending at the step's abandonAt: a synchronous call never reads it.
       const result = isThenable(called) ? await settle(called, poller.abandonAtMs, clock, at, cancel) : called;
       // Given up at abandonAt: the wait settles now and the step is never resumed.
-      if (result === ABANDONED) throw failure(poller.abandon(at()), lastRaised, origin);
+      if (result === ABANDONED) throw failure(poller.abandon(at()), lastRaised, origin, checked);
       if (cancel.aborted) throw cancel.aborted.reason;
       if (step === PREPARE) {
         if (!result.ok) throw result.error;
@@ -205,17 +242,20 @@ async function run(plan: Plan, options: unknown, cancel: Cancel, origin: Error):
         if (stops(checked, result.error)) throw result.error;
         const { kind, text } = describeError(result.error);
         poller.raised(at(), kind, text);
+        plan.raised?.();
         lastRaised = { error: result.error };
       } else {
         const outcome = plan.acceptance(result.value);
         if (outcome.accept) {
-          poller.accepted(at(), outcome.text ?? null);
+          poller.accepted(at(), describeAccepted ? repr(result.value) : null);
           value = result.value;
         } else {
           poller.returned(at(), outcome.repr, outcome.nullish);
           lastRaised = undefined;
         }
       }
+      // Right after the Poller counted it, before the next step; a throw ends the wait as itself.
+      if (step === EVALUATE && onEvaluation !== undefined) onEvaluation(evaluation(poller, result));
     }
   } finally {
     signal?.removeEventListener('abort', onAbort);

@@ -1,8 +1,8 @@
 // liveness for Node: drop the sleeps from your tests. Every operation returns a Promise; none
 // blocks the event loop. See SPEC.md for the behaviour shared with Rust, C and Python.
-export { eventually, eventuallyPasses, always, never, eventuallyChanges, syncOperation } from './operations';
+export { eventually, eventuallyPasses, always, never, eventuallyChanges, eventuallySettles, syncOperation } from './operations';
 export type { Probe, Truthy } from './operations';
-export type { Options, ErrorClass } from './options';
+export type { Options, SettlesOptions, Evaluation, ErrorClass } from './options';
 export { emit, attach, detach, hasSubscribers, capture, Capture, assertEmitted, assertNotEmitted, assertEmittedInOrder } from './events';
 export type { LivenessEvent, Measurements, Metadata, Where, EmittedOptions } from './events';
 export { bridgeChannel } from './diagnostics';

@@ -4,7 +4,7 @@
 import { isDeepStrictEqual } from 'node:util';
 
 import { type Outcome, type Plan, start } from './drive';
-import type { Options } from './options';
+import type { Options, SettlesOptions } from './options';
 import { isThenable, repr } from './repr';
 
 /** A probe: called with no arguments; may return a value or a Promise. */
@@ -41,14 +41,13 @@ export function eventuallyPasses<T>(block: Probe<T>, options?: Options): Promise
 
 /** Checks that `probe` stays truthy for `during` ms; rejects at the first evaluation that is not. */
 export function always(probe: Probe<unknown>, during: number, options?: Options): Promise<void> {
-  return start(plan('always', probe, truthy, { during }), options) as Promise<void>;
+  return start(plan('always', probe, truthy, { argument: { name: 'during', value: during } }), options) as Promise<void>;
 }
 
 /** Checks that `probe` stays falsy for `during` ms; rejects at the first evaluation that is truthy. */
 export function never(probe: Probe<unknown>, during: number, options?: Options): Promise<void> {
-  // never fails on an accepted value: the core shows it, so it is described.
-  const held = (value: unknown): Outcome => (value ? { accept: true, text: repr(value) } : reject(value));
-  return start(plan('never', probe, held, { during }), options) as Promise<void>;
+  // never fails on an accepted value; the driver describes it, as the core asks.
+  return start(plan('never', probe, truthy, { argument: { name: 'during', value: during } }), options) as Promise<void>;
 }
 
 /**
@@ -81,4 +80,28 @@ export function syncOperation<T>(action: () => unknown, until: Probe<T>, options
     return action();
   };
   return start(plan('syncOperation', until, truthy, { prepare, probeName: 'until' }), options) as Promise<Truthy<Awaited<T>>>;
+}
+
+/**
+ * Waits until `probe` returns the same value (deeply equal, as `eventuallyChanges` compares) for
+ * `quiet` ms, counted from that value's first sighting; resolves with it. A throw is retried
+ * (like `eventually`) and clears the previous value: the next value starts a new quiet period.
+ */
+export function eventuallySettles<T>(probe: Probe<T>, options: SettlesOptions): Promise<Awaited<T>> {
+  // `quiet` is the operation's own duration; the rest are the common options.
+  const { quiet, ...rest } = isOptionsObject(options) ? options : ({} as Partial<SettlesOptions>);
+  let previous: { value: unknown } | undefined;
+  const settled = (value: unknown): Outcome => {
+    const same = previous !== undefined && isDeepStrictEqual(value, previous.value);
+    previous = { value };
+    return same ? { accept: true } : reject(value);
+  };
+  const raised = () => void (previous = undefined);
+  const p = plan('eventuallySettles', probe, settled, { argument: { name: 'quiet', value: quiet }, raised });
+  // Not an object: passed on as it is, for the same TypeError as every operation's.
+  return start(p, isOptionsObject(options) ? rest : options) as Promise<Awaited<T>>;
+}
+
+function isOptionsObject(options: unknown): options is SettlesOptions {
+  return typeof options === 'object' && options !== null && !Array.isArray(options);
 }

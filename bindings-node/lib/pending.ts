@@ -1,5 +1,6 @@
 // Waits in progress, so that `liveness/jest` and `liveness/vitest` can fail a test that ended
-// while a wait it started was still pending (a forgotten `await`), naming where it began.
+// while a wait it started was still pending (a forgotten `await`, or a test that timed out while
+// it waited), naming where it began, and cancel it: no wait outlives its test silently.
 
 export interface PendingWait {
   readonly operation: string;
@@ -7,6 +8,8 @@ export interface PendingWait {
   readonly origin: Error;
   /** Stops the wait (its timers are cleared; its promise rejects with `reason`). */
   readonly cancel: (reason: unknown) => void;
+  /** Its timeout is `Infinity`: only its probe, its attempts, or the test runner end it. */
+  readonly unbounded: boolean;
 }
 
 const pending = new Map<PendingWait, Promise<unknown>>();
@@ -43,12 +46,15 @@ export function cancelPendingWaits(): Error | undefined {
   const where = waits
     .map((w) => {
       const frames = (w.origin.stack ?? '').split('\n').slice(1).join('\n');
-      return `${w.operation}(…) began at:\n${frames}`;
+      return `${w.operation}(…)${w.unbounded ? ' with timeout: Infinity' : ''} began at:\n${frames}`;
     })
     .join('\n');
+  // From here the two cases look alike: the test's own function returned, or the runner gave up
+  // on it (its timeout) while it still awaited the wait.
   const error = new Error(
     `the test ended while ${waits.length === 1 ? 'a liveness wait was' : `${waits.length} liveness waits were`} ` +
-      `still pending: did you forget \`await\`?\n${where}`,
+      `still pending, now cancelled: did you forget \`await\`? Or the test timed out while awaiting it ` +
+      `(a wait longer than the test's timeout, e.g. with \`timeout: Infinity\`, ends only with its test).\n${where}`,
   );
   for (const w of waits) {
     // Nobody awaits it (that is the bug being reported): keep its rejection from going unhandled.

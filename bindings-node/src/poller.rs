@@ -4,8 +4,10 @@
 
 use std::time::Duration;
 
-use liveness::policy::{Options, duration_from_millis};
-use liveness::poll::{Driver, Failure, Operation, Outcome, Poller, Report, ReportKind, RunOutcome, Spelling, Step};
+use liveness::policy::{Options, duration_from_millis, timeout_from_millis};
+use liveness::poll::{
+    Driver, Evaluated, Failure, Operation, Outcome, Poller, Report, ReportKind, RunOutcome, Spelling, Step,
+};
 use napi_derive::napi;
 
 use crate::errors::{Result, invalid_argument, to_napi};
@@ -13,14 +15,20 @@ use crate::errors::{Result, invalid_argument, to_napi};
 /// The options of SPEC §2 after the TypeScript layer checked their JavaScript types.
 #[napi(object)]
 pub struct NativeOptions {
+    /// `Infinity`: no deadline.
     pub timeout: Option<f64>,
     pub interval: Option<f64>,
+    /// A list of periods; the last one repeats.
+    pub intervals: Option<Vec<f64>>,
+    /// The factor of an exponential backoff (≥ 1).
+    pub backoff: Option<f64>,
     pub min_interval: Option<f64>,
     pub max_interval: Option<f64>,
     pub delay: Option<f64>,
     pub attempts: Option<u32>,
     pub message: Option<String>,
     pub stable_for: Option<f64>,
+    pub at_least: Option<f64>,
     pub wake_on: Option<Vec<String>>,
 }
 
@@ -34,31 +42,48 @@ fn millis(option: &str, value: Option<f64>, default: Duration) -> Result<Duratio
 fn options(o: &NativeOptions) -> Result<Options> {
     let d = Options::default();
     Ok(Options {
-        timeout: millis("timeout", o.timeout, d.timeout)?,
+        timeout: match o.timeout {
+            None => d.timeout,
+            Some(ms) => timeout_from_millis("timeout", ms).map_err(to_napi)?,
+        },
         interval: match o.interval {
             None => None,
             Some(ms) => Some(duration_from_millis("interval", ms).map_err(to_napi)?),
         },
+        intervals: match &o.intervals {
+            None => None,
+            Some(list) => Some(
+                list.iter()
+                    .map(|ms| duration_from_millis("intervals", *ms).map_err(to_napi))
+                    .collect::<Result<Vec<_>>>()?,
+            ),
+        },
+        backoff: o.backoff,
         min_interval: millis("minInterval", o.min_interval, d.min_interval)?,
         max_interval: millis("maxInterval", o.max_interval, d.max_interval)?,
         delay: millis("delay", o.delay, d.delay)?,
         attempts: o.attempts,
         message: o.message.clone(),
         stable_for: millis("stableFor", o.stable_for, d.stable_for)?,
+        at_least: millis("atLeast", o.at_least, d.at_least)?,
         wake_on: o.wake_on.clone().unwrap_or_default(),
         ..d
     })
 }
 
-fn operation(name: &str, during: Option<f64>) -> Result<Operation> {
-    let during = || -> Result<Duration> {
-        let ms = during.ok_or_else(|| invalid_argument(format!("{name} needs a duration (`during`, in ms)")))?;
-        duration_from_millis("during", ms).map_err(to_napi)
+/// `argument_ms`: the operation's own duration, `during` of always/never or `quiet` of
+/// eventuallySettles.
+fn operation(name: &str, argument_ms: Option<f64>) -> Result<Operation> {
+    let argument = |argument: &str| -> Result<Duration> {
+        let ms = argument_ms.ok_or_else(|| invalid_argument(format!("{name} needs a duration (`{argument}`, in ms)")))?;
+        duration_from_millis(argument, ms).map_err(to_napi)
     };
+    let during = || argument("during");
     Ok(match name {
         "eventually" => Operation::Eventually,
         "eventuallyPasses" => Operation::EventuallyPasses,
         "eventuallyChanges" => Operation::EventuallyChanges,
+        "eventuallySettles" => Operation::EventuallySettles { quiet: argument("quiet")? },
         "syncOperation" => Operation::SyncOperation,
         "always" => Operation::Always { during: during()? },
         "never" => Operation::Never { during: during()? },
@@ -136,6 +161,18 @@ fn report(r: &Report) -> NativeReport {
     }
 }
 
+/// One evaluation that returned, as the core counted it: what `onEvaluation` receives, beside
+/// the value or error the driver kept.
+#[napi(object)]
+pub struct NativeEvaluated {
+    /// 1-based.
+    pub number: u32,
+    /// Since the call began.
+    pub started_ms: f64,
+    pub duration_ms: f64,
+    pub accepted: bool,
+}
+
 /// One wait in progress (a thin handle on `liveness::poll::Poller`).
 #[napi]
 pub struct NativePoller {
@@ -143,6 +180,9 @@ pub struct NativePoller {
     failed: Option<Report>,
     /// The `abandon_at` of the last `Prepare`/`Evaluate` step.
     abandon_at: Option<Duration>,
+    /// What the last `accepted`/`raised`/`returned` counted; read through `evaluated()` only by a
+    /// driver with an `onEvaluation` hook, so a wait without one allocates nothing per evaluation.
+    evaluated: Option<Evaluated>,
 }
 
 #[napi]
@@ -151,11 +191,11 @@ impl NativePoller {
     #[napi(constructor, catch_unwind)]
     pub fn new(
         operation_name: String,
-        during_ms: Option<f64>,
+        argument_ms: Option<f64>,
         options_in: NativeOptions,
         timeout_scale: Option<String>,
     ) -> Result<Self> {
-        let op = operation(&operation_name, during_ms)?;
+        let op = operation(&operation_name, argument_ms)?;
         let mut opts = options(&options_in)?;
         // The scale of the calling thread's `process.env` (a worker has its own), passed per wait:
         // no binding writes the process environment (a worker's value must not reach the others).
@@ -164,7 +204,7 @@ impl NativePoller {
         }
         // The core names invalid options as JavaScript spells them (`maxInterval`).
         let inner = Poller::new(op, &opts, Spelling::Camel, Driver::EventLoop).map_err(to_napi)?;
-        Ok(NativePoller { inner, failed: None, abandon_at: None })
+        Ok(NativePoller { inner, failed: None, abandon_at: None, evaluated: None })
     }
 
     /// What to do at `atMs`: a wait in ms (≥ 0), or `-1` evaluate, `-4` prepare (then `prepared`),
@@ -211,23 +251,35 @@ impl NativePoller {
         self.inner.prepared(at(at_ms));
     }
 
-    /// The evaluation was accepted; `text` (the value's repr) matters only to `never`.
+    /// The evaluation was accepted; `text` (the value's repr) is read when `wantsAcceptedText`.
     #[napi(catch_unwind)]
     pub fn accepted(&mut self, at_ms: f64, text: Option<String>) {
-        self.inner.finished(at(at_ms), Outcome::Accepted { text });
+        let text = text.map(|t| liveness::poll::shorten_repr(&t));
+        self.evaluated = Some(self.inner.finished(at(at_ms), Outcome::Accepted { text }));
     }
 
     /// The probe threw (or its Promise rejected).
     #[napi(catch_unwind)]
     pub fn raised(&mut self, at_ms: f64, kind: String, text: String) {
-        self.inner.finished(at(at_ms), Outcome::Rejected(Failure::raised(kind, text)));
+        self.evaluated = Some(self.inner.finished(at(at_ms), Outcome::Rejected(Failure::raised(kind, text))));
     }
 
     /// The probe returned a value the operation does not accept.
     #[napi(catch_unwind)]
     pub fn returned(&mut self, at_ms: f64, repr: String, nullish: bool) {
         let repr = liveness::poll::shorten_repr(&repr);
-        self.inner.finished(at(at_ms), Outcome::Rejected(Failure::returned(repr, nullish)));
+        self.evaluated = Some(self.inner.finished(at(at_ms), Outcome::Rejected(Failure::returned(repr, nullish))));
+    }
+
+    /// The evaluation the last `accepted`/`raised`/`returned` reported, as the core counted it.
+    #[napi(catch_unwind)]
+    pub fn evaluated(&self) -> Option<NativeEvaluated> {
+        self.evaluated.map(|e| NativeEvaluated {
+            number: e.number,
+            started_ms: ms(e.started),
+            duration_ms: ms(e.duration),
+            accepted: e.accepted,
+        })
     }
 
     /// A wake hint: an event matching `wakePatterns` was emitted at `atMs`. The core decides what
@@ -264,7 +316,8 @@ impl NativePoller {
         self.inner.evaluations()
     }
 
-    /// Whether accepted values should be described (only `never` shows them).
+    /// Whether accepted values should be described (`never`, `eventuallySettles` and a wait with
+    /// `atLeast` show them).
     #[napi(getter, catch_unwind)]
     pub fn wants_accepted_text(&self) -> bool {
         self.inner.wants_accepted_text()

@@ -15,6 +15,7 @@ import {
   eventually,
   eventuallyChanges,
   eventuallyPasses,
+  eventuallySettles,
   hasSubscribers,
   LivenessError,
   LivenessTimeoutError,
@@ -24,8 +25,10 @@ import {
   cancelPendingWaits,
   syncOperation,
   VERSION,
+  type Evaluation,
   type LivenessEvent,
   type Options,
+  type SettlesOptions,
 } from 'liveness';
 import 'liveness/jest';
 import { expect } from '@jest/globals';
@@ -56,6 +59,29 @@ export async function everything(signal: AbortSignal): Promise<void> {
   const nothing: void = await always(() => true, 100);
   await never(() => false, 100, { interval: 5 });
   void [v, c, u, nothing];
+
+  const issue12: Options = {
+    timeout: Infinity,
+    intervals: [100, 250, 500],
+    atLeast: 10,
+    realTimers: true,
+    onEvaluation: (e: Evaluation) => {
+      const fields: [number, number, number, boolean, unknown, unknown] = [e.number, e.startedMs, e.durationMs, e.accepted, e.value, e.error];
+      void fields;
+    },
+    onTimeout: (failure: Error) => new Error('replaced', { cause: failure }),
+  };
+  await eventually(() => true, { ...issue12, onTimeout: () => undefined });
+  await eventually(() => true, { interval: 10, backoff: 2 });
+  const settled: string[] = await eventuallySettles(() => ['a'], { quiet: 100, ...issue12 });
+  const settlesOptions: SettlesOptions = { quiet: 5 };
+  void [settled, settlesOptions];
+  // @ts-expect-error: quiet is required
+  await eventuallySettles(() => 1, {});
+  // @ts-expect-error: intervals is a list
+  await eventually(() => true, { intervals: 100 });
+  // @ts-expect-error: the hook returns an error or nothing
+  await eventually(() => true, { onTimeout: () => 'text' });
 
   emit('svc.up', { ms: 1 }, { host: 'a', obj: new Date() });
   emit('svc.up', new Map([['ms', 1]]));

@@ -2,7 +2,8 @@
 // against a forgotten await.
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import 'liveness/vitest';
-import { eventually, eventuallyPasses, emit, cancelPendingWaits, LivenessTimeoutError } from 'liveness';
+import { setTimeout as realSetTimeout } from 'node:timers';
+import { eventually, eventuallyPasses, eventuallySettles, emit, cancelPendingWaits, LivenessTimeoutError } from 'liveness';
 
 afterEach(() => vi.useRealTimers());
 
@@ -44,6 +45,36 @@ describe('vi.useFakeTimers()', () => {
   });
 });
 
+describe('issue 12 under Vitest', () => {
+  test('realTimers: true waits on the real clock under vi.useFakeTimers()', async () => {
+    // Captured before faking: sinon replaces node:timers' functions too.
+    const later = realSetTimeout;
+    vi.useFakeTimers();
+    const t0 = Date.now();
+    let done = false;
+    later(() => (done = true), 20);
+    await eventually(() => done, { realTimers: true, timeout: 10_000 });
+    expect(Date.now()).toBe(t0);
+  });
+
+  test('eventuallySettles and the hooks, in virtual time', async () => {
+    vi.useFakeTimers();
+    let n = 0;
+    const starts = [];
+    const value = await eventuallySettles(() => Math.min(++n, 3), { quiet: 1000, interval: 500, onEvaluation: (e) => starts.push(e.startedMs) });
+    expect(value).toBe(3);
+    expect(starts).toEqual([0, 500, 1000, 1500, 2000]);
+    const replaced = new Error('replaced');
+    await expect(eventually(() => false, { timeout: 100, onTimeout: () => replaced })).rejects.toBe(replaced);
+    expect(replaced.cause).toBeInstanceOf(LivenessTimeoutError);
+  });
+
+  test('a timeout of 2 ** 31 ms does not cut a slow asynchronous probe short (real clock)', async () => {
+    const slow = () => new Promise((resolve) => setTimeout(() => resolve('up'), 30));
+    await expect(eventually(slow, { timeout: 2 ** 31 })).resolves.toBe('up');
+  });
+});
+
 test('a wait left pending is reported and cancelled', async () => {
   const forgotten = eventually(() => false, { timeout: 60_000 });
   const error = cancelPendingWaits();
@@ -57,7 +88,7 @@ test('a Vitest test that forgets to await fails, naming the line of the wait', a
   const { fileURLToPath } = await import('node:url');
   const root = fileURLToPath(new URL('./fixtures/', import.meta.url));
   const bin = fileURLToPath(new URL('../node_modules/vitest/vitest.mjs', import.meta.url));
-  const run = spawnSync(process.execPath, [bin, 'run', '--root', root, '--config', 'vitest.config.mjs'], {
+  const run = spawnSync(process.execPath, [bin, 'run', '--root', root, '--config', 'vitest.config.mjs', 'forgotten-await'], {
     encoding: 'utf8',
     env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
   });
@@ -66,4 +97,23 @@ test('a Vitest test that forgets to await fails, naming the line of the wait', a
   expect(out).toContain('did you forget `await`?');
   expect(out).toMatch(/forgotten-await\.fixture\.mjs:\d+/);
   expect(out).toMatch(/1 failed \| 1 passed/);
+}, 60_000);
+
+test('a Vitest test that times out while awaiting a wait without a deadline: the guard cancels it and says so', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const { fileURLToPath } = await import('node:url');
+  const root = fileURLToPath(new URL('./fixtures/', import.meta.url));
+  const bin = fileURLToPath(new URL('../node_modules/vitest/vitest.mjs', import.meta.url));
+  const run = spawnSync(process.execPath, [bin, 'run', '--root', root, '--config', 'vitest.config.mjs', 'test-timeout'], {
+    encoding: 'utf8',
+    env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
+    // A wait that outlived its test would keep the child alive: this turns that into a failure.
+    timeout: 60_000,
+  });
+  const out = run.stdout + run.stderr;
+  expect(run.signal).toBeNull();
+  expect(run.status).not.toBe(0);
+  expect(out).toMatch(/timed out in 200ms/i);
+  expect(out).toContain('Or the test timed out while awaiting it');
+  expect(out).toContain('with timeout: Infinity began at:');
 }, 60_000);

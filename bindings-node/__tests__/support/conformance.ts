@@ -40,13 +40,18 @@ export interface PollingExpect {
   message_max_count?: Record<string, number>;
   /** Event-loop drivers: another task of the loop ran between every two evaluations. */
   loop_turns_between_evaluations?: boolean;
+  /** What the `onEvaluation` hook must have received, in order. */
+  on_evaluation?: { number: number; started_ms: number; duration_ms: number; accepted: boolean }[];
 }
 
 export interface PollingCase {
   name: string;
   spec: string;
-  operation: 'eventually' | 'eventually_passes' | 'eventually_changes' | 'always' | 'never' | 'sync_operation';
-  /** Durations in ms (or "NaN"/"Infinity"), `attempts`, `message`, `retry_on`/`fail_on` kind names, `during_ms`. */
+  operation: 'eventually' | 'eventually_passes' | 'eventually_changes' | 'eventually_settles' | 'always' | 'never' | 'sync_operation';
+  /**
+   * Durations in ms (or "NaN"/"Infinity"), `intervals_ms` (a list of them), `backoff`,
+   * `attempts`, `message`, `retry_on`/`fail_on` kind names, `during_ms`, `quiet_ms`.
+   */
   options?: Record<string, unknown>;
   env?: Record<string, string>;
   action?: ScriptEntry;
@@ -139,7 +144,8 @@ export function number(v: unknown): unknown {
 }
 
 /**
- * The vector's options in JavaScript spelling (durations stay in ms, as in JavaScript). The values
+ * The vector's options in JavaScript spelling (durations stay in ms, as in JavaScript; `quiet_ms`
+ * becomes `quiet`, which eventuallySettles takes among its options). The values
  * are the vector's, invalid ones included (polling/options.json): the library checks them at run
  * time, which is what those cases test, so they are not checked against `Options` here.
  */
@@ -148,7 +154,7 @@ export function options(o: Record<string, unknown> = {}): Options {
   for (const [k, v] of Object.entries(o)) {
     if (k === 'during_ms') continue;
     if (k === 'retry_on' || k === 'fail_on') out[camel(k)] = (v as string[]).map(kind);
-    else if (k.endsWith('_ms')) out[camel(k.slice(0, -3))] = number(v);
+    else if (k.endsWith('_ms')) out[camel(k.slice(0, -3))] = Array.isArray(v) ? v.map(number) : number(v);
     else out[camel(k)] = v;
   }
   return out;
