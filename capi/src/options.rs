@@ -202,7 +202,9 @@ pub(crate) unsafe fn read_options(opts: *const liveness_options) -> Result<ReadO
 unsafe fn intervals_arg(ptr: *const f64, len: usize) -> Result<Option<Vec<Duration>>, Error> {
     if ptr.is_null() {
         if len > 0 {
-            return Err(Error::invalid_argument(format!("`options.intervals_ms` is NULL but `intervals_len` is {len}")));
+            return Err(Error::invalid_argument(format!(
+                "`options.intervals_ms` is NULL but `intervals_len` is {len}"
+            )));
         }
         return Ok(None);
     }

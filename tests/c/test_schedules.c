@@ -2,8 +2,10 @@
  * intervals_ms list, backoff, at_least_ms, and timeouts without a deadline or past a 32-bit
  * timer (INFINITY, 2^31 ms, 2^32 ms), also as the sans-IO poller steps them. */
 #include "support/harness.h"
+#include "support/worker.h"
 
 #include <math.h>
+#include <sched.h>
 #include <stdint.h>
 
 #define MAX_CALLS 64
@@ -168,6 +170,44 @@ TEST(timeouts_past_32_bit_timers_behave) {
 }
 
 /* The poller's step at `now`; a failed call leaves a DONE/INTERNAL step no check accepts. */
+/* ---- a real-clock wait of unbounded length, ended by a wake hint ---- */
+
+static int real_calls;  /* __atomic: read by the emitting thread */
+static int wait_over;
+
+static bool passes_on_the_second_call(void *ctx) {
+    (void)ctx;
+    return __atomic_add_fetch(&real_calls, 1, __ATOMIC_SEQ_CST) >= 2;
+}
+
+/* Emits the hint until the wait is over: whenever the waiter parks, a hint is on its way. */
+static void emit_hints(void *arg) {
+    (void)arg;
+    while (!__atomic_load_n(&wait_over, __ATOMIC_SEQ_CST)) {
+        if (__atomic_load_n(&real_calls, __ATOMIC_SEQ_CST) >= 1) liveness_emit("test.schedules.poke", NULL, NULL, 0, NULL);
+        sched_yield();
+    }
+}
+
+/* INFINITY with an interval past what a monotonic clock can add (1e300 ms saturates to the
+ * longest duration): the blocking driver parked for all of it at once, `Instant + Duration`
+ * overflowed and the wait ended in LIVENESS_INTERNAL ("overflow when adding duration to
+ * instant"). It must simply wait, here until the hint. */
+TEST(real_clock_wait_of_unbounded_length_parks_and_wakes) {
+    liveness_options o = liveness_options_default();
+    o.timeout_ms = INFINITY;
+    o.interval_ms = 1e300;
+    const char *patterns[] = {"test.schedules.poke"};
+    o.wake_on = patterns;
+    o.wake_on_len = 1;
+    worker w;
+    EXPECT(worker_start(&w, emit_hints, NULL));
+    EXPECT_OK(liveness_eventually(passes_on_the_second_call, NULL, &o));
+    __atomic_store_n(&wait_over, 1, __ATOMIC_SEQ_CST);
+    EXPECT_OK(worker_join(&w));
+    EXPECT(real_calls == 2);
+}
+
 static liveness_step step_at(liveness_poller *p, double now) {
     liveness_step s = {LIVENESS_STEP_DONE, -1, LIVENESS_INTERNAL, -2};
     if (liveness_poller_next(p, now, &s) != LIVENESS_OK) fprintf(stderr, "%s\n", liveness_last_error_message());
