@@ -82,6 +82,12 @@
 #define LIVENESS_NO_ATTEMPT_LIMIT (-1)
 
 /**
+ * `backoff` value meaning "no exponential backoff" (the default). Zero, because a factor must be
+ * at least 1: every other value, NaN included, is handed to the check of the factor.
+ */
+#define LIVENESS_NO_BACKOFF 0.0
+
+/**
  * `abandon_at_ms` of a step that must be let finish, however long it takes (the evaluation that
  * starts at the deadline, and every step that is not PREPARE or EVALUATE). Negative, because
  * every time a poller is given is zero or more.
@@ -181,6 +187,14 @@ typedef enum liveness_operation {
     LIVENESS_OP_SYNC_OPERATION = 3,
     LIVENESS_OP_ALWAYS = 4,
     LIVENESS_OP_NEVER = 5,
+    /**
+     * The `duration_ms` of liveness_poller_new() is the quiet period (`quiet_ms`). The caller
+     * compares each value with the previous evaluation's: equal is
+     * liveness_poller_accepted() with the value's text; the first value, a different one, and
+     * the first after an evaluation that raised are liveness_poller_returned() (a raise clears
+     * "previous").
+     */
+    LIVENESS_OP_EVENTUALLY_SETTLES = 6,
 } liveness_operation;
 
 /**
@@ -226,10 +240,52 @@ typedef bool (*liveness_handler)(const char *event_json, void *ctx);
 typedef bool (*liveness_probe)(void *ctx);
 
 /**
+ * One evaluation that returned, as the `on_evaluation` hook receives it. Times are milliseconds
+ * on the wait's clock, counted from the call (from liveness_poller_new() for a poller).
+ */
+typedef struct liveness_evaluation {
+    /**
+     * 1-based: the first evaluation is 1 (the baseline read of liveness_eventually_changes()
+     * and the action of liveness_sync_operation() are preparations, not evaluations).
+     */
+    int64_t number;
+    /**
+     * When the evaluation started.
+     */
+    double started_ms;
+    /**
+     * How long it took.
+     */
+    double duration_ms;
+    /**
+     * Whether the operation accepted it (for liveness_eventually_settles(): the value equalled
+     * the previous one; for liveness_never(): the probe held, which violates it).
+     */
+    bool accepted;
+} liveness_evaluation;
+
+/**
+ * `liveness_options.on_evaluation`: called on the waiting thread after each evaluation that
+ * returned (passed or failed), in order, never for one given up or stopped by
+ * liveness_probe_stop(). `evaluation` is valid only during the call. To stop the wait from the
+ * hook, call liveness_probe_stop("why") in it: the operation then returns LIVENESS_PROBE_FAILED
+ * with that text (liveness_probe_fail() in a hook has no effect).
+ */
+typedef void (*liveness_evaluation_hook)(void *context, const struct liveness_evaluation *evaluation);
+
+/**
  * Options of the polling operations (SPEC §2). Always start from liveness_options_default()
  * and change fields: the `struct_size` it fills in is checked, so an uninitialised or zeroed
  * struct is rejected with LIVENESS_INVALID_ARGUMENT instead of meaning "timeout 0".
  * Passing NULL instead of a pointer to options means all defaults.
+ *
+ * New fields are only ever added at the end. A program compiled against an older liveness.h
+ * passes its smaller struct_size and is rejected with LIVENESS_INVALID_ARGUMENT (recompile it);
+ * one compiled against a newer header than the library is rejected likewise.
+ *
+ * There is no `on_timeout` hook in C (the other bindings have one to add to or replace their
+ * error): a C caller receives the status and liveness_last_error_message() and can add to them
+ * or replace them itself.
  */
 typedef struct liveness_options {
     /**
@@ -237,7 +293,9 @@ typedef struct liveness_options {
      */
     size_t struct_size;
     /**
-     * Deadline, measured from the call on a monotonic clock. Default 5000.
+     * Deadline, measured from the call on a monotonic clock. Default 5000. INFINITY: no deadline
+     * (the wait lasts until the probe passes, `attempts` run out, or the test runner's own
+     * timeout ends the test); a timeout too large for the library's durations is the same.
      */
     double timeout_ms;
     /**
@@ -280,6 +338,39 @@ typedef struct liveness_options {
      * Number of patterns in `wake_on`.
      */
     size_t wake_on_len;
+    /**
+     * The condition must not hold before this much time has passed since the call: an accepted
+     * evaluation that starts earlier fails the wait with LIVENESS_VIOLATED ("held too early").
+     * Not scaled by LIVENESS_TIMEOUT_SCALE. Not for liveness_always()/liveness_never().
+     * Default 0 (no lower bound).
+     */
+    double at_least_ms;
+    /**
+     * A schedule of the caller's choosing: the period (> 0) after the first evaluation, after
+     * the second, ...; the last one repeats (e.g. {100, 250, 500, 1000}). NULL with
+     * `intervals_len` 0 for none (default); a non-NULL pointer with length 0 is an empty list,
+     * which is invalid. Not together with `interval_ms` or `backoff`. Borrowed for the call.
+     */
+    const double *intervals_ms;
+    /**
+     * Number of periods in `intervals_ms`.
+     */
+    size_t intervals_len;
+    /**
+     * Exponential backoff: each period is this factor (>= 1) times the previous one, starting
+     * at `interval_ms` (or `min_interval_ms` when that is adaptive) and capped at
+     * `max_interval_ms`. LIVENESS_NO_BACKOFF (0) for none (default).
+     */
+    double backoff;
+    /**
+     * Called after each evaluation that returned, with its number, start, duration and whether
+     * it was accepted (see liveness_evaluation_hook); NULL for none (default).
+     */
+    liveness_evaluation_hook on_evaluation;
+    /**
+     * Passed through untouched as the hook's first argument; may be NULL.
+     */
+    void *on_evaluation_context;
 } liveness_options;
 
 /**
@@ -527,6 +618,23 @@ enum liveness_status liveness_never(liveness_probe probe, void *ctx, double duri
 enum liveness_status liveness_eventually_changes(liveness_value_probe probe, void *ctx, const struct liveness_options *opts, int64_t *new_value);
 
 /**
+ * Waits for a value to stop changing (a queue that stopped filling, a file that stopped
+ * growing): polls `probe` on the schedule of `opts` until it read the same value for `quiet_ms`,
+ * counted from the first evaluation that read it, and stores that value in `*settled_value`
+ * (which may be NULL when the value is not wanted). Each read equal to the previous one is an
+ * accepted evaluation; the first read, a different value, and the first value after a read that
+ * returned false are new values, whose quiet period starts then. `quiet_ms` is required (0
+ * means: two equal reads in a row), scaled by LIVENESS_TIMEOUT_SCALE like `stable_for_ms`, and
+ * must not be longer than `opts.timeout_ms`; `opts.stable_for_ms` must be 0.
+ *
+ * A read that returns false (with liveness_probe_fail() to say why) is a failed evaluation and
+ * is retried. Returns LIVENESS_TIMEOUT when no value stayed the same for `quiet_ms` in time: the
+ * report ("not settled for 0.03 s after 0.05 s (6 evaluations); the longest a value stayed the
+ * same was 0.02 s") shows the values read, in order. Otherwise as liveness_eventually().
+ */
+enum liveness_status liveness_eventually_settles(liveness_value_probe probe, void *ctx, double quiet_ms, const struct liveness_options *opts, int64_t *settled_value);
+
+/**
  * Fires `action(ctx)` once, then waits like liveness_eventually(until, ctx, opts). The timeout
  * counts from the call, the action's own time included; options are checked before it fires.
  * If the action returns false, returns LIVENESS_PROBE_FAILED at once (with its
@@ -536,13 +644,16 @@ enum liveness_status liveness_sync_operation(liveness_probe action, liveness_pro
 
 /**
  * The default options (timeout 5000 ms, adaptive interval 1..50 ms, no delay, no attempt
- * limit, no message, no stable_for, no wake hints). Thread-safe.
+ * limit, no message, no stable_for, no wake hints, no at_least, no intervals list, no backoff,
+ * no on_evaluation hook). Thread-safe.
  */
 struct liveness_options liveness_options_default(void);
 
 /**
  * Starts a wait for `operation` (a liveness_operation) with `opts` (NULL = defaults);
- * `during_ms` is used by LIVENESS_OP_ALWAYS / LIVENESS_OP_NEVER only. Times passed to the other
+ * `duration_ms` is the operation's duration argument: `during_ms` of LIVENESS_OP_ALWAYS /
+ * LIVENESS_OP_NEVER, `quiet_ms` of LIVENESS_OP_EVENTUALLY_SETTLES, unused by the others (errors
+ * name it as those). Times passed to the other
  * poller functions are milliseconds elapsed since the wait began, on the caller's clock (a
  * monotonic one, or a virtual one). Options and LIVENESS_TIMEOUT_SCALE are checked here.
  * Stores the poller in `*out` (NULL on error). A poller is used by one thread at a time.
@@ -551,8 +662,12 @@ struct liveness_options liveness_options_default(void);
  * two evaluations that follow each other at once, and gives each PREPARE / EVALUATE step the
  * time to abandon it at. `opts.wake_on` is checked but not subscribed to: the host attaches its
  * own handler (liveness_attach()) and reports hints with liveness_poller_wake().
+ * `opts.on_evaluation` is called by liveness_poller_accepted(), _raised() and _returned(), after
+ * the poller counted the evaluation (a liveness_probe_stop() in it makes that call return
+ * LIVENESS_PROBE_FAILED: end the wait and free the poller). With `opts.timeout_ms` INFINITY
+ * every step's `abandon_at_ms` is LIVENESS_NO_ABANDON.
  */
-enum liveness_status liveness_poller_new(int32_t operation_code, double during_ms, const struct liveness_options *opts, struct liveness_poller **out);
+enum liveness_status liveness_poller_new(int32_t operation_code, double duration_ms, const struct liveness_options *opts, struct liveness_poller **out);
 
 /**
  * Decides what to do at `now_ms` and stores it in `*out_step`. Returns LIVENESS_OK when it

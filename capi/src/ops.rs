@@ -43,16 +43,13 @@ impl Probe for BoolProbe {
     }
 }
 
-/// liveness_eventually_changes()' value probe as the driver calls it: the first read (the
-/// preparation) is the baseline, later reads are accepted when they differ from it.
-struct ValueProbe {
+/// A C value probe: one call reads the value, or says why it cannot be read now.
+struct ValueReader {
     probe: ValueFn,
     ctx: *mut c_void,
-    baseline: i64,
-    changed: Option<i64>,
 }
 
-impl ValueProbe {
+impl ValueReader {
     fn read(&mut self) -> Result<Result<i64, Failure>, Error> {
         let mut value = 0i64;
         // SAFETY: the caller promises that `probe` may be called with `ctx`.
@@ -60,28 +57,63 @@ impl ValueProbe {
     }
 }
 
+/// A read that returned a bare `false`: no value at all, which must not be worded as a value
+/// ("returned false (unchanged)").
+fn no_value_read(failure: Failure) -> Failure {
+    match failure {
+        Failure::Returned { .. } => Failure::raised(FAILURE_KIND, "no value read (the probe returned false)"),
+        failure => failure,
+    }
+}
+
+/// liveness_eventually_changes()' value probe as the driver calls it: the first read (the
+/// preparation) is the baseline, later reads are accepted when they differ from it.
+struct ValueProbe {
+    reader: ValueReader,
+    baseline: i64,
+    changed: Option<i64>,
+}
+
 impl Probe for ValueProbe {
     type Stop = Error;
 
     fn prepare(&mut self) -> Result<(), Error> {
-        self.baseline = self.read()?.map_err(|failure| Error::Probe { failure })?;
+        self.baseline = self.reader.read()?.map_err(|failure| Error::Probe { failure })?;
         Ok(())
     }
 
     fn evaluate(&mut self) -> Result<Outcome, Error> {
-        Ok(match self.read()? {
+        Ok(match self.reader.read()? {
             Ok(value) if value != self.baseline => {
                 self.changed = Some(value);
                 Outcome::Accepted { text: Some(value.to_string()) }
             }
             // The baseline seen again: the Poller words it "(unchanged)".
             Ok(value) => Outcome::Rejected(Failure::returned(value.to_string(), false)),
-            // A bare `false` read no value at all, which must not be worded as the baseline seen
-            // again ("returned false (unchanged)").
-            Err(Failure::Returned { .. }) => {
-                Outcome::Rejected(Failure::raised(FAILURE_KIND, "no value read (the probe returned false)"))
-            }
-            Err(failure) => Outcome::Rejected(failure),
+            Err(failure) => Outcome::Rejected(no_value_read(failure)),
+        })
+    }
+}
+
+/// liveness_eventually_settles()' value probe as the driver calls it: a read equal to the
+/// previous one is accepted; the first, a different one, and the first after a failed read are
+/// new values, rejected (the core starts their quiet period).
+struct SettlingProbe {
+    reader: ValueReader,
+    /// The previous evaluation's value; a failed read has none, so the next value is new.
+    previous: Option<i64>,
+}
+
+impl Probe for SettlingProbe {
+    type Stop = Error;
+
+    fn evaluate(&mut self) -> Result<Outcome, Error> {
+        let read = self.reader.read()?;
+        let previous = std::mem::replace(&mut self.previous, read.as_ref().ok().copied());
+        Ok(match read {
+            Ok(value) if previous == Some(value) => Outcome::Accepted { text: Some(value.to_string()) },
+            Ok(value) => Outcome::Rejected(Failure::returned(value.to_string(), false)),
+            Err(failure) => Outcome::Rejected(no_value_read(failure)),
         })
     }
 }
@@ -98,8 +130,8 @@ unsafe fn poll_bool(
     opts: *const liveness_options,
 ) -> Result<(), Error> {
     let probe = callback_arg(name, probe)?;
-    let options = unsafe { read_options(opts) }?;
-    run_blocking(operation()?, &options, &mut BoolProbe { action, probe, ctx })
+    let read = unsafe { read_options(opts) }?;
+    run_blocking(operation()?, &read, &mut BoolProbe { action, probe, ctx })
 }
 
 /// Waits until `probe(ctx)` returns true: evaluates it at once, then on the schedule of `opts`
@@ -179,10 +211,44 @@ pub unsafe extern "C" fn liveness_eventually_changes(
 ) -> liveness_status {
     guarded(|| {
         let probe = callback_arg("probe", probe)?;
-        let options = unsafe { read_options(opts) }?;
-        let mut probe = ValueProbe { probe, ctx, baseline: 0, changed: None };
-        run_blocking(Operation::EventuallyChanges, &options, &mut probe)?;
+        let read = unsafe { read_options(opts) }?;
+        let mut probe = ValueProbe { reader: ValueReader { probe, ctx }, baseline: 0, changed: None };
+        run_blocking(Operation::EventuallyChanges, &read, &mut probe)?;
         if let (Some(value), Some(out)) = (probe.changed, unsafe { new_value.as_mut() }) {
+            *out = value;
+        }
+        Ok(())
+    })
+}
+
+/// Waits for a value to stop changing (a queue that stopped filling, a file that stopped
+/// growing): polls `probe` on the schedule of `opts` until it read the same value for `quiet_ms`,
+/// counted from the first evaluation that read it, and stores that value in `*settled_value`
+/// (which may be NULL when the value is not wanted). Each read equal to the previous one is an
+/// accepted evaluation; the first read, a different value, and the first value after a read that
+/// returned false are new values, whose quiet period starts then. `quiet_ms` is required (0
+/// means: two equal reads in a row), scaled by LIVENESS_TIMEOUT_SCALE like `stable_for_ms`, and
+/// must not be longer than `opts.timeout_ms`; `opts.stable_for_ms` must be 0.
+///
+/// A read that returns false (with liveness_probe_fail() to say why) is a failed evaluation and
+/// is retried. Returns LIVENESS_TIMEOUT when no value stayed the same for `quiet_ms` in time: the
+/// report ("not settled for 0.03 s after 0.05 s (6 evaluations); the longest a value stayed the
+/// same was 0.02 s") shows the values read, in order. Otherwise as liveness_eventually().
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn liveness_eventually_settles(
+    probe: liveness_value_probe,
+    ctx: *mut c_void,
+    quiet_ms: f64,
+    opts: *const liveness_options,
+    settled_value: *mut i64,
+) -> liveness_status {
+    guarded(|| {
+        let probe = callback_arg("probe", probe)?;
+        let quiet = duration_from_millis("quiet_ms", quiet_ms)?;
+        let read = unsafe { read_options(opts) }?;
+        let mut probe = SettlingProbe { reader: ValueReader { probe, ctx }, previous: None };
+        run_blocking(Operation::EventuallySettles { quiet }, &read, &mut probe)?;
+        if let (Some(value), Some(out)) = (probe.previous, unsafe { settled_value.as_mut() }) {
             *out = value;
         }
         Ok(())

@@ -16,6 +16,7 @@ use liveness_core::poll::{Driver, Failure, Operation, Outcome, Poller, Report, S
 use crate::args::{opt_str_arg, out_arg, str_arg};
 use crate::boundary::{boundary, clear_last_error, fail, guarded, set_last_error};
 use crate::handles::POLLERS;
+use crate::hook::OnEvaluation;
 use crate::options::{liveness_options, read_options};
 use crate::status::liveness_status;
 
@@ -32,6 +33,12 @@ pub enum liveness_operation {
     LIVENESS_OP_SYNC_OPERATION = 3,
     LIVENESS_OP_ALWAYS = 4,
     LIVENESS_OP_NEVER = 5,
+    /// The `duration_ms` of liveness_poller_new() is the quiet period (`quiet_ms`). The caller
+    /// compares each value with the previous evaluation's: equal is
+    /// liveness_poller_accepted() with the value's text; the first value, a different one, and
+    /// the first after an evaluation that raised are liveness_poller_returned() (a raise clears
+    /// "previous").
+    LIVENESS_OP_EVENTUALLY_SETTLES = 6,
 }
 
 /// What the caller should do now (see liveness_poller_next()). The numbers are part of the ABI;
@@ -87,10 +94,12 @@ pub struct liveness_poller {
     _opaque: [u8; 0],
 }
 
-/// What a handle stands for: the core's poller and the latest time the caller gave it.
+/// What a handle stands for: the core's poller, the latest time the caller gave it, and the
+/// options' hook.
 pub(crate) struct PollerState {
     poller: Poller,
     latest: Duration,
+    on_evaluation: Option<OnEvaluation>,
 }
 
 impl PollerState {
@@ -110,8 +119,10 @@ impl PollerState {
     }
 }
 
-fn operation(code: i32, during_ms: f64) -> Result<Operation, Error> {
-    let during = || duration_from_millis("during_ms", during_ms);
+/// The operation `code` names, with its duration argument: `during` of always/never, `quiet` of
+/// eventually_settles (named as the blocking functions name them in errors).
+fn operation(code: i32, duration_ms: f64) -> Result<Operation, Error> {
+    let during = || duration_from_millis("during_ms", duration_ms);
     Ok(match code {
         0 => Operation::Eventually,
         1 => Operation::EventuallyPasses,
@@ -119,6 +130,7 @@ fn operation(code: i32, during_ms: f64) -> Result<Operation, Error> {
         3 => Operation::SyncOperation,
         4 => Operation::Always { during: during()? },
         5 => Operation::Never { during: during()? },
+        6 => Operation::EventuallySettles { quiet: duration_from_millis("quiet_ms", duration_ms)? },
         n => return Err(Error::invalid_argument(format!("`operation` {n} is not a liveness_operation"))),
     })
 }
@@ -158,7 +170,9 @@ fn with_poller<T>(
 }
 
 /// Starts a wait for `operation` (a liveness_operation) with `opts` (NULL = defaults);
-/// `during_ms` is used by LIVENESS_OP_ALWAYS / LIVENESS_OP_NEVER only. Times passed to the other
+/// `duration_ms` is the operation's duration argument: `during_ms` of LIVENESS_OP_ALWAYS /
+/// LIVENESS_OP_NEVER, `quiet_ms` of LIVENESS_OP_EVENTUALLY_SETTLES, unused by the others (errors
+/// name it as those). Times passed to the other
 /// poller functions are milliseconds elapsed since the wait began, on the caller's clock (a
 /// monotonic one, or a virtual one). Options and LIVENESS_TIMEOUT_SCALE are checked here.
 /// Stores the poller in `*out` (NULL on error). A poller is used by one thread at a time.
@@ -167,20 +181,25 @@ fn with_poller<T>(
 /// two evaluations that follow each other at once, and gives each PREPARE / EVALUATE step the
 /// time to abandon it at. `opts.wake_on` is checked but not subscribed to: the host attaches its
 /// own handler (liveness_attach()) and reports hints with liveness_poller_wake().
+/// `opts.on_evaluation` is called by liveness_poller_accepted(), _raised() and _returned(), after
+/// the poller counted the evaluation (a liveness_probe_stop() in it makes that call return
+/// LIVENESS_PROBE_FAILED: end the wait and free the poller). With `opts.timeout_ms` INFINITY
+/// every step's `abandon_at_ms` is LIVENESS_NO_ABANDON.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn liveness_poller_new(
     operation_code: i32,
-    during_ms: f64,
+    duration_ms: f64,
     opts: *const liveness_options,
     out: *mut *mut liveness_poller,
 ) -> liveness_status {
     guarded(|| {
         let out = unsafe { out_arg("out", out) }?;
         *out = std::ptr::null_mut();
-        let operation = operation(operation_code, during_ms)?;
-        let options = unsafe { read_options(opts) }?;
-        let poller = Poller::new(operation, &options, Spelling::C, Driver::EventLoop)?;
-        let state = std::sync::Mutex::new(PollerState { poller, latest: Duration::ZERO });
+        let operation = operation(operation_code, duration_ms)?;
+        let read = unsafe { read_options(opts) }?;
+        let poller = Poller::new(operation, &read.options, Spelling::C, Driver::EventLoop)?;
+        let state =
+            std::sync::Mutex::new(PollerState { poller, latest: Duration::ZERO, on_evaluation: read.on_evaluation });
         *out = POLLERS.insert(state)? as *mut liveness_poller;
         Ok(())
     })
@@ -246,16 +265,19 @@ pub unsafe extern "C" fn liveness_poller_started(
     })
 }
 
+/// Reports the outcome of the evaluation in flight, then calls the options' hook with it as the
+/// poller counted it: outside the poller's lock, so that a hook may use the poller (to read the
+/// next step, say) without being refused as "in use".
 fn finish(
     poller_ptr: *mut liveness_poller,
     now_ms: f64,
     outcome: impl FnOnce() -> Result<Outcome, Error>,
 ) -> Result<(), Error> {
-    with_poller(poller_ptr, |state| {
+    let (evaluated, hook) = with_poller(poller_ptr, |state| {
         let now = state.at(now_ms)?;
-        state.poller.finished(now, outcome()?);
-        Ok(())
-    })
+        Ok((state.poller.finished(now, outcome()?), state.on_evaluation))
+    })?;
+    hook.map_or(Ok(()), |hook| hook.call(evaluated))
 }
 
 /// The evaluation that started last ended at `now_ms` and was accepted. `value_text` (may be

@@ -2,6 +2,7 @@
 #include "support/harness.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 
 static int calls;
@@ -41,7 +42,7 @@ TEST(negative_nan_and_infinite_durations_are_rejected) {
     o.timeout_ms = NAN;
     EXPECT_REJECTED(o, "timeout_ms");
     o = liveness_options_default();
-    o.timeout_ms = INFINITY;
+    o.timeout_ms = -INFINITY; /* +INFINITY is a wait without deadline (test_schedules.c) */
     EXPECT_REJECTED(o, "timeout_ms");
     o = liveness_options_default();
     o.interval_ms = -2;
@@ -57,6 +58,69 @@ TEST(negative_nan_and_infinite_durations_are_rejected) {
     o = liveness_options_default();
     o.stable_for_ms = INFINITY;
     EXPECT_REJECTED(o, "stable_for_ms");
+    o = liveness_options_default();
+    o.at_least_ms = NAN;
+    EXPECT_REJECTED(o, "invalid option `at_least_ms`");
+    o.at_least_ms = INFINITY;
+    EXPECT_REJECTED(o, "invalid option `at_least_ms`");
+    o.at_least_ms = -1;
+    EXPECT_REJECTED(o, "invalid option `at_least_ms`");
+}
+
+/* The struct of a program compiled against an older liveness.h (before issue 12's fields) is
+ * smaller: rejected, with the reason, rather than read past its end. */
+TEST(options_from_an_older_header_are_rejected) {
+    liveness_options o = liveness_options_default();
+    o.struct_size = offsetof(liveness_options, at_least_ms);
+    EXPECT_REJECTED(o, "older liveness.h: recompile it");
+    o.struct_size = sizeof o + 8;
+    EXPECT_REJECTED(o, "newer liveness.h");
+}
+
+TEST(bad_intervals_lists_are_rejected) {
+    liveness_options o = liveness_options_default();
+    o.intervals_len = 3; /* but intervals_ms is NULL */
+    EXPECT_REJECTED(o, "`options.intervals_ms` is NULL but `intervals_len` is 3");
+    double empty[1] = {10};
+    o.intervals_ms = empty;
+    o.intervals_len = 0; /* a list with nothing in it, not "no list" */
+    EXPECT_REJECTED(o, "invalid option `intervals_ms`");
+    double bad[] = {10, NAN};
+    o.intervals_ms = bad;
+    o.intervals_len = 2;
+    EXPECT_REJECTED(o, "invalid option `intervals_ms`: entry 1");
+    double zero[] = {10, 0};
+    o.intervals_ms = zero;
+    EXPECT_REJECTED(o, "invalid option `intervals_ms`: entry 1 is 0");
+    double fine[] = {10, 20};
+    o.intervals_ms = fine;
+    o.interval_ms = 10;
+    EXPECT_REJECTED(o, "invalid option `intervals_ms`"); /* two schedules */
+}
+
+TEST(bad_backoff_factors_are_rejected) {
+    liveness_options o = liveness_options_default();
+    o.backoff = NAN;
+    EXPECT_REJECTED(o, "invalid option `backoff`");
+    o.backoff = 0.5;
+    EXPECT_REJECTED(o, "invalid option `backoff`: must be a factor of at least 1");
+    o.backoff = -1;
+    EXPECT_REJECTED(o, "invalid option `backoff`");
+    o.backoff = INFINITY;
+    EXPECT_REJECTED(o, "invalid option `backoff`");
+    o.backoff = LIVENESS_NO_BACKOFF;
+    calls = 0;
+    EXPECT_OK(liveness_eventually(counted, NULL, &o));
+    EXPECT(calls == 1);
+}
+
+TEST(new_options_default_to_none) {
+    liveness_options o = liveness_options_default();
+    EXPECT(o.struct_size == sizeof(liveness_options));
+    EXPECT(o.at_least_ms == 0);
+    EXPECT(o.intervals_ms == NULL && o.intervals_len == 0);
+    EXPECT(o.backoff == LIVENESS_NO_BACKOFF);
+    EXPECT(o.on_evaluation == NULL && o.on_evaluation_context == NULL);
 }
 
 /* Named as C spells the fields (the core's own name is `max_interval`). */

@@ -1,17 +1,19 @@
 /* Polling cases, through the C ABI's public API, twice:
  *
  *  - RUN_BLOCKING: liveness_eventually(), _eventually_passes(), _always(), _never(),
- *    _eventually_changes(), _sync_operation() on the virtual clock (liveness_virtual_clock_*),
+ *    _eventually_changes(), _eventually_settles(), _sync_operation() on the virtual clock (liveness_virtual_clock_*),
  *    with probes that play the case's script as a C user's probes would: each call takes its
  *    duration by advancing the clock, emits its events through liveness_emit(), raises with
  *    liveness_probe_fail_as(), and stops the wait with liveness_probe_stop() where the case's
  *    fail_on / retry_on say so (C options have no such lists: a C probe classifies its own
- *    failures).
+ *    failures). Its on_evaluation hook records what the operation reports of each evaluation.
  *  - RUN_POLLER: the sans-IO poller (liveness_poller_*) as an event-loop host drives it, with a
  *    loop that only executes steps (PREPARE / EVALUATE / YIELD / WAIT / DONE) on its own clock
  *    and delivers wake hints from a liveness_attach() handler. Its calls are asynchronous: one
  *    still pending at its step's abandon_at_ms is abandoned there, so it is judged by the case's
- *    async_expect where there is one.
+ *    async_expect where there is one. What it sees of each evaluation it reports (number, start,
+ *    duration, its own judgement) is checked against expect.on_evaluation, and the options'
+ *    on_evaluation hook, called by the poller, must report the same.
  *
  * What a C bool probe cannot say (a value other than true/false, "nothing", a text for an
  * accepted value) is named per case by c_cannot_express() and reported, never silently skipped. */
@@ -26,6 +28,7 @@
 #define MAX_STARTS 4096
 #define MAX_KEYS 64
 #define MAX_PATTERNS 16
+#define MAX_INTERVALS 64
 
 typedef struct {
     const cJSON *entries;
@@ -61,6 +64,22 @@ static const char *str_of(const cJSON *obj, const char *key) {
     return cJSON_IsString(x) ? x->valuestring : "";
 }
 
+/* What an on_evaluation hook receives, as the runner keeps it. */
+typedef struct {
+    int64_t number;
+    double started_ms, duration_ms;
+    bool accepted;
+} evaluation;
+
+typedef struct {
+    evaluation at[MAX_STARTS];
+    int n;
+} evaluations;
+
+static void record_evaluation(evaluations *list, evaluation e) {
+    if (list->n < MAX_STARTS) list->at[list->n++] = e;
+}
+
 /* One run of a case: the case as the probes play it, and what they observed. */
 typedef struct {
     const char *op;
@@ -75,8 +94,10 @@ typedef struct {
     int action_calls;
     const char *raised_kind, *raised_text; /* the last raise: what a PROBE_FAILED propagated */
     const cJSON *value;                    /* RUN_POLLER: the accepted value */
-    int64_t changed;                       /* RUN_BLOCKING, eventually_changes: *new_value */
-    bool has_changed;
+    int64_t value_out;                     /* RUN_BLOCKING, eventually_changes/_settles: the out value */
+    bool has_value_out;
+    evaluations hooked; /* what the options' on_evaluation hook received */
+    evaluations hosted; /* RUN_POLLER: what the host reported to the poller */
     bool no_turn;   /* RUN_POLLER: two calls followed each other without a yield or a wait */
     int no_turn_at; /* ... the second one's number */
     /* eventually_changes: JSON values as the int64 keys a C value probe reads (see key_of). */
@@ -86,14 +107,28 @@ typedef struct {
     liveness_poller *poller;
     double now;
     bool turned;
+    uint32_t number;      /* of the evaluation in flight */
+    double started;       /* ... and its start */
+    const cJSON *previous; /* eventually_settles: the previous evaluation's value (NULL after a raise) */
 } play;
 
 /* ---- what every runner shares ---- */
 
 static int operation_code(const char *op) {
-    const char *names[] = {"eventually", "eventually_passes", "eventually_changes", "sync_operation", "always", "never"};
-    for (int i = 0; i < 6; i++)
-        if (strcmp(op, names[i]) == 0) return i;
+    const struct {
+        const char *name;
+        liveness_operation code;
+    } ops[] = {
+        {"eventually", LIVENESS_OP_EVENTUALLY},
+        {"eventually_passes", LIVENESS_OP_EVENTUALLY_PASSES},
+        {"eventually_changes", LIVENESS_OP_EVENTUALLY_CHANGES},
+        {"eventually_settles", LIVENESS_OP_EVENTUALLY_SETTLES},
+        {"sync_operation", LIVENESS_OP_SYNC_OPERATION},
+        {"always", LIVENESS_OP_ALWAYS},
+        {"never", LIVENESS_OP_NEVER},
+    };
+    for (size_t i = 0; i < sizeof ops / sizeof *ops; i++)
+        if (strcmp(op, ops[i].name) == 0) return (int)ops[i].code;
     return -1;
 }
 
@@ -109,34 +144,64 @@ static void clear_env(const cJSON *c) {
     cJSON_ArrayForEach(var, cJSON_GetObjectItem(c, "env")) { unsetenv(var->string); }
 }
 
-/* The case's options as C spells them; retry_on / fail_on are not C options (the probes apply
- * them). `patterns` holds wake_on's strings for the duration of the call. */
-static liveness_options options_of(const cJSON *opts, double *during_ms, const char **patterns) {
-    liveness_options o = liveness_options_default();
+/* The case's options as C spells them, with the operations' duration arguments; retry_on /
+ * fail_on are not C options (the probes apply them). The arrays hold what `o` points to for the
+ * duration of the call, so a c_options is filled in place and never copied. */
+typedef struct {
+    liveness_options o;
+    double during_ms, quiet_ms;
+    const char *patterns[MAX_PATTERNS];
+    double intervals[MAX_INTERVALS];
+} c_options;
+
+static void options_of(const cJSON *opts, c_options *out) {
+    liveness_options *o = &out->o;
+    *o = liveness_options_default();
+    out->during_ms = out->quiet_ms = 0;
     const cJSON *x;
-    *during_ms = 0;
     cJSON_ArrayForEach(x, opts) {
         const char *k = x->string;
-        if (strcmp(k, "timeout_ms") == 0) o.timeout_ms = json_number(x);
-        else if (strcmp(k, "interval_ms") == 0) o.interval_ms = json_number(x);
-        else if (strcmp(k, "min_interval_ms") == 0) o.min_interval_ms = json_number(x);
-        else if (strcmp(k, "max_interval_ms") == 0) o.max_interval_ms = json_number(x);
-        else if (strcmp(k, "delay_ms") == 0) o.delay_ms = json_number(x);
-        else if (strcmp(k, "stable_for_ms") == 0) o.stable_for_ms = json_number(x);
-        else if (strcmp(k, "during_ms") == 0) *during_ms = json_number(x);
-        else if (strcmp(k, "attempts") == 0) o.attempts = (int64_t)x->valuedouble;
-        else if (strcmp(k, "message") == 0) o.message = x->valuestring;
-        else if (strcmp(k, "wake_on") == 0) {
+        if (strcmp(k, "timeout_ms") == 0) o->timeout_ms = json_number(x);
+        else if (strcmp(k, "interval_ms") == 0) o->interval_ms = json_number(x);
+        else if (strcmp(k, "min_interval_ms") == 0) o->min_interval_ms = json_number(x);
+        else if (strcmp(k, "max_interval_ms") == 0) o->max_interval_ms = json_number(x);
+        else if (strcmp(k, "delay_ms") == 0) o->delay_ms = json_number(x);
+        else if (strcmp(k, "stable_for_ms") == 0) o->stable_for_ms = json_number(x);
+        else if (strcmp(k, "at_least_ms") == 0) o->at_least_ms = json_number(x);
+        else if (strcmp(k, "backoff") == 0) o->backoff = json_number(x);
+        else if (strcmp(k, "during_ms") == 0) out->during_ms = json_number(x);
+        else if (strcmp(k, "quiet_ms") == 0) out->quiet_ms = json_number(x);
+        else if (strcmp(k, "attempts") == 0) o->attempts = (int64_t)x->valuedouble;
+        else if (strcmp(k, "message") == 0) o->message = x->valuestring;
+        else if (strcmp(k, "intervals_ms") == 0) {
+            /* A list, even an empty one: a non-NULL pointer (NULL/0 would mean "no list"). */
+            const cJSON *d;
+            size_t n = 0;
+            cJSON_ArrayForEach(d, x) {
+                if (n < MAX_INTERVALS) out->intervals[n++] = json_number(d);
+            }
+            o->intervals_ms = out->intervals;
+            o->intervals_len = n;
+        } else if (strcmp(k, "wake_on") == 0) {
             const cJSON *p;
             size_t n = 0;
             cJSON_ArrayForEach(p, x) {
-                if (n < MAX_PATTERNS) patterns[n++] = p->valuestring;
+                if (n < MAX_PATTERNS) out->patterns[n++] = p->valuestring;
             }
-            o.wake_on = patterns;
-            o.wake_on_len = n;
+            o->wake_on = out->patterns;
+            o->wake_on_len = n;
         }
     }
-    return o;
+}
+
+/* The options' on_evaluation hook: records what it was given. */
+static void hook_records(void *context, const liveness_evaluation *e) {
+    evaluations *list = context;
+    record_evaluation(list, (evaluation){e->number, e->started_ms, e->duration_ms, e->accepted});
+}
+
+static bool is_settles(const play *pl) {
+    return strcmp(pl->op, "eventually_settles") == 0;
 }
 
 static double duration_of(const cJSON *entry) {
@@ -158,10 +223,12 @@ static bool stops(const play *pl, const char *kind) {
 }
 
 /* Whether an evaluation's value is accepted, as the vectors define it per operation (for
- * eventually_changes: differs from the baseline). */
-static bool accepts(const play *pl, const cJSON *value, const cJSON *baseline) {
+ * eventually_changes: differs from the baseline; for eventually_settles: equals the previous
+ * value, NULL when there is none). */
+static bool accepts(const play *pl, const cJSON *value, const cJSON *reference) {
     if (strcmp(pl->op, "eventually_passes") == 0) return !cJSON_IsFalse(value);
-    if (strcmp(pl->op, "eventually_changes") == 0) return !json_equal(value, baseline);
+    if (strcmp(pl->op, "eventually_changes") == 0) return !json_equal(value, reference);
+    if (is_settles(pl)) return reference && json_equal(value, reference);
     return json_truthy(value);
 }
 
@@ -246,12 +313,16 @@ static bool value_probe(void *ctx, int64_t *value) {
 }
 
 static void run_blocking(const cJSON *c, play *pl) {
-    double during_ms;
-    const char *patterns[MAX_PATTERNS];
-    liveness_options o = options_of(cJSON_GetObjectItem(c, "options"), &during_ms, patterns);
+    c_options *co = calloc(1, sizeof *co);
+    options_of(cJSON_GetObjectItem(c, "options"), co);
+    liveness_options o = co->o; /* its pointers point into *co, which lives until the end */
+    double during_ms = co->during_ms;
+    o.on_evaluation = hook_records;
+    o.on_evaluation_context = &pl->hooked;
     if (liveness_virtual_clock_install() != LIVENESS_OK) {
         pl->result = "clock";
         snprintf(pl->detail, sizeof pl->detail, "liveness_virtual_clock_install: %s", liveness_last_error_message());
+        free(co);
         return;
     }
     liveness_status st;
@@ -262,11 +333,13 @@ static void run_blocking(const cJSON *c, play *pl) {
     else if (strcmp(op, "never") == 0) st = liveness_never(bool_probe, pl, during_ms, &o);
     else if (strcmp(op, "sync_operation") == 0) st = liveness_sync_operation(action_probe, bool_probe, pl, &o);
     else {
-        int64_t changed = INT64_MIN;
-        st = liveness_eventually_changes(value_probe, pl, &o, &changed);
-        pl->changed = changed;
-        pl->has_changed = st == LIVENESS_OK;
+        int64_t out = INT64_MIN;
+        if (is_settles(pl)) st = liveness_eventually_settles(value_probe, pl, co->quiet_ms, &o, &out);
+        else st = liveness_eventually_changes(value_probe, pl, &o, &out);
+        pl->value_out = out;
+        pl->has_value_out = st == LIVENESS_OK;
     }
+    free(co);
     snprintf(pl->detail, sizeof pl->detail, "%s", liveness_last_error_message());
     pl->elapsed = clock_now();
     liveness_virtual_clock_uninstall();
@@ -322,13 +395,22 @@ static void propagate(play *pl, const cJSON *raises) {
     snprintf(pl->detail, sizeof pl->detail, "%s", str_of(raises, "kind"));
 }
 
+/* The host reports the outcome of the evaluation in flight: what it saw of it is recorded. */
+static void hosted(play *pl, bool accepted) {
+    record_evaluation(&pl->hosted, (evaluation){pl->number, pl->started, pl->now - pl->started, accepted});
+}
+
 static void run_poller(const cJSON *c, play *pl, verdict *v) {
-    double during_ms;
-    const char *patterns[MAX_PATTERNS];
-    liveness_options o = options_of(cJSON_GetObjectItem(c, "options"), &during_ms, patterns);
-    if (liveness_poller_new(operation_code(pl->op), during_ms, &o, &pl->poller) != LIVENESS_OK) {
+    c_options *co = calloc(1, sizeof *co);
+    options_of(cJSON_GetObjectItem(c, "options"), co);
+    liveness_options o = co->o;
+    o.on_evaluation = hook_records;
+    o.on_evaluation_context = &pl->hooked;
+    double duration_ms = is_settles(pl) ? co->quiet_ms : co->during_ms;
+    if (liveness_poller_new(operation_code(pl->op), duration_ms, &o, &pl->poller) != LIVENESS_OK) {
         pl->result = "invalid_option";
         snprintf(pl->detail, sizeof pl->detail, "%s", liveness_last_error_message());
+        free(co);
         return;
     }
     const char *hint_id = "conformance.poller.wake";
@@ -368,7 +450,8 @@ static void run_poller(const cJSON *c, play *pl, verdict *v) {
             break;
         }
         case LIVENESS_STEP_EVALUATE: {
-            liveness_poller_started(pl->poller, pl->now, NULL);
+            liveness_poller_started(pl->poller, pl->now, &pl->number);
+            pl->started = pl->now;
             poller_call_starts(pl);
             const cJSON *e = script_next(&pl->s);
             if (!e) break;
@@ -379,15 +462,21 @@ static void run_poller(const cJSON *c, play *pl, verdict *v) {
             if (raises && stops(pl, str_of(raises, "kind"))) {
                 propagate(pl, raises);
             } else if (raises) {
+                hosted(pl, false);
+                pl->previous = NULL; /* eventually_settles: a raise leaves no previous value */
                 liveness_poller_raised(pl->poller, pl->now, str_of(raises, "kind"), str_of(raises, "text"));
             } else {
                 const cJSON *value = cJSON_GetObjectItem(e, "returns");
                 char *text = json_text(value);
-                if (accepts(pl, value, baseline)) {
+                bool accepted = accepts(pl, value, is_settles(pl) ? pl->previous : baseline);
+                pl->previous = value;
+                hosted(pl, accepted);
+                if (accepted) {
                     pl->value = value;
                     liveness_poller_accepted(pl->poller, pl->now, text);
                 } else {
-                    /* eventually_changes: the baseline seen again; the poller words it "(unchanged)". */
+                    /* eventually_changes: the baseline seen again; the poller words it "(unchanged)".
+                     * eventually_settles: a new value, the start of its quiet period. */
                     liveness_poller_returned(pl->poller, pl->now, text, cJSON_IsNull(value));
                 }
                 free(text);
@@ -416,6 +505,7 @@ static void run_poller(const cJSON *c, play *pl, verdict *v) {
     }
     if (o.wake_on_len > 0) liveness_detach(hint_id);
     liveness_poller_free(pl->poller);
+    free(co);
     pl->elapsed = pl->now;
 }
 
@@ -427,7 +517,8 @@ static bool close_to(double a, double b) {
 
 /* The option as C names it: durations carry their unit (`timeout_ms` for `timeout`). */
 static void c_option_name(const char *option, char *out, size_t n) {
-    const char *durations[] = {"timeout", "interval", "min_interval", "max_interval", "delay", "stable_for", "during"};
+    const char *durations[] = {"timeout", "interval",  "intervals", "min_interval", "max_interval",
+                               "delay",   "stable_for", "during",   "at_least",     "quiet"};
     for (size_t i = 0; i < sizeof durations / sizeof *durations; i++) {
         if (strcmp(option, durations[i]) == 0) {
             snprintf(out, n, "%s_ms", option);
@@ -438,7 +529,7 @@ static void c_option_name(const char *option, char *out, size_t n) {
 }
 
 static bool is_bool_probe_operation(const char *op) {
-    return strcmp(op, "eventually_changes") != 0;
+    return strcmp(op, "eventually_changes") != 0 && strcmp(op, "eventually_settles") != 0;
 }
 
 /* Whether some scripted entry returns a value for which `pred` holds. */
@@ -482,7 +573,8 @@ static const char *c_cannot_express(const cJSON *c, const char *key, const char 
         return "a bool probe cannot return nothing (no hint)";
     if (strstr(fragment, "returned") && strstr(key, "count") && distinct_rejected_values(c))
         return "a bool probe reports every rejected value as \"returned false\"";
-    if (strcmp(op, "never") == 0) {
+    /* never's report, and at_least's "held too early", show the value that held. */
+    if (strcmp(op, "never") == 0 || cJSON_GetObjectItem(cJSON_GetObjectItem(c, "options"), "at_least_ms")) {
         const cJSON *e;
         cJSON_ArrayForEach(e, cJSON_GetObjectItem(c, "script")) {
             const cJSON *r = cJSON_GetObjectItem(e, "returns");
@@ -490,7 +582,7 @@ static const char *c_cannot_express(const cJSON *c, const char *key, const char 
             char *text = json_text(r);
             bool named = strstr(fragment, text) != NULL;
             free(text);
-            if (named) return "a bool probe's accepted value has no text (never's report shows \"true\")";
+            if (named) return "a bool probe's accepted value has no text (the report shows \"true\")";
         }
     }
     return NULL;
@@ -506,6 +598,45 @@ static bool skip_fragment(void *ctx, const char *key, const char *fragment) {
     const char *why = c_cannot_express(k->c, key, fragment);
     if (why) note_skipped(k->v, "%s \"%s\" (%s)", key, fragment, why);
     return why != NULL;
+}
+
+static bool same_evaluation(const evaluation *a, const evaluation *b) {
+    return a->number == b->number && close_to(a->started_ms, b->started_ms) && close_to(a->duration_ms, b->duration_ms) &&
+           a->accepted == b->accepted;
+}
+
+static void describe_evaluations(const evaluations *list, char *out, size_t n) {
+    out[0] = '\0';
+    for (int i = 0; i < list->n && strlen(out) + 80 < n; i++) {
+        const evaluation *e = &list->at[i];
+        snprintf(out + strlen(out), n - strlen(out), "%s#%lld %g+%g %s", i ? ", " : "", (long long)e->number, e->started_ms,
+                 e->duration_ms, e->accepted ? "accepted" : "rejected");
+    }
+}
+
+static void check_same_evaluations(const char *what, const evaluations *got, const evaluations *want, verdict *v) {
+    bool same = got->n == want->n;
+    for (int i = 0; same && i < got->n; i++) same = same_evaluation(&got->at[i], &want->at[i]);
+    if (!same) {
+        char g[1024], w[1024];
+        describe_evaluations(got, g, sizeof g);
+        describe_evaluations(want, w, sizeof w);
+        fail(v, "%s: [%s], expected [%s]", what, g, w);
+    }
+}
+
+/* expect.on_evaluation: exactly these {number, started_ms, duration_ms, accepted}, in order. */
+static void check_expected_evaluations(const cJSON *expected, const evaluations *got, verdict *v) {
+    evaluations *want = calloc(1, sizeof *want); /* 128 KiB: not on the stack */
+    const cJSON *e;
+    cJSON_ArrayForEach(e, expected) {
+        record_evaluation(want, (evaluation){(int64_t)cJSON_GetObjectItem(e, "number")->valuedouble,
+                                              cJSON_GetObjectItem(e, "started_ms")->valuedouble,
+                                              cJSON_GetObjectItem(e, "duration_ms")->valuedouble,
+                                              cJSON_IsTrue(cJSON_GetObjectItem(e, "accepted"))});
+    }
+    check_same_evaluations("on_evaluation", got, want, v);
+    free(want);
 }
 
 void run_polling_case(const cJSON *c, polling_runner runner, verdict *v) {
@@ -540,7 +671,8 @@ void run_polling_case(const cJSON *c, polling_runner runner, verdict *v) {
             }
         } else if (!is_bool_probe_operation(pl->op)) {
             int64_t key = key_of(pl, x);
-            if (!pl->has_changed || pl->changed != key) fail(v, "new value %lld, expected %lld", (long long)pl->changed, (long long)key);
+            if (!pl->has_value_out || pl->value_out != key)
+                fail(v, "value out %lld, expected %lld", (long long)pl->value_out, (long long)key);
         } else if (!cJSON_IsTrue(x)) {
             note_skipped(v, "value (a bool probe's accepted value is true)");
         }
@@ -574,6 +706,11 @@ void run_polling_case(const cJSON *c, polling_runner runner, verdict *v) {
     /* Only an event-loop host has a loop to let turn. */
     if (runner == RUN_POLLER && cJSON_IsTrue(cJSON_GetObjectItem(expect, "loop_turns_between_evaluations")) && pl->no_turn)
         fail(v, "no yield or wait between evaluations #%d and #%d", pl->no_turn_at - 1, pl->no_turn_at);
+    /* The poller's host saw each evaluation itself; the hook the poller called must agree. */
+    const evaluations *seen = runner == RUN_POLLER ? &pl->hosted : &pl->hooked;
+    if (runner == RUN_POLLER)
+        check_same_evaluations("the poller's on_evaluation hook (expected: what the host saw)", &pl->hooked, &pl->hosted, v);
+    if ((x = cJSON_GetObjectItem(expect, "on_evaluation"))) check_expected_evaluations(x, seen, v);
     if (strcmp(pl->result, "timeout") == 0 || strcmp(pl->result, "violated") == 0) {
         skip_ctx k = {c, v};
         check_message(expect, pl->detail, v, runner == RUN_BLOCKING ? skip_fragment : NULL, &k);
