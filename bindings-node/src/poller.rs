@@ -75,7 +75,8 @@ fn options(o: &NativeOptions) -> Result<Options> {
 /// eventuallySettles.
 fn operation(name: &str, argument_ms: Option<f64>) -> Result<Operation> {
     let argument = |argument: &str| -> Result<Duration> {
-        let ms = argument_ms.ok_or_else(|| invalid_argument(format!("{name} needs a duration (`{argument}`, in ms)")))?;
+        let ms =
+            argument_ms.ok_or_else(|| invalid_argument(format!("{name} needs a duration (`{argument}`, in ms)")))?;
         duration_from_millis(argument, ms).map_err(to_napi)
     };
     let during = || argument("during");

@@ -159,3 +159,34 @@ fn probes_run_on_the_callers_thread_one_at_a_time_and_never_after_the_wait() {
     assert!(e.to_string().contains("not met"));
     assert_eq!(calls.load(Ordering::SeqCst), after);
 }
+
+#[test]
+fn a_real_wait_longer_than_an_instant_can_hold_is_cut_short_by_a_hint() {
+    // timeout FOREVER, interval ~584 billion years, wake_on: parking until `now + interval`
+    // overflowed the Instant and panicked. A hint from another thread ends the park.
+    let ready = Arc::new(AtomicBool::new(false));
+    let flag = ready.clone();
+    let emitter = thread::spawn(move || {
+        // Emits until the wait has seen the flag (it may start parking after the first emit).
+        liveness::eventually(|| {
+            flag.store(true, Ordering::SeqCst);
+            liveness::events::event("peer_options.ready").emit();
+            Arc::strong_count(&flag) == 1
+        })
+        .forever()
+        .run()
+        .unwrap();
+    });
+    let calls = AtomicU32::new(0);
+    let got = eventually(|| {
+        calls.fetch_add(1, Ordering::SeqCst);
+        ready.load(Ordering::SeqCst)
+    })
+    .forever()
+    .interval(Duration::MAX)
+    .wake_on("peer_options.ready")
+    .run();
+    assert!(got.is_ok(), "{got:?}");
+    drop(ready);
+    emitter.join().unwrap();
+}

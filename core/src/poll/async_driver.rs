@@ -97,8 +97,9 @@ pub async fn drive_async<P: AsyncProbe>(poller: &mut Poller, probe: &mut P) -> R
 
 /// Awaits `step`, giving up at `abandon_at` (elapsed since `start`) when there is one.
 async fn bounded<T>(step: impl Future<Output = T>, start: Instant, abandon_at: Option<Duration>) -> Option<T> {
-    match abandon_at {
+    // A deadline past what an Instant can hold is no deadline.
+    match abandon_at.and_then(|at| start.checked_add(at)) {
         None => Some(step.await),
-        Some(at) => tokio::time::timeout_at(start + at, step).await.ok(),
+        Some(deadline) => tokio::time::timeout_at(deadline, step).await.ok(),
     }
 }

@@ -121,17 +121,20 @@ impl WakeSignal {
             thread::sleep(d);
             return false;
         }
-        let until = Instant::now() + d;
+        // A wait past what an Instant can hold (an unbounded timeout with a huge interval) has no
+        // end: it lasts until a hint.
+        let until = Instant::now().checked_add(d);
         loop {
             if self.pending() {
                 return true;
             }
             let now = Instant::now();
-            if now >= until {
-                return false;
+            match until {
+                Some(until) if now >= until => return false,
+                // park_timeout may return spuriously; the loop re-checks the flag and the clock.
+                Some(until) => thread::park_timeout(until - now),
+                None => thread::park(),
             }
-            // park_timeout may return spuriously; the loop re-checks the flag and the clock.
-            thread::park_timeout(until - now);
         }
     }
 
