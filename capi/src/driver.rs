@@ -7,16 +7,9 @@ use std::time::Duration;
 
 use liveness_core::Error;
 use liveness_core::poll::{Driver, Operation, Poller, Probe, Spelling, WakeSignal, drive_blocking};
-use liveness_core::testing::VirtualClock;
 
 use crate::hook::Hooked;
 use crate::options::ReadOptions;
-
-/// The longest single park on the real clock. `WakeSignal::park` computes `Instant::now() + d`,
-/// which overflows for a wait near `Duration::MAX` (a timeout of INFINITY with a huge
-/// `interval_ms`: LIVENESS_INTERNAL); parking in slices, the driver asks the poller again after
-/// each and is told the rest. A virtual clock takes any wait in one step (it saturates).
-const LONGEST_REAL_PARK: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// Runs `operation` with `options` on the calling thread: the core's blocking driver executes the
 /// Poller's steps (the preparation, each evaluation, the waits, woken early by `options.wake_on`)
@@ -30,9 +23,9 @@ pub(crate) fn run_blocking(
 ) -> Result<(), Error> {
     let mut poller = Poller::new(operation, &read.options, Spelling::C, Driver::Blocking)?;
     let mut probe = Hooked { probe, on_evaluation: read.on_evaluation };
-    let real_clock = VirtualClock::installed().is_none();
+    // A park longer than an Instant can hold waits for a hint (the core handles it).
     let park = |d: Duration, signal: &WakeSignal| {
-        signal.park(if real_clock { d.min(LONGEST_REAL_PARK) } else { d });
+        signal.park(d);
         Ok(())
     };
     drive_blocking(&mut poller, &mut probe, park).map_err(Error::from)
