@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use liveness::Value;
-use liveness::events::{Event, HostValue};
+use liveness::events::{Event, HostValue, Number as Measurement};
 use napi::Env;
 use napi_derive::napi;
 use serde_json::{Map, Number, Value as Json};
@@ -137,11 +137,16 @@ fn to_value(json: Json, home: &Arc<Home>) -> Result<Value> {
     })
 }
 
-fn to_measurement(key: &str, json: Json) -> Result<f64> {
+/// A JavaScript number that is an integer (JSON without a fraction) stays an integer.
+fn to_measurement(key: &str, json: Json) -> Result<Measurement> {
     match json {
-        Json::Number(n) => Ok(n.as_f64().unwrap_or(f64::NAN)),
+        Json::Number(n) => {
+            Ok(n.as_i64().map_or_else(|| Measurement::Float(n.as_f64().unwrap_or(f64::NAN)), Measurement::Int))
+        }
         Json::Array(items) => match items.as_slice() {
-            [Json::String(tag), Json::String(text)] if tag == "n" => tagged_number(text).ok_or_else(malformed),
+            [Json::String(tag), Json::String(text)] if tag == "n" => {
+                tagged_number(text).map(Measurement::Float).ok_or_else(malformed)
+            }
             _ => Err(invalid_argument(format!("measurement {key:?} must be a number"))),
         },
         _ => Err(invalid_argument(format!("measurement {key:?} must be a number"))),
@@ -158,7 +163,7 @@ pub fn metadata_from_json(text: &str, home: &Arc<Home>) -> Result<BTreeMap<Strin
 }
 
 /// A measurements map from the TypeScript layer's JSON.
-pub fn measurements_from_json(text: &str) -> Result<BTreeMap<String, f64>> {
+pub fn measurements_from_json(text: &str) -> Result<BTreeMap<String, Measurement>> {
     match serde_json::from_str::<Json>(text) {
         Ok(Json::Object(map)) => map.into_iter().map(|(k, v)| Ok((k.clone(), to_measurement(&k, v)?))).collect(),
         Ok(_) => Err(invalid_argument("measurements must be an object of numbers")),
@@ -214,7 +219,7 @@ pub fn event_json(e: &Event, home: &Arc<Home>) -> Json {
     o.insert("name".into(), Json::from(e.name.as_str()));
     o.insert(
         "measurements".into(),
-        Json::Object(e.measurements.iter().map(|(k, v)| (k.clone(), json_number(*v))).collect()),
+        Json::Object(e.measurements.iter().map(|(k, v)| (k.clone(), json_number(v.as_f64()))).collect()),
     );
     o.insert(
         "metadata".into(),

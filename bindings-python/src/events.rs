@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
-use liveness::events::{self as bus, HostValue, MAX_METADATA_LEVEL, MAX_PAYLOAD_DEPTH, Value, Where};
+use liveness::events::{self as bus, HostValue, MAX_METADATA_LEVEL, MAX_PAYLOAD_DEPTH, Number, Value, Where};
 use pyo3::exceptions::{PyException, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString, PyTuple};
@@ -265,7 +265,9 @@ fn check_key(what: &str, k: &Bound<'_, PyAny>) -> PyResult<()> {
 }
 
 /// A measurement's value; `k` is a key `check_key` accepted (named in the error).
-fn measurement(k: &Bound<'_, PyAny>, v: &Bound<'_, PyAny>) -> PyResult<f64> {
+/// An `int` stays an integer (a float if it does not fit in 64 bits), anything else that converts
+/// to `float` (a `float`, a `Decimal`, numpy's scalars) is a float.
+fn measurement(k: &Bound<'_, PyAny>, v: &Bound<'_, PyAny>) -> PyResult<Number> {
     let bad = || {
         let k = k.to_string();
         PyValueError::new_err(format!("measurement {k:?} must be a number, got {} ({})", short_repr(v), type_name(v)))
@@ -273,7 +275,12 @@ fn measurement(k: &Bound<'_, PyAny>, v: &Bound<'_, PyAny>) -> PyResult<f64> {
     if v.is_instance_of::<PyBool>() || v.is_instance_of::<PyString>() {
         return Err(bad());
     }
-    v.extract::<f64>().map_err(|_| bad())
+    if v.is_instance_of::<PyInt>()
+        && let Ok(i) = v.extract::<i64>()
+    {
+        return Ok(Number::Int(i));
+    }
+    v.extract::<f64>().map(Number::Float).map_err(|_| bad())
 }
 
 thread_local! {
@@ -416,7 +423,10 @@ impl Event {
     fn measurements<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let dict = PyDict::new(py);
         for (k, v) in &self.inner.measurements {
-            dict.set_item(k, v)?;
+            match v {
+                Number::Int(i) => dict.set_item(k, i)?,
+                Number::Float(f) => dict.set_item(k, f)?,
+            }
         }
         Ok(dict)
     }

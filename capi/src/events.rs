@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::ffi::{CString, c_char, c_void};
 
 use liveness_core::Error;
-use liveness_core::events::{self, Event};
+use liveness_core::events::{self, Event, Number};
 
 use crate::args::{Ctx, callback_arg, opt_str_arg, patterns_arg, str_arg, str_array_arg};
 use crate::boundary::{boundary, clear_last_error, fail, guarded};
@@ -57,7 +57,8 @@ pub unsafe extern "C" fn liveness_emit(
         let mut measurements = BTreeMap::new();
         for (i, key) in keys.into_iter().enumerate() {
             // SAFETY: non-NULL (checked) and the caller promises `measurements_len` values.
-            measurements.insert(key.to_owned(), unsafe { *measurement_values.add(i) });
+            let value = unsafe { *measurement_values.add(i) };
+            measurements.insert(key.to_owned(), c_measurement(value));
         }
         let metadata = match metadata_text {
             Some(text) => json::object("metadata_json", text)?,
@@ -65,6 +66,14 @@ pub unsafe extern "C" fn liveness_emit(
         };
         events::emit_event(name, measurements, metadata)
     })
+}
+
+/// C passes every measurement as a `double`: one without a fraction (within ±2^53, where a double
+/// holds every integer) is an integer, as JavaScript's numbers are, so `{"count":1}` reads back as
+/// it was meant.
+fn c_measurement(value: f64) -> Number {
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
+    if value.fract() == 0.0 && value.abs() <= EXACT { Number::Int(value as i64) } else { Number::Float(value) }
 }
 
 /// Whether emitting `name` now would reach any handler or capture: with nothing attached anywhere

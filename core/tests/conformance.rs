@@ -1052,7 +1052,7 @@ fn event_matches(got: &Event, want: &Json) -> bool {
     let measurements: BTreeMap<String, f64> =
         measurements_of(&want["measurements"]).unwrap_or_default().into_iter().collect();
     got.name == want["name"].as_str().unwrap_or("")
-        && got.measurements == measurements
+        && got.measurements.iter().map(|(k, v)| (k.clone(), v.as_f64())).collect::<BTreeMap<_, _>>() == measurements
         && got.metadata == metadata_of(&want["metadata"])
 }
 

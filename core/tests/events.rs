@@ -370,3 +370,14 @@ fn a_handler_may_detach_and_wait_for_itself() {
     event("self.quiet").emit();
     assert_eq!(calls.load(Ordering::SeqCst), 1);
 }
+
+#[test]
+fn integer_measurements_stay_integers() {
+    let events = liveness::events::Capture::open(&["ints.**"]).unwrap();
+    event("ints.counted").measure("count", 1).measure("ratio", 0.5).measure("whole", 2.0).emit();
+    let got = events.close();
+    let json = got[0].to_json();
+    assert!(json.contains(r#""measurements":{"count":1,"ratio":0.5,"whole":2.0}"#), "{json}");
+    assert_eq!(got[0].measurement("count"), Some(1.0));
+    assert_eq!(got[0].measurements["count"], liveness::events::Number::Float(1.0), "compared by value");
+}

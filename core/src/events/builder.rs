@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use super::bus::{emit_event, has_subscribers};
 use super::name::{EventName, validate_name};
-use super::value::Value;
+use super::value::{Number, Value};
 use crate::error::Error;
 
 /// Starts an event; nothing is allocated until a payload entry is added.
@@ -49,13 +49,14 @@ fn warn_once(name: &str, error: &Error) {
 #[must_use = "an event is only delivered by .emit()"]
 pub struct EventBuilder<'a> {
     name: &'a str,
-    measurements: Vec<(String, f64)>,
+    measurements: Vec<(String, Number)>,
     metadata: Vec<(String, Value)>,
 }
 
 impl EventBuilder<'_> {
-    pub fn measure(mut self, key: &str, value: f64) -> Self {
-        self.measurements.push((key.to_owned(), value));
+    /// A measurement: an integer (`i64`, `u32`, ...) stays an integer, a float a float.
+    pub fn measure(mut self, key: &str, value: impl Into<Number>) -> Self {
+        self.measurements.push((key.to_owned(), value.into()));
         self
     }
 

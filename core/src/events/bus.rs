@@ -25,7 +25,7 @@ use super::event::Event;
 use super::index::PatternIndex;
 use super::name::{EventName, validate_name};
 use super::pattern::Pattern;
-use super::value::Value;
+use super::value::{Number, Value};
 use crate::error::Error;
 
 /// What a handler returns; `Err` (or a panic) detaches it.
@@ -305,7 +305,7 @@ where
     if ATTACHED.load(Ordering::Acquire) == 0 {
         return Ok(());
     }
-    let measurements = measurements.into_iter().map(|(k, v)| (k.into(), v)).collect();
+    let measurements = measurements.into_iter().map(|(k, v)| (k.into(), Number::Float(v))).collect();
     let metadata = metadata.into_iter().map(|(k, v)| (k.into(), v.into())).collect();
     emit_event(name, measurements, metadata)
 }
@@ -327,7 +327,7 @@ fn listeners(name: &str) -> Vec<Arc<Handler>> {
 /// Emits with payload maps already built (the bindings' path). The name must be valid.
 pub fn emit_event(
     name: &str,
-    measurements: BTreeMap<String, f64>,
+    measurements: BTreeMap<String, Number>,
     metadata: BTreeMap<String, Value>,
 ) -> Result<(), Error> {
     if ATTACHED.load(Ordering::Acquire) == 0 {

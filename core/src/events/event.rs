@@ -3,13 +3,13 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use super::value::{Value, write_json_map, write_json_number, write_json_string};
+use super::value::{Number, Value, write_json_map, write_json_string};
 
 /// An emitted event. `seq`, `at` and `thread` are filled in by the core.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {
     pub name: String,
-    pub measurements: BTreeMap<String, f64>,
+    pub measurements: BTreeMap<String, Number>,
     pub metadata: BTreeMap<String, Value>,
     /// Process-wide emit order.
     pub seq: u64,
@@ -20,8 +20,9 @@ pub struct Event {
 }
 
 impl Event {
+    /// A measurement's numeric value (an integer as `f64`); [`Event::measurements`] keeps its kind.
     pub fn measurement(&self, key: &str) -> Option<f64> {
-        self.measurements.get(key).copied()
+        self.measurements.get(key).map(|n| n.as_f64())
     }
 
     pub fn meta(&self, key: &str) -> Option<&Value> {
@@ -34,7 +35,7 @@ impl Event {
         out.push_str("{\"name\":");
         write_json_string(&self.name, &mut out);
         out.push_str(",\"measurements\":");
-        write_json_map(self.measurements.iter(), &mut out, |v, out| write_json_number(*v, out));
+        write_json_map(self.measurements.iter(), &mut out, |v, out| v.write_json(out));
         out.push_str(",\"metadata\":");
         write_json_map(self.metadata.iter(), &mut out, |v, out| v.write_json(out));
         out.push_str(&format!(",\"seq\":{},\"at\":{:?},\"thread\":", self.seq, self.at.as_secs_f64()));
@@ -48,7 +49,7 @@ impl Event {
         let mut out = self.name.clone();
         if !self.measurements.is_empty() {
             out.push(' ');
-            write_json_map(self.measurements.iter(), &mut out, |v, out| write_json_number(*v, out));
+            write_json_map(self.measurements.iter(), &mut out, |v, out| v.write_json(out));
         }
         if !self.metadata.is_empty() {
             out.push(' ');

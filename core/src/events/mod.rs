@@ -25,5 +25,5 @@ pub use event::Event;
 pub use expect::{Emitted, EmittedInOrder, NotEmitted, emitted, emitted_in_order, not_emitted};
 pub use name::{EventName, validate_name};
 pub use pattern::{Mismatch, Pattern};
-pub use value::{HostValue, MAX_METADATA_LEVEL, MAX_PAYLOAD_DEPTH, Value};
+pub use value::{HostValue, MAX_METADATA_LEVEL, MAX_PAYLOAD_DEPTH, Number, Value};
 pub use wake::WakeSubscription;

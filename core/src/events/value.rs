@@ -27,6 +27,59 @@ pub const MAX_PAYLOAD_DEPTH: usize = 128;
 /// container's level with this (the rule is decided here, once, for every binding).
 pub const MAX_METADATA_LEVEL: usize = MAX_PAYLOAD_DEPTH - 1;
 
+/// One measurement: an integer stays an integer (`{"count":1}`), a float a float, in every
+/// binding; comparisons are by numeric value (`1 == 1.0`).
+#[derive(Debug, Clone, Copy)]
+pub enum Number {
+    Int(i64),
+    Float(f64),
+}
+
+impl Number {
+    pub fn as_f64(self) -> f64 {
+        match self {
+            Number::Int(i) => i as f64,
+            Number::Float(f) => f,
+        }
+    }
+
+    pub(crate) fn write_json(self, out: &mut String) {
+        match self {
+            Number::Int(i) => out.push_str(&i.to_string()),
+            Number::Float(f) => write_json_number(f, out),
+        }
+    }
+}
+
+impl PartialEq for Number {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Number::Int(a), Number::Int(b)) => a == b,
+            _ => self.as_f64() == other.as_f64(),
+        }
+    }
+}
+
+impl fmt::Display for Number {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut out = String::new();
+        self.write_json(&mut out);
+        f.write_str(&out)
+    }
+}
+
+macro_rules! number_from {
+    ($variant:ident as $as:ty: $($t:ty),+) => {
+        $(impl From<$t> for Number {
+            fn from(v: $t) -> Self {
+                Number::$variant(<$as>::from(v))
+            }
+        })+
+    };
+}
+number_from!(Int as i64: i8, i16, i32, i64, u8, u16, u32);
+number_from!(Float as f64: f32, f64);
+
 /// One metadata value.
 #[derive(Clone)]
 pub enum Value {
