@@ -18,6 +18,9 @@ pub enum Acceptance {
     Passes,
     /// `eventually_changes`: a value `!=` the baseline (which the preparation takes).
     Changed { baseline: Option<Py<PyAny>> },
+    /// `eventually_settles`: a value `==` the previous evaluation's; `previous` is `None` at the
+    /// start and after an evaluation that raised (which has no value to compare with).
+    Settles { previous: Option<Py<PyAny>> },
 }
 
 impl Acceptance {
@@ -25,14 +28,24 @@ impl Acceptance {
         match op {
             Operation::EventuallyPasses => Acceptance::Passes,
             Operation::EventuallyChanges => Acceptance::Changed { baseline: None },
+            Operation::EventuallySettles { .. } => Acceptance::Settles { previous: None },
             _ => Acceptance::Truthy,
         }
     }
 
     /// Whether `value` is accepted; an `Err` is an exception raised while deciding (a `__bool__`
     /// or `__ne__` that raised), which counts as the evaluation raising.
-    pub fn accepts(&self, value: &Bound<'_, PyAny>) -> PyResult<bool> {
+    pub fn accepts(&mut self, value: &Bound<'_, PyAny>) -> PyResult<bool> {
         match self {
+            Acceptance::Settles { previous } => {
+                // Taken first: an `__eq__` that raises leaves no previous value, like a raise.
+                let same = match previous.take() {
+                    Some(before) => value.eq(before.bind(value.py()))?,
+                    None => false,
+                };
+                *previous = Some(value.clone().unbind());
+                Ok(same)
+            }
             Acceptance::Truthy => value.is_truthy(),
             Acceptance::Passes => Ok(!value.is_instance_of::<PyBool>() || value.is_truthy()?),
             Acceptance::Changed { baseline: None } => Ok(true),
@@ -45,7 +58,8 @@ impl Acceptance {
 /// again, which the Poller words "(unchanged)"; only `None` is nullish (the hint for a block of
 /// assertions passed to `eventually`).
 pub fn rejected_value(acceptance: &Acceptance, value: &Bound<'_, PyAny>) -> Failure {
-    let nullish = value.is_none() && !matches!(acceptance, Acceptance::Changed { .. });
+    // `None` from a probe of `eventually_changes`/`_settles` is a value like any other.
+    let nullish = value.is_none() && matches!(acceptance, Acceptance::Truthy | Acceptance::Passes);
     Failure::returned(short_repr(value), nullish)
 }
 

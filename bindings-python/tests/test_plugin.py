@@ -39,15 +39,15 @@ def test_ini_timeout_sets_the_session_default(pytester: pytest.Pytester) -> None
 
 
 def test_ini_interval_and_max_interval(pytester: pytest.Pytester) -> None:
-    pytester.makeini("[pytest]\nliveness_interval = 100\nliveness_max_interval = 0.5\n")
+    pytester.makeini("[pytest]\nliveness_interval = 0.05\nliveness_max_interval = 0.5\n")
     pytester.makepyfile(
         """
         import pytest, liveness
         def test_interval():
             calls = []
             with pytest.raises(liveness.TimeoutError):
-                liveness.eventually(lambda: calls.append(1), timeout=0.02)
-            assert len(calls) == 2   # period 100 s: at once and at the deadline
+                liveness.eventually(lambda: calls.append(1), timeout=0.05)
+            assert len(calls) == 2   # period 0.05 s, as long as the timeout: at once and at the deadline
         def test_max_interval_is_the_default():
             with pytest.raises(ValueError, match="max_interval"):
                 liveness.eventually(lambda: True, min_interval=0.6)
