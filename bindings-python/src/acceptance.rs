@@ -80,7 +80,12 @@ pub struct ExceptionPolicy {
 impl ExceptionPolicy {
     pub fn classify(&self, py: Python<'_>, err: &PyErr) -> Raised {
         let exc = err.value(py);
-        if !exc.is_instance_of::<PyException>() {
+        let ordinary = match framework_outcome(py, exc) {
+            Framework::Failure => true,
+            Framework::Control => false,
+            Framework::Neither => exc.is_instance_of::<PyException>(),
+        };
+        if !ordinary {
             return Raised::Stop;
         }
         if let Some(fail_on) = &self.fail_on
@@ -95,6 +100,39 @@ impl ExceptionPolicy {
         }
         Raised::Retry(describe(exc))
     }
+}
+
+/// What a test framework means by an exception, beyond its place in the class tree.
+enum Framework {
+    /// An assertion failure by intent, though not an `Exception`: `pytest.fail()` raises
+    /// `_pytest.outcomes.Failed`, a `BaseException`. Retried like an `AssertionError`.
+    Failure,
+    /// The framework's control flow, though possibly an `Exception`: `pytest.skip`/`xfail`/`exit`
+    /// (`XFailed` is a `Failed`), `unittest.SkipTest`. Propagated at once, never retried.
+    Control,
+    Neither,
+}
+
+/// Looks the frameworks up in `sys.modules`, so none is imported: a framework that is not
+/// loaded raised nothing. Only failed evaluations get here, so the look-up costs nothing on the
+/// way to an accepted one.
+fn framework_outcome(py: Python<'_>, exc: &Bound<'_, pyo3::exceptions::PyBaseException>) -> Framework {
+    let Ok(modules) = py.import("sys").and_then(|sys| sys.getattr("modules")) else { return Framework::Neither };
+    let class = |module: &str, name: &str| -> Option<Bound<'_, PyAny>> {
+        modules.get_item(module).ok()?.getattr(name).ok()
+    };
+    let is = |module: &str, name: &str| class(module, name).is_some_and(|c| exc.is_instance(&c).unwrap_or(false));
+    if is("_pytest.outcomes", "XFailed")
+        || is("_pytest.outcomes", "Skipped")
+        || is("_pytest.outcomes", "Exit")
+        || is("unittest", "SkipTest")
+    {
+        return Framework::Control;
+    }
+    if is("_pytest.outcomes", "Failed") {
+        return Framework::Failure;
+    }
+    Framework::Neither
 }
 
 /// `Failure::Raised` with the exception's class name and its `str()`.
