@@ -118,9 +118,8 @@ enum Framework {
 /// way to an accepted one.
 fn framework_outcome(py: Python<'_>, exc: &Bound<'_, pyo3::exceptions::PyBaseException>) -> Framework {
     let Ok(modules) = py.import("sys").and_then(|sys| sys.getattr("modules")) else { return Framework::Neither };
-    let class = |module: &str, name: &str| -> Option<Bound<'_, PyAny>> {
-        modules.get_item(module).ok()?.getattr(name).ok()
-    };
+    let class =
+        |module: &str, name: &str| -> Option<Bound<'_, PyAny>> { modules.get_item(module).ok()?.getattr(name).ok() };
     let is = |module: &str, name: &str| class(module, name).is_some_and(|c| exc.is_instance(&c).unwrap_or(false));
     if is("_pytest.outcomes", "XFailed")
         || is("_pytest.outcomes", "Skipped")

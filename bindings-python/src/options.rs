@@ -47,7 +47,8 @@ fn interval_list(value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Vec<Durati
     let mut out = Vec::new();
     for item in sequence.try_iter()? {
         let item = item?;
-        let secs = number("intervals", Some(&item), EXPECTED)?.ok_or_else(|| wrong_type("intervals", EXPECTED, &item))?;
+        let secs =
+            number("intervals", Some(&item), EXPECTED)?.ok_or_else(|| wrong_type("intervals", EXPECTED, &item))?;
         out.push(policy::duration_from_secs("intervals", secs).map_err(core_error)?);
     }
     Ok(Some(out))

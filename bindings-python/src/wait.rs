@@ -27,6 +27,12 @@ use crate::testing;
 /// How long a wait stays detached before looking for a pending signal (Ctrl-C latency bound).
 const SIGNAL_CHECK: Duration = Duration::from_millis(20);
 
+/// What an evaluation returned (`value`) or raised (`error`), for `on_evaluation`'s record.
+struct Judged {
+    value: Option<Py<PyAny>>,
+    error: Option<Py<PyAny>>,
+}
+
 /// Python's judgement of each evaluation, and what it keeps for the end of the wait.
 struct Judge {
     /// Whether the Poller wants the accepted value's repr (`never`, `eventually_settles`, a wait
@@ -45,7 +51,7 @@ struct Judge {
     /// The user's `on_evaluation` hook, and what the evaluation judged last returned or raised
     /// (kept only when there is a hook) for the record it receives.
     on_evaluation: Option<Py<PyAny>>,
-    just_judged: Option<(Option<Py<PyAny>>, Option<Py<PyAny>>)>,
+    just_judged: Option<Judged>,
 }
 
 impl Judge {
@@ -61,8 +67,8 @@ impl Judge {
     fn judge(&mut self, py: Python<'_>, result: PyResult<Bound<'_, PyAny>>) -> PyResult<Outcome> {
         if self.on_evaluation.is_some() {
             self.just_judged = Some(match &result {
-                Ok(value) => (Some(value.clone().unbind()), None),
-                Err(err) => (None, Some(err.value(py).clone().into_any().unbind())),
+                Ok(value) => Judged { value: Some(value.clone().unbind()), error: None },
+                Err(err) => Judged { value: None, error: Some(err.value(py).clone().into_any().unbind()) },
             });
         }
         let decided = result.and_then(|value| self.acceptance.accepts(&value).map(|ok| (value, ok)));
@@ -116,7 +122,7 @@ impl Judge {
     fn evaluated(&mut self, py: Python<'_>, evaluated: Evaluated) -> PyResult<()> {
         static EVALUATION: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
         let Some(hook) = &self.on_evaluation else { return Ok(()) };
-        let (value, error) = self.just_judged.take().unwrap_or((None, None));
+        let Judged { value, error } = self.just_judged.take().unwrap_or(Judged { value: None, error: None });
         let record = EVALUATION.import(py, "liveness._hooks", "Evaluation")?.call1((
             evaluated.number,
             secs(evaluated.started),
