@@ -18,6 +18,9 @@ pub enum Acceptance {
     Passes,
     /// `eventually_changes`: a value `!=` the baseline (which the preparation takes).
     Changed { baseline: Option<Py<PyAny>> },
+    /// `eventually_settles`: a value `==` the previous evaluation's; `previous` is `None` at the
+    /// start and after an evaluation that raised (which has no value to compare with).
+    Settles { previous: Option<Py<PyAny>> },
 }
 
 impl Acceptance {
@@ -25,14 +28,24 @@ impl Acceptance {
         match op {
             Operation::EventuallyPasses => Acceptance::Passes,
             Operation::EventuallyChanges => Acceptance::Changed { baseline: None },
+            Operation::EventuallySettles { .. } => Acceptance::Settles { previous: None },
             _ => Acceptance::Truthy,
         }
     }
 
     /// Whether `value` is accepted; an `Err` is an exception raised while deciding (a `__bool__`
     /// or `__ne__` that raised), which counts as the evaluation raising.
-    pub fn accepts(&self, value: &Bound<'_, PyAny>) -> PyResult<bool> {
+    pub fn accepts(&mut self, value: &Bound<'_, PyAny>) -> PyResult<bool> {
         match self {
+            Acceptance::Settles { previous } => {
+                // Taken first: an `__eq__` that raises leaves no previous value, like a raise.
+                let same = match previous.take() {
+                    Some(before) => value.eq(before.bind(value.py()))?,
+                    None => false,
+                };
+                *previous = Some(value.clone().unbind());
+                Ok(same)
+            }
             Acceptance::Truthy => value.is_truthy(),
             Acceptance::Passes => Ok(!value.is_instance_of::<PyBool>() || value.is_truthy()?),
             Acceptance::Changed { baseline: None } => Ok(true),
@@ -45,7 +58,8 @@ impl Acceptance {
 /// again, which the Poller words "(unchanged)"; only `None` is nullish (the hint for a block of
 /// assertions passed to `eventually`).
 pub fn rejected_value(acceptance: &Acceptance, value: &Bound<'_, PyAny>) -> Failure {
-    let nullish = value.is_none() && !matches!(acceptance, Acceptance::Changed { .. });
+    // `None` from a probe of `eventually_changes`/`_settles` is a value like any other.
+    let nullish = value.is_none() && matches!(acceptance, Acceptance::Truthy | Acceptance::Passes);
     Failure::returned(short_repr(value), nullish)
 }
 
@@ -66,7 +80,12 @@ pub struct ExceptionPolicy {
 impl ExceptionPolicy {
     pub fn classify(&self, py: Python<'_>, err: &PyErr) -> Raised {
         let exc = err.value(py);
-        if !exc.is_instance_of::<PyException>() {
+        let ordinary = match framework_outcome(py, exc) {
+            Framework::Failure => true,
+            Framework::Control => false,
+            Framework::Neither => exc.is_instance_of::<PyException>(),
+        };
+        if !ordinary {
             return Raised::Stop;
         }
         if let Some(fail_on) = &self.fail_on
@@ -81,6 +100,38 @@ impl ExceptionPolicy {
         }
         Raised::Retry(describe(exc))
     }
+}
+
+/// What a test framework means by an exception, beyond its place in the class tree.
+enum Framework {
+    /// An assertion failure by intent, though not an `Exception`: `pytest.fail()` raises
+    /// `_pytest.outcomes.Failed`, a `BaseException`. Retried like an `AssertionError`.
+    Failure,
+    /// The framework's control flow, though possibly an `Exception`: `pytest.skip`/`xfail`/`exit`
+    /// (`XFailed` is a `Failed`), `unittest.SkipTest`. Propagated at once, never retried.
+    Control,
+    Neither,
+}
+
+/// Looks the frameworks up in `sys.modules`, so none is imported: a framework that is not
+/// loaded raised nothing. Only failed evaluations get here, so the look-up costs nothing on the
+/// way to an accepted one.
+fn framework_outcome(py: Python<'_>, exc: &Bound<'_, pyo3::exceptions::PyBaseException>) -> Framework {
+    let Ok(modules) = py.import("sys").and_then(|sys| sys.getattr("modules")) else { return Framework::Neither };
+    let class =
+        |module: &str, name: &str| -> Option<Bound<'_, PyAny>> { modules.get_item(module).ok()?.getattr(name).ok() };
+    let is = |module: &str, name: &str| class(module, name).is_some_and(|c| exc.is_instance(&c).unwrap_or(false));
+    if is("_pytest.outcomes", "XFailed")
+        || is("_pytest.outcomes", "Skipped")
+        || is("_pytest.outcomes", "Exit")
+        || is("unittest", "SkipTest")
+    {
+        return Framework::Control;
+    }
+    if is("_pytest.outcomes", "Failed") {
+        return Framework::Failure;
+    }
+    Framework::Neither
 }
 
 /// `Failure::Raised` with the exception's class name and its `str()`.

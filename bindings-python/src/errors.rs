@@ -57,8 +57,9 @@ pub struct Report {
     /// The operation, as Python spells it (`eventually_passes`).
     pub operation: String,
     pub message: Option<String>,
-    /// Why it ended: "not_met", "attempts_exhausted", "not_stable", "overran", "still_running" (an
-    /// awaitable evaluation or preparation abandoned at the deadline), "violated".
+    /// Why it ended: "not_met", "attempts_exhausted", "not_stable", "not_settled"
+    /// (`eventually_settles`), "overran", "still_running" (an awaitable evaluation or preparation
+    /// abandoned at the deadline), "violated", "too_early" (held before `at_least`).
     pub reason: &'static str,
     /// Seconds waited.
     pub elapsed: f64,
@@ -83,6 +84,8 @@ impl Report {
             ReportKind::Overran { .. } => "overran",
             ReportKind::StillRunning { .. } | ReportKind::PreparationStillRunning { .. } => "still_running",
             ReportKind::Violated { .. } => "violated",
+            ReportKind::TooEarly { .. } => "too_early",
+            ReportKind::NotSettled { .. } => "not_settled",
         };
         Report {
             operation: r.operation.clone(),
@@ -115,9 +118,10 @@ impl Report {
         format!("<liveness report: {}>", self.text.lines().next().unwrap_or(""))
     }
 
-    /// Whether `always`/`never` was violated (as opposed to a wait that timed out).
+    /// Whether `always`/`never` was violated, or the condition held before `at_least` (as
+    /// opposed to a wait that timed out).
     #[getter]
     fn is_violation(&self) -> bool {
-        self.reason == "violated"
+        matches!(self.reason, "violated" | "too_early")
     }
 }

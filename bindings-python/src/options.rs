@@ -8,23 +8,55 @@ use liveness::policy::{self, Options};
 use liveness::poll::Operation;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyString, PyTuple, PyType};
+use pyo3::types::{PyBool, PyBytes, PyString, PyTuple, PyType};
 
 use crate::errors::core_error;
 
 /// Seconds as a Python number → a duration; `None` means "not given".
 pub fn seconds(option: &str, value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Duration>> {
-    let Some(value) = value.filter(|v| !v.is_none()) else { return Ok(None) };
-    if value.is_instance_of::<PyBool>() || value.is_instance_of::<PyString>() {
-        return Err(not_a_number(option, value));
-    }
-    let secs: f64 = value.extract().map_err(|_| not_a_number(option, value))?;
+    let Some(secs) = number(option, value, "a number of seconds")? else { return Ok(None) };
     policy::duration_from_secs(option, secs).map(Some).map_err(core_error)
 }
 
-fn not_a_number(option: &str, value: &Bound<'_, PyAny>) -> PyErr {
+/// The timeout: seconds as for [`seconds`], and `math.inf` is a wait without a deadline.
+pub fn timeout_seconds(value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Duration>> {
+    let Some(secs) = number("timeout", value, "a number of seconds")? else { return Ok(None) };
+    policy::timeout_from_secs("timeout", secs).map(Some).map_err(core_error)
+}
+
+/// A Python number (an `int`, a `float`, anything with `__float__`, but not a `bool` or a
+/// string, which are mistakes) as `f64`; `None` means "not given". Ranges are the core's.
+fn number(option: &str, value: Option<&Bound<'_, PyAny>>, expected: &str) -> PyResult<Option<f64>> {
+    let Some(value) = value.filter(|v| !v.is_none()) else { return Ok(None) };
+    if value.is_instance_of::<PyBool>() || value.is_instance_of::<PyString>() {
+        return Err(wrong_type(option, expected, value));
+    }
+    value.extract().map(Some).map_err(|_| wrong_type(option, expected, value))
+}
+
+/// `intervals`: a sequence of seconds (a list, a tuple...), one period per evaluation.
+fn interval_list(value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Vec<Duration>>> {
+    const EXPECTED: &str = "a sequence of numbers of seconds";
+    let Some(value) = value.filter(|v| !v.is_none()) else { return Ok(None) };
+    // A string is a sequence too, and a set or a generator has no order to repeat the last of.
+    let sequence = value
+        .cast::<pyo3::types::PySequence>()
+        .ok()
+        .filter(|_| !value.is_instance_of::<PyString>() && !value.is_instance_of::<PyBytes>())
+        .ok_or_else(|| wrong_type("intervals", EXPECTED, value))?;
+    let mut out = Vec::new();
+    for item in sequence.try_iter()? {
+        let item = item?;
+        let secs =
+            number("intervals", Some(&item), EXPECTED)?.ok_or_else(|| wrong_type("intervals", EXPECTED, &item))?;
+        out.push(policy::duration_from_secs("intervals", secs).map_err(core_error)?);
+    }
+    Ok(Some(out))
+}
+
+fn wrong_type(option: &str, expected: &str, value: &Bound<'_, PyAny>) -> PyErr {
     PyTypeError::new_err(format!(
-        "invalid option `{option}`: expected a number of seconds, got {} ({})",
+        "invalid option `{option}`: expected {expected}, got {} ({})",
         short_repr(value),
         type_name(value)
     ))
@@ -94,22 +126,27 @@ pub fn exception_types(option: &str, value: Option<&Bound<'_, PyAny>>) -> PyResu
 pub struct RawOptions<'a, 'py> {
     pub timeout: Option<&'a Bound<'py, PyAny>>,
     pub interval: Option<&'a Bound<'py, PyAny>>,
+    pub intervals: Option<&'a Bound<'py, PyAny>>,
+    pub backoff: Option<&'a Bound<'py, PyAny>>,
     pub min_interval: Option<&'a Bound<'py, PyAny>>,
     pub max_interval: Option<&'a Bound<'py, PyAny>>,
     pub delay: Option<&'a Bound<'py, PyAny>>,
     pub attempts: Option<&'a Bound<'py, PyAny>>,
     pub message: Option<&'a Bound<'py, PyAny>>,
     pub stable_for: Option<&'a Bound<'py, PyAny>>,
+    pub at_least: Option<&'a Bound<'py, PyAny>>,
     pub wake_on: Option<&'a Bound<'py, PyAny>>,
 }
 
 impl RawOptions<'_, '_> {
     pub fn to_core(&self) -> PyResult<Options> {
         let mut o = Options::default();
-        if let Some(d) = seconds("timeout", self.timeout)? {
+        if let Some(d) = timeout_seconds(self.timeout)? {
             o.timeout = d;
         }
         o.interval = seconds("interval", self.interval)?;
+        o.intervals = interval_list(self.intervals)?;
+        o.backoff = number("backoff", self.backoff, "a number (the factor each period is multiplied by)")?;
         if let Some(d) = seconds("min_interval", self.min_interval)? {
             o.min_interval = d;
         }
@@ -121,6 +158,9 @@ impl RawOptions<'_, '_> {
         }
         if let Some(d) = seconds("stable_for", self.stable_for)? {
             o.stable_for = d;
+        }
+        if let Some(d) = seconds("at_least", self.at_least)? {
+            o.at_least = d;
         }
         o.attempts = attempts(self.attempts)?;
         o.message = match self.message.filter(|v| !v.is_none()) {
@@ -161,15 +201,21 @@ fn attempts(value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<u32>> {
     Ok(Some(u32::try_from(n).unwrap_or(u32::MAX)))
 }
 
-/// The operation named as Python spells it.
-pub fn operation(name: &str, during: Option<&Bound<'_, PyAny>>) -> PyResult<Operation> {
-    let during = || -> PyResult<Duration> {
-        seconds("during", during)?.ok_or_else(|| PyTypeError::new_err(format!("{name}: `during` is required")))
+/// The operation named as Python spells it, with its own argument (`during`, `quiet`).
+pub fn operation(
+    name: &str,
+    during: Option<&Bound<'_, PyAny>>,
+    quiet: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Operation> {
+    let required = |option: &str, value| -> PyResult<Duration> {
+        seconds(option, value)?.ok_or_else(|| PyTypeError::new_err(format!("{name}: `{option}` is required")))
     };
+    let during = || required("during", during);
     Ok(match name {
         "eventually" => Operation::Eventually,
         "eventually_passes" => Operation::EventuallyPasses,
         "eventually_changes" => Operation::EventuallyChanges,
+        "eventually_settles" => Operation::EventuallySettles { quiet: required("quiet", quiet)? },
         "sync_operation" => Operation::SyncOperation,
         "always" => Operation::Always { during: during()? },
         "never" => Operation::Never { during: during()? },
@@ -186,29 +232,36 @@ pub fn timeout_scale() -> PyResult<f64> {
 /// Checks a set of options as a wait would, without waiting (the pytest plugin's ini values and
 /// markers are checked this way, so a bad value fails at once with the core's message).
 #[pyfunction]
-#[pyo3(signature = (*, timeout=None, interval=None, min_interval=None, max_interval=None, delay=None,
-                    attempts=None, message=None, stable_for=None, wake_on=None))]
+#[pyo3(signature = (*, timeout=None, interval=None, intervals=None, backoff=None, min_interval=None,
+                    max_interval=None, delay=None, attempts=None, message=None, stable_for=None, at_least=None,
+                    wake_on=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn validate_options(
     timeout: Option<Bound<'_, PyAny>>,
     interval: Option<Bound<'_, PyAny>>,
+    intervals: Option<Bound<'_, PyAny>>,
+    backoff: Option<Bound<'_, PyAny>>,
     min_interval: Option<Bound<'_, PyAny>>,
     max_interval: Option<Bound<'_, PyAny>>,
     delay: Option<Bound<'_, PyAny>>,
     attempts: Option<Bound<'_, PyAny>>,
     message: Option<Bound<'_, PyAny>>,
     stable_for: Option<Bound<'_, PyAny>>,
+    at_least: Option<Bound<'_, PyAny>>,
     wake_on: Option<Bound<'_, PyAny>>,
 ) -> PyResult<()> {
     let raw = RawOptions {
         timeout: timeout.as_ref(),
         interval: interval.as_ref(),
+        intervals: intervals.as_ref(),
+        backoff: backoff.as_ref(),
         min_interval: min_interval.as_ref(),
         max_interval: max_interval.as_ref(),
         delay: delay.as_ref(),
         attempts: attempts.as_ref(),
         message: message.as_ref(),
         stable_for: stable_for.as_ref(),
+        at_least: at_least.as_ref(),
         wake_on: wake_on.as_ref(),
     };
     raw.to_core()?;

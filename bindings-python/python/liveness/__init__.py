@@ -3,8 +3,8 @@
     from liveness import eventually
     eventually(lambda: db.find("x"))          # waits until truthy, returns it
 
-Polling (``eventually``, ``eventually_passes``, ``always``, ``never``, ``eventually_changes``),
-``sync_operation``, and event capture/assertions, with one Rust core shared by every language
+Polling (``eventually``, ``eventually_passes``, ``always``, ``never``, ``eventually_changes``,
+``eventually_settles``), ``sync_operation``, and event capture/assertions, with one Rust core shared by every language
 (see SPEC.md). Awaitable versions, for asyncio and trio, are in :mod:`liveness.aio`;
 :mod:`liveness.testing` has a virtual clock for the synchronous ones. Installing the package also
 installs a pytest plugin (``--liveness-forbid-sleep``, ini defaults, the ``liveness`` marker).
@@ -24,8 +24,17 @@ from ._events import (
     assert_not_emitted,
     capture,
 )
+from ._hooks import Evaluation
 from ._native import Event, Report, attach, detach, emit, has_subscribers
-from ._ops import always, eventually, eventually_changes, eventually_passes, never, sync_operation
+from ._ops import (
+    always,
+    eventually,
+    eventually_changes,
+    eventually_passes,
+    eventually_settles,
+    never,
+    sync_operation,
+)
 
 __version__: str = _native.__version__
 
@@ -39,6 +48,7 @@ __all__ = [
     "eventually",
     "eventually_passes",
     "eventually_changes",
+    "eventually_settles",
     "always",
     "never",
     "sync_operation",
@@ -54,6 +64,7 @@ __all__ = [
     "EventAssertion",
     "Event",
     "Report",
+    "Evaluation",
     "LivenessError",
     "TimeoutError",
     "ViolationError",

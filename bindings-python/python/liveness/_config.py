@@ -3,7 +3,6 @@ the pytest-timeout deadline a wait must end before. Explicit keyword arguments a
 
 from __future__ import annotations
 
-import math
 import time
 from typing import Any
 
@@ -42,9 +41,10 @@ def margin(limit: float) -> float:
     return min(_MARGIN_MAX, limit * _MARGIN_FRACTION)
 
 
-def resolve(operation: str, explicit: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
-    """The options of one call: explicit ones over the test's over the session's. Returns them and
-    a note to add to a timeout when the wait was cut short for pytest-timeout."""
+def resolve(operation: str, explicit: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any] | None, str | None]:
+    """The options of one call: explicit ones over the test's over the session's. Returns them,
+    the same options cut short for pytest-timeout (or None when the wait ends in time), and the
+    note to add to its failure then."""
     merged: dict[str, Any] = {}
     if _session or _test:
         merged.update(_session)
@@ -54,25 +54,50 @@ def resolve(operation: str, explicit: dict[str, Any]) -> tuple[dict[str, Any], s
             merged[key] = value
     if _hard_deadline is None or operation in ("always", "never"):
         # always/never are not cut short: ending early would pass a safety check that was not done.
-        return merged, None
-    return _cut_short(merged, *_hard_deadline)
+        return merged, None, None
+    cut, note = _cut_short(merged, *_hard_deadline)
+    return merged, cut, note
 
 
-def _cut_short(merged: dict[str, Any], deadline: float, limit: float) -> tuple[dict[str, Any], str | None]:
-    timeout = merged.get("timeout")
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 <= timeout < math.inf:
-        # A bad or missing value: missing means the default; bad values are the core's to report.
-        if timeout is not None:
-            return merged, None
-        timeout = _native.DEFAULT_TIMEOUT
+def _seconds(value: Any) -> float | None:
+    """A number of seconds as given, or None for anything else (the core reports bad values)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
+        return None
+    return float(value)
+
+
+def _cut_short(merged: dict[str, Any], deadline: float, limit: float) -> tuple[dict[str, Any] | None, str | None]:
+    timeout = merged.get("timeout", _native.DEFAULT_TIMEOUT)
+    # math.inf is cut short like any timeout that outlives the test (SPEC §2: an unbounded wait
+    # lasts until the test runner's own timeout, which is this one).
+    if _seconds(timeout) is None:
+        return None, None  # a bad value is the core's to report
     try:
         scale = _native.timeout_scale()
     except ValueError:
-        return merged, None  # the wait itself reports the bad variable
+        return None, None  # the wait itself reports the bad variable
     remaining = max(0.0, deadline - time.monotonic())
     if timeout * scale <= remaining:
-        return merged, None
-    merged = dict(merged)
-    merged["timeout"] = remaining / scale
+        return None, None
+    # The options are compared with the timeout unscaled (so is the cut), and the cut must not
+    # make a valid call contradict itself.
+    budget = remaining / scale
+    if any((_seconds(merged.get(k)) or 0.0) > budget for k in ("stable_for", "quiet", "at_least")):
+        # No success can come before pytest-timeout's limit, and shortening the stretch would let
+        # a wait pass that should not: pytest-timeout ends this test (the core cannot yet end a
+        # wait at a deadline other than its timeout's).
+        return None, None
+    cut = dict(merged)
+    cut["timeout"] = budget
+    for key in ("interval", "delay"):
+        value = _seconds(merged.get(key))
+        if value is not None and value > budget:
+            # A period longer than what is left leads to the deadline's evaluation either way; a
+            # delay that long would end past the limit: the one evaluation comes at the cut.
+            cut[key] = budget
+    intervals = merged.get("intervals")
+    if isinstance(intervals, (list, tuple)) and all(_seconds(v) is not None for v in intervals):
+        # As for `interval`; with nothing left there is one evaluation and no schedule at all.
+        cut["intervals"] = [min(float(v), budget) for v in intervals] if budget > 0 else None
     note = f"  note: timeout cut to {remaining:.2f} s to end before pytest-timeout's {limit:g} s limit for this test"
-    return merged, note
+    return cut, note

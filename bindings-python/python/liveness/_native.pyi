@@ -38,17 +38,22 @@ class Wait:
         *,
         event_loop: bool = False,
         during: float | None = None,
+        quiet: float | None = None,
         timeout: float | None = None,
         interval: float | None = None,
+        intervals: Sequence[float] | None = None,
+        backoff: float | None = None,
         min_interval: float | None = None,
         max_interval: float | None = None,
         delay: float | None = None,
         attempts: int | None = None,
         message: str | None = None,
         stable_for: float | None = None,
+        at_least: float | None = None,
         wake_on: _Patterns | None = None,
         retry_on: _ExceptionTypes | None = None,
         fail_on: _ExceptionTypes | None = None,
+        on_evaluation: Callable[[Any], object] | None = None,
     ) -> Wait: ...
     def run(self, probe: Callable[[], Any], action: Callable[[], object] | None = None) -> Any: ...
     def next(self, at_: float) -> tuple[str, float | None]: ...
@@ -69,6 +74,8 @@ class Wait:
     def preparation(self) -> str | None: ...
     @property
     def wake_patterns(self) -> list[str]: ...
+    @property
+    def failure(self) -> BaseException | None: ...
 
 @final
 class WakeHint:
@@ -141,12 +148,15 @@ def validate_options(
     *,
     timeout: float | None = None,
     interval: float | None = None,
+    intervals: Sequence[float] | None = None,
+    backoff: float | None = None,
     min_interval: float | None = None,
     max_interval: float | None = None,
     delay: float | None = None,
     attempts: int | None = None,
     message: str | None = None,
     stable_for: float | None = None,
+    at_least: float | None = None,
     wake_on: _Patterns | None = None,
 ) -> None: ...
 def emit(

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from . import _config, _native
 from ._errors import _ReportedError
+from ._hooks import OnEvaluation, OnTimeout, check_hook, failure_to_raise
 
 T = TypeVar("T")
 
@@ -20,7 +21,15 @@ Seconds = float
 Patterns = str | Sequence[str]
 ExceptionTypes = type[BaseException] | tuple[type[BaseException], ...]
 
-__all__ = ["eventually", "eventually_passes", "eventually_changes", "always", "never", "sync_operation"]
+__all__ = [
+    "eventually",
+    "eventually_passes",
+    "eventually_changes",
+    "eventually_settles",
+    "always",
+    "never",
+    "sync_operation",
+]
 
 
 def check_callable(operation: str, role: str, value: Any, *, asynchronous: bool = False) -> None:
@@ -92,22 +101,44 @@ def refuse_running_loop(operation: str) -> None:
 
 def new_wait(
     operation: str, explicit: dict[str, Any], during: Seconds | None = None, *, event_loop: bool = False
-) -> tuple[_native.Wait, str | None]:
-    options, note = _config.resolve(operation, explicit)
-    return _native.Wait(operation, event_loop=event_loop, during=during, **options), note
+) -> tuple[_native.Wait, Callable[[_ReportedError], BaseException]]:
+    """The wait of one call, and what turns its failure into the exception to raise (the
+    pytest-timeout note, ``on_timeout``). Any other exception of the same class passing through
+    (a nested wait's failure that a probe let out) is raised as it is."""
+    on_timeout: OnTimeout | None = explicit.pop("on_timeout", None)
+    check_hook(operation, "on_timeout", on_timeout)
+    check_hook(operation, "on_evaluation", explicit.get("on_evaluation"))
+    options, cut, note = _config.resolve(operation, explicit)
+    if cut is not None:
+        # The call as written is checked first: cutting it short for pytest-timeout must not hide
+        # a contradiction in it (an interval longer than its timeout).
+        _native.Wait(operation, event_loop=event_loop, during=during, **options)
+        options = cut
+    wait = _native.Wait(operation, event_loop=event_loop, during=during, **options)
+
+    def completed(err: _ReportedError) -> BaseException:
+        if err is not wait.failure:
+            return err
+        return failure_to_raise(err, note, on_timeout)
+
+    return wait, completed
 
 
 def run(
-    wait: _native.Wait, note: str | None, probe: Callable[[], Any], action: Callable[[], object] | None = None
+    wait: _native.Wait,
+    completed: Callable[[_ReportedError], BaseException],
+    probe: Callable[[], Any],
+    action: Callable[[], object] | None = None,
 ) -> Any:
     __tracebackhide__ = True
     refuse_running_loop(wait.operation)
     try:
         return wait.run(probe, action)
     except _ReportedError as err:
-        if note:
-            err._add_note(note)
-        raise
+        failure = completed(err)
+        if failure is err:
+            raise
+        raise failure  # noqa: B904 - its __cause__ is the wait's failure (set by completed)
 
 
 def eventually(
@@ -115,41 +146,52 @@ def eventually(
     *,
     timeout: Seconds | None = None,
     interval: Seconds | None = None,
+    intervals: Sequence[Seconds] | None = None,
+    backoff: float | None = None,
     min_interval: Seconds | None = None,
     max_interval: Seconds | None = None,
     delay: Seconds | None = None,
     attempts: int | None = None,
     message: str | None = None,
     stable_for: Seconds | None = None,
+    at_least: Seconds | None = None,
     wake_on: Patterns | None = None,
     retry_on: ExceptionTypes | None = None,
     fail_on: ExceptionTypes | None = None,
+    on_evaluation: OnEvaluation | None = None,
+    on_timeout: OnTimeout | None = None,
 ) -> T:
     """Calls ``probe`` until it returns a truthy value, and returns that value.
 
     An exception from the probe counts as "not yet" (unless ``retry_on``/``fail_on`` say
     otherwise). Raises ``liveness.TimeoutError`` (an ``AssertionError``) with the last exception as
-    ``__cause__`` when the deadline passes. Durations are in seconds.
+    ``__cause__`` when the deadline passes. Durations are in seconds; ``timeout=math.inf`` waits
+    until the probe holds (or the test runner's own timeout, see the README).
     """
     __tracebackhide__ = True
     check_callable("eventually", "probe", probe)
-    wait, note = new_wait(
+    wait, completed = new_wait(
         "eventually",
         dict(
             timeout=timeout,
             interval=interval,
+            intervals=intervals,
+            backoff=backoff,
             min_interval=min_interval,
             max_interval=max_interval,
             delay=delay,
             attempts=attempts,
             message=message,
             stable_for=stable_for,
+            at_least=at_least,
             wake_on=wake_on,
             retry_on=retry_on,
             fail_on=fail_on,
+            on_evaluation=on_evaluation,
+            on_timeout=on_timeout,
         ),
     )
-    return run(wait, note, probe)  # type: ignore[no-any-return]
+    return run(wait, completed, probe)  # type: ignore[no-any-return]
 
 
 def eventually_passes(
@@ -157,37 +199,47 @@ def eventually_passes(
     *,
     timeout: Seconds | None = None,
     interval: Seconds | None = None,
+    intervals: Sequence[Seconds] | None = None,
+    backoff: float | None = None,
     min_interval: Seconds | None = None,
     max_interval: Seconds | None = None,
     delay: Seconds | None = None,
     attempts: int | None = None,
     message: str | None = None,
     stable_for: Seconds | None = None,
+    at_least: Seconds | None = None,
     wake_on: Patterns | None = None,
     retry_on: ExceptionTypes | None = None,
     fail_on: ExceptionTypes | None = None,
+    on_evaluation: OnEvaluation | None = None,
+    on_timeout: OnTimeout | None = None,
 ) -> T:
     """Calls ``block`` (typically ``assert`` statements) until it runs without raising and does not
     return ``False``; returns its value."""
     __tracebackhide__ = True
     check_callable("eventually_passes", "block", block)
-    wait, note = new_wait(
+    wait, completed = new_wait(
         "eventually_passes",
         dict(
             timeout=timeout,
             interval=interval,
+            intervals=intervals,
+            backoff=backoff,
             min_interval=min_interval,
             max_interval=max_interval,
             delay=delay,
             attempts=attempts,
             message=message,
             stable_for=stable_for,
+            at_least=at_least,
             wake_on=wake_on,
             retry_on=retry_on,
             fail_on=fail_on,
+            on_evaluation=on_evaluation,
+            on_timeout=on_timeout,
         ),
     )
-    return run(wait, note, block)  # type: ignore[no-any-return]
+    return run(wait, completed, block)  # type: ignore[no-any-return]
 
 
 def eventually_changes(
@@ -195,38 +247,97 @@ def eventually_changes(
     *,
     timeout: Seconds | None = None,
     interval: Seconds | None = None,
+    intervals: Sequence[Seconds] | None = None,
+    backoff: float | None = None,
     min_interval: Seconds | None = None,
     max_interval: Seconds | None = None,
     delay: Seconds | None = None,
     attempts: int | None = None,
     message: str | None = None,
     stable_for: Seconds | None = None,
+    at_least: Seconds | None = None,
     wake_on: Patterns | None = None,
     retry_on: ExceptionTypes | None = None,
     fail_on: ExceptionTypes | None = None,
+    on_evaluation: OnEvaluation | None = None,
+    on_timeout: OnTimeout | None = None,
 ) -> T:
     """Takes ``probe()`` once as a baseline (an exception then propagates; the time it takes
     counts toward the timeout), then waits until it returns a value ``!=`` the baseline, and
     returns that value."""
     __tracebackhide__ = True
     check_callable("eventually_changes", "probe", probe)
-    wait, note = new_wait(
+    wait, completed = new_wait(
         "eventually_changes",
         dict(
             timeout=timeout,
             interval=interval,
+            intervals=intervals,
+            backoff=backoff,
             min_interval=min_interval,
             max_interval=max_interval,
             delay=delay,
             attempts=attempts,
             message=message,
             stable_for=stable_for,
+            at_least=at_least,
             wake_on=wake_on,
             retry_on=retry_on,
             fail_on=fail_on,
+            on_evaluation=on_evaluation,
+            on_timeout=on_timeout,
         ),
     )
-    return run(wait, note, probe)  # type: ignore[no-any-return]
+    return run(wait, completed, probe)  # type: ignore[no-any-return]
+
+
+def eventually_settles(
+    probe: Callable[[], T],
+    *,
+    quiet: Seconds,
+    timeout: Seconds | None = None,
+    interval: Seconds | None = None,
+    intervals: Sequence[Seconds] | None = None,
+    backoff: float | None = None,
+    min_interval: Seconds | None = None,
+    max_interval: Seconds | None = None,
+    delay: Seconds | None = None,
+    attempts: int | None = None,
+    message: str | None = None,
+    at_least: Seconds | None = None,
+    wake_on: Patterns | None = None,
+    retry_on: ExceptionTypes | None = None,
+    fail_on: ExceptionTypes | None = None,
+    on_evaluation: OnEvaluation | None = None,
+    on_timeout: OnTimeout | None = None,
+) -> T:
+    """Calls ``probe`` until it returned one value (``==``) for ``quiet`` seconds, from the first
+    evaluation that returned it, and returns that value. An exception from the probe is retried
+    like in ``eventually`` and ends the run of equal values (the next value starts a new one)."""
+    __tracebackhide__ = True
+    check_callable("eventually_settles", "probe", probe)
+    wait, completed = new_wait(
+        "eventually_settles",
+        dict(
+            timeout=timeout,
+            interval=interval,
+            intervals=intervals,
+            backoff=backoff,
+            min_interval=min_interval,
+            max_interval=max_interval,
+            delay=delay,
+            attempts=attempts,
+            message=message,
+            at_least=at_least,
+            wake_on=wake_on,
+            retry_on=retry_on,
+            fail_on=fail_on,
+            on_evaluation=on_evaluation,
+            on_timeout=on_timeout,
+            quiet=quiet,
+        ),
+    )
+    return run(wait, completed, probe)  # type: ignore[no-any-return]
 
 
 def always(
@@ -234,6 +345,8 @@ def always(
     during: Seconds,
     *,
     interval: Seconds | None = None,
+    intervals: Sequence[Seconds] | None = None,
+    backoff: float | None = None,
     min_interval: Seconds | None = None,
     max_interval: Seconds | None = None,
     delay: Seconds | None = None,
@@ -242,15 +355,19 @@ def always(
     wake_on: Patterns | None = None,
     retry_on: ExceptionTypes | None = None,
     fail_on: ExceptionTypes | None = None,
+    on_evaluation: OnEvaluation | None = None,
+    on_timeout: OnTimeout | None = None,
 ) -> None:
     """Checks that ``probe`` returns a truthy value (and does not raise) at every evaluation for
     ``during`` seconds; raises ``liveness.ViolationError`` at the first one that does not."""
     __tracebackhide__ = True
     check_callable("always", "probe", probe)
-    wait, note = new_wait(
+    wait, completed = new_wait(
         "always",
         dict(
             interval=interval,
+            intervals=intervals,
+            backoff=backoff,
             min_interval=min_interval,
             max_interval=max_interval,
             delay=delay,
@@ -259,10 +376,12 @@ def always(
             wake_on=wake_on,
             retry_on=retry_on,
             fail_on=fail_on,
+            on_evaluation=on_evaluation,
+            on_timeout=on_timeout,
         ),
         during=during,
     )
-    run(wait, note, probe)
+    run(wait, completed, probe)
 
 
 def never(
@@ -270,6 +389,8 @@ def never(
     during: Seconds,
     *,
     interval: Seconds | None = None,
+    intervals: Sequence[Seconds] | None = None,
+    backoff: float | None = None,
     min_interval: Seconds | None = None,
     max_interval: Seconds | None = None,
     delay: Seconds | None = None,
@@ -278,15 +399,19 @@ def never(
     wake_on: Patterns | None = None,
     retry_on: ExceptionTypes | None = None,
     fail_on: ExceptionTypes | None = None,
+    on_evaluation: OnEvaluation | None = None,
+    on_timeout: OnTimeout | None = None,
 ) -> None:
     """Checks that ``probe`` never returns a truthy value for ``during`` seconds; raises
     ``liveness.ViolationError`` at the first one that does."""
     __tracebackhide__ = True
     check_callable("never", "probe", probe)
-    wait, note = new_wait(
+    wait, completed = new_wait(
         "never",
         dict(
             interval=interval,
+            intervals=intervals,
+            backoff=backoff,
             min_interval=min_interval,
             max_interval=max_interval,
             delay=delay,
@@ -295,10 +420,12 @@ def never(
             wake_on=wake_on,
             retry_on=retry_on,
             fail_on=fail_on,
+            on_evaluation=on_evaluation,
+            on_timeout=on_timeout,
         ),
         during=during,
     )
-    run(wait, note, probe)
+    run(wait, completed, probe)
 
 
 def sync_operation(
@@ -307,15 +434,20 @@ def sync_operation(
     *,
     timeout: Seconds | None = None,
     interval: Seconds | None = None,
+    intervals: Sequence[Seconds] | None = None,
+    backoff: float | None = None,
     min_interval: Seconds | None = None,
     max_interval: Seconds | None = None,
     delay: Seconds | None = None,
     attempts: int | None = None,
     message: str | None = None,
     stable_for: Seconds | None = None,
+    at_least: Seconds | None = None,
     wake_on: Patterns | None = None,
     retry_on: ExceptionTypes | None = None,
     fail_on: ExceptionTypes | None = None,
+    on_evaluation: OnEvaluation | None = None,
+    on_timeout: OnTimeout | None = None,
 ) -> T:
     """Calls ``action()`` once (an exception propagates and nothing is polled), then
     ``eventually(until)``; returns ``until``'s value. The timeout counts from the call, the
@@ -323,20 +455,25 @@ def sync_operation(
     __tracebackhide__ = True
     check_callable("sync_operation", "action", action)
     check_callable("sync_operation", "until", until)
-    wait, note = new_wait(
+    wait, completed = new_wait(
         "sync_operation",
         dict(
             timeout=timeout,
             interval=interval,
+            intervals=intervals,
+            backoff=backoff,
             min_interval=min_interval,
             max_interval=max_interval,
             delay=delay,
             attempts=attempts,
             message=message,
             stable_for=stable_for,
+            at_least=at_least,
             wake_on=wake_on,
             retry_on=retry_on,
             fail_on=fail_on,
+            on_evaluation=on_evaluation,
+            on_timeout=on_timeout,
         ),
     )
-    return run(wait, note, until, action)  # type: ignore[no-any-return]
+    return run(wait, completed, until, action)  # type: ignore[no-any-return]

@@ -16,16 +16,25 @@ from __future__ import annotations
 import asyncio
 import inspect
 import math
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar, overload
 
 from . import _native
 from ._errors import _ReportedError
+from ._hooks import OnEvaluation, OnTimeout
 from ._ops import ExceptionTypes, Patterns, Seconds, check_callable, new_wait, running_event_loop
 
 T = TypeVar("T")
 
-__all__ = ["eventually", "eventually_passes", "eventually_changes", "always", "never", "sync_operation"]
+__all__ = [
+    "eventually",
+    "eventually_passes",
+    "eventually_changes",
+    "eventually_settles",
+    "always",
+    "never",
+    "sync_operation",
+]
 
 # Taken at import: the pytest plugin's --liveness-forbid-sleep replaces asyncio.sleep for test
 # code, and this module's own waits are not test code.
@@ -46,7 +55,10 @@ class _Abandoned(Exception):
 
 
 async def _drive(
-    wait: _native.Wait, note: str | None, probe: Callable[[], Any], prepare: Callable[[], Any] | None = None
+    wait: _native.Wait,
+    completed: Callable[[_ReportedError], BaseException],
+    probe: Callable[[], Any],
+    prepare: Callable[[], Any] | None = None,
 ) -> Any:
     """Executes the Poller's steps. ``prepare``: ``sync_operation``'s action (the probe takes
     ``eventually_changes``' baseline)."""
@@ -83,9 +95,10 @@ async def _drive(
                 wait.wake(run.latest_hint)
                 run.latest_hint = None
     except _ReportedError as err:
-        if note:
-            err._add_note(note)
-        raise
+        failure = completed(err)
+        if failure is err:
+            raise
+        raise failure  # noqa: B904 - its __cause__ is the wait's failure (set by completed)
     finally:
         run.close()
 
@@ -287,15 +300,20 @@ async def eventually(
     *,
     timeout: Seconds | None = ...,
     interval: Seconds | None = ...,
+    intervals: Sequence[Seconds] | None = ...,
+    backoff: float | None = ...,
     min_interval: Seconds | None = ...,
     max_interval: Seconds | None = ...,
     delay: Seconds | None = ...,
     attempts: int | None = ...,
     message: str | None = ...,
     stable_for: Seconds | None = ...,
+    at_least: Seconds | None = ...,
     wake_on: Patterns | None = ...,
     retry_on: ExceptionTypes | None = ...,
     fail_on: ExceptionTypes | None = ...,
+    on_evaluation: OnEvaluation | None = ...,
+    on_timeout: OnTimeout | None = ...,
 ) -> T: ...
 @overload
 async def eventually(
@@ -303,52 +321,67 @@ async def eventually(
     *,
     timeout: Seconds | None = ...,
     interval: Seconds | None = ...,
+    intervals: Sequence[Seconds] | None = ...,
+    backoff: float | None = ...,
     min_interval: Seconds | None = ...,
     max_interval: Seconds | None = ...,
     delay: Seconds | None = ...,
     attempts: int | None = ...,
     message: str | None = ...,
     stable_for: Seconds | None = ...,
+    at_least: Seconds | None = ...,
     wake_on: Patterns | None = ...,
     retry_on: ExceptionTypes | None = ...,
     fail_on: ExceptionTypes | None = ...,
+    on_evaluation: OnEvaluation | None = ...,
+    on_timeout: OnTimeout | None = ...,
 ) -> T: ...
 async def eventually(
     probe: Callable[[], Any],
     *,
     timeout: Seconds | None = None,
     interval: Seconds | None = None,
+    intervals: Sequence[Seconds] | None = None,
+    backoff: float | None = None,
     min_interval: Seconds | None = None,
     max_interval: Seconds | None = None,
     delay: Seconds | None = None,
     attempts: int | None = None,
     message: str | None = None,
     stable_for: Seconds | None = None,
+    at_least: Seconds | None = None,
     wake_on: Patterns | None = None,
     retry_on: ExceptionTypes | None = None,
     fail_on: ExceptionTypes | None = None,
+    on_evaluation: OnEvaluation | None = None,
+    on_timeout: OnTimeout | None = None,
 ) -> Any:
     """``await``-able :func:`liveness.eventually`; the probe may be a coroutine function."""
     __tracebackhide__ = True
     check_callable("eventually", "probe", probe, asynchronous=True)
-    wait, note = new_wait(
+    wait, completed = new_wait(
         "eventually",
         _options(
             timeout=timeout,
             interval=interval,
+            intervals=intervals,
+            backoff=backoff,
             min_interval=min_interval,
             max_interval=max_interval,
             delay=delay,
             attempts=attempts,
             message=message,
             stable_for=stable_for,
+            at_least=at_least,
             wake_on=wake_on,
             retry_on=retry_on,
             fail_on=fail_on,
+            on_evaluation=on_evaluation,
+            on_timeout=on_timeout,
         ),
         event_loop=True,
     )
-    return await _drive(wait, note, probe)
+    return await _drive(wait, completed, probe)
 
 
 @overload
@@ -357,15 +390,20 @@ async def eventually_passes(
     *,
     timeout: Seconds | None = ...,
     interval: Seconds | None = ...,
+    intervals: Sequence[Seconds] | None = ...,
+    backoff: float | None = ...,
     min_interval: Seconds | None = ...,
     max_interval: Seconds | None = ...,
     delay: Seconds | None = ...,
     attempts: int | None = ...,
     message: str | None = ...,
     stable_for: Seconds | None = ...,
+    at_least: Seconds | None = ...,
     wake_on: Patterns | None = ...,
     retry_on: ExceptionTypes | None = ...,
     fail_on: ExceptionTypes | None = ...,
+    on_evaluation: OnEvaluation | None = ...,
+    on_timeout: OnTimeout | None = ...,
 ) -> T: ...
 @overload
 async def eventually_passes(
@@ -373,52 +411,67 @@ async def eventually_passes(
     *,
     timeout: Seconds | None = ...,
     interval: Seconds | None = ...,
+    intervals: Sequence[Seconds] | None = ...,
+    backoff: float | None = ...,
     min_interval: Seconds | None = ...,
     max_interval: Seconds | None = ...,
     delay: Seconds | None = ...,
     attempts: int | None = ...,
     message: str | None = ...,
     stable_for: Seconds | None = ...,
+    at_least: Seconds | None = ...,
     wake_on: Patterns | None = ...,
     retry_on: ExceptionTypes | None = ...,
     fail_on: ExceptionTypes | None = ...,
+    on_evaluation: OnEvaluation | None = ...,
+    on_timeout: OnTimeout | None = ...,
 ) -> T: ...
 async def eventually_passes(
     block: Callable[[], Any],
     *,
     timeout: Seconds | None = None,
     interval: Seconds | None = None,
+    intervals: Sequence[Seconds] | None = None,
+    backoff: float | None = None,
     min_interval: Seconds | None = None,
     max_interval: Seconds | None = None,
     delay: Seconds | None = None,
     attempts: int | None = None,
     message: str | None = None,
     stable_for: Seconds | None = None,
+    at_least: Seconds | None = None,
     wake_on: Patterns | None = None,
     retry_on: ExceptionTypes | None = None,
     fail_on: ExceptionTypes | None = None,
+    on_evaluation: OnEvaluation | None = None,
+    on_timeout: OnTimeout | None = None,
 ) -> Any:
     """``await``-able :func:`liveness.eventually_passes`."""
     __tracebackhide__ = True
     check_callable("eventually_passes", "block", block, asynchronous=True)
-    wait, note = new_wait(
+    wait, completed = new_wait(
         "eventually_passes",
         _options(
             timeout=timeout,
             interval=interval,
+            intervals=intervals,
+            backoff=backoff,
             min_interval=min_interval,
             max_interval=max_interval,
             delay=delay,
             attempts=attempts,
             message=message,
             stable_for=stable_for,
+            at_least=at_least,
             wake_on=wake_on,
             retry_on=retry_on,
             fail_on=fail_on,
+            on_evaluation=on_evaluation,
+            on_timeout=on_timeout,
         ),
         event_loop=True,
     )
-    return await _drive(wait, note, block)
+    return await _drive(wait, completed, block)
 
 
 @overload
@@ -427,15 +480,20 @@ async def eventually_changes(
     *,
     timeout: Seconds | None = ...,
     interval: Seconds | None = ...,
+    intervals: Sequence[Seconds] | None = ...,
+    backoff: float | None = ...,
     min_interval: Seconds | None = ...,
     max_interval: Seconds | None = ...,
     delay: Seconds | None = ...,
     attempts: int | None = ...,
     message: str | None = ...,
     stable_for: Seconds | None = ...,
+    at_least: Seconds | None = ...,
     wake_on: Patterns | None = ...,
     retry_on: ExceptionTypes | None = ...,
     fail_on: ExceptionTypes | None = ...,
+    on_evaluation: OnEvaluation | None = ...,
+    on_timeout: OnTimeout | None = ...,
 ) -> T: ...
 @overload
 async def eventually_changes(
@@ -443,52 +501,157 @@ async def eventually_changes(
     *,
     timeout: Seconds | None = ...,
     interval: Seconds | None = ...,
+    intervals: Sequence[Seconds] | None = ...,
+    backoff: float | None = ...,
     min_interval: Seconds | None = ...,
     max_interval: Seconds | None = ...,
     delay: Seconds | None = ...,
     attempts: int | None = ...,
     message: str | None = ...,
     stable_for: Seconds | None = ...,
+    at_least: Seconds | None = ...,
     wake_on: Patterns | None = ...,
     retry_on: ExceptionTypes | None = ...,
     fail_on: ExceptionTypes | None = ...,
+    on_evaluation: OnEvaluation | None = ...,
+    on_timeout: OnTimeout | None = ...,
 ) -> T: ...
 async def eventually_changes(
     probe: Callable[[], Any],
     *,
     timeout: Seconds | None = None,
     interval: Seconds | None = None,
+    intervals: Sequence[Seconds] | None = None,
+    backoff: float | None = None,
     min_interval: Seconds | None = None,
     max_interval: Seconds | None = None,
     delay: Seconds | None = None,
     attempts: int | None = None,
     message: str | None = None,
     stable_for: Seconds | None = None,
+    at_least: Seconds | None = None,
     wake_on: Patterns | None = None,
     retry_on: ExceptionTypes | None = None,
     fail_on: ExceptionTypes | None = None,
+    on_evaluation: OnEvaluation | None = None,
+    on_timeout: OnTimeout | None = None,
 ) -> Any:
     """``await``-able :func:`liveness.eventually_changes`."""
     __tracebackhide__ = True
     check_callable("eventually_changes", "probe", probe, asynchronous=True)
-    wait, note = new_wait(
+    wait, completed = new_wait(
         "eventually_changes",
         _options(
             timeout=timeout,
             interval=interval,
+            intervals=intervals,
+            backoff=backoff,
             min_interval=min_interval,
             max_interval=max_interval,
             delay=delay,
             attempts=attempts,
             message=message,
             stable_for=stable_for,
+            at_least=at_least,
             wake_on=wake_on,
             retry_on=retry_on,
             fail_on=fail_on,
+            on_evaluation=on_evaluation,
+            on_timeout=on_timeout,
         ),
         event_loop=True,
     )
-    return await _drive(wait, note, probe)
+    return await _drive(wait, completed, probe)
+
+
+@overload
+async def eventually_settles(
+    probe: Callable[[], Awaitable[T]],
+    *,
+    quiet: Seconds,
+    timeout: Seconds | None = ...,
+    interval: Seconds | None = ...,
+    intervals: Sequence[Seconds] | None = ...,
+    backoff: float | None = ...,
+    min_interval: Seconds | None = ...,
+    max_interval: Seconds | None = ...,
+    delay: Seconds | None = ...,
+    attempts: int | None = ...,
+    message: str | None = ...,
+    at_least: Seconds | None = ...,
+    wake_on: Patterns | None = ...,
+    retry_on: ExceptionTypes | None = ...,
+    fail_on: ExceptionTypes | None = ...,
+    on_evaluation: OnEvaluation | None = ...,
+    on_timeout: OnTimeout | None = ...,
+) -> T: ...
+@overload
+async def eventually_settles(
+    probe: Callable[[], T],
+    *,
+    quiet: Seconds,
+    timeout: Seconds | None = ...,
+    interval: Seconds | None = ...,
+    intervals: Sequence[Seconds] | None = ...,
+    backoff: float | None = ...,
+    min_interval: Seconds | None = ...,
+    max_interval: Seconds | None = ...,
+    delay: Seconds | None = ...,
+    attempts: int | None = ...,
+    message: str | None = ...,
+    at_least: Seconds | None = ...,
+    wake_on: Patterns | None = ...,
+    retry_on: ExceptionTypes | None = ...,
+    fail_on: ExceptionTypes | None = ...,
+    on_evaluation: OnEvaluation | None = ...,
+    on_timeout: OnTimeout | None = ...,
+) -> T: ...
+async def eventually_settles(
+    probe: Callable[[], Any],
+    *,
+    quiet: Seconds,
+    timeout: Seconds | None = None,
+    interval: Seconds | None = None,
+    intervals: Sequence[Seconds] | None = None,
+    backoff: float | None = None,
+    min_interval: Seconds | None = None,
+    max_interval: Seconds | None = None,
+    delay: Seconds | None = None,
+    attempts: int | None = None,
+    message: str | None = None,
+    at_least: Seconds | None = None,
+    wake_on: Patterns | None = None,
+    retry_on: ExceptionTypes | None = None,
+    fail_on: ExceptionTypes | None = None,
+    on_evaluation: OnEvaluation | None = None,
+    on_timeout: OnTimeout | None = None,
+) -> Any:
+    """``await``-able :func:`liveness.eventually_settles`; the probe may be a coroutine function."""
+    __tracebackhide__ = True
+    check_callable("eventually_settles", "probe", probe, asynchronous=True)
+    wait, completed = new_wait(
+        "eventually_settles",
+        _options(
+            timeout=timeout,
+            interval=interval,
+            intervals=intervals,
+            backoff=backoff,
+            min_interval=min_interval,
+            max_interval=max_interval,
+            delay=delay,
+            attempts=attempts,
+            message=message,
+            at_least=at_least,
+            wake_on=wake_on,
+            retry_on=retry_on,
+            fail_on=fail_on,
+            on_evaluation=on_evaluation,
+            on_timeout=on_timeout,
+            quiet=quiet,
+        ),
+        event_loop=True,
+    )
+    return await _drive(wait, completed, probe)
 
 
 async def always(
@@ -496,6 +659,8 @@ async def always(
     during: Seconds,
     *,
     interval: Seconds | None = None,
+    intervals: Sequence[Seconds] | None = None,
+    backoff: float | None = None,
     min_interval: Seconds | None = None,
     max_interval: Seconds | None = None,
     delay: Seconds | None = None,
@@ -504,14 +669,18 @@ async def always(
     wake_on: Patterns | None = None,
     retry_on: ExceptionTypes | None = None,
     fail_on: ExceptionTypes | None = None,
+    on_evaluation: OnEvaluation | None = None,
+    on_timeout: OnTimeout | None = None,
 ) -> None:
     """``await``-able :func:`liveness.always`."""
     __tracebackhide__ = True
     check_callable("always", "probe", probe, asynchronous=True)
-    wait, note = new_wait(
+    wait, completed = new_wait(
         "always",
         _options(
             interval=interval,
+            intervals=intervals,
+            backoff=backoff,
             min_interval=min_interval,
             max_interval=max_interval,
             delay=delay,
@@ -520,11 +689,13 @@ async def always(
             wake_on=wake_on,
             retry_on=retry_on,
             fail_on=fail_on,
+            on_evaluation=on_evaluation,
+            on_timeout=on_timeout,
         ),
         during=during,
         event_loop=True,
     )
-    await _drive(wait, note, probe)
+    await _drive(wait, completed, probe)
 
 
 async def never(
@@ -532,6 +703,8 @@ async def never(
     during: Seconds,
     *,
     interval: Seconds | None = None,
+    intervals: Sequence[Seconds] | None = None,
+    backoff: float | None = None,
     min_interval: Seconds | None = None,
     max_interval: Seconds | None = None,
     delay: Seconds | None = None,
@@ -540,14 +713,18 @@ async def never(
     wake_on: Patterns | None = None,
     retry_on: ExceptionTypes | None = None,
     fail_on: ExceptionTypes | None = None,
+    on_evaluation: OnEvaluation | None = None,
+    on_timeout: OnTimeout | None = None,
 ) -> None:
     """``await``-able :func:`liveness.never`."""
     __tracebackhide__ = True
     check_callable("never", "probe", probe, asynchronous=True)
-    wait, note = new_wait(
+    wait, completed = new_wait(
         "never",
         _options(
             interval=interval,
+            intervals=intervals,
+            backoff=backoff,
             min_interval=min_interval,
             max_interval=max_interval,
             delay=delay,
@@ -556,11 +733,13 @@ async def never(
             wake_on=wake_on,
             retry_on=retry_on,
             fail_on=fail_on,
+            on_evaluation=on_evaluation,
+            on_timeout=on_timeout,
         ),
         during=during,
         event_loop=True,
     )
-    await _drive(wait, note, probe)
+    await _drive(wait, completed, probe)
 
 
 @overload
@@ -570,15 +749,20 @@ async def sync_operation(
     *,
     timeout: Seconds | None = ...,
     interval: Seconds | None = ...,
+    intervals: Sequence[Seconds] | None = ...,
+    backoff: float | None = ...,
     min_interval: Seconds | None = ...,
     max_interval: Seconds | None = ...,
     delay: Seconds | None = ...,
     attempts: int | None = ...,
     message: str | None = ...,
     stable_for: Seconds | None = ...,
+    at_least: Seconds | None = ...,
     wake_on: Patterns | None = ...,
     retry_on: ExceptionTypes | None = ...,
     fail_on: ExceptionTypes | None = ...,
+    on_evaluation: OnEvaluation | None = ...,
+    on_timeout: OnTimeout | None = ...,
 ) -> T: ...
 @overload
 async def sync_operation(
@@ -587,15 +771,20 @@ async def sync_operation(
     *,
     timeout: Seconds | None = ...,
     interval: Seconds | None = ...,
+    intervals: Sequence[Seconds] | None = ...,
+    backoff: float | None = ...,
     min_interval: Seconds | None = ...,
     max_interval: Seconds | None = ...,
     delay: Seconds | None = ...,
     attempts: int | None = ...,
     message: str | None = ...,
     stable_for: Seconds | None = ...,
+    at_least: Seconds | None = ...,
     wake_on: Patterns | None = ...,
     retry_on: ExceptionTypes | None = ...,
     fail_on: ExceptionTypes | None = ...,
+    on_evaluation: OnEvaluation | None = ...,
+    on_timeout: OnTimeout | None = ...,
 ) -> T: ...
 async def sync_operation(
     action: Callable[[], Any],
@@ -603,35 +792,45 @@ async def sync_operation(
     *,
     timeout: Seconds | None = None,
     interval: Seconds | None = None,
+    intervals: Sequence[Seconds] | None = None,
+    backoff: float | None = None,
     min_interval: Seconds | None = None,
     max_interval: Seconds | None = None,
     delay: Seconds | None = None,
     attempts: int | None = None,
     message: str | None = None,
     stable_for: Seconds | None = None,
+    at_least: Seconds | None = None,
     wake_on: Patterns | None = None,
     retry_on: ExceptionTypes | None = None,
     fail_on: ExceptionTypes | None = None,
+    on_evaluation: OnEvaluation | None = None,
+    on_timeout: OnTimeout | None = None,
 ) -> Any:
     """``await``-able :func:`liveness.sync_operation`; ``action`` may be a coroutine function."""
     __tracebackhide__ = True
     check_callable("sync_operation", "action", action, asynchronous=True)
     check_callable("sync_operation", "until", until, asynchronous=True)
-    wait, note = new_wait(
+    wait, completed = new_wait(
         "sync_operation",
         _options(
             timeout=timeout,
             interval=interval,
+            intervals=intervals,
+            backoff=backoff,
             min_interval=min_interval,
             max_interval=max_interval,
             delay=delay,
             attempts=attempts,
             message=message,
             stable_for=stable_for,
+            at_least=at_least,
             wake_on=wake_on,
             retry_on=retry_on,
             fail_on=fail_on,
+            on_evaluation=on_evaluation,
+            on_timeout=on_timeout,
         ),
         event_loop=True,
     )
-    return await _drive(wait, note, until, prepare=action)
+    return await _drive(wait, completed, until, prepare=action)
