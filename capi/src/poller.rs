@@ -272,7 +272,8 @@ fn with_poller<T>(
 /// The poller is made for an event-loop host: it asks to yield (LIVENESS_STEP_YIELD) between
 /// two evaluations that follow each other at once, and gives each PREPARE / EVALUATE step the
 /// time to abandon it at. `opts.wake_on` is checked but not subscribed to: the host attaches its
-/// own handler (liveness_attach()) and reports hints with liveness_poller_wake().
+/// own handler (liveness_attach()) and reports hints with liveness_poller_wake() (unless it waits
+/// with liveness_poller_wait(), which subscribes).
 /// `opts.on_evaluation` is called by liveness_poller_accepted(), _raised() and _returned(), after
 /// the poller counted the evaluation (a liveness_probe_stop() in it makes that call return
 /// LIVENESS_PROBE_FAILED: end the wait and free the poller). With `opts.timeout_ms` INFINITY
