@@ -30,7 +30,8 @@
  *   - liveness_version() and liveness_status_name() are static: never free them.
  *     liveness_last_error_message() belongs to the calling thread and stays valid until that
  *     thread's next liveness call (any function except liveness_last_error_message(),
- *     liveness_status_name(), liveness_version() and liveness_options_default()); copy it to keep it.
+ *     liveness_status_name(), liveness_version(), liveness_options_default() and
+ *     liveness_poller_free() of a live poller); copy it to keep it.
  *   - liveness_detach() does not wait for a call of the handler already running on another
  *     thread; liveness_detach_wait() does: free a handler's ctx only after it returned.
  *   - Undefined behaviour: pointers that are not handles and break the rules above (a string
@@ -661,7 +662,8 @@ struct liveness_options liveness_options_default(void);
  * The poller is made for an event-loop host: it asks to yield (LIVENESS_STEP_YIELD) between
  * two evaluations that follow each other at once, and gives each PREPARE / EVALUATE step the
  * time to abandon it at. `opts.wake_on` is checked but not subscribed to: the host attaches its
- * own handler (liveness_attach()) and reports hints with liveness_poller_wake().
+ * own handler (liveness_attach()) and reports hints with liveness_poller_wake() (unless it waits
+ * with liveness_poller_wait(), which subscribes).
  * `opts.on_evaluation` is called by liveness_poller_accepted(), _raised() and _returned(), after
  * the poller counted the evaluation (a liveness_probe_stop() in it makes that call return
  * LIVENESS_PROBE_FAILED: end the wait and free the poller). With `opts.timeout_ms` INFINITY
@@ -731,8 +733,39 @@ enum liveness_status liveness_poller_abandon(struct liveness_poller *poller_ptr,
 enum liveness_status liveness_poller_wake(struct liveness_poller *poller_ptr, double now_ms);
 
 /**
- * Frees a poller. NULL is allowed. Freeing it twice, or a handle that is not a live poller, does
- * nothing but set liveness_last_error_message() (checked handles: see the header's preamble).
+ * For a host that waits on the calling thread (a test's inline loop, as the macros of
+ * liveness_assert.h run): stores in `*out_ms` the time elapsed since liveness_poller_new(), on
+ * the clock of the thread that made the poller: a monotonic clock, or that thread's virtual
+ * clock (liveness_virtual_clock_install()) when one was installed then. The first call of it or
+ * of liveness_poller_wait() subscribes the poller to `opts.wake_on`, and every call hands the
+ * poller a hint emitted since (as liveness_poller_wake() would). An event-loop host that keeps
+ * its own clock needs neither.
+ */
+enum liveness_status liveness_poller_now_ms(struct liveness_poller *poller_ptr, double *out_ms);
+
+/**
+ * For a host that waits on the calling thread: blocks it for `ms` milliseconds (a
+ * LIVENESS_STEP_WAIT's `wait_ms`) on the poller's clock (liveness_poller_now_ms()), returning
+ * early when an event matching `opts.wake_on` is emitted from any thread; on a virtual clock it
+ * advances the clock instead of sleeping (and does not when a hint is pending). A `ms` too large
+ * for a time waits until a hint (forever without `wake_on`). LIVENESS_INVALID_ARGUMENT for a
+ * negative, NaN or infinite `ms`, or a bad handle. The poller is not locked while waiting.
+ */
+enum liveness_status liveness_poller_wait(struct liveness_poller *poller_ptr, double ms);
+
+/**
+ * Names where the wait is written (`file`, copied, and `line`, as `__FILE__` and `__LINE__`
+ * give them): the report of its failure (LIVENESS_STEP_DONE, liveness_poller_abandon()) in
+ * liveness_last_error_message() then starts with `file:line: `. LIVENESS_INVALID_ARGUMENT for a
+ * NULL or non-UTF-8 `file`, or a bad handle.
+ */
+enum liveness_status liveness_poller_set_origin(struct liveness_poller *poller_ptr, const char *file, int line);
+
+/**
+ * Frees a poller. NULL is allowed. Freeing a live poller leaves liveness_last_error_message()
+ * as it was, so the report of its LIVENESS_STEP_DONE survives the free. Freeing it twice, or a
+ * handle that is not a live poller, does nothing but set liveness_last_error_message() (checked
+ * handles: see the header's preamble).
  */
 void liveness_poller_free(struct liveness_poller *poller_ptr);
 

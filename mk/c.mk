@@ -26,6 +26,9 @@ C_SOVERSION := $(if $(filter 0,$(C_VERSION_MAJOR)),0.$(C_VERSION_MINOR),$(C_VERS
 # `cargo rustc --crate-type staticlib -- --print native-static-libs`; checked by the static-link
 # test of the C suite).
 C_NATIVE_STATIC_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
+# The installed headers: the ABI (generated), the inline-expression macros and the adapters of
+# cmocka, Unity and GoogleTest (hand-written, over the ABI).
+C_HEADERS := liveness.h liveness_assert.h liveness_cmocka.h liveness_unity.h liveness_gtest.h
 # Debian packages the C suites need; installed only when missing.
 C_APT_PACKAGES := cmake pkg-config gcc g++ make libcmocka-dev libgtest-dev libcjson-dev
 C_SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -53,7 +56,7 @@ header: ## regenerate the committed C header include/liveness.h from capi/src
 install: c-lib ## install header, libliveness.{so,a}, liveness.pc and the CMake package (PREFIX=/usr/local)
 	@set -e; p="$(abspath $(PREFIX))"; \
 	install -d "$$p/include" "$$p/lib/pkgconfig" "$$p/lib/cmake/liveness"; \
-	install -m 644 $(ROOT)/include/liveness.h "$$p/include/liveness.h"; \
+	install -m 644 $(addprefix $(ROOT)/include/,$(C_HEADERS)) "$$p/include/"; \
 	install -m 644 $(C_LIBDIR)/libliveness.a "$$p/lib/libliveness.a"; \
 	install -m 755 $(C_LIBDIR)/libliveness.so "$$p/lib/libliveness.so.$(C_VERSION)"; \
 	ln -sf "libliveness.so.$(C_VERSION)" "$$p/lib/libliveness.so.$(C_SOVERSION)"; \
@@ -62,6 +65,7 @@ install: c-lib ## install header, libliveness.{so,a}, liveness.pc and the CMake 
 	  -e "s|@VERSION_MAJOR@|$(C_VERSION_MAJOR)|g" -e "s|@VERSION_MINOR@|$(C_VERSION_MINOR)|g" \
 	  -e "s|@SOVERSION@|$(C_SOVERSION)|g" -e "s|@NATIVE_STATIC_LIBS@|$(C_NATIVE_STATIC_LIBS)|g" "$$1" > "$$2"; }; \
 	subst $(ROOT)/capi/pkg/liveness.pc.in "$$p/lib/pkgconfig/liveness.pc"; \
+	subst $(ROOT)/capi/pkg/liveness-static.pc.in "$$p/lib/pkgconfig/liveness-static.pc"; \
 	subst $(ROOT)/capi/pkg/livenessConfig.cmake.in "$$p/lib/cmake/liveness/livenessConfig.cmake"; \
 	subst $(ROOT)/capi/pkg/livenessConfigVersion.cmake.in "$$p/lib/cmake/liveness/livenessConfigVersion.cmake"; \
 	if [ "$$p" = /usr/local ] || [ "$$p" = /usr ]; then ldconfig 2>/dev/null || true; fi; \

@@ -6,11 +6,16 @@
 //! bounds the steps an asynchronous host may still have pending at the deadline (`abandon_at_ms`).
 //! The C conformance runner (tests/c/conformance) drives it as an event-loop host would.
 
-use std::ffi::c_char;
-use std::time::Duration;
+use std::ffi::{c_char, c_int};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::thread::{self, Thread};
+use std::time::{Duration, Instant};
 
 use liveness_core::Error;
+use liveness_core::events::WakeSubscription;
 use liveness_core::policy::duration_from_millis;
+use liveness_core::testing::VirtualClock;
 use liveness_core::poll::{Driver, Failure, Operation, Outcome, Poller, Report, Spelling, Step};
 
 use crate::args::{opt_str_arg, out_arg, str_arg};
@@ -94,12 +99,95 @@ pub struct liveness_poller {
     _opaque: [u8; 0],
 }
 
-/// What a handle stands for: the core's poller, the latest time the caller gave it, and the
-/// options' hook.
+/// What a handle stands for: the core's poller, the latest time the caller gave it, the
+/// options' hook, and what a host that waits on the calling thread uses (the clock the poller was
+/// made on, its wake-hint subscription, where the wait is written).
 pub(crate) struct PollerState {
     poller: Poller,
     latest: Duration,
     on_evaluation: Option<OnEvaluation>,
+    clock: Clock,
+    /// Subscribed to `wake_on` at the first liveness_poller_now_ms() / _wait(): only a host that
+    /// lets liveness wait for it gets its hints delivered by liveness (an event loop attaches its
+    /// own handler and calls liveness_poller_wake()).
+    hints: Option<(Arc<Hints>, Option<WakeSubscription>)>,
+    /// `file:line` from liveness_poller_set_origin(): the failure report starts with it.
+    origin: Option<String>,
+}
+
+/// The clock of the thread that made the poller, for liveness_poller_now_ms() / _wait(): the
+/// monotonic clock, or that thread's virtual clock (clock.rs) when one was installed then.
+#[derive(Clone)]
+enum Clock {
+    Real(Instant),
+    Virtual { clock: VirtualClock, origin: Duration },
+}
+
+impl Clock {
+    fn for_this_thread() -> Clock {
+        match VirtualClock::installed() {
+            Some(clock) => Clock::Virtual { origin: clock.now(), clock },
+            None => Clock::Real(Instant::now()),
+        }
+    }
+
+    fn elapsed(&self) -> Duration {
+        match self {
+            Clock::Real(origin) => origin.elapsed(),
+            Clock::Virtual { clock, origin } => clock.now().saturating_sub(*origin),
+        }
+    }
+}
+
+/// Wake hints for a waiting host: the latest hint's time (nanoseconds on the poller's clock, + 1;
+/// 0 = none pending) and the thread parked in liveness_poller_wait().
+struct Hints {
+    latest: AtomicU64,
+    waiter: Mutex<Option<Thread>>,
+    clock: Clock,
+}
+
+impl Hints {
+    fn wake(&self) {
+        let nanos = u64::try_from(self.clock.elapsed().as_nanos()).unwrap_or(u64::MAX - 1);
+        self.latest.store(nanos + 1, Ordering::Release);
+        if let Some(waiter) = self.waiter.lock().unwrap_or_else(PoisonError::into_inner).as_ref() {
+            waiter.unpark();
+        }
+    }
+
+    fn pending(&self) -> bool {
+        self.latest.load(Ordering::Acquire) != 0
+    }
+
+    fn take(&self) -> Option<Duration> {
+        match self.latest.swap(0, Ordering::AcqRel) {
+            0 => None,
+            n => Some(Duration::from_nanos(n - 1)),
+        }
+    }
+
+    /// Waits up to `d` on the clock, returning early on a hint (a virtual clock is advanced
+    /// instead, unless a hint is pending).
+    fn park(&self, d: Duration) {
+        if let Clock::Virtual { clock, .. } = &self.clock {
+            if !self.pending() {
+                clock.advance(d);
+            }
+            return;
+        }
+        *self.waiter.lock().unwrap_or_else(PoisonError::into_inner) = Some(thread::current());
+        let until = Instant::now().checked_add(d);
+        while !self.pending() {
+            let now = Instant::now();
+            match until {
+                Some(until) if now >= until => break,
+                Some(until) => thread::park_timeout(until - now),
+                None => thread::park(),
+            }
+        }
+        *self.waiter.lock().unwrap_or_else(PoisonError::into_inner) = None;
+    }
 }
 
 impl PollerState {
@@ -143,9 +231,13 @@ fn millis(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-/// A failed wait's status, with its report as the last error.
-fn failed(report: &Report) -> liveness_status {
-    set_last_error(&report.to_string());
+/// A failed wait's status, with its report as the last error (after the wait's `file:line: `
+/// when liveness_poller_set_origin() named it).
+fn failed(report: &Report, origin: Option<&str>) -> liveness_status {
+    match origin {
+        Some(origin) => set_last_error(&format!("{origin}: {report}")),
+        None => set_last_error(&report.to_string()),
+    }
     if report.is_violation() { liveness_status::LIVENESS_VIOLATED } else { liveness_status::LIVENESS_TIMEOUT }
 }
 
@@ -180,7 +272,8 @@ fn with_poller<T>(
 /// The poller is made for an event-loop host: it asks to yield (LIVENESS_STEP_YIELD) between
 /// two evaluations that follow each other at once, and gives each PREPARE / EVALUATE step the
 /// time to abandon it at. `opts.wake_on` is checked but not subscribed to: the host attaches its
-/// own handler (liveness_attach()) and reports hints with liveness_poller_wake().
+/// own handler (liveness_attach()) and reports hints with liveness_poller_wake() (unless it waits
+/// with liveness_poller_wait(), which subscribes).
 /// `opts.on_evaluation` is called by liveness_poller_accepted(), _raised() and _returned(), after
 /// the poller counted the evaluation (a liveness_probe_stop() in it makes that call return
 /// LIVENESS_PROBE_FAILED: end the wait and free the poller). With `opts.timeout_ms` INFINITY
@@ -198,8 +291,14 @@ pub unsafe extern "C" fn liveness_poller_new(
         let operation = operation(operation_code, duration_ms)?;
         let read = unsafe { read_options(opts) }?;
         let poller = Poller::new(operation, &read.options, Spelling::C, Driver::EventLoop)?;
-        let state =
-            std::sync::Mutex::new(PollerState { poller, latest: Duration::ZERO, on_evaluation: read.on_evaluation });
+        let state = std::sync::Mutex::new(PollerState {
+            poller,
+            latest: Duration::ZERO,
+            on_evaluation: read.on_evaluation,
+            clock: Clock::for_this_thread(),
+            hints: None,
+            origin: None,
+        });
         *out = POLLERS.insert(state)? as *mut liveness_poller;
         Ok(())
     })
@@ -216,9 +315,9 @@ pub unsafe extern "C" fn liveness_poller_next(
 ) -> liveness_status {
     guarded(|| {
         let out = unsafe { out_arg("out_step", out_step) }?;
-        let decided = with_poller(poller_ptr, |state| {
+        let (decided, origin) = with_poller(poller_ptr, |state| {
             let now = state.at(now_ms)?;
-            Ok(state.poller.next(now))
+            Ok((state.poller.next(now), state.origin.clone()))
         })?;
         let step = |kind, abandon_at: Option<Duration>| liveness_step {
             kind,
@@ -234,7 +333,7 @@ pub unsafe extern "C" fn liveness_poller_next(
             Step::Done(result) => liveness_step {
                 status: match result {
                     Ok(()) => liveness_status::LIVENESS_OK,
-                    Err(report) => failed(&report),
+                    Err(report) => failed(&report, origin.as_deref()),
                 },
                 ..step(liveness_step_kind::LIVENESS_STEP_DONE, None)
             },
@@ -358,10 +457,10 @@ pub unsafe extern "C" fn liveness_poller_abandon(poller_ptr: *mut liveness_polle
         clear_last_error();
         let abandoned = with_poller(poller_ptr, |state| {
             let now = state.at(now_ms)?;
-            Ok(state.poller.abandon(now))
+            Ok((state.poller.abandon(now), state.origin.clone()))
         });
         match abandoned {
-            Ok(report) => failed(&report),
+            Ok((report, origin)) => failed(&report, origin.as_deref()),
             Err(error) => fail(&error),
         }
     })
@@ -386,12 +485,95 @@ pub unsafe extern "C" fn liveness_poller_wake(poller_ptr: *mut liveness_poller, 
     })
 }
 
-/// Frees a poller. NULL is allowed. Freeing it twice, or a handle that is not a live poller, does
-/// nothing but set liveness_last_error_message() (checked handles: see the header's preamble).
+/// For a host that waits on the calling thread (a test's inline loop, as the macros of
+/// liveness_assert.h run): stores in `*out_ms` the time elapsed since liveness_poller_new(), on
+/// the clock of the thread that made the poller: a monotonic clock, or that thread's virtual
+/// clock (liveness_virtual_clock_install()) when one was installed then. The first call of it or
+/// of liveness_poller_wait() subscribes the poller to `opts.wake_on`, and every call hands the
+/// poller a hint emitted since (as liveness_poller_wake() would). An event-loop host that keeps
+/// its own clock needs neither.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn liveness_poller_now_ms(poller_ptr: *mut liveness_poller, out_ms: *mut f64) -> liveness_status {
+    guarded(|| {
+        let out = unsafe { out_arg("out_ms", out_ms) }?;
+        *out = with_poller(poller_ptr, |state| {
+            state.deliver_hints()?;
+            Ok(millis(state.clock.elapsed()))
+        })?;
+        Ok(())
+    })
+}
+
+/// For a host that waits on the calling thread: blocks it for `ms` milliseconds (a
+/// LIVENESS_STEP_WAIT's `wait_ms`) on the poller's clock (liveness_poller_now_ms()), returning
+/// early when an event matching `opts.wake_on` is emitted from any thread; on a virtual clock it
+/// advances the clock instead of sleeping (and does not when a hint is pending). A `ms` too large
+/// for a time waits until a hint (forever without `wake_on`). LIVENESS_INVALID_ARGUMENT for a
+/// negative, NaN or infinite `ms`, or a bad handle. The poller is not locked while waiting.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn liveness_poller_wait(poller_ptr: *mut liveness_poller, ms: f64) -> liveness_status {
+    guarded(|| {
+        let d = duration_from_millis("ms", ms)?;
+        let hints = with_poller(poller_ptr, PollerState::deliver_hints)?;
+        hints.park(d);
+        with_poller(poller_ptr, PollerState::deliver_hints).map(drop)
+    })
+}
+
+/// Names where the wait is written (`file`, copied, and `line`, as `__FILE__` and `__LINE__`
+/// give them): the report of its failure (LIVENESS_STEP_DONE, liveness_poller_abandon()) in
+/// liveness_last_error_message() then starts with `file:line: `. LIVENESS_INVALID_ARGUMENT for a
+/// NULL or non-UTF-8 `file`, or a bad handle.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn liveness_poller_set_origin(
+    poller_ptr: *mut liveness_poller,
+    file: *const c_char,
+    line: c_int,
+) -> liveness_status {
+    guarded(|| {
+        let file = unsafe { str_arg("file", file) }?;
+        let origin = format!("{file}:{line}");
+        with_poller(poller_ptr, |state| {
+            state.origin = Some(origin);
+            Ok(())
+        })
+    })
+}
+
+impl PollerState {
+    /// Subscribes to `wake_on` (once; a poller without patterns gets a subscription-less waiter)
+    /// and hands the poller the hint emitted since the last call, if any. Returns the waiter.
+    fn deliver_hints(&mut self) -> Result<Arc<Hints>, Error> {
+        if self.hints.is_none() {
+            let hints =
+                Arc::new(Hints { latest: AtomicU64::new(0), waiter: Mutex::new(None), clock: self.clock.clone() });
+            let waker = Arc::clone(&hints);
+            let patterns = self.poller.wake_patterns();
+            let subscription = if patterns.is_empty() {
+                None
+            } else {
+                Some(WakeSubscription::new(patterns, move || waker.wake())?)
+            };
+            self.hints = Some((hints, subscription));
+        }
+        let hints = match &self.hints {
+            Some((hints, _)) => Arc::clone(hints),
+            None => return Err(Error::invalid_argument("the poller's wake hints could not be set up")),
+        };
+        if let Some(at) = hints.take() {
+            self.poller.wake(at);
+        }
+        Ok(hints)
+    }
+}
+
+/// Frees a poller. NULL is allowed. Freeing a live poller leaves liveness_last_error_message()
+/// as it was, so the report of its LIVENESS_STEP_DONE survives the free. Freeing it twice, or a
+/// handle that is not a live poller, does nothing but set liveness_last_error_message() (checked
+/// handles: see the header's preamble).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn liveness_poller_free(poller_ptr: *mut liveness_poller) {
     boundary((), || {
-        clear_last_error();
         if !poller_ptr.is_null() {
             if let Err(error) = POLLERS.remove("poller", poller_ptr as usize) {
                 fail(&error);

@@ -64,3 +64,21 @@ fn the_version_is_the_cores_and_the_headers() {
     // LIVENESS_VERSION in the header is made by build.rs from this package's version.
     assert_eq!(version, env!("CARGO_PKG_VERSION"));
 }
+
+#[test]
+fn an_integer_measurement_emitted_from_rust_reads_back_as_an_integer_through_the_c_api() {
+    // Issue 13, point 14: the core keeps `Number::Int`; the capture JSON the C API hands out
+    // writes it as an integer, and a float as a float.
+    use std::ffi::{CString, c_char};
+    let pattern = CString::new("rust.metrics.*").unwrap();
+    let patterns = [pattern.as_ptr()];
+    let mut cap = std::ptr::null_mut();
+    assert_eq!(unsafe { liveness_capture_open(patterns.as_ptr(), 1, &mut cap) }, liveness_status::LIVENESS_OK);
+    liveness_core::events::event("rust.metrics.tick").measure("count", 1).measure("ratio", 0.5).emit();
+    let mut json: *mut c_char = std::ptr::null_mut();
+    assert_eq!(unsafe { liveness_capture_events_json(cap, &mut json) }, liveness_status::LIVENESS_OK);
+    let text = unsafe { CStr::from_ptr(json) }.to_str().unwrap().to_owned();
+    unsafe { liveness_string_free(json) };
+    unsafe { liveness_capture_close(cap) };
+    assert!(text.contains(r#""measurements":{"count":1,"ratio":0.5}"#), "{text}");
+}

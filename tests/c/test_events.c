@@ -280,4 +280,33 @@ TEST(metadata_nested_deeper_than_128_is_invalid) {
     liveness_capture_close(cap);
 }
 
+static void emit_tick(void *ctx) {
+    (void)ctx;
+    const char *names[] = {"count"};
+    double one = 1.0;
+    liveness_emit("metrics.tick", names, &one, 1, NULL);
+}
+
+TEST(integer_measurements_read_back_as_integers) {
+    /* Issue 13, point 14: a double without a fraction is an integer in the JSON ("count":1, not
+     * 1.0); 0.5 stays 0.5. (An event emitted from Rust with an integer: capi/src/tests.rs.) */
+    const char *patterns[] = {"metrics.*"};
+    liveness_capture *cap = NULL;
+    EXPECT_OK(liveness_capture_open(patterns, 1, &cap));
+    const char *names[] = {"count", "ratio", "big"};
+    double values[] = {1.0, 0.5, -3.0};
+    EXPECT_OK(liveness_emit("metrics.tick", names, values, 3, NULL));
+    char *json = NULL;
+    EXPECT_OK(liveness_capture_events_json(cap, &json));
+    EXPECT_CONTAINS(json, "\"count\":1,");
+    EXPECT_CONTAINS(json, "\"ratio\":0.5");
+    EXPECT_CONTAINS(json, "\"big\":-3,");
+    EXPECT(strstr(json, "1.0") == NULL);
+    liveness_string_free(json);
+    liveness_capture_close(cap);
+    /* ... and where a handler sees it, and where an assertion lists it. */
+    EXPECT_STATUS(liveness_assert_emitted("metrics.other", NULL, 1, emit_tick, NULL), LIVENESS_EVENT_ASSERTION);
+    EXPECT_MESSAGE("metrics.tick {\"count\":1}");
+}
+
 RUN_TESTS()
