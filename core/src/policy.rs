@@ -36,6 +36,11 @@ pub struct Options {
     /// starts earlier fails the wait (Awaitility's `atLeast`). Not scaled: a lower bound is a
     /// claim about the system (a debounce, a retry-after), which a slow machine does not shorten.
     pub at_least: Duration,
+    /// After a timeout (not met by the deadline), keep evaluating on the schedule for up to this
+    /// long (and at most as long as the wait itself) and say whether the condition was met late
+    /// or still not: a too-tight timeout or a slow machine, against a condition that never
+    /// comes. Zero turns it off. Scaled like the timeout.
+    pub late_check: Duration,
     /// Event patterns whose emission re-evaluates the probe at once.
     pub wake_on: Vec<String>,
     /// Multiplies the timeout, `delay`, `stable_for` and `during` (not the polling periods).
@@ -56,6 +61,7 @@ impl Default for Options {
             message: None,
             stable_for: Duration::ZERO,
             at_least: Duration::ZERO,
+            late_check: DEFAULT_LATE_CHECK,
             wake_on: Vec::new(),
             timeout_scale: 1.0,
         }
@@ -65,6 +71,11 @@ impl Default for Options {
 /// `timeout = FOREVER`: a wait without a deadline (a binding's `math.inf`, `Infinity`, C's
 /// `INFINITY`). Any timeout too large for a `Duration` is this too.
 pub const FOREVER: Duration = Duration::MAX;
+
+/// How long a timed-out wait goes on looking, at most (SPEC §3, "Late"): long enough to catch a
+/// condition that a loaded machine made a little late, short enough that a failing test costs
+/// at most a second more.
+pub const DEFAULT_LATE_CHECK: Duration = Duration::from_secs(1);
 
 /// The adaptive period is this many times the previous evaluation's duration, so that evaluating
 /// takes at most about 5% of the waiting time.

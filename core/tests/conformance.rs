@@ -269,6 +269,7 @@ fn parse_options(operation: &str, o: &Map<String, Json>) -> Result<Parsed, Error
         "attempts",
         "message",
         "stable_for_ms",
+        "late_check_ms",
         "during_ms",
         "quiet_ms",
         "intervals_ms",
@@ -295,6 +296,9 @@ fn parse_options(operation: &str, o: &Map<String, Json>) -> Result<Parsed, Error
     }
     if let Some(v) = o.get("backoff") {
         options.backoff = Some(number("backoff", v));
+    }
+    if let Some(v) = o.get("late_check_ms") {
+        options.late_check = millis("late_check", v)?;
     }
     if let Some(v) = o.get("at_least_ms") {
         options.at_least = millis("at_least", v)?;

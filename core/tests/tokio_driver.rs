@@ -187,6 +187,7 @@ async fn back_to_back_evaluations_let_the_runtime_turn() {
     })
     .interval(Duration::from_secs(10))
     .timeout(Duration::from_secs(10))
+    .late_check(Duration::ZERO)
     .wake_on("tokio.yield.**")
     .run_async()
     .await;

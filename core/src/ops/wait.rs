@@ -113,6 +113,13 @@ impl<K> Wait<K> {
         self
     }
 
+    /// After a timeout, go on looking for up to `d` (default 1 s, at most the timeout) and say in
+    /// the report whether the condition was met late; `Duration::ZERO` turns it off.
+    pub fn late_check(mut self, d: Duration) -> Self {
+        self.options.late_check = d;
+        self
+    }
+
     /// The condition must not hold before `d`: an accepted evaluation that starts earlier fails
     /// the wait with `Error::Violated` (Awaitility's `atLeast`). Not scaled.
     pub fn at_least(mut self, d: Duration) -> Self {

@@ -87,7 +87,7 @@ pub async fn drive_async<P: AsyncProbe>(poller: &mut Poller, probe: &mut P) -> R
                 }
             }
             Step::Done(Ok(())) => return Ok(()),
-            Step::Done(Err(report)) => return Err(DriveError::Failed(Box::new(report))),
+            Step::Done(Err(report)) => return Err(DriveError::Failed(report)),
         }
         if let Some(at) = hints.take() {
             poller.wake(at);

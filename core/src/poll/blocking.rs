@@ -188,7 +188,7 @@ pub fn drive_blocking<P: Probe>(
             Step::Yield => {}
             Step::Wait(d) => wait(d, &signal).map_err(DriveError::Host)?,
             Step::Done(Ok(())) => return Ok(()),
-            Step::Done(Err(report)) => return Err(DriveError::Failed(Box::new(report))),
+            Step::Done(Err(report)) => return Err(DriveError::Failed(report)),
         }
         // Only a wait with `wake_on` can have a hint (and skipping the swap keeps the busy loop
         // of `min_interval = 0` as cheap as before hints had times).

@@ -17,4 +17,4 @@ pub use history::{Run, RunOutcome, SHOWN_RUNS};
 pub use operation::{Operation, Spelling};
 pub use outcome::{Failure, Outcome, shorten_repr};
 pub use poller::{Driver, Evaluated, Poller, Step};
-pub use report::{Report, ReportKind};
+pub use report::{Late, Report, ReportKind};

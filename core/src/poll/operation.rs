@@ -41,7 +41,7 @@ pub enum Spelling {
 }
 
 /// The options that are durations (C spells them with `_ms`).
-const DURATION_OPTIONS: [&str; 10] = [
+const DURATION_OPTIONS: [&str; 11] = [
     "timeout",
     "interval",
     "intervals",
@@ -52,6 +52,7 @@ const DURATION_OPTIONS: [&str; 10] = [
     "during",
     "at_least",
     "quiet",
+    "late_check",
 ];
 
 impl Spelling {

@@ -7,7 +7,7 @@ use std::time::Duration;
 use super::history::{History, RunOutcome};
 use super::operation::{Operation, Spelling};
 use super::outcome::{Failure, Outcome};
-use super::report::{Report, ReportKind};
+use super::report::{Late, Report, ReportKind};
 use crate::error::Error;
 use crate::policy::{FOREVER, Options, Schedule, scaled};
 
@@ -44,8 +44,9 @@ pub enum Step {
     Yield,
     /// Wait this long (less if a wake hint arrives: [`Poller::wake`]), then ask again.
     Wait(Duration),
-    /// The operation is over: `Ok` means success, `Err` carries the report to raise.
-    Done(Result<(), Report>),
+    /// The operation is over: `Ok` means success, `Err` carries the report to raise (boxed, so
+    /// that every other step, returned once per evaluation and per wait, stays small).
+    Done(Result<(), Box<Report>>),
 }
 
 /// One evaluation that returned, as [`Poller::finished`] counted it: what a binding's
@@ -60,6 +61,18 @@ pub struct Evaluated {
     /// Whether the operation's acceptance took it (for `eventually_settles`: equal to the
     /// previous value).
     pub accepted: bool,
+}
+
+/// The late check in progress: the wait timed out (not met), its report is frozen, and the Poller
+/// goes on evaluating on the schedule until `until` or the first acceptance.
+#[derive(Debug, Clone)]
+struct LateCheck {
+    until: Duration,
+    report: Report,
+    /// Evaluations made by the deadline.
+    evaluations: u32,
+    /// The first accepted late evaluation: its start and number.
+    met: Option<(Duration, u32)>,
 }
 
 /// Where the preparation of `sync_operation` / `eventually_changes` stands.
@@ -86,6 +99,9 @@ pub struct Poller {
     /// `stable_for`, or `eventually_settles`' `quiet`: how long the accepted stretch must last.
     stable_for: Duration,
     at_least: Duration,
+    /// How long the late check may look past the deadline (0: none).
+    late_check: Duration,
+    late: Option<LateCheck>,
     wake_on: Vec<String>,
     driver: Driver,
 
@@ -168,6 +184,13 @@ impl Poller {
             attempts: options.attempts,
             stable_for: scaled(stable_for, scale),
             at_least: options.at_least,
+            // Only waits for a condition have a "met late"; no deadline, no late check.
+            late_check: match operation {
+                _ if operation.is_safety() || deadline == FOREVER => Duration::ZERO,
+                Operation::EventuallySettles { .. } => Duration::ZERO,
+                _ => scaled(options.late_check, scale).min(deadline),
+            },
+            late: None,
             wake_on: options.wake_on.clone(),
             driver,
             preparation: if operation.prepares() { Preparation::Pending } else { Preparation::Done },
@@ -218,7 +241,7 @@ impl Poller {
     /// Decides the next step at time `at`.
     pub fn next(&mut self, at: Duration) -> Step {
         if let Some(done) = &self.done {
-            return Step::Done(done.clone());
+            return Step::Done(done.clone().map_err(Box::new));
         }
         if self.running_since.is_some() || matches!(self.preparation, Preparation::Running { .. }) {
             // Asked while an evaluation is in flight: nothing to decide until it finishes.
@@ -231,7 +254,16 @@ impl Poller {
         let Some(last_start) = self.last_start else {
             return self.evaluate_at(self.first_start, at);
         };
+        if self.late.is_some() {
+            return self.next_late(last_start, at);
+        }
         if let Some(ended) = self.ended(last_start) {
+            if ended == Err(ReportKind::NotMet) && !self.late_check.is_zero() {
+                let report = self.report(ReportKind::NotMet, self.last_end);
+                let until = self.deadline.saturating_add(self.late_check);
+                self.late = Some(LateCheck { until, report, evaluations: self.evaluations, met: None });
+                return self.next_late(last_start, at);
+            }
             return self.finish(ended);
         }
         if self.woken {
@@ -280,7 +312,12 @@ impl Poller {
             self.woken = true;
             self.next_answers_hint_during = true;
         }
-        if let Operation::EventuallySettles { .. } = self.operation {
+        if let Some(late) = &mut self.late {
+            // The wait's report is frozen: a late outcome only answers "met late?".
+            if accepted && late.met.is_none() {
+                late.met = Some((start, self.evaluations));
+            }
+        } else if let Operation::EventuallySettles { .. } = self.operation {
             self.on_value(start, outcome);
         } else {
             self.on_outcome(start, outcome);
@@ -375,6 +412,17 @@ impl Poller {
     /// Asynchronous drivers: the preparation or evaluation in flight is still pending at `at`, its
     /// step's `abandon_at`; it is given up and the wait fails with a report saying so.
     pub fn abandon(&mut self, at: Duration) -> Report {
+        if let Some(late) = self.late.take() {
+            // A late evaluation still pending at the end of the late check: still not met.
+            self.running_since = None;
+            let found = Late::StillNotMet {
+                after: at.saturating_sub(self.deadline),
+                evaluations: self.evaluations - late.evaluations,
+            };
+            let report = Report { late: Some(found), ..late.report };
+            self.done = Some(Err(report.clone()));
+            return report;
+        }
         let kind = if let Preparation::Running { since } = self.preparation {
             self.preparation = Preparation::Done;
             let what = self.operation.preparation().unwrap_or("the preparation");
@@ -412,7 +460,35 @@ impl Poller {
     /// starts at (or after) the deadline is the last one and is let finish (SPEC §3).
     /// Without a deadline (`FOREVER`) nothing is abandoned: the test runner's timeout ends it.
     fn abandon_at(&self, start: Duration) -> Option<Duration> {
-        (start < self.deadline && self.deadline != FOREVER).then_some(self.deadline)
+        let horizon = self.late.as_ref().map_or(self.deadline, |late| late.until);
+        (start < horizon && horizon != FOREVER).then_some(horizon)
+    }
+
+    /// The late check's next step: done once the condition was met or the check's own deadline
+    /// was evaluated (or overrun), otherwise the next evaluation on the schedule.
+    fn next_late(&mut self, last_start: Duration, at: Duration) -> Step {
+        let late = self.late.as_ref().expect("in the late check");
+        let looked = self.evaluations > late.evaluations;
+        let found = match late.met {
+            Some((start, evaluation)) => Some(Late::Met { after: start.saturating_sub(self.deadline), evaluation }),
+            None if looked && (last_start >= late.until || self.last_end > late.until) => Some(Late::StillNotMet {
+                after: self.last_end.max(late.until).saturating_sub(self.deadline),
+                evaluations: self.evaluations - late.evaluations,
+            }),
+            None => None,
+        };
+        if let Some(found) = found {
+            let late = self.late.take().expect("in the late check");
+            let report = Report { late: Some(found), ..late.report };
+            self.done = Some(Err(report.clone()));
+            return Step::Done(Err(Box::new(report)));
+        }
+        let until = late.until;
+        if self.woken {
+            return self.evaluate_at(at, at);
+        }
+        let target = last_start.saturating_add(self.period(last_start));
+        self.evaluate_at(target.min(until), at)
     }
 
     /// Whether the wait is over before another evaluation, and how.
@@ -465,7 +541,7 @@ impl Poller {
     fn finish(&mut self, ended: Result<(), ReportKind>) -> Step {
         let result = ended.map_err(|kind| self.report(kind, self.last_end));
         self.done = Some(result.clone());
-        Step::Done(result)
+        Step::Done(result.map_err(Box::new))
     }
 
     fn on_accepted(&mut self, start: Duration, text: Option<String>) {
@@ -526,6 +602,7 @@ impl Poller {
             history,
             omitted_runs,
             hint: self.hint(),
+            late: None,
         }
     }
 
@@ -577,13 +654,14 @@ mod tests {
                     now += d;
                 }
                 Step::Prepare { .. } | Step::Yield => unreachable!("a blocking poller of these operations"),
-                Step::Done(r) => return (r, starts),
+                Step::Done(r) => return (r.map_err(|b| *b), starts),
             }
         }
     }
 
+    /// Options with the late check off: these tests pin the wait itself (late.json pins it).
     fn opts(timeout: u64) -> Options {
-        Options { timeout: ms(timeout), ..Options::default() }
+        Options { timeout: ms(timeout), late_check: Duration::ZERO, ..Options::default() }
     }
 
     #[test]

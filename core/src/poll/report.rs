@@ -32,6 +32,14 @@ pub enum ReportKind {
     NotSettled { quiet: Duration, longest: Duration },
 }
 
+/// What the late check found after a timeout (SPEC §3): the condition was met this long after
+/// the deadline, or still not after looking this long.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Late {
+    Met { after: Duration, evaluation: u32 },
+    StillNotMet { after: Duration, evaluations: u32 },
+}
+
 /// Everything a reader needs to see why a wait failed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Report {
@@ -49,6 +57,8 @@ pub struct Report {
     pub omitted_runs: usize,
     /// Advice when the outcomes point at a likely mistake.
     pub hint: Option<String>,
+    /// What the late check found, when it ran.
+    pub late: Option<Late>,
 }
 
 impl Report {
@@ -119,6 +129,20 @@ impl fmt::Display for Report {
         }
         if !self.history.is_empty() {
             write!(f, "\n  history: {}", describe_runs(&self.history, self.omitted_runs))?;
+        }
+        match &self.late {
+            Some(Late::Met { after, evaluation }) => write!(
+                f,
+                "\n  late: met {} after the deadline, at evaluation #{evaluation}: the timeout is too tight (or the machine slow)",
+                fmt_secs(*after)
+            )?,
+            Some(Late::StillNotMet { after, evaluations }) => write!(
+                f,
+                "\n  late: still not met {} after the deadline ({})",
+                fmt_secs(*after),
+                plural(*evaluations, "more evaluation")
+            )?,
+            None => {}
         }
         if let Some(hint) = &self.hint {
             write!(f, "\n  hint: {hint}")?;
