@@ -1,4 +1,4 @@
-// Types of `import 'liveness/jest'`: the liveness matchers on Jest's `expect`, for both the
+// Types of `import '@liveness-dev/liveness/jest'`: the liveness matchers on Jest's `expect`, for both the
 // global `expect` of @types/jest and `import { expect } from '@jest/globals'`. Hand-written (not
 // compiled from lib/) because module augmentations must be read as the user's compiler reads them.
 import type { LivenessMatchers } from './dist/matchers.js';

@@ -1,11 +1,11 @@
 // liveness/jest: the matchers, and the guard against a forgotten `await`.
-import 'liveness/jest';
+import '@liveness-dev/liveness/jest';
 
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 
 import { expect, test } from '@jest/globals';
-import { cancelPendingWaits, emit, eventually, pendingWaits } from 'liveness';
+import { cancelPendingWaits, emit, eventually, pendingWaits } from '@liveness-dev/liveness';
 
 import { expectInstanceOf } from './support/expect';
 

@@ -1,4 +1,4 @@
-// `import 'liveness/vitest'`: registers the liveness matchers, `expect.eventually`, the
+// `import '@liveness-dev/liveness/vitest'`: registers the liveness matchers, `expect.eventually`, the
 // forgotten-await guard, and follows each test's time budget (a wait ends before its test does).
 import { afterEach, beforeEach, expect } from 'vitest';
 import { getFn, setFn } from 'vitest/suite';

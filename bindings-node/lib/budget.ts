@@ -8,9 +8,9 @@
 //
 // Jest (jest-circus): the test function's start is seen through circus' event handlers
 // (`globalThis[Symbol.for('EVENT_HANDLERS')]`, the list `test_fn_start`, `hook_start`, … are
-// dispatched to), registered when this module loads, so `import 'liveness'` is enough. The limit is
+// dispatched to), registered when this module loads, so `import '@liveness-dev/liveness'` is enough. The limit is
 // Jest's own choice, `test.timeout || state.testTimeout` (the third argument of `test`, else
-// `jest.setTimeout` or the `testTimeout` setting). Vitest: `liveness/vitest` wraps each test's
+// `jest.setTimeout` or the `testTimeout` setting). Vitest: `@liveness-dev/liveness/vitest` wraps each test's
 // function (`getFn`/`setFn` of `vitest/suite`, in a `beforeEach`) to see when it starts and ends;
 // its limit is the task's `timeout` (the test's option, else `testTimeout`).
 import { native } from './native';

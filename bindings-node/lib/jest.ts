@@ -1,4 +1,4 @@
-// `import 'liveness/jest'` (in a test file or in setupFilesAfterEnv): the matchers, and the
+// `import '@liveness-dev/liveness/jest'` (in a test file or in setupFilesAfterEnv): the matchers, and the
 // forgotten-await guard — a test that ends while a liveness wait it started is still pending
 // fails, naming where that wait began. Its types (the matcher augmentations) are jest.d.ts.
 import { matchers } from './matchers';

@@ -1,4 +1,4 @@
-// The matchers shared by `liveness/jest` and `liveness/vitest`: the operations, phrased as
+// The matchers shared by `@liveness-dev/liveness/jest` and `@liveness-dev/liveness/vitest`: the operations, phrased as
 // `await expect(probe).toEventually()` and `await expect(block).toEmit(pattern)`.
 import { LivenessError } from './errors';
 import { assertEmitted, assertEmittedInOrder, assertNotEmitted, type EmittedOptions } from './events';

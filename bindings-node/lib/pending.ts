@@ -1,4 +1,4 @@
-// Waits in progress, so that `liveness/jest` and `liveness/vitest` can fail a test that ended
+// Waits in progress, so that `@liveness-dev/liveness/jest` and `@liveness-dev/liveness/vitest` can fail a test that ended
 // while a wait it started was still pending (a forgotten `await`, or a test that timed out while
 // it waited), naming where it began, and cancel it: no wait outlives its test silently.
 import { budgetKnown, currentBudget, lastTimedOut } from './budget';

@@ -1,4 +1,4 @@
-// Runtime support of `import 'liveness/vitest'` (esm/vitest.mjs registers these; Vitest's
+// Runtime support of `import '@liveness-dev/liveness/vitest'` (esm/vitest.mjs registers these; Vitest's
 // `expect` and `afterEach` can only be imported from ES modules). Its types are vitest.d.ts.
 import { begin, end } from './budget';
 import { native } from './native';

@@ -29,8 +29,8 @@ import {
   type LivenessEvent,
   type Options,
   type SettlesOptions,
-} from 'liveness';
-import 'liveness/jest';
+} from '@liveness-dev/liveness';
+import '@liveness-dev/liveness/jest';
 import { expect } from '@jest/globals';
 
 export async function everything(signal: AbortSignal): Promise<void> {

@@ -1,9 +1,9 @@
-// liveness under Vitest: the matchers of `liveness/vitest`, Vitest's fake timers, and the guard
+// liveness under Vitest: the matchers of `@liveness-dev/liveness/vitest`, Vitest's fake timers, and the guard
 // against a forgotten await.
 import { afterEach, describe, expect, test, vi } from 'vitest';
-import 'liveness/vitest';
+import '@liveness-dev/liveness/vitest';
 import { setTimeout as realSetTimeout } from 'node:timers';
-import { eventually, eventuallyPasses, eventuallySettles, emit, cancelPendingWaits, LivenessTimeoutError } from 'liveness';
+import { eventually, eventuallyPasses, eventuallySettles, emit, cancelPendingWaits, LivenessTimeoutError } from '@liveness-dev/liveness';
 
 afterEach(() => vi.useRealTimers());
 
