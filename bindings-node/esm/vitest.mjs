@@ -5,6 +5,7 @@ import { getFn, setFn } from 'vitest/suite';
 import support from '../dist/vitest.js';
 
 expect.extend(support.matchers);
+expect.eventually = support.makeEventually(expect);
 beforeEach((context) => {
   if (context?.task) support.followTestFunction(context.task, getFn, setFn);
 });

@@ -3,7 +3,7 @@
 import { begin, end } from './budget';
 import { native } from './native';
 
-export { matchers } from './matchers';
+export { makeEventually, matchers } from './matchers';
 export { cancelPendingWaits } from './pending';
 
 type TestFn = (...args: unknown[]) => unknown;

@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import '@liveness-dev/liveness/vitest';
 import { setTimeout as realSetTimeout } from 'node:timers';
+import { stripVTControlCharacters } from 'node:util';
 import { eventually, eventuallyPasses, eventuallySettles, emit, cancelPendingWaits, LivenessTimeoutError } from '@liveness-dev/liveness';
 
 afterEach(() => vi.useRealTimers());
@@ -151,3 +152,20 @@ async function runFixture(name) {
   expect(run.status).not.toBe(0);
   return run.stdout + run.stderr;
 }
+
+test("expect.eventually under Vitest: any matcher, .not, and Vitest's own message in the report (issue 13, point 4)", async () => {
+  let count = 0;
+  setTimeout(() => (count = 3), 5);
+  await expect.eventually(() => count).toBe(3);
+  await expect.eventually(() => count).not.toBe(4);
+  const error = await expect
+    .eventually(() => count, { timeout: 30 })
+    .toBe(5)
+    .catch((e) => e);
+  expect(error).toBeInstanceOf(LivenessTimeoutError);
+  expect(error.message).toContain('expected 3 to be 5');
+  const hinted = await expect(() => false)
+    .toEventually({ timeout: 10 })
+    .catch((e) => e);
+  expect(stripVTControlCharacters(hinted.message)).toMatch(/^expect\(received\)\.toEventually\(\)/);
+});
