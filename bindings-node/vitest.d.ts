@@ -1,4 +1,4 @@
-// Types of `import 'liveness/vitest'`: the liveness matchers on Vitest's `expect`.
+// Types of `import '@liveness-dev/liveness/vitest'`: the liveness matchers on Vitest's `expect`.
 // Hand-written (not compiled) because the augmentation must be read in ES module mode.
 import type { LivenessMatchers } from './dist/matchers.js';
 

@@ -10,7 +10,7 @@
 // Vitest's expect.poll is not here: it only runs inside a Vitest test (see vitest/).
 const fs = require('node:fs');
 const path = require('node:path');
-const liveness = require('liveness');
+const liveness = require('@liveness-dev/liveness');
 
 const WAKE_EVENT = 'bench.ready';
 
@@ -63,7 +63,7 @@ async function handLoopImmediate(probe, timeoutMs) {
 }
 
 function livenessAdapters() {
-  const version = versionOf('liveness');
+  const version = versionOf('@liveness-dev/liveness');
   const isTimeout = (e) => e instanceof liveness.LivenessTimeoutError;
   return [
     {

@@ -3,7 +3,7 @@
 // measures the adapters one after the other (never two waits at once) and returns the records.
 // A library that fails in a scenario is reported through onError and leaves no record there.
 const dc = require('node:diagnostics_channel');
-const liveness = require('liveness');
+const liveness = require('@liveness-dev/liveness');
 const { Adder } = require('./singleton');
 const hog = require('./hog');
 const { summary } = require('./stats');

@@ -1,7 +1,7 @@
 // AbortSignal: a wait stopped by its signal rejects with the signal's reason, at once, and polls
 // no more.
 import { expect, test } from '@jest/globals';
-import { always, eventually, never } from 'liveness';
+import { always, eventually, never } from '@liveness-dev/liveness';
 
 import { expectInstanceOf } from './support/expect';
 

@@ -1,7 +1,15 @@
 // assertEmitted / assertNotEmitted / assertEmittedInOrder: run the block to completion, then
 // assert on what it emitted; failures list what was emitted and the near misses.
 import { expect, test } from '@jest/globals';
-import { assertEmitted, assertEmittedInOrder, assertNotEmitted, emit, EventAssertionError, hasSubscribers, LivenessError } from 'liveness';
+import {
+  assertEmitted,
+  assertEmittedInOrder,
+  assertNotEmitted,
+  emit,
+  EventAssertionError,
+  hasSubscribers,
+  LivenessError,
+} from '@liveness-dev/liveness';
 
 import { expectInstanceOf } from './support/expect';
 

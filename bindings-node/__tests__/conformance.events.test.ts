@@ -1,6 +1,6 @@
 // The shared event vectors (tests/conformance/events/), through the public API.
 import { expect, test } from '@jest/globals';
-import { assertEmitted, assertEmittedInOrder, assertNotEmitted, capture, emit, EventAssertionError, type Measurements } from 'liveness';
+import { assertEmitted, assertEmittedInOrder, assertNotEmitted, capture, emit, EventAssertionError, type Measurements } from '@liveness-dev/liveness';
 
 import { type AssertCase, type EventCase, load, type Located, type VectorEvent } from './support/conformance';
 import { expectInstanceOf } from './support/expect';

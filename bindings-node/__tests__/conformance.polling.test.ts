@@ -19,7 +19,7 @@ import {
   LivenessViolationError,
   never,
   syncOperation,
-} from 'liveness';
+} from '@liveness-dev/liveness';
 
 import { camel, kind, load, type Located, number, options, type PollingCase, type PollingExpect, type ScriptEntry } from './support/conformance';
 import { expectInstanceOf } from './support/expect';

@@ -3,7 +3,7 @@
 import * as dc from 'node:diagnostics_channel';
 
 import { expect, test } from '@jest/globals';
-import { assertEmitted, assertNotEmitted, bridgeChannel, capture, hasSubscribers } from 'liveness';
+import { assertEmitted, assertNotEmitted, bridgeChannel, capture, hasSubscribers } from '@liveness-dev/liveness';
 
 /** What the code under test publishes on its channel. */
 interface CacheMiss {

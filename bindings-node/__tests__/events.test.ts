@@ -1,7 +1,7 @@
 // The event bus from JavaScript: emit, attach/detach, hasSubscribers, captures, payloads, handler
 // failures, and events emitted by native code on another thread.
 import { afterEach, describe, expect, jest, test } from '@jest/globals';
-import { attach, capture, Capture, detach, emit, eventually, eventuallyPasses, hasSubscribers, type LivenessEvent } from 'liveness';
+import { attach, capture, Capture, detach, emit, eventually, eventuallyPasses, hasSubscribers, type LivenessEvent } from '@liveness-dev/liveness';
 
 // The private native module, for its test hook that emits from a native thread.
 import { native } from '../dist/native';

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 
 import { afterEach, describe, expect, jest, test } from '@jest/globals';
 import * as FakeTimers from '@sinonjs/fake-timers';
-import { always, eventually, eventuallyPasses, LivenessTimeoutError } from 'liveness';
+import { always, eventually, eventuallyPasses, LivenessTimeoutError } from '@liveness-dev/liveness';
 
 import { expectInstanceOf } from './support/expect';
 

@@ -5,7 +5,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { threadId } from 'node:worker_threads';
 
 import { describe, expect, test } from '@jest/globals';
-import { eventually, eventuallySettles, LivenessTimeoutError, never } from 'liveness';
+import { eventually, eventuallySettles, LivenessTimeoutError, never } from '@liveness-dev/liveness';
 
 import { expectInstanceOf } from './support/expect';
 

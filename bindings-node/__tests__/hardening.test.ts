@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { afterEach, describe, expect, test } from '@jest/globals';
-import { assertEmitted, attach, capture, detach, emit, eventually, type Metadata, LivenessTimeoutError } from 'liveness';
+import { assertEmitted, attach, capture, detach, emit, eventually, type Metadata, LivenessTimeoutError } from '@liveness-dev/liveness';
 
 import { expectInstanceOf } from './support/expect';
 import { compiledFixture } from './support/fixtures';

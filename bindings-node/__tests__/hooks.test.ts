@@ -11,7 +11,7 @@ import {
   LivenessTimeoutError,
   LivenessViolationError,
   syncOperation,
-} from 'liveness';
+} from '@liveness-dev/liveness';
 
 import { expectInstanceOf } from './support/expect';
 

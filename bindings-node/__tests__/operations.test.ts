@@ -14,7 +14,7 @@ import {
   LivenessViolationError,
   never,
   syncOperation,
-} from 'liveness';
+} from '@liveness-dev/liveness';
 
 import { expectInstanceOf } from './support/expect';
 
@@ -336,7 +336,7 @@ describe('syncOperation', () => {
 });
 
 test('a failing wait that nobody awaits is still an unhandled rejection (not swallowed)', () => {
-  const script = "require('liveness').eventually(() => false, { timeout: 5 }); setTimeout(() => {}, 200);";
+  const script = "require('@liveness-dev/liveness').eventually(() => false, { timeout: 5 }); setTimeout(() => {}, 200);";
   const run = spawnSync(process.execPath, ['-e', script], {
     cwd: path.join(__dirname, '..'),
     encoding: 'utf8',

@@ -1,7 +1,7 @@
 // Bad input: a clear TypeError/RangeError of this realm, by rejecting the Promise (nothing throws
 // synchronously), before any evaluation.
 import { describe, expect, test } from '@jest/globals';
-import { always, eventually, eventuallyChanges, eventuallyPasses, LivenessTimeoutError, never, syncOperation } from 'liveness';
+import { always, eventually, eventuallyChanges, eventuallyPasses, LivenessTimeoutError, never, syncOperation } from '@liveness-dev/liveness';
 
 import { expectInstanceOf } from './support/expect';
 

@@ -5,12 +5,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { expect, test } from '@jest/globals';
-import { VERSION } from 'liveness';
+import { VERSION } from '@liveness-dev/liveness';
 
 const ROOT = path.resolve(__dirname, '../..');
 
 /** The fields of package.json this file checks. */
 interface PackageJson {
+  name: string;
   version: string;
   main: string;
   types: string;
@@ -35,8 +36,8 @@ test('the npm version is the workspace version, and so is the native module', ()
 
 test('require and import give the same functions (one copy of the state)', () => {
   const script = `
-    const cjs = require('liveness');
-    import('liveness').then((esm) => {
+    const cjs = require('@liveness-dev/liveness');
+    import('@liveness-dev/liveness').then((esm) => {
       const names = Object.keys(cjs).sort();
       const same = names.every((n) => esm[n] === cjs[n]);
       console.log(JSON.stringify({ names, esmNames: Object.keys(esm).filter((n) => n !== 'default').sort(), same }));
@@ -72,7 +73,10 @@ test('the exports map: main, types, require/import, liveness/jest, liveness/vite
   for (const target of ['./dist/index.d.ts', './jest.d.ts', './vitest.d.ts', './native.d.ts', './esm/index.mjs', './esm/vitest.mjs']) {
     expect(fs.existsSync(path.join(__dirname, '..', target))).toBe(true);
   }
-  const run = spawnSync(process.execPath, ['-e', "require('liveness/liveness.node')"], { cwd: path.join(__dirname, '..'), encoding: 'utf8' });
+  const run = spawnSync(process.execPath, ['-e', "require('@liveness-dev/liveness/liveness.node')"], {
+    cwd: path.join(__dirname, '..'),
+    encoding: 'utf8',
+  });
   expect(run.stderr).toContain('ERR_PACKAGE_PATH_NOT_EXPORTED');
 });
 
@@ -80,4 +84,16 @@ test('the lockfile pins the helpers this registry lacks platform builds of', () 
   expect(Object.keys(pkg.overrides)).toEqual(expect.arrayContaining(['@napi-rs/lzma', '@napi-rs/tar', '@napi-rs/wasm-tools', 'rollup']));
   const lock = readJson('package-lock.json') as { packages: Record<string, { version: string }> };
   expect(lock.packages['node_modules/@napi-rs/lzma'].version).toBe(pkg.overrides['@napi-rs/lzma']);
+});
+
+test('the package is @liveness-dev/liveness (`liveness` is taken on npm), lockfile included; the old name resolves to nothing', () => {
+  expect(pkg.name).toBe('@liveness-dev/liveness');
+  const lock = readJson('package-lock.json') as { name: string; packages: Record<string, { name?: string }> };
+  expect(lock.name).toBe(pkg.name);
+  expect(lock.packages[''].name).toBe(pkg.name);
+  const script =
+    "for (const s of ['@liveness-dev/liveness/jest', '@liveness-dev/liveness']) require.resolve(s); try { require.resolve('liveness'); console.log('old name resolves'); } catch { console.log('ok'); }";
+  const run = spawnSync(process.execPath, ['-e', script], { cwd: path.join(__dirname, '..'), encoding: 'utf8' });
+  expect(run.stderr).toBe('');
+  expect(run.stdout.trim()).toBe('ok');
 });

@@ -14,7 +14,7 @@ import {
   LivenessTimeoutError,
   never,
   syncOperation,
-} from 'liveness';
+} from '@liveness-dev/liveness';
 
 import { expectInstanceOf } from './support/expect';
 import { CircuitBreaker, delayedWrite, Registry } from './support/scenarios';

@@ -1,7 +1,7 @@
 // eventuallySettles (issue 12): the value once it stopped changing for `quiet`, from synchronous
 // and asynchronous probes; `quiet` is required.
 import { describe, expect, test } from '@jest/globals';
-import { eventuallySettles, LivenessTimeoutError } from 'liveness';
+import { eventuallySettles, LivenessTimeoutError } from '@liveness-dev/liveness';
 
 import { expectInstanceOf } from './support/expect';
 

@@ -3,7 +3,17 @@
 // something else than the other bindings. Waits run in fake time (Jest's modern timers), so the
 // times asserted are exact and nothing sleeps.
 import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals';
-import { always, capture, type Capture, emit, eventually, eventuallyChanges, LivenessTimeoutError, never, syncOperation } from 'liveness';
+import {
+  always,
+  capture,
+  type Capture,
+  emit,
+  eventually,
+  eventuallyChanges,
+  LivenessTimeoutError,
+  never,
+  syncOperation,
+} from '@liveness-dev/liveness';
 
 // The private native module, for its test hook that emits from a native thread.
 import { native } from '../dist/native';

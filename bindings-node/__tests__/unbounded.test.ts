@@ -2,7 +2,7 @@
 // clock: Node's setTimeout fires after 1 ms for a delay above 2 ** 31 - 1 ms, so a wait must never
 // hand it one. The fake-clock path is pinned by the vectors of polling/unbounded.json.
 import { describe, expect, jest, test } from '@jest/globals';
-import { eventually, never } from 'liveness';
+import { eventually, never } from '@liveness-dev/liveness';
 
 // The module object itself (an `import * as` is a frozen copy of it), to watch its setTimeout.
 // eslint-disable-next-line @typescript-eslint/no-require-imports

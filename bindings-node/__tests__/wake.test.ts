@@ -2,7 +2,7 @@
 // the probe still decides. (Bounded by Jest's test timeout: without the hint the next scheduled
 // evaluation would come only after a minute.)
 import { expect, test } from '@jest/globals';
-import { emit, eventually, LivenessTimeoutError } from 'liveness';
+import { emit, eventually, LivenessTimeoutError } from '@liveness-dev/liveness';
 
 // The private native module, for its test hook that emits from a native thread.
 import { native } from '../dist/native';

@@ -3,12 +3,14 @@
 // Poller what happened, never blocking the event loop. It decides nothing: the schedule, which
 // step the deadline bounds, when to yield, what a wake hint means and the failure text are the
 // Poller's. What is JavaScript's stays here: fake clocks, AbortSignal, forgotten awaits, stacks.
+import { cut } from './budget';
 import { Cancel, type Clock, currentClock, realDelay, realTurn } from './clock';
 import { LivenessTimeoutError, LivenessViolationError, translate } from './errors';
 import { DONE_FAILED, DONE_OK, EVALUATE, native, type NativePoller, type NativeReport, PREPARE, YIELD } from './native';
 import { check, type Checked, type Evaluation, stops } from './options';
 import { type PendingWait, tracked } from './pending';
 import { describeError, isThenable, repr } from './repr';
+import { restack } from './stack';
 
 /** What one evaluation produced, as the operation's acceptance classified the probe's value. */
 export type Outcome = { accept: true } | { accept: false; repr: string; nullish: boolean };
@@ -29,6 +31,9 @@ export interface Plan {
   probeName: string;
 }
 
+/** The core's default timeout (SPEC §2), which a test's budget may have to cut. */
+const DEFAULT_TIMEOUT_MS = 5000;
+
 const ABANDONED = Symbol('abandoned');
 const TURN = Symbol('turn');
 /** A fake clock advances by at most this much per real turn while an async step is pending. */
@@ -48,11 +53,17 @@ export function start(plan: Plan, options: unknown): Promise<unknown> {
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** The wait's failure, as `onTimeout` leaves it: the error to reject with. */
-function failure(report: NativeReport, lastRaised: { error: unknown } | undefined, origin: Error, checked: Checked): unknown {
+function failure(
+  report: NativeReport,
+  lastRaised: { error: unknown } | undefined,
+  origin: Error,
+  checked: Checked,
+  note: string | undefined,
+): unknown {
   const Kind = report.violation ? LivenessViolationError : LivenessTimeoutError;
-  const error = new Kind(report, lastRaised);
-  const frames = (origin.stack ?? '').split('\n').slice(1).join('\n');
-  error.stack = `${error.name}: ${error.message}\n${frames}`;
+  const error = new Kind(report, lastRaised, report.violation ? undefined : note);
+  // The stack of the call, without this package's frames: the first frame is the test's line.
+  restack(error, origin);
   if (checked.onTimeout === undefined) return error;
   // A throw of the hook propagates as itself: that is the error the caller then sees.
   const replacement = checked.onTimeout(error);
@@ -153,6 +164,15 @@ function nativeOrigin(clock: Clock): number {
   return origin;
 }
 
+/** The wait's timeout cut to the running test's budget, or undefined when it fits (or none is known). */
+function cutForBudget(checked: Checked, scaleText: string | null): { timeout: number; note: string } | undefined {
+  const timeout = checked.native.timeout ?? DEFAULT_TIMEOUT_MS;
+  // A bad timeout or scale is the core's to report, uncut.
+  const scale = scaleText === null ? 1 : Number(scaleText);
+  if (typeof timeout !== 'number' || Number.isNaN(timeout) || timeout < 0 || !(scale > 0 && Number.isFinite(scale))) return undefined;
+  return cut(timeout, scale);
+}
+
 function settled(p: PromiseLike<unknown>): Promise<Settled> {
   return Promise.resolve(p).then(
     (value) => ({ ok: true as const, value }),
@@ -171,16 +191,29 @@ async function run(plan: Plan, options: unknown, cancel: Cancel, wait: Mutable<P
     const what = argument === undefined && plan.argument.name === 'quiet' ? ' (it is required)' : '';
     throw new TypeError(`${plan.operation}: \`${plan.argument.name}\` must be a number of milliseconds${what}, got ${typeof argument}`);
   }
-  const poller: NativePoller = translate(
-    () =>
-      new native.NativePoller(
-        plan.operation,
-        typeof argument === 'number' ? argument : null,
-        checked.native,
-        // The environment as this program sees it (Jest gives each test file its own copy).
-        process.env.LIVENESS_TIMEOUT_SCALE ?? null,
-      ),
-  );
+  // The environment as this program sees it (Jest gives each test file its own copy).
+  const scaleText = process.env.LIVENESS_TIMEOUT_SCALE ?? null;
+  const create = (options: Checked['native']) =>
+    translate(() => new native.NativePoller(plan.operation, typeof argument === 'number' ? argument : null, options, scaleText));
+  const clock = currentClock(checked.realTimers);
+  // Under Jest or Vitest, a wait ends before its test does (budget.ts). Not always/never: ending
+  // one early would pass a safety check that was not done. Not on a fake clock: the wait's
+  // timeout is then in fake time, the runner's in real time.
+  const budgeted = clock.fake || plan.operation === 'always' || plan.operation === 'never' ? undefined : cutForBudget(checked, scaleText);
+  let note: string | undefined;
+  let poller: NativePoller;
+  if (budgeted === undefined) {
+    poller = create(checked.native);
+  } else {
+    try {
+      poller = create({ ...checked.native, timeout: budgeted.timeout });
+      note = budgeted.note;
+    } catch {
+      // The options are bad as given (that error is the one to show), or only the cut timeout
+      // conflicts with them (a delay longer than what is left): then the wait runs uncut.
+      poller = create(checked.native);
+    }
+  }
   // Named by the test runners' guard if the test ends first: only the runner's timeout ends it.
   wait.unbounded = checked.native.timeout === Infinity;
   const probe = plan.probe as () => unknown;
@@ -189,7 +222,6 @@ async function run(plan: Plan, options: unknown, cancel: Cancel, wait: Mutable<P
   if (signal?.aborted) throw signal.reason;
   const onAbort = () => cancel.abort(signal?.reason);
   signal?.addEventListener('abort', onAbort, { once: true });
-  const clock = currentClock(checked.realTimers);
   const t0 = clock.now();
   const at = () => clock.now() - t0;
   const patterns = poller.wakePatterns;
@@ -226,14 +258,14 @@ async function run(plan: Plan, options: unknown, cancel: Cancel, wait: Mutable<P
       }
       // always/never check safety and return nothing.
       if (step === DONE_OK) return plan.operation === 'always' || plan.operation === 'never' ? undefined : value;
-      if (step === DONE_FAILED) throw failure(poller.report()!, lastRaised, origin, checked);
+      if (step === DONE_FAILED) throw failure(poller.report()!, lastRaised, origin, checked, note);
       if (step !== EVALUATE && step !== PREPARE) throw new Error(`liveness: unknown step ${step} from the native poller`);
       poller.started(at());
       const called = invoke(step === PREPARE ? prepare : probe);
       // Only a Promise can still be pending at the step's abandonAt: a synchronous call never reads it.
       const result = isThenable(called) ? await settle(called, poller.abandonAtMs, clock, at, cancel) : called;
       // Given up at abandonAt: the wait settles now and the step is never resumed.
-      if (result === ABANDONED) throw failure(poller.abandon(at()), lastRaised, origin, checked);
+      if (result === ABANDONED) throw failure(poller.abandon(at()), lastRaised, origin, checked, note);
       if (cancel.aborted) throw cancel.aborted.reason;
       if (step === PREPARE) {
         if (!result.ok) throw result.error;

@@ -30,8 +30,9 @@ abstract class WaitError extends LivenessError {
   readonly lastFailure: string | undefined;
   readonly history: HistoryRun[];
 
-  constructor(report: NativeReport, cause: { error: unknown } | undefined) {
-    super(report.text, cause ? { cause: cause.error } : undefined);
+  /** `note`: a line added to the report (the wait was cut to end before its test's timeout). */
+  constructor(report: NativeReport, cause: { error: unknown } | undefined, note?: string) {
+    super(note === undefined ? report.text : `${report.text}\n  ${note}`, cause ? { cause: cause.error } : undefined);
     this.operation = report.operation;
     this.evaluations = report.evaluations;
     this.elapsedMs = report.elapsedMs;

@@ -4,6 +4,7 @@ import { EventAssertionError, translate } from './errors';
 import { native } from './native';
 import { checkPayload, type LivenessEvent, measurementsJson, metadataJson, parseEvent, parseEvents } from './payload';
 import { describeError, isThenable } from './repr';
+import { restack } from './stack';
 
 export type { LivenessEvent } from './payload';
 
@@ -177,7 +178,16 @@ export interface EmittedOptions {
  * Runs `block` with everything captured, then `verify` on what the block emitted; the capture is
  * closed when the block ends and its memory freed once verified, whatever happens.
  */
-async function during<T>(block: () => T | PromiseLike<T>, name: string, verify: (c: Capture) => void): Promise<Awaited<T>> {
+function during<T>(block: () => T | PromiseLike<T>, name: string, verify: (c: Capture) => void): Promise<Awaited<T>> {
+  // Captured at the call, before any await: a failure's stack is the test's line, not ours.
+  const origin = new Error(name);
+  return duringFrom(block, name, verify).catch((error: unknown) => {
+    if (error instanceof EventAssertionError) restack(error, origin);
+    throw error;
+  });
+}
+
+async function duringFrom<T>(block: () => T | PromiseLike<T>, name: string, verify: (c: Capture) => void): Promise<Awaited<T>> {
   if (typeof block !== 'function') throw new TypeError(`${name}: block must be a function, got ${typeof block}`);
   // Every event is recorded, not only matching ones, so a failure can show what came close.
   const c = new Capture('**');

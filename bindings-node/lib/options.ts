@@ -26,7 +26,7 @@ export interface Options {
   /**
    * Deadline, from the call (default 5000 ms). Scaled by `LIVENESS_TIMEOUT_SCALE`. `Infinity`:
    * no deadline — the wait lasts until the probe is accepted, `attempts` run out, or the test
-   * runner's own timeout ends the test (`liveness/jest` and `liveness/vitest` then cancel it).
+   * runner's own timeout ends the test (`@liveness-dev/liveness/jest` and `@liveness-dev/liveness/vitest` then cancel it).
    */
   timeout?: number;
   /** A fixed period between the starts of two evaluations; default: adaptive. */

@@ -29,8 +29,8 @@ import {
   type LivenessEvent,
   type Options,
   type SettlesOptions,
-} from 'liveness';
-import 'liveness/jest';
+} from '@liveness-dev/liveness';
+import '@liveness-dev/liveness/jest';
 import { expect } from '@jest/globals';
 
 export async function everything(signal: AbortSignal): Promise<void> {
@@ -124,6 +124,12 @@ export async function everything(signal: AbortSignal): Promise<void> {
   void [waits, guard, version];
 
   await expect(() => true).toEventually({ timeout: 10 });
+  // expect.eventually: any matcher, `.not` too, each returning a Promise; the options are typed.
+  const polled: Promise<void> = expect.eventually(() => 3, { timeout: 10 }).toBe(3);
+  await polled;
+  await expect.eventually(async () => 'a').not.toBe('b');
+  // @ts-expect-error: the options are liveness's
+  void expect.eventually(() => 3, { timeout: 'soon' });
   await expect(() => undefined).toEventuallyPass();
   await expect(() => emit('a')).toEmit('a', { where: { k: 1 }, count: 1 });
   await expect(() => emit('a')).toEmitInOrder(['a']);

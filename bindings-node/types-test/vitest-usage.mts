@@ -1,7 +1,7 @@
 // The Vitest matchers' types, as an ES module test file would see them.
 import { expect } from 'vitest';
-import 'liveness/vitest';
-import { emit } from 'liveness';
+import '@liveness-dev/liveness/vitest';
+import { emit } from '@liveness-dev/liveness';
 
 export async function matchers(): Promise<void> {
   await expect(() => true).toEventually({ timeout: 10 });

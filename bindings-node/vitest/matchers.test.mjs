@@ -1,9 +1,10 @@
-// liveness under Vitest: the matchers of `liveness/vitest`, Vitest's fake timers, and the guard
+// liveness under Vitest: the matchers of `@liveness-dev/liveness/vitest`, Vitest's fake timers, and the guard
 // against a forgotten await.
 import { afterEach, describe, expect, test, vi } from 'vitest';
-import 'liveness/vitest';
+import '@liveness-dev/liveness/vitest';
 import { setTimeout as realSetTimeout } from 'node:timers';
-import { eventually, eventuallyPasses, eventuallySettles, emit, cancelPendingWaits, LivenessTimeoutError } from 'liveness';
+import { stripVTControlCharacters } from 'node:util';
+import { eventually, eventuallyPasses, eventuallySettles, emit, cancelPendingWaits, LivenessTimeoutError } from '@liveness-dev/liveness';
 
 afterEach(() => vi.useRealTimers());
 
@@ -99,7 +100,7 @@ test('a Vitest test that forgets to await fails, naming the line of the wait', a
   expect(out).toMatch(/1 failed \| 1 passed/);
 }, 60_000);
 
-test('a Vitest test that times out while awaiting a wait without a deadline: the guard cancels it and says so', async () => {
+test('a Vitest test that times out while awaiting a never: the guard cancels it and says it ran out of time', async () => {
   const { spawnSync } = await import('node:child_process');
   const { fileURLToPath } = await import('node:url');
   const root = fileURLToPath(new URL('./fixtures/', import.meta.url));
@@ -114,6 +115,57 @@ test('a Vitest test that times out while awaiting a wait without a deadline: the
   expect(run.signal).toBeNull();
   expect(run.status).not.toBe(0);
   expect(out).toMatch(/timed out in 200ms/i);
-  expect(out).toContain('Or the test timed out while awaiting it');
-  expect(out).toContain('with timeout: Infinity began at:');
+  expect(out).toContain("the test ran out of time (Vitest's 200 ms limit) while a liveness wait was still pending");
+  expect(out).not.toContain('did you forget');
+  expect(out).toMatch(/never\(…\) began at .*test-timeout\.fixture\.mjs:\d+/);
 }, 60_000);
+
+test("a wait longer than its Vitest test's budget ends first, with its report and a note (issue 13, point 1)", async () => {
+  const out = await runFixture('budget');
+  expect(out).not.toMatch(/timed out in/i);
+  expect(out).not.toContain('did you forget');
+  expect(out).toMatch(/note: timeout cut to 0\.3\d s to end before Vitest's 0\.4 s limit for this test/);
+  expect(out).toMatch(/note: timeout cut to 0\.2\d s to end before Vitest's 0\.3 s limit for this test/);
+  expect(out).toMatch(/2 failed \(2\)/);
+}, 60_000);
+
+test("the forgotten-await error's stack is the wait's call, printed once (issue 13, point 2)", async () => {
+  const out = await runFixture('forgotten-await');
+  expect(out.match(/did you forget/g)?.length).toBeLessThanOrEqual(2); // the summary line and the failure
+  expect(out).not.toContain('dist/drive.js');
+  expect(out).not.toContain('dist/operations.js');
+  // The code frame is the fixture's line of the wait.
+  expect(out).toMatch(/❯ forgotten-await\.fixture\.mjs:7:\d+/);
+}, 60_000);
+
+async function runFixture(name) {
+  const { spawnSync } = await import('node:child_process');
+  const { fileURLToPath } = await import('node:url');
+  const root = fileURLToPath(new URL('./fixtures/', import.meta.url));
+  const bin = fileURLToPath(new URL('../node_modules/vitest/vitest.mjs', import.meta.url));
+  const run = spawnSync(process.execPath, [bin, 'run', '--root', root, '--config', 'vitest.config.mjs', name], {
+    encoding: 'utf8',
+    env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
+    timeout: 60_000,
+  });
+  expect(run.signal).toBeNull();
+  expect(run.status).not.toBe(0);
+  return run.stdout + run.stderr;
+}
+
+test("expect.eventually under Vitest: any matcher, .not, and Vitest's own message in the report (issue 13, point 4)", async () => {
+  let count = 0;
+  setTimeout(() => (count = 3), 5);
+  await expect.eventually(() => count).toBe(3);
+  await expect.eventually(() => count).not.toBe(4);
+  const error = await expect
+    .eventually(() => count, { timeout: 30 })
+    .toBe(5)
+    .catch((e) => e);
+  expect(error).toBeInstanceOf(LivenessTimeoutError);
+  expect(error.message).toContain('expected 3 to be 5');
+  const hinted = await expect(() => false)
+    .toEventually({ timeout: 10 })
+    .catch((e) => e);
+  expect(stripVTControlCharacters(hinted.message)).toMatch(/^expect\(received\)\.toEventually\(\)/);
+});

@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import type { Options } from 'liveness';
+import type { Options } from '@liveness-dev/liveness';
 
 const ROOT = path.resolve(__dirname, '../../../tests/conformance');
 

@@ -2,7 +2,7 @@
 // (a shutdown that finishes on a later tick, a write that lands later), so they use timers.
 import * as fs from 'node:fs';
 
-import { emit } from 'liveness';
+import { emit } from '@liveness-dev/liveness';
 
 export const jitter = (min: number, max: number): number => min + Math.random() * (max - min);
 
