@@ -49,6 +49,8 @@ export interface Options {
   stableFor?: number;
   /** The condition must not hold before this much time: an accepted evaluation starting earlier fails the wait (a violation). Not scaled. */
   atLeast?: number;
+  /** After a timeout, go on looking this long (default 1000 ms, at most the timeout; 0: off) and say whether the condition was met late. */
+  lateCheck?: number;
   /** Event pattern(s) whose emission re-evaluates the probe at once. */
   wakeOn?: string | readonly string[];
   /** Only these errors are retried; any other fails the wait at once, as itself. */
@@ -80,7 +82,7 @@ export interface SettlesOptions extends Options {
   quiet: number;
 }
 
-const DURATIONS = ['timeout', 'interval', 'minInterval', 'maxInterval', 'delay', 'stableFor', 'atLeast'] as const;
+const DURATIONS = ['timeout', 'interval', 'minInterval', 'maxInterval', 'delay', 'stableFor', 'atLeast', 'lateCheck'] as const;
 const HOOKS = ['onEvaluation', 'onTimeout'] as const;
 const KNOWN = new Set<string>([
   ...DURATIONS,
@@ -108,6 +110,7 @@ export interface Checked {
     message?: string;
     stableFor?: number;
     atLeast?: number;
+    lateCheck?: number;
     intervals?: number[];
     backoff?: number;
     wakeOn?: string[];

@@ -29,6 +29,7 @@ pub struct NativeOptions {
     pub message: Option<String>,
     pub stable_for: Option<f64>,
     pub at_least: Option<f64>,
+    pub late_check: Option<f64>,
     pub wake_on: Option<Vec<String>>,
 }
 
@@ -66,6 +67,7 @@ fn options(o: &NativeOptions) -> Result<Options> {
         message: o.message.clone(),
         stable_for: millis("stableFor", o.stable_for, d.stable_for)?,
         at_least: millis("atLeast", o.at_least, d.at_least)?,
+        late_check: millis("lateCheck", o.late_check, d.late_check)?,
         wake_on: o.wake_on.clone().unwrap_or_default(),
         ..d
     })
@@ -226,7 +228,7 @@ impl NativePoller {
             Step::Wait(d) => ms(d),
             Step::Done(Ok(())) => DONE_OK,
             Step::Done(Err(r)) => {
-                self.failed = Some(r);
+                self.failed = Some(*r);
                 DONE_FAILED
             }
         }

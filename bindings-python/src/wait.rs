@@ -367,7 +367,7 @@ impl Wait {
             Step::Yield => ("yield", None),
             Step::Wait(d) => ("wait", Some(secs(d))),
             Step::Done(result) => {
-                self.outcome = Some(result);
+                self.outcome = Some(result.map_err(|report| *report));
                 ("done", None)
             }
         }
