@@ -15,8 +15,8 @@ use std::time::{Duration, Instant};
 use liveness_core::Error;
 use liveness_core::events::WakeSubscription;
 use liveness_core::policy::duration_from_millis;
-use liveness_core::testing::VirtualClock;
 use liveness_core::poll::{Driver, Failure, Operation, Outcome, Poller, Report, Spelling, Step};
+use liveness_core::testing::VirtualClock;
 
 use crate::args::{opt_str_arg, out_arg, str_arg};
 use crate::boundary::{boundary, clear_last_error, fail, guarded, set_last_error};
@@ -549,11 +549,8 @@ impl PollerState {
                 Arc::new(Hints { latest: AtomicU64::new(0), waiter: Mutex::new(None), clock: self.clock.clone() });
             let waker = Arc::clone(&hints);
             let patterns = self.poller.wake_patterns();
-            let subscription = if patterns.is_empty() {
-                None
-            } else {
-                Some(WakeSubscription::new(patterns, move || waker.wake())?)
-            };
+            let subscription =
+                if patterns.is_empty() { None } else { Some(WakeSubscription::new(patterns, move || waker.wake())?) };
             self.hints = Some((hints, subscription));
         }
         let hints = match &self.hints {
