@@ -16,10 +16,11 @@ from __future__ import annotations
 import asyncio
 import inspect
 import math
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any, TypeVar, overload
 
 from . import _native
+from ._attempts import Attempt, attempt_finished, not_run
 from ._errors import _ReportedError
 from ._hooks import OnEvaluation, OnTimeout
 from ._ops import ExceptionTypes, Patterns, Seconds, check_callable, new_wait, running_event_loop
@@ -34,6 +35,8 @@ __all__ = [
     "always",
     "never",
     "sync_operation",
+    "attempts",
+    "AsyncAttempts",
 ]
 
 # Taken at import: the pytest plugin's --liveness-forbid-sleep replaces asyncio.sleep for test
@@ -834,3 +837,105 @@ async def sync_operation(
         event_loop=True,
     )
     return await _drive(wait, completed, until, prepare=action)
+
+
+class AsyncAttempts:
+    """What :func:`attempts` returns: iterate it once with ``async for``; ``.result`` is then the
+    accepted value."""
+
+    def __init__(self, options: dict[str, Any]) -> None:
+        self._wait, self._completed = new_wait("eventually_passes", options, event_loop=True)
+        self._loop: _Loop | None = None
+        self._started = False
+        self.result: Any = None
+
+    def __aiter__(self) -> AsyncIterator[Attempt]:
+        if self._started:
+            raise RuntimeError("liveness.aio.attempts(...) is iterated once: call it again for another wait")
+        self._started = True
+        return self._run()
+
+    def _finished(self, attempt: Attempt, error: BaseException | None) -> bool:
+        __tracebackhide__ = True
+        assert self._loop is not None
+        return attempt_finished(self._wait, self._loop.elapsed(), attempt, error)
+
+    async def _run(self) -> AsyncIterator[Attempt]:
+        __tracebackhide__ = True
+        wait = self._wait
+        run = self._loop = _Trio(wait.wake_patterns) if running_event_loop() == "trio" else _Asyncio(wait.wake_patterns)
+        try:
+            while True:
+                # The block runs in the caller's frame: it cannot be abandoned at the deadline.
+                step, arg = wait.next(run.elapsed())
+                if step == "evaluate":
+                    attempt = Attempt(self, wait.started(run.elapsed()))
+                    yield attempt
+                    if attempt._state != "done":
+                        raise not_run("aio.attempts", attempt)
+                elif step == "yield":
+                    await run.turn()
+                elif step == "wait":
+                    await run.wait(arg or 0.0)
+                elif step == "done":
+                    self.result = wait.result()
+                    return
+                if run.latest_hint is not None:
+                    wait.wake(run.latest_hint)
+                    run.latest_hint = None
+        except _ReportedError as err:
+            failure = self._completed(err)
+            if failure is err:
+                raise
+            raise failure  # noqa: B904 - its __cause__ is the wait's failure (set by completed)
+        finally:
+            run.close()
+
+
+def attempts(
+    *,
+    timeout: Seconds | None = None,
+    interval: Seconds | None = None,
+    intervals: Sequence[Seconds] | None = None,
+    backoff: float | None = None,
+    min_interval: Seconds | None = None,
+    max_interval: Seconds | None = None,
+    delay: Seconds | None = None,
+    attempts: int | None = None,
+    message: str | None = None,
+    stable_for: Seconds | None = None,
+    at_least: Seconds | None = None,
+    wake_on: Patterns | None = None,
+    retry_on: ExceptionTypes | None = None,
+    fail_on: ExceptionTypes | None = None,
+    on_evaluation: OnEvaluation | None = None,
+    on_timeout: OnTimeout | None = None,
+) -> AsyncAttempts:
+    """The block form of :func:`eventually_passes`, with ``async for`` (see
+    :func:`liveness.attempts`); the block may ``await``::
+
+        async for attempt in liveness.aio.attempts(timeout=2):
+            with attempt:
+                assert await client.get("n") == 3
+    """
+    __tracebackhide__ = True
+    return AsyncAttempts(
+        _options(
+            timeout=timeout,
+            interval=interval,
+            intervals=intervals,
+            backoff=backoff,
+            min_interval=min_interval,
+            max_interval=max_interval,
+            delay=delay,
+            attempts=attempts,
+            message=message,
+            stable_for=stable_for,
+            at_least=at_least,
+            wake_on=wake_on,
+            retry_on=retry_on,
+            fail_on=fail_on,
+            on_evaluation=on_evaluation,
+            on_timeout=on_timeout,
+        )
+    )
