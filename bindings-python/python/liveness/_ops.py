@@ -100,7 +100,12 @@ def refuse_running_loop(operation: str) -> None:
 
 
 def new_wait(
-    operation: str, explicit: dict[str, Any], during: Seconds | None = None, *, event_loop: bool = False
+    operation: str,
+    explicit: dict[str, Any],
+    during: Seconds | None = None,
+    *,
+    event_loop: bool = False,
+    probe: object = None,
 ) -> tuple[_native.Wait, Callable[[_ReportedError], BaseException]]:
     """The wait of one call, and what turns its failure into the exception to raise (the
     pytest-timeout note, ``on_timeout``). Any other exception of the same class passing through
@@ -119,7 +124,7 @@ def new_wait(
     def completed(err: _ReportedError) -> BaseException:
         if err is not wait.failure:
             return err
-        return failure_to_raise(err, note, on_timeout)
+        return failure_to_raise(err, note, on_timeout, probe)
 
     return wait, completed
 
@@ -190,6 +195,7 @@ def eventually(
             on_evaluation=on_evaluation,
             on_timeout=on_timeout,
         ),
+        probe=probe,
     )
     return run(wait, completed, probe)  # type: ignore[no-any-return]
 
@@ -238,6 +244,7 @@ def eventually_passes(
             on_evaluation=on_evaluation,
             on_timeout=on_timeout,
         ),
+        probe=block,
     )
     return run(wait, completed, block)  # type: ignore[no-any-return]
 
@@ -287,6 +294,7 @@ def eventually_changes(
             on_evaluation=on_evaluation,
             on_timeout=on_timeout,
         ),
+        probe=probe,
     )
     return run(wait, completed, probe)  # type: ignore[no-any-return]
 
@@ -336,6 +344,7 @@ def eventually_settles(
             on_timeout=on_timeout,
             quiet=quiet,
         ),
+        probe=probe,
     )
     return run(wait, completed, probe)  # type: ignore[no-any-return]
 
@@ -380,6 +389,7 @@ def always(
             on_timeout=on_timeout,
         ),
         during=during,
+        probe=probe,
     )
     run(wait, completed, probe)
 
@@ -424,6 +434,7 @@ def never(
             on_timeout=on_timeout,
         ),
         during=during,
+        probe=probe,
     )
     run(wait, completed, probe)
 
@@ -475,5 +486,6 @@ def sync_operation(
             on_evaluation=on_evaluation,
             on_timeout=on_timeout,
         ),
+        probe=until,
     )
     return run(wait, completed, until, action)  # type: ignore[no-any-return]

@@ -383,6 +383,7 @@ async def eventually(
             on_timeout=on_timeout,
         ),
         event_loop=True,
+        probe=probe,
     )
     return await _drive(wait, completed, probe)
 
@@ -473,6 +474,7 @@ async def eventually_passes(
             on_timeout=on_timeout,
         ),
         event_loop=True,
+        probe=block,
     )
     return await _drive(wait, completed, block)
 
@@ -563,6 +565,7 @@ async def eventually_changes(
             on_timeout=on_timeout,
         ),
         event_loop=True,
+        probe=probe,
     )
     return await _drive(wait, completed, probe)
 
@@ -653,6 +656,7 @@ async def eventually_settles(
             quiet=quiet,
         ),
         event_loop=True,
+        probe=probe,
     )
     return await _drive(wait, completed, probe)
 
@@ -697,6 +701,7 @@ async def always(
         ),
         during=during,
         event_loop=True,
+        probe=probe,
     )
     await _drive(wait, completed, probe)
 
@@ -741,6 +746,7 @@ async def never(
         ),
         during=during,
         event_loop=True,
+        probe=probe,
     )
     await _drive(wait, completed, probe)
 
@@ -835,6 +841,7 @@ async def sync_operation(
             on_timeout=on_timeout,
         ),
         event_loop=True,
+        probe=until,
     )
     return await _drive(wait, completed, until, prepare=action)
 
