@@ -99,6 +99,21 @@ def refuse_running_loop(operation: str) -> None:
         )
 
 
+def _on_virtual_clock(event_loop: bool) -> bool:
+    """Whether the wait about to start runs on virtual time: a ``liveness.testing.VirtualClock``
+    installed on this thread (synchronous waits), an asyncio loop with a clock of its own
+    (``liveness.testing.VirtualTimeLoop``) or a trio clock other than trio's own (``MockClock``)."""
+    if not event_loop:
+        return _native.BlockingClock().is_virtual
+    if running_event_loop() == "trio":
+        trio = sys.modules["trio"]
+        return type(trio.lowlevel.current_clock()).__name__ != "SystemClock"
+    asyncio = sys.modules["asyncio"]
+    loop = asyncio.get_running_loop()
+    # uvloop and other loops not built on BaseEventLoop keep real time.
+    return isinstance(loop, asyncio.BaseEventLoop) and type(loop).time is not asyncio.BaseEventLoop.time
+
+
 def new_wait(
     operation: str,
     explicit: dict[str, Any],
@@ -113,7 +128,7 @@ def new_wait(
     on_timeout: OnTimeout | None = explicit.pop("on_timeout", None)
     check_hook(operation, "on_timeout", on_timeout)
     check_hook(operation, "on_evaluation", explicit.get("on_evaluation"))
-    options, cut, note = _config.resolve(operation, explicit)
+    options, cut, note = _config.resolve(operation, explicit, virtual=_on_virtual_clock(event_loop))
     if cut is not None:
         # The call as written is checked first: cutting it short for pytest-timeout must not hide
         # a contradiction in it (an interval longer than its timeout).

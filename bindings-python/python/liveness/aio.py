@@ -148,10 +148,39 @@ class _Loop:
             self.subscription.close()
 
 
+# How long (real time) the loop's clock is watched at the start of a wait for not moving.
+_FROZEN_PROBE = 20e-6
+
+
+def _refuse_frozen_clock(read: Callable[[], float], what: str, instead: str) -> float:
+    """The clock's reading, after checking that it moves: a clock that stays put while real time
+    (the native monotonic clock, which freezegun cannot stop) moves on is frozen, and every wait on
+    it would never end. Only for the libraries' own real-time clocks (a virtual one may stand still)."""
+    __tracebackhide__ = True
+    first = read()
+    until = _native.monotonic() + _FROZEN_PROBE
+    while _native.monotonic() < until:
+        pass
+    if read() == first:
+        raise RuntimeError(
+            f"liveness.aio: {what} does not advance (it stayed at {first!r} while real time moved on), so "
+            f"this wait would never end: is time frozen? {instead}"
+        )
+    return first
+
+
 class _Asyncio(_Loop):
     def __init__(self, patterns: list[str]) -> None:
         self.loop = asyncio.get_running_loop()
-        self.start = self.loop.time()
+        if isinstance(self.loop, asyncio.BaseEventLoop) and type(self.loop).time is asyncio.BaseEventLoop.time:
+            self.start = _refuse_frozen_clock(
+                self.loop.time,
+                "the asyncio event loop's clock (loop.time())",
+                "freezegun freezes the event loop's clock too unless told not to: use "
+                "`freeze_time(..., real_asyncio=True)` (or `tick=True`)",
+            )
+        else:
+            self.start = self.loop.time()
         self.waiter: asyncio.Future[None] | None = None
         super().__init__(patterns, self.loop.call_soon_threadsafe)
 
@@ -252,7 +281,15 @@ class _Trio(_Loop):
 
         self.trio = trio
         self.clock = trio.lowlevel.current_clock()
-        self.start = self.clock.current_time()
+        if type(self.clock).__name__ == "SystemClock":
+            self.start = _refuse_frozen_clock(
+                self.clock.current_time,
+                "trio's clock (trio.current_time())",
+                "freezegun freezes trio's clock too (its `real_asyncio=True` is for asyncio only): use "
+                "`freeze_time(..., ignore=['trio'])` (or `tick=True`)",
+            )
+        else:
+            self.start = self.clock.current_time()
         self.waiter: trio.Event | None = None
         super().__init__(patterns, trio.lowlevel.current_trio_token().run_sync_soon)
 

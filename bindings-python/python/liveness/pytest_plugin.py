@@ -127,7 +127,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 def pytest_timeout_set_timer(item: pytest.Item, settings: Any) -> None:
     limit = getattr(settings, "timeout", None)
     if isinstance(limit, (int, float)) and limit > 0:
-        _config.set_hard_deadline(time.monotonic() + limit - _config.margin(limit), limit)
+        _config.set_hard_deadline(_native.monotonic() + limit - _config.margin(limit), limit)
 
 
 @pytest.hookimpl(optionalhook=True, tryfirst=True)
