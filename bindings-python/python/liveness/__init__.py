@@ -16,6 +16,7 @@ import atexit
 
 from . import _native, testing
 from ._attempts import Attempt, Attempts, attempts
+from ._config import allow_sleep
 from ._errors import EventAssertionError, HandlerWarning, LivenessError, ViolationError
 
 # `liveness.TimeoutError` (the name SPEC §3 gives it), but not in __all__: `from liveness import *`
@@ -77,6 +78,7 @@ __all__ = [
     "ViolationError",
     "EventAssertionError",
     "HandlerWarning",
+    "allow_sleep",
     "testing",
     "__version__",
 ]

@@ -3,6 +3,9 @@ the pytest-timeout deadline a wait must end before. Explicit keyword arguments a
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+from collections.abc import Iterator
 from typing import Any
 
 from . import _native
@@ -104,3 +107,23 @@ def _cut_short(merged: dict[str, Any], deadline: float, limit: float) -> tuple[d
         cut["intervals"] = [min(float(v), budget) for v in intervals] if budget > 0 else None
     note = f"  note: timeout cut to {remaining:.2f} s to end before pytest-timeout's {limit:g} s limit for this test"
     return cut, note
+
+
+# --liveness-forbid-sleep's per-call opt-out (liveness.allow_sleep), per thread and per task.
+sleep_allowed: contextvars.ContextVar[bool] = contextvars.ContextVar("liveness_sleep_allowed", default=False)
+
+# The liveness.aio waits made while a test runs (the pytest plugin sets a list, then checks that
+# each was awaited): (coroutine, "file:line" where it was made, operation).
+unawaited: list[tuple[Any, str, str]] | None = None
+
+
+@contextlib.contextmanager
+def allow_sleep() -> Iterator[None]:
+    """Under ``--liveness-forbid-sleep``: the sleeps in this block (``time.sleep``,
+    ``asyncio.sleep``) are the scenario, not a wait (a simulated slow call, a fixed pacing), so
+    they are not reported. Works in threads and tasks (a context variable)."""
+    token = sleep_allowed.set(True)
+    try:
+        yield
+    finally:
+        sleep_allowed.reset(token)

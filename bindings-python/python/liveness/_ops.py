@@ -19,7 +19,8 @@ T = TypeVar("T")
 
 Seconds = float
 Patterns = str | Sequence[str]
-ExceptionTypes = type[BaseException] | tuple[type[BaseException], ...]
+# A class, or a tuple or list of them (any sequence is taken as a tuple).
+ExceptionTypes = type[BaseException] | Sequence[type[BaseException]]
 
 __all__ = [
     "eventually",
@@ -33,6 +34,7 @@ __all__ = [
 
 
 def check_callable(operation: str, role: str, value: Any, *, asynchronous: bool = False) -> None:
+    __tracebackhide__ = True
     if not callable(value):
         raise TypeError(f"{operation}: the {role} must be callable (a function of no arguments), got {value!r}")
     if asynchronous:
@@ -91,6 +93,7 @@ def _in_trio_run(trio: Any) -> bool:
 
 
 def refuse_running_loop(operation: str) -> None:
+    __tracebackhide__ = True
     loop = running_event_loop()
     if loop is not None:
         raise RuntimeError(
@@ -125,6 +128,11 @@ def new_wait(
     """The wait of one call, and what turns its failure into the exception to raise (the
     pytest-timeout note, ``on_timeout``). Any other exception of the same class passing through
     (a nested wait's failure that a probe let out) is raised as it is."""
+    __tracebackhide__ = True
+    for key in ("retry_on", "fail_on"):
+        value = explicit.get(key)
+        if isinstance(value, Sequence) and not isinstance(value, (str, bytes, tuple)):
+            explicit[key] = tuple(value)
     on_timeout: OnTimeout | None = explicit.pop("on_timeout", None)
     check_hook(operation, "on_timeout", on_timeout)
     check_hook(operation, "on_evaluation", explicit.get("on_evaluation"))

@@ -14,12 +14,14 @@ that ignores its cancellation is closed after a short grace (and the report says
 from __future__ import annotations
 
 import asyncio
+import functools
 import inspect
 import math
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from typing import Any, TypeVar, overload
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
+from typing import Any, ParamSpec, TypeVar, overload
 
-from . import _native
+from . import _config, _native
 from ._attempts import Attempt, attempt_finished, not_run
 from ._errors import _ReportedError
 from ._hooks import OnEvaluation, OnTimeout
@@ -330,6 +332,30 @@ class _Trio(_Loop):
         raise _Abandoned(abandon_at)
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _awaited(operation: str) -> Callable[[Callable[P, Coroutine[Any, Any, R]]], Callable[P, Coroutine[Any, Any, R]]]:
+    """While the pytest plugin runs a test, each wait is noted with where it was made, so a
+    forgotten ``await`` fails the test (it would pass with only a RuntimeWarning)."""
+
+    def wrap(function: Callable[P, Coroutine[Any, Any, R]]) -> Callable[P, Coroutine[Any, Any, R]]:
+        @functools.wraps(function)
+        def call(*args: P.args, **kwargs: P.kwargs) -> Coroutine[Any, Any, R]:
+            __tracebackhide__ = True
+            coroutine = function(*args, **kwargs)
+            pending = _config.unawaited
+            if pending is not None:
+                caller = sys._getframe(1)
+                pending.append((coroutine, f"{caller.f_code.co_filename}:{caller.f_lineno}", operation))
+            return coroutine
+
+        return call
+
+    return wrap
+
+
 def _options(**options: Any) -> dict[str, Any]:
     return options
 
@@ -376,6 +402,7 @@ async def eventually(
     on_evaluation: OnEvaluation | None = ...,
     on_timeout: OnTimeout | None = ...,
 ) -> T: ...
+@_awaited("eventually")
 async def eventually(
     probe: Callable[[], Any],
     *,
@@ -467,6 +494,7 @@ async def eventually_passes(
     on_evaluation: OnEvaluation | None = ...,
     on_timeout: OnTimeout | None = ...,
 ) -> T: ...
+@_awaited("eventually_passes")
 async def eventually_passes(
     block: Callable[[], Any],
     *,
@@ -558,6 +586,7 @@ async def eventually_changes(
     on_evaluation: OnEvaluation | None = ...,
     on_timeout: OnTimeout | None = ...,
 ) -> T: ...
+@_awaited("eventually_changes")
 async def eventually_changes(
     probe: Callable[[], Any],
     *,
@@ -649,6 +678,7 @@ async def eventually_settles(
     on_evaluation: OnEvaluation | None = ...,
     on_timeout: OnTimeout | None = ...,
 ) -> T: ...
+@_awaited("eventually_settles")
 async def eventually_settles(
     probe: Callable[[], Any],
     *,
@@ -698,6 +728,7 @@ async def eventually_settles(
     return await _drive(wait, completed, probe)
 
 
+@_awaited("always")
 async def always(
     probe: Callable[[], Any],
     during: Seconds,
@@ -743,6 +774,7 @@ async def always(
     await _drive(wait, completed, probe)
 
 
+@_awaited("never")
 async def never(
     probe: Callable[[], Any],
     during: Seconds,
@@ -832,6 +864,7 @@ async def sync_operation(
     on_evaluation: OnEvaluation | None = ...,
     on_timeout: OnTimeout | None = ...,
 ) -> T: ...
+@_awaited("sync_operation")
 async def sync_operation(
     action: Callable[[], Any],
     until: Callable[[], Any],
