@@ -9,6 +9,7 @@ mod errors;
 mod events;
 mod gate;
 mod options;
+mod stepper;
 mod testing;
 mod wait;
 
@@ -20,6 +21,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("DEFAULT_TIMEOUT", liveness::policy::Options::default().timeout.as_secs_f64())?;
     m.add_class::<wait::Wait>()?;
     m.add_class::<wait::WakeHint>()?;
+    m.add_class::<stepper::BlockingClock>()?;
+    m.add_function(wrap_pyfunction!(stepper::monotonic, m)?)?;
     m.add_class::<testing::VirtualClock>()?;
     m.add_class::<testing::InstalledClock>()?;
     m.add_class::<errors::Report>()?;

@@ -138,7 +138,8 @@ def slow_probe(seconds: float, result: object = False):  # type: ignore[no-untyp
     """A probe that takes `seconds` to answer (a slow health check): its cost is the behaviour."""
 
     def probe() -> object:
-        time.sleep(seconds)
+        with liveness.allow_sleep():  # the probe's cost is the scenario, not a wait
+            time.sleep(seconds)
         return result
 
     return probe

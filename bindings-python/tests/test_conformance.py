@@ -7,7 +7,11 @@ Every polling case runs five times, once per runner:
   virtual-time asyncio loop (tests/support), with synchronous probes (they advance the loop's
   clock; judged by ``expect``) and with coroutine probes (they stay pending for their duration;
   judged by ``async_expect`` when the case has one);
-- ``trio-sync`` / ``trio-async``: the same under trio with ``MockClock(autojump_threshold=0)``.
+- ``trio-sync`` / ``trio-async``: the same under trio with ``MockClock(autojump_threshold=0)``;
+- ``attempts-sync`` / ``attempts-asyncio`` / ``attempts-trio``: the ``eventually_passes`` cases
+  through the block form (``for attempt in liveness.attempts(...): with attempt: ...``, and
+  ``async for`` with ``liveness.aio.attempts``) on the same clocks, the block taking its time
+  synchronously (judged by ``expect``).
 
 The event-loop runners check ``loop_turns_between_evaluations`` with a task woken (trio) or a
 callback scheduled (asyncio) at each probe call: by the next call it must have run. Event cases
@@ -328,12 +332,115 @@ def run_trio(case: dict[str, Any], asynchronous: bool) -> Observed:
     return seen
 
 
+def block_form(case: dict[str, Any]) -> dict[str, Any]:
+    """The options of a case for ``attempts(...)`` (the on_evaluation hook included)."""
+    options, _ = options_of(case)
+    return options
+
+
+def hooked(seen: Observed) -> Callable[[liveness.Evaluation], None]:
+    def on_evaluation(e: liveness.Evaluation) -> None:
+        seen.hooked.append(
+            {
+                "number": e.number,
+                "started_ms": e.started * 1000,
+                "duration_ms": e.duration * 1000,
+                "accepted": e.accepted,
+            }
+        )
+
+    return on_evaluation
+
+
+def attempt_body(script: Script, attempt: liveness.Attempt, advance: Callable[[float], None]) -> None:
+    """One scripted evaluation inside ``with attempt:``: its events, its cost, then its end (the
+    block's value is ``attempt.result``)."""
+    entry = script.next()
+    emit_during(entry)
+    advance(cost(entry))
+    attempt.result = finish(entry)
+
+
+def attempts_options(case: dict[str, Any], seen: Observed, runner: str) -> dict[str, Any]:
+    options = block_form(case)
+    if "on_evaluation" in expectation(case, runner):
+        options["on_evaluation"] = hooked(seen)
+    return options
+
+
+def run_attempts_sync(case: dict[str, Any]) -> Observed:
+    seen, turns = Observed(), [0]
+    with VirtualClock() as clock:
+        script = Script(case, seen, clock.now, turns)
+
+        def call() -> Any:
+            waiting = liveness.attempts(**attempts_options(case, seen, "attempts-sync"))
+            for attempt in waiting:
+                with attempt:
+                    attempt_body(script, attempt, clock.advance)
+            return waiting.result
+
+        settle(seen, call)
+        seen.elapsed = clock.now()
+    return seen
+
+
+async def attempts_on_loop(
+    case: dict[str, Any], runner: str, seen: Observed, now: Callable[[], float], advance: Callable[[float], None]
+) -> None:
+    script = Script(case, seen, now, [0])
+
+    async def call() -> Any:
+        waiting = aio.attempts(**attempts_options(case, seen, runner))
+        async for attempt in waiting:
+            with attempt:
+                attempt_body(script, attempt, advance)
+        return waiting.result
+
+    try:
+        seen.value = await call()
+        seen.result = "ok"
+    except liveness.ViolationError as err:
+        seen.result, seen.error = "violated", err
+    except liveness.TimeoutError as err:
+        seen.result, seen.error = "timeout", err
+    except Scripted as err:
+        seen.result, seen.error = "propagated", err
+    except (ValueError, TypeError) as err:
+        seen.result, seen.error = "invalid_option", err
+    seen.elapsed = now()
+
+
+def run_attempts_asyncio(case: dict[str, Any]) -> Observed:
+    seen = Observed()
+    loop = VirtualTimeLoop()
+    try:
+        loop.run_until_complete(attempts_on_loop(case, "attempts-asyncio", seen, loop.time, loop.advance))
+    finally:
+        loop.close()
+    return seen
+
+
+def run_attempts_trio(case: dict[str, Any]) -> Observed:
+    seen = Observed()
+    clock = trio.testing.MockClock(autojump_threshold=0)
+
+    async def main() -> None:
+        await attempts_on_loop(case, "attempts-trio", seen, trio.current_time, clock.jump)
+
+    trio.run(main, clock=clock)
+    return seen
+
+
 RUNNERS: dict[str, Callable[[dict[str, Any]], Observed]] = {
     "sync": run_sync,
     "asyncio-sync": lambda case: run_asyncio(case, asynchronous=False),
     "asyncio-async": lambda case: run_asyncio(case, asynchronous=True),
     "trio-sync": lambda case: run_trio(case, asynchronous=False),
     "trio-async": lambda case: run_trio(case, asynchronous=True),
+    "attempts-sync": run_attempts_sync,
+    "attempts-asyncio": run_attempts_asyncio,
+    "attempts-trio": run_attempts_trio,
 }
 ASYNCHRONOUS = {"asyncio-async", "trio-async"}
 EVENT_LOOP = {"asyncio-sync", "asyncio-async", "trio-sync", "trio-async"}
@@ -434,6 +541,32 @@ def test_polling_trio_sync_probes(case: dict[str, Any], monkeypatch: pytest.Monk
 @every_polling_case
 def test_polling_trio_async_probes(case: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
     polling(case, "trio-async", monkeypatch)
+
+
+every_passes_case = pytest.mark.parametrize(
+    "case",
+    [c for c in POLLING if c["operation"] == "eventually_passes"],
+    ids=[c["name"] for c in POLLING if c["operation"] == "eventually_passes"],
+)
+
+
+@every_passes_case
+def test_polling_attempts_sync(case: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    polling(case, "attempts-sync", monkeypatch)
+
+
+@every_passes_case
+def test_polling_attempts_asyncio(case: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    polling(case, "attempts-asyncio", monkeypatch)
+
+
+@every_passes_case
+def test_polling_attempts_trio(case: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    polling(case, "attempts-trio", monkeypatch)
+
+
+def test_the_block_form_runs_every_eventually_passes_case() -> None:
+    assert sum(c["operation"] == "eventually_passes" for c in POLLING) >= 14
 
 
 # Events, through the public API.

@@ -233,3 +233,17 @@ def test_handler_warnings_turned_into_errors_do_not_break_the_emitter() -> None:
         warnings.simplefilter("error")
         emit("w.x")  # must not raise
     assert not liveness.detach("t-bad2")
+
+
+def test_integer_measurements_stay_integers() -> None:
+    """Issue 13, point 14: an int emitted is an int captured; a float stays a float; a failure
+    message writes {"count":1}."""
+    with liveness.capture("x") as c:
+        liveness.emit("x", {"count": 1, "ratio": 0.5})
+    (event,) = c.events
+    assert event.measurements["count"] == 1
+    assert type(event.measurements["count"]) is int
+    assert type(event.measurements["ratio"]) is float
+    with pytest.raises(liveness.EventAssertionError) as info, liveness.assert_emitted("y"):
+        liveness.emit("x", {"count": 1})
+    assert '{"count":1}' in str(info.value)

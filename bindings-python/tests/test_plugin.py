@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import pytest
 
 pytest_plugins = ["pytester"]
@@ -118,14 +120,19 @@ def test_forbid_sleep_names_the_line(pytester: pytest.Pytester) -> None:
 
 
 def test_forbid_sleep_allows_the_code_under_test(pytester: pytest.Pytester) -> None:
+    # The code under test lives outside the tests' directory (modules under it are test code).
     pytester.makepyfile(
         service="""
         import time
         def slow_start():
             time.sleep(0.01)   # the service's own behaviour
             return "up"
-        """,
-        test_service="""
+        """
+    )
+    pytester.mkdir("tests")
+    (pytester.path / "tests" / "test_service.py").write_text(
+        textwrap.dedent(
+            """
         import asyncio, threading, time, pytest, liveness
         import service
         def test_service_may_sleep():
@@ -134,9 +141,10 @@ def test_forbid_sleep_allows_the_code_under_test(pytester: pytest.Pytester) -> N
             done = []
             threading.Thread(target=lambda: (time.sleep(0.01), done.append(1))).start()
             liveness.eventually(lambda: done)
-        """,
+        """
+        )
     )
-    run(pytester, "--liveness-forbid-sleep").assert_outcomes(passed=2)
+    run(pytester, "--liveness-forbid-sleep", "tests").assert_outcomes(passed=2)
 
 
 def test_forbid_sleep_catches_asyncio_sleep(pytester: pytest.Pytester) -> None:

@@ -5,6 +5,7 @@ vectors; here: Python's types, values and errors)."""
 from __future__ import annotations
 
 import contextlib
+import inspect
 import math
 from typing import Any
 
@@ -153,11 +154,11 @@ def test_at_least_is_not_an_option_of_always_and_never() -> None:
 def test_the_new_options_reach_every_operation() -> None:
     for op in ("eventually", "eventually_passes", "eventually_changes", "eventually_settles", "sync_operation"):
         for api in (liveness, aio):
-            params = getattr(api, op).__code__.co_varnames
+            params = inspect.signature(getattr(api, op)).parameters
             for option in ("intervals", "backoff", "at_least", "on_evaluation", "on_timeout"):
                 assert option in params, (api.__name__, op, option)
     for op in ("always", "never"):
         for api in (liveness, aio):
-            params = getattr(api, op).__code__.co_varnames
+            params = inspect.signature(getattr(api, op)).parameters
             for option in ("intervals", "backoff", "on_evaluation", "on_timeout"):
                 assert option in params, (api.__name__, op, option)

@@ -15,7 +15,13 @@ from __future__ import annotations
 import atexit
 
 from . import _native, testing
-from ._errors import EventAssertionError, HandlerWarning, LivenessError, TimeoutError, ViolationError
+from ._attempts import Attempt, Attempts, attempts
+from ._config import allow_sleep
+from ._errors import EventAssertionError, HandlerWarning, LivenessError, ViolationError
+
+# `liveness.TimeoutError` (the name SPEC §3 gives it), but not in __all__: `from liveness import *`
+# must not shadow the builtin TimeoutError.
+from ._errors import TimeoutError as TimeoutError
 from ._events import (
     Capture,
     EventAssertion,
@@ -52,6 +58,9 @@ __all__ = [
     "always",
     "never",
     "sync_operation",
+    "attempts",
+    "Attempt",
+    "Attempts",
     "emit",
     "attach",
     "detach",
@@ -66,10 +75,10 @@ __all__ = [
     "Report",
     "Evaluation",
     "LivenessError",
-    "TimeoutError",
     "ViolationError",
     "EventAssertionError",
     "HandlerWarning",
+    "allow_sleep",
     "testing",
     "__version__",
 ]

@@ -3,7 +3,9 @@ the pytest-timeout deadline a wait must end before. Explicit keyword arguments a
 
 from __future__ import annotations
 
-import time
+import contextlib
+import contextvars
+from collections.abc import Iterator
 from typing import Any
 
 from . import _native
@@ -32,7 +34,8 @@ def set_test_defaults(options: dict[str, Any]) -> None:
 
 
 def set_hard_deadline(deadline: float | None, limit: float | None = None) -> None:
-    """Waits started from now on end before ``deadline`` (a ``time.monotonic()`` reading)."""
+    """Waits started from now on end before ``deadline`` (a ``_native.monotonic()`` reading: a
+    clock that freezegun and time-machine do not stop, unlike ``time.monotonic()``)."""
     global _hard_deadline
     _hard_deadline = None if deadline is None else (deadline, limit if limit is not None else 0.0)
 
@@ -41,10 +44,13 @@ def margin(limit: float) -> float:
     return min(_MARGIN_MAX, limit * _MARGIN_FRACTION)
 
 
-def resolve(operation: str, explicit: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any] | None, str | None]:
+def resolve(
+    operation: str, explicit: dict[str, Any], *, virtual: bool = False
+) -> tuple[dict[str, Any], dict[str, Any] | None, str | None]:
     """The options of one call: explicit ones over the test's over the session's. Returns them,
     the same options cut short for pytest-timeout (or None when the wait ends in time), and the
-    note to add to its failure then."""
+    note to add to its failure then. A wait on a virtual clock (``virtual``) is not cut: its
+    timeout is not real time, and pytest-timeout still ends a test that hangs."""
     merged: dict[str, Any] = {}
     if _session or _test:
         merged.update(_session)
@@ -52,7 +58,7 @@ def resolve(operation: str, explicit: dict[str, Any]) -> tuple[dict[str, Any], d
     for key, value in explicit.items():
         if value is not None:
             merged[key] = value
-    if _hard_deadline is None or operation in ("always", "never"):
+    if _hard_deadline is None or virtual or operation in ("always", "never"):
         # always/never are not cut short: ending early would pass a safety check that was not done.
         return merged, None, None
     cut, note = _cut_short(merged, *_hard_deadline)
@@ -76,7 +82,7 @@ def _cut_short(merged: dict[str, Any], deadline: float, limit: float) -> tuple[d
         scale = _native.timeout_scale()
     except ValueError:
         return None, None  # the wait itself reports the bad variable
-    remaining = max(0.0, deadline - time.monotonic())
+    remaining = max(0.0, deadline - _native.monotonic())
     if timeout * scale <= remaining:
         return None, None
     # The options are compared with the timeout unscaled (so is the cut), and the cut must not
@@ -101,3 +107,23 @@ def _cut_short(merged: dict[str, Any], deadline: float, limit: float) -> tuple[d
         cut["intervals"] = [min(float(v), budget) for v in intervals] if budget > 0 else None
     note = f"  note: timeout cut to {remaining:.2f} s to end before pytest-timeout's {limit:g} s limit for this test"
     return cut, note
+
+
+# --liveness-forbid-sleep's per-call opt-out (liveness.allow_sleep), per thread and per task.
+sleep_allowed: contextvars.ContextVar[bool] = contextvars.ContextVar("liveness_sleep_allowed", default=False)
+
+# The liveness.aio waits made while a test runs (the pytest plugin sets a list, then checks that
+# each was awaited): (coroutine, "file:line" where it was made, operation).
+unawaited: list[tuple[Any, str, str]] | None = None
+
+
+@contextlib.contextmanager
+def allow_sleep() -> Iterator[None]:
+    """Under ``--liveness-forbid-sleep``: the sleeps in this block (``time.sleep``,
+    ``asyncio.sleep``) are the scenario, not a wait (a simulated slow call, a fixed pacing), so
+    they are not reported. Works in threads and tasks (a context variable)."""
+    token = sleep_allowed.set(True)
+    try:
+        yield
+    finally:
+        sleep_allowed.reset(token)

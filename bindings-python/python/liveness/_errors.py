@@ -17,16 +17,22 @@ class LivenessError(AssertionError):
 class _ReportedError(LivenessError):
     """A polling failure carrying the core's report (SPEC §3)."""
 
-    report: Report | None
+    report: Report
+    """The core's report (SPEC §3): set on every failure liveness raises (one made by hand
+    without a report has none)."""
 
     def __init__(self, text: str, report: Report | None = None) -> None:
         super().__init__(text)
-        self.report = report
+        if report is not None:
+            self.report = report
         self._notes: list[str] = []
+        # Lines about the probe (its source, the values it reads), shown under the headline.
+        self._probe: list[str] = []
 
     def __str__(self) -> str:
         text = str(self.args[0]) if self.args else ""
-        return "\n".join([text, *self._notes])
+        headline, newline, rest = text.partition("\n")
+        return "\n".join([headline, *self._probe, *([rest] if newline else []), *self._notes])
 
     def _add_note(self, note: str) -> None:
         # BaseException.add_note exists only from 3.11, and pytest shows it after the traceback;
@@ -35,22 +41,22 @@ class _ReportedError(LivenessError):
 
     @property
     def evaluations(self) -> int:
-        return self.report.evaluations if self.report else 0
+        return self.report.evaluations
 
     @property
     def elapsed(self) -> float:
         """Seconds waited."""
-        return self.report.elapsed if self.report else 0.0
+        return self.report.elapsed
 
     @property
     def last_failure(self) -> str | None:
         """The last failure as text; the exception itself is ``__cause__``."""
-        return self.report.last if self.report else None
+        return self.report.last
 
     @property
     def history(self) -> list[tuple[str, int, float, float]]:
         """Runs of identical outcomes: (label, count, first, last) with times in seconds."""
-        return list(self.report.history) if self.report else []
+        return list(self.report.history)
 
 
 class TimeoutError(_ReportedError):  # shadows the builtin: the name SPEC §3 gives it, on purpose

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ._errors import LivenessError, _ReportedError
+from ._probe import describe
 
 __all__ = ["Evaluation", "OnEvaluation", "OnTimeout", "check_hook", "failure_to_raise"]
 
@@ -47,10 +48,14 @@ def check_hook(operation: str, option: str, hook: object) -> None:
         )
 
 
-def failure_to_raise(err: _ReportedError, note: str | None, on_timeout: OnTimeout | None) -> BaseException:
+def failure_to_raise(
+    err: _ReportedError, note: str | None, on_timeout: OnTimeout | None, probe: object = None
+) -> BaseException:
     """The wait's own failure, completed: the pytest-timeout note, then ``on_timeout``'s say.
     A replacement gets the failure as ``__cause__`` unless it has a cause of its own; an
     exception of the hook propagates from here as itself."""
+    if probe is not None:
+        err._probe = describe(probe)
     if note:
         err._add_note(note)
     if on_timeout is None:

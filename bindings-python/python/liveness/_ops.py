@@ -19,7 +19,8 @@ T = TypeVar("T")
 
 Seconds = float
 Patterns = str | Sequence[str]
-ExceptionTypes = type[BaseException] | tuple[type[BaseException], ...]
+# A class, or a tuple or list of them (any sequence is taken as a tuple).
+ExceptionTypes = type[BaseException] | Sequence[type[BaseException]]
 
 __all__ = [
     "eventually",
@@ -33,6 +34,7 @@ __all__ = [
 
 
 def check_callable(operation: str, role: str, value: Any, *, asynchronous: bool = False) -> None:
+    __tracebackhide__ = True
     if not callable(value):
         raise TypeError(f"{operation}: the {role} must be callable (a function of no arguments), got {value!r}")
     if asynchronous:
@@ -91,6 +93,7 @@ def _in_trio_run(trio: Any) -> bool:
 
 
 def refuse_running_loop(operation: str) -> None:
+    __tracebackhide__ = True
     loop = running_event_loop()
     if loop is not None:
         raise RuntimeError(
@@ -99,16 +102,41 @@ def refuse_running_loop(operation: str) -> None:
         )
 
 
+def _on_virtual_clock(event_loop: bool) -> bool:
+    """Whether the wait about to start runs on virtual time: a ``liveness.testing.VirtualClock``
+    installed on this thread (synchronous waits), an asyncio loop with a clock of its own
+    (``liveness.testing.VirtualTimeLoop``) or a trio clock other than trio's own (``MockClock``)."""
+    if not event_loop:
+        return _native.BlockingClock().is_virtual
+    if running_event_loop() == "trio":
+        trio = sys.modules["trio"]
+        return type(trio.lowlevel.current_clock()).__name__ != "SystemClock"
+    asyncio = sys.modules["asyncio"]
+    loop = asyncio.get_running_loop()
+    # uvloop and other loops not built on BaseEventLoop keep real time.
+    return isinstance(loop, asyncio.BaseEventLoop) and type(loop).time is not asyncio.BaseEventLoop.time
+
+
 def new_wait(
-    operation: str, explicit: dict[str, Any], during: Seconds | None = None, *, event_loop: bool = False
+    operation: str,
+    explicit: dict[str, Any],
+    during: Seconds | None = None,
+    *,
+    event_loop: bool = False,
+    probe: object = None,
 ) -> tuple[_native.Wait, Callable[[_ReportedError], BaseException]]:
     """The wait of one call, and what turns its failure into the exception to raise (the
     pytest-timeout note, ``on_timeout``). Any other exception of the same class passing through
     (a nested wait's failure that a probe let out) is raised as it is."""
+    __tracebackhide__ = True
+    for key in ("retry_on", "fail_on"):
+        value = explicit.get(key)
+        if isinstance(value, Sequence) and not isinstance(value, (str, bytes, tuple)):
+            explicit[key] = tuple(value)
     on_timeout: OnTimeout | None = explicit.pop("on_timeout", None)
     check_hook(operation, "on_timeout", on_timeout)
     check_hook(operation, "on_evaluation", explicit.get("on_evaluation"))
-    options, cut, note = _config.resolve(operation, explicit)
+    options, cut, note = _config.resolve(operation, explicit, virtual=_on_virtual_clock(event_loop))
     if cut is not None:
         # The call as written is checked first: cutting it short for pytest-timeout must not hide
         # a contradiction in it (an interval longer than its timeout).
@@ -119,7 +147,7 @@ def new_wait(
     def completed(err: _ReportedError) -> BaseException:
         if err is not wait.failure:
             return err
-        return failure_to_raise(err, note, on_timeout)
+        return failure_to_raise(err, note, on_timeout, probe)
 
     return wait, completed
 
@@ -190,6 +218,7 @@ def eventually(
             on_evaluation=on_evaluation,
             on_timeout=on_timeout,
         ),
+        probe=probe,
     )
     return run(wait, completed, probe)  # type: ignore[no-any-return]
 
@@ -238,6 +267,7 @@ def eventually_passes(
             on_evaluation=on_evaluation,
             on_timeout=on_timeout,
         ),
+        probe=block,
     )
     return run(wait, completed, block)  # type: ignore[no-any-return]
 
@@ -287,6 +317,7 @@ def eventually_changes(
             on_evaluation=on_evaluation,
             on_timeout=on_timeout,
         ),
+        probe=probe,
     )
     return run(wait, completed, probe)  # type: ignore[no-any-return]
 
@@ -336,6 +367,7 @@ def eventually_settles(
             on_timeout=on_timeout,
             quiet=quiet,
         ),
+        probe=probe,
     )
     return run(wait, completed, probe)  # type: ignore[no-any-return]
 
@@ -380,6 +412,7 @@ def always(
             on_timeout=on_timeout,
         ),
         during=during,
+        probe=probe,
     )
     run(wait, completed, probe)
 
@@ -424,6 +457,7 @@ def never(
             on_timeout=on_timeout,
         ),
         during=during,
+        probe=probe,
     )
     run(wait, completed, probe)
 
@@ -475,5 +509,6 @@ def sync_operation(
             on_evaluation=on_evaluation,
             on_timeout=on_timeout,
         ),
+        probe=until,
     )
     return run(wait, completed, until, action)  # type: ignore[no-any-return]

@@ -14,12 +14,15 @@ that ignores its cancellation is closed after a short grace (and the report says
 from __future__ import annotations
 
 import asyncio
+import functools
 import inspect
 import math
-from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, TypeVar, overload
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
+from typing import Any, ParamSpec, TypeVar, overload
 
-from . import _native
+from . import _config, _native
+from ._attempts import Attempt, attempt_finished, not_run
 from ._errors import _ReportedError
 from ._hooks import OnEvaluation, OnTimeout
 from ._ops import ExceptionTypes, Patterns, Seconds, check_callable, new_wait, running_event_loop
@@ -34,6 +37,8 @@ __all__ = [
     "always",
     "never",
     "sync_operation",
+    "attempts",
+    "AsyncAttempts",
 ]
 
 # Taken at import: the pytest plugin's --liveness-forbid-sleep replaces asyncio.sleep for test
@@ -145,10 +150,39 @@ class _Loop:
             self.subscription.close()
 
 
+# How long (real time) the loop's clock is watched at the start of a wait for not moving.
+_FROZEN_PROBE = 20e-6
+
+
+def _refuse_frozen_clock(read: Callable[[], float], what: str, instead: str) -> float:
+    """The clock's reading, after checking that it moves: a clock that stays put while real time
+    (the native monotonic clock, which freezegun cannot stop) moves on is frozen, and every wait on
+    it would never end. Only for the libraries' own real-time clocks (a virtual one may stand still)."""
+    __tracebackhide__ = True
+    first = read()
+    until = _native.monotonic() + _FROZEN_PROBE
+    while _native.monotonic() < until:
+        pass
+    if read() == first:
+        raise RuntimeError(
+            f"liveness.aio: {what} does not advance (it stayed at {first!r} while real time moved on), so "
+            f"this wait would never end: is time frozen? {instead}"
+        )
+    return first
+
+
 class _Asyncio(_Loop):
     def __init__(self, patterns: list[str]) -> None:
         self.loop = asyncio.get_running_loop()
-        self.start = self.loop.time()
+        if isinstance(self.loop, asyncio.BaseEventLoop) and type(self.loop).time is asyncio.BaseEventLoop.time:
+            self.start = _refuse_frozen_clock(
+                self.loop.time,
+                "the asyncio event loop's clock (loop.time())",
+                "freezegun freezes the event loop's clock too unless told not to: use "
+                "`freeze_time(..., real_asyncio=True)` (or `tick=True`)",
+            )
+        else:
+            self.start = self.loop.time()
         self.waiter: asyncio.Future[None] | None = None
         super().__init__(patterns, self.loop.call_soon_threadsafe)
 
@@ -249,7 +283,15 @@ class _Trio(_Loop):
 
         self.trio = trio
         self.clock = trio.lowlevel.current_clock()
-        self.start = self.clock.current_time()
+        if type(self.clock).__name__ == "SystemClock":
+            self.start = _refuse_frozen_clock(
+                self.clock.current_time,
+                "trio's clock (trio.current_time())",
+                "freezegun freezes trio's clock too (its `real_asyncio=True` is for asyncio only): use "
+                "`freeze_time(..., ignore=['trio'])` (or `tick=True`)",
+            )
+        else:
+            self.start = self.clock.current_time()
         self.waiter: trio.Event | None = None
         super().__init__(patterns, trio.lowlevel.current_trio_token().run_sync_soon)
 
@@ -288,6 +330,30 @@ class _Trio(_Loop):
             return await awaitable
         # Reached only when the scope caught the cancellation it made at the bound.
         raise _Abandoned(abandon_at)
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _awaited(operation: str) -> Callable[[Callable[P, Coroutine[Any, Any, R]]], Callable[P, Coroutine[Any, Any, R]]]:
+    """While the pytest plugin runs a test, each wait is noted with where it was made, so a
+    forgotten ``await`` fails the test (it would pass with only a RuntimeWarning)."""
+
+    def wrap(function: Callable[P, Coroutine[Any, Any, R]]) -> Callable[P, Coroutine[Any, Any, R]]:
+        @functools.wraps(function)
+        def call(*args: P.args, **kwargs: P.kwargs) -> Coroutine[Any, Any, R]:
+            __tracebackhide__ = True
+            coroutine = function(*args, **kwargs)
+            pending = _config.unawaited
+            if pending is not None:
+                caller = sys._getframe(1)
+                pending.append((coroutine, f"{caller.f_code.co_filename}:{caller.f_lineno}", operation))
+            return coroutine
+
+        return call
+
+    return wrap
 
 
 def _options(**options: Any) -> dict[str, Any]:
@@ -336,6 +402,7 @@ async def eventually(
     on_evaluation: OnEvaluation | None = ...,
     on_timeout: OnTimeout | None = ...,
 ) -> T: ...
+@_awaited("eventually")
 async def eventually(
     probe: Callable[[], Any],
     *,
@@ -380,6 +447,7 @@ async def eventually(
             on_timeout=on_timeout,
         ),
         event_loop=True,
+        probe=probe,
     )
     return await _drive(wait, completed, probe)
 
@@ -426,6 +494,7 @@ async def eventually_passes(
     on_evaluation: OnEvaluation | None = ...,
     on_timeout: OnTimeout | None = ...,
 ) -> T: ...
+@_awaited("eventually_passes")
 async def eventually_passes(
     block: Callable[[], Any],
     *,
@@ -470,6 +539,7 @@ async def eventually_passes(
             on_timeout=on_timeout,
         ),
         event_loop=True,
+        probe=block,
     )
     return await _drive(wait, completed, block)
 
@@ -516,6 +586,7 @@ async def eventually_changes(
     on_evaluation: OnEvaluation | None = ...,
     on_timeout: OnTimeout | None = ...,
 ) -> T: ...
+@_awaited("eventually_changes")
 async def eventually_changes(
     probe: Callable[[], Any],
     *,
@@ -560,6 +631,7 @@ async def eventually_changes(
             on_timeout=on_timeout,
         ),
         event_loop=True,
+        probe=probe,
     )
     return await _drive(wait, completed, probe)
 
@@ -606,6 +678,7 @@ async def eventually_settles(
     on_evaluation: OnEvaluation | None = ...,
     on_timeout: OnTimeout | None = ...,
 ) -> T: ...
+@_awaited("eventually_settles")
 async def eventually_settles(
     probe: Callable[[], Any],
     *,
@@ -650,10 +723,12 @@ async def eventually_settles(
             quiet=quiet,
         ),
         event_loop=True,
+        probe=probe,
     )
     return await _drive(wait, completed, probe)
 
 
+@_awaited("always")
 async def always(
     probe: Callable[[], Any],
     during: Seconds,
@@ -694,10 +769,12 @@ async def always(
         ),
         during=during,
         event_loop=True,
+        probe=probe,
     )
     await _drive(wait, completed, probe)
 
 
+@_awaited("never")
 async def never(
     probe: Callable[[], Any],
     during: Seconds,
@@ -738,6 +815,7 @@ async def never(
         ),
         during=during,
         event_loop=True,
+        probe=probe,
     )
     await _drive(wait, completed, probe)
 
@@ -786,6 +864,7 @@ async def sync_operation(
     on_evaluation: OnEvaluation | None = ...,
     on_timeout: OnTimeout | None = ...,
 ) -> T: ...
+@_awaited("sync_operation")
 async def sync_operation(
     action: Callable[[], Any],
     until: Callable[[], Any],
@@ -832,5 +911,108 @@ async def sync_operation(
             on_timeout=on_timeout,
         ),
         event_loop=True,
+        probe=until,
     )
     return await _drive(wait, completed, until, prepare=action)
+
+
+class AsyncAttempts:
+    """What :func:`attempts` returns: iterate it once with ``async for``; ``.result`` is then the
+    accepted value."""
+
+    def __init__(self, options: dict[str, Any]) -> None:
+        self._wait, self._completed = new_wait("eventually_passes", options, event_loop=True)
+        self._loop: _Loop | None = None
+        self._started = False
+        self.result: Any = None
+
+    def __aiter__(self) -> AsyncIterator[Attempt]:
+        if self._started:
+            raise RuntimeError("liveness.aio.attempts(...) is iterated once: call it again for another wait")
+        self._started = True
+        return self._run()
+
+    def _finished(self, attempt: Attempt, error: BaseException | None) -> bool:
+        __tracebackhide__ = True
+        assert self._loop is not None
+        return attempt_finished(self._wait, self._loop.elapsed(), attempt, error)
+
+    async def _run(self) -> AsyncIterator[Attempt]:
+        __tracebackhide__ = True
+        wait = self._wait
+        run = self._loop = _Trio(wait.wake_patterns) if running_event_loop() == "trio" else _Asyncio(wait.wake_patterns)
+        try:
+            while True:
+                # The block runs in the caller's frame: it cannot be abandoned at the deadline.
+                step, arg = wait.next(run.elapsed())
+                if step == "evaluate":
+                    attempt = Attempt(self, wait.started(run.elapsed()))
+                    yield attempt
+                    if attempt._state != "done":
+                        raise not_run("aio.attempts", attempt)
+                elif step == "yield":
+                    await run.turn()
+                elif step == "wait":
+                    await run.wait(arg or 0.0)
+                elif step == "done":
+                    self.result = wait.result()
+                    return
+                if run.latest_hint is not None:
+                    wait.wake(run.latest_hint)
+                    run.latest_hint = None
+        except _ReportedError as err:
+            failure = self._completed(err)
+            if failure is err:
+                raise
+            raise failure  # noqa: B904 - its __cause__ is the wait's failure (set by completed)
+        finally:
+            run.close()
+
+
+def attempts(
+    *,
+    timeout: Seconds | None = None,
+    interval: Seconds | None = None,
+    intervals: Sequence[Seconds] | None = None,
+    backoff: float | None = None,
+    min_interval: Seconds | None = None,
+    max_interval: Seconds | None = None,
+    delay: Seconds | None = None,
+    attempts: int | None = None,
+    message: str | None = None,
+    stable_for: Seconds | None = None,
+    at_least: Seconds | None = None,
+    wake_on: Patterns | None = None,
+    retry_on: ExceptionTypes | None = None,
+    fail_on: ExceptionTypes | None = None,
+    on_evaluation: OnEvaluation | None = None,
+    on_timeout: OnTimeout | None = None,
+) -> AsyncAttempts:
+    """The block form of :func:`eventually_passes`, with ``async for`` (see
+    :func:`liveness.attempts`); the block may ``await``::
+
+        async for attempt in liveness.aio.attempts(timeout=2):
+            with attempt:
+                assert await client.get("n") == 3
+    """
+    __tracebackhide__ = True
+    return AsyncAttempts(
+        _options(
+            timeout=timeout,
+            interval=interval,
+            intervals=intervals,
+            backoff=backoff,
+            min_interval=min_interval,
+            max_interval=max_interval,
+            delay=delay,
+            attempts=attempts,
+            message=message,
+            stable_for=stable_for,
+            at_least=at_least,
+            wake_on=wake_on,
+            retry_on=retry_on,
+            fail_on=fail_on,
+            on_evaluation=on_evaluation,
+            on_timeout=on_timeout,
+        )
+    )
