@@ -372,6 +372,13 @@ typedef struct liveness_options {
      * Passed through untouched as the hook's first argument; may be NULL.
      */
     void *on_evaluation_context;
+    /**
+     * After a timeout (not met by the deadline), go on evaluating for up to this long (at most
+     * the timeout) and add to the message whether the condition was met late ("late: met 0.12 s
+     * after the deadline") or still not. The status stays LIVENESS_TIMEOUT. 0 turns it off.
+     * Default 1000.
+     */
+    double late_check_ms;
 } liveness_options;
 
 /**

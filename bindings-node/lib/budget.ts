@@ -75,13 +75,19 @@ const seconds = (ms: number) => `${Number((ms / 1000).toPrecision(6))} s`;
  * must be cut to end before the current budget; undefined when it fits (or there is no budget).
  * `timeout`: the wait's own (undefined: the default); `scale`: LIVENESS_TIMEOUT_SCALE's factor.
  */
-export function cut(timeout: number, scale: number): { timeout: number; note: string } | undefined {
+export function cut(timeout: number, lateCheck: number, scale: number): { timeout: number; lateCheck: number; note: string | undefined } | undefined {
   const b = current;
   if (b === undefined || !(b.limitMs > 0) || b.limitMs === Infinity) return undefined;
   const remaining = Math.max(0, b.startedMs + b.limitMs - margin(b.limitMs) - native.monotonicMs());
-  if (timeout * scale <= remaining) return undefined;
+  // After a timeout the late check looks on for up to lateCheck (at most the timeout): it must end
+  // before the limit too.
+  const late = Math.min(lateCheck, timeout);
+  if ((timeout + late) * scale <= remaining) return undefined;
+  // The wait fits, its late check does not: shorten the check, not the wait.
+  if (timeout * scale <= remaining) return { timeout, lateCheck: remaining / scale - timeout, note: undefined };
   const note = `note: timeout cut to ${(remaining / 1000).toFixed(2)} s to end before ${b.runner}'s ${seconds(b.limitMs)} limit for this ${b.what}`;
-  return { timeout: remaining / scale, note };
+  // No time is left to look on after the cut deadline.
+  return { timeout: remaining / scale, lateCheck: 0, note };
 }
 
 // --- Jest (jest-circus) -------------------------------------------------------------------------

@@ -32,7 +32,7 @@ export interface Plan {
 }
 
 /** The core's default timeout (SPEC §2), which a test's budget may have to cut. */
-const DEFAULT_TIMEOUT_MS = 5000;
+const [DEFAULT_TIMEOUT_MS, DEFAULT_LATE_CHECK_MS] = native.optionDefaultsMs();
 
 const ABANDONED = Symbol('abandoned');
 const TURN = Symbol('turn');
@@ -165,12 +165,14 @@ function nativeOrigin(clock: Clock): number {
 }
 
 /** The wait's timeout cut to the running test's budget, or undefined when it fits (or none is known). */
-function cutForBudget(checked: Checked, scaleText: string | null): { timeout: number; note: string } | undefined {
+function cutForBudget(checked: Checked, scaleText: string | null): ReturnType<typeof cut> {
   const timeout = checked.native.timeout ?? DEFAULT_TIMEOUT_MS;
+  const lateCheck = checked.native.lateCheck ?? DEFAULT_LATE_CHECK_MS;
   // A bad timeout or scale is the core's to report, uncut.
   const scale = scaleText === null ? 1 : Number(scaleText);
   if (typeof timeout !== 'number' || Number.isNaN(timeout) || timeout < 0 || !(scale > 0 && Number.isFinite(scale))) return undefined;
-  return cut(timeout, scale);
+  if (!(lateCheck >= 0)) return undefined;
+  return cut(timeout, lateCheck, scale);
 }
 
 function settled(p: PromiseLike<unknown>): Promise<Settled> {
@@ -206,7 +208,7 @@ async function run(plan: Plan, options: unknown, cancel: Cancel, wait: Mutable<P
     poller = create(checked.native);
   } else {
     try {
-      poller = create({ ...checked.native, timeout: budgeted.timeout });
+      poller = create({ ...checked.native, timeout: budgeted.timeout, lateCheck: budgeted.lateCheck });
       note = budgeted.note;
     } catch {
       // The options are bad as given (that error is the one to show), or only the cut timeout

@@ -33,6 +33,14 @@ pub struct NativeOptions {
     pub wake_on: Option<Vec<String>>,
 }
 
+/// The core's defaults the TypeScript layer needs before a poller exists (to fit a wait into the
+/// running test's budget): `[timeout, lateCheck]` in ms. Read once; never a copy in TypeScript.
+#[napi]
+pub fn option_defaults_ms() -> Vec<f64> {
+    let d = Options::default();
+    vec![ms(d.timeout), ms(d.late_check)]
+}
+
 fn millis(option: &str, value: Option<f64>, default: Duration) -> Result<Duration> {
     match value {
         None => Ok(default),

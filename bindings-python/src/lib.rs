@@ -19,6 +19,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     // The core's default timeout, for the pytest-timeout cooperation in Python.
     m.add("DEFAULT_TIMEOUT", liveness::policy::Options::default().timeout.as_secs_f64())?;
+    m.add("DEFAULT_LATE_CHECK", liveness::policy::DEFAULT_LATE_CHECK.as_secs_f64())?;
     m.add_class::<wait::Wait>()?;
     m.add_class::<wait::WakeHint>()?;
     m.add_class::<stepper::BlockingClock>()?;

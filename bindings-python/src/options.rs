@@ -135,6 +135,7 @@ pub struct RawOptions<'a, 'py> {
     pub message: Option<&'a Bound<'py, PyAny>>,
     pub stable_for: Option<&'a Bound<'py, PyAny>>,
     pub at_least: Option<&'a Bound<'py, PyAny>>,
+    pub late_check: Option<&'a Bound<'py, PyAny>>,
     pub wake_on: Option<&'a Bound<'py, PyAny>>,
 }
 
@@ -161,6 +162,9 @@ impl RawOptions<'_, '_> {
         }
         if let Some(d) = seconds("at_least", self.at_least)? {
             o.at_least = d;
+        }
+        if let Some(d) = seconds("late_check", self.late_check)? {
+            o.late_check = d;
         }
         o.attempts = attempts(self.attempts)?;
         o.message = match self.message.filter(|v| !v.is_none()) {
@@ -233,7 +237,7 @@ pub fn timeout_scale() -> PyResult<f64> {
 /// markers are checked this way, so a bad value fails at once with the core's message).
 #[pyfunction]
 #[pyo3(signature = (*, timeout=None, interval=None, intervals=None, backoff=None, min_interval=None,
-                    max_interval=None, delay=None, attempts=None, message=None, stable_for=None, at_least=None,
+                    max_interval=None, delay=None, attempts=None, message=None, stable_for=None, at_least=None, late_check=None,
                     wake_on=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn validate_options(
@@ -248,6 +252,7 @@ pub fn validate_options(
     message: Option<Bound<'_, PyAny>>,
     stable_for: Option<Bound<'_, PyAny>>,
     at_least: Option<Bound<'_, PyAny>>,
+    late_check: Option<Bound<'_, PyAny>>,
     wake_on: Option<Bound<'_, PyAny>>,
 ) -> PyResult<()> {
     let raw = RawOptions {
@@ -262,6 +267,7 @@ pub fn validate_options(
         message: message.as_ref(),
         stable_for: stable_for.as_ref(),
         at_least: at_least.as_ref(),
+        late_check: late_check.as_ref(),
         wake_on: wake_on.as_ref(),
     };
     raw.to_core()?;

@@ -237,7 +237,8 @@ impl Wait {
     #[new]
     #[pyo3(signature = (operation_name, *, event_loop=false, during=None, quiet=None, timeout=None,
                         interval=None, intervals=None, backoff=None, min_interval=None, max_interval=None,
-                        delay=None, attempts=None, message=None, stable_for=None, at_least=None, wake_on=None,
+                        delay=None, attempts=None, message=None, stable_for=None, at_least=None, late_check=None,
+                        wake_on=None,
                         retry_on=None, fail_on=None, on_evaluation=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -256,6 +257,7 @@ impl Wait {
         message: Option<Bound<'_, PyAny>>,
         stable_for: Option<Bound<'_, PyAny>>,
         at_least: Option<Bound<'_, PyAny>>,
+        late_check: Option<Bound<'_, PyAny>>,
         wake_on: Option<Bound<'_, PyAny>>,
         retry_on: Option<Bound<'_, PyAny>>,
         fail_on: Option<Bound<'_, PyAny>>,
@@ -284,6 +286,7 @@ impl Wait {
             message: message.as_ref(),
             stable_for: stable_for.as_ref(),
             at_least: at_least.as_ref(),
+            late_check: late_check.as_ref(),
             wake_on: wake_on.as_ref(),
         };
         // Python's os.environ is the process environment (it writes through with putenv).

@@ -85,6 +85,11 @@ pub struct liveness_options {
     pub on_evaluation: liveness_evaluation_hook,
     /// Passed through untouched as the hook's first argument; may be NULL.
     pub on_evaluation_context: *mut c_void,
+    /// After a timeout (not met by the deadline), go on evaluating for up to this long (at most
+    /// the timeout) and add to the message whether the condition was met late ("late: met 0.12 s
+    /// after the deadline") or still not. The status stays LIVENESS_TIMEOUT. 0 turns it off.
+    /// Default 1000.
+    pub late_check_ms: f64,
 }
 
 impl liveness_options {
@@ -108,6 +113,7 @@ impl liveness_options {
             backoff: d.backoff.unwrap_or(LIVENESS_NO_BACKOFF),
             on_evaluation: None,
             on_evaluation_context: std::ptr::null_mut(),
+            late_check_ms: millis(d.late_check),
         }
     }
 }
@@ -184,6 +190,7 @@ pub(crate) unsafe fn read_options(opts: *const liveness_options) -> Result<ReadO
         message: unsafe { opt_str_arg("options.message", c.message) }?.map(str::to_owned),
         stable_for: duration_from_millis("stable_for_ms", c.stable_for_ms)?,
         at_least: duration_from_millis("at_least_ms", c.at_least_ms)?,
+        late_check: duration_from_millis("late_check_ms", c.late_check_ms)?,
         wake_on: unsafe { str_array_arg("options.wake_on", c.wake_on, c.wake_on_len) }?
             .into_iter()
             .map(str::to_owned)

@@ -83,8 +83,15 @@ def _cut_short(merged: dict[str, Any], deadline: float, limit: float) -> tuple[d
     except ValueError:
         return None, None  # the wait itself reports the bad variable
     remaining = max(0.0, deadline - _native.monotonic())
-    if timeout * scale <= remaining:
+    # After a timeout the late check looks on for up to late_check (at most the timeout): it
+    # must end before the limit too.
+    late = _seconds(merged.get("late_check", _native.DEFAULT_LATE_CHECK))
+    late = 0.0 if late is None else min(late, timeout)
+    if (timeout + late) * scale <= remaining:
         return None, None
+    if timeout * scale <= remaining:
+        # The wait fits, its late check does not: shorten the check, not the wait.
+        return dict(merged, late_check=remaining / scale - timeout), None
     # The options are compared with the timeout unscaled (so is the cut), and the cut must not
     # make a valid call contradict itself.
     budget = remaining / scale
@@ -95,6 +102,7 @@ def _cut_short(merged: dict[str, Any], deadline: float, limit: float) -> tuple[d
         return None, None
     cut = dict(merged)
     cut["timeout"] = budget
+    cut["late_check"] = 0.0  # no time is left to look on after the cut deadline
     for key in ("interval", "delay"):
         value = _seconds(merged.get(key))
         if value is not None and value > budget:

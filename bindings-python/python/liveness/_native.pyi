@@ -8,6 +8,7 @@ _ExceptionTypes: TypeAlias = type[BaseException] | tuple[type[BaseException], ..
 
 __all__ = [
     "__version__",
+    "DEFAULT_LATE_CHECK",
     "DEFAULT_TIMEOUT",
     "Wait",
     "WakeHint",
@@ -30,6 +31,7 @@ __all__ = [
     "check_emitted_in_order",
 ]
 __version__: str
+DEFAULT_LATE_CHECK: float
 DEFAULT_TIMEOUT: float
 
 @final
@@ -52,6 +54,7 @@ class Wait:
         message: str | None = None,
         stable_for: float | None = None,
         at_least: float | None = None,
+        late_check: float | None = None,
         wake_on: _Patterns | None = None,
         retry_on: _ExceptionTypes | None = None,
         fail_on: _ExceptionTypes | None = None,
@@ -171,6 +174,7 @@ def validate_options(
     message: str | None = None,
     stable_for: float | None = None,
     at_least: float | None = None,
+    late_check: float | None = None,
     wake_on: _Patterns | None = None,
 ) -> None: ...
 def emit(

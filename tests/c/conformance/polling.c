@@ -168,6 +168,7 @@ static void options_of(const cJSON *opts, c_options *out) {
         else if (strcmp(k, "delay_ms") == 0) o->delay_ms = json_number(x);
         else if (strcmp(k, "stable_for_ms") == 0) o->stable_for_ms = json_number(x);
         else if (strcmp(k, "at_least_ms") == 0) o->at_least_ms = json_number(x);
+        else if (strcmp(k, "late_check_ms") == 0) o->late_check_ms = json_number(x);
         else if (strcmp(k, "backoff") == 0) o->backoff = json_number(x);
         else if (strcmp(k, "during_ms") == 0) out->during_ms = json_number(x);
         else if (strcmp(k, "quiet_ms") == 0) out->quiet_ms = json_number(x);
@@ -518,7 +519,7 @@ static bool close_to(double a, double b) {
 /* The option as C names it: durations carry their unit (`timeout_ms` for `timeout`). */
 static void c_option_name(const char *option, char *out, size_t n) {
     const char *durations[] = {"timeout", "interval",  "intervals", "min_interval", "max_interval",
-                               "delay",   "stable_for", "during",   "at_least",     "quiet"};
+                               "delay",   "stable_for", "during",   "at_least",     "quiet", "late_check"};
     for (size_t i = 0; i < sizeof durations / sizeof *durations; i++) {
         if (strcmp(option, durations[i]) == 0) {
             snprintf(out, n, "%s_ms", option);
