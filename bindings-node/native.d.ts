@@ -174,6 +174,7 @@ export interface NativeOptions {
   message?: string
   stableFor?: number
   atLeast?: number
+  lateCheck?: number
   wakeOn?: Array<string>
 }
 
@@ -203,6 +204,12 @@ export interface NativeRun {
 
 /** The crate version (the workspace version), so the package can check its own agrees. */
 export declare function nativeVersion(): string
+
+/**
+ * The core's defaults the TypeScript layer needs before a poller exists (to fit a wait into the
+ * running test's budget): `[timeout, lateCheck]` in ms. Read once; never a copy in TypeScript.
+ */
+export declare function optionDefaultsMs(): Array<number>
 
 /** Ids of JavaScript objects of the calling environment no event refers to any more. */
 export declare function takeReleasedHostIds(): Array<number>
