@@ -288,6 +288,7 @@ TEST(eventually_changes_baseline_time_counts_toward_the_timeout) {
     EXPECT_OK(liveness_virtual_clock_install());
     registry_id r = {0, 0, false};
     liveness_options o = liveness_options_default();
+    o.late_check_ms = 0; /* this test pins the wait itself; test_late.c the late check */
     o.timeout_ms = 100;
     o.interval_ms = 10;
     EXPECT_STATUS(liveness_eventually_changes(slow_baseline, &r, &o, NULL), LIVENESS_TIMEOUT);
@@ -374,6 +375,7 @@ TEST(sync_operation_action_time_counts_toward_the_timeout) {
     EXPECT_OK(liveness_virtual_clock_install());
     timed_operation op = {0, {0}, 0};
     liveness_options o = liveness_options_default();
+    o.late_check_ms = 0; /* this test pins the wait itself; test_late.c the late check */
     o.timeout_ms = 100;
     o.interval_ms = 10;
     EXPECT_STATUS(liveness_sync_operation(slow_action, never_done, &op, &o), LIVENESS_TIMEOUT);

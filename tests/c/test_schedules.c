@@ -48,6 +48,7 @@ TEST(intervals_list_sets_each_period_and_the_last_repeats) {
     EXPECT_OK(liveness_virtual_clock_install());
     const double periods[] = {10, 20, 40};
     liveness_options o = liveness_options_default();
+    o.late_check_ms = 0; /* this test pins the wait itself; test_late.c the late check */
     o.timeout_ms = 100;
     o.intervals_ms = periods;
     o.intervals_len = 3;
@@ -61,6 +62,7 @@ TEST(intervals_list_sets_each_period_and_the_last_repeats) {
 TEST(backoff_multiplies_the_period_up_to_max_interval) {
     EXPECT_OK(liveness_virtual_clock_install());
     liveness_options o = liveness_options_default();
+    o.late_check_ms = 0; /* this test pins the wait itself; test_late.c the late check */
     o.timeout_ms = 200;
     o.interval_ms = 10;
     o.backoff = 2;
