@@ -35,15 +35,18 @@ impl Failure {
         }
     }
 
-    /// A one-line label for the history: the text cut short so a run fits on a line.
+    /// A one-line label for the history: the whole text on one line (a multi-line message, such
+    /// as Jest's `expect(received).toBe(expected)` with its Expected/Received lines, compacted),
+    /// cut from the middle so that its end survives: the end is where the values that tell two
+    /// runs apart usually are.
     pub(crate) fn label(&self) -> String {
         const MAX: usize = 60;
         let full = match self {
             Failure::Raised { kind, text } if text.is_empty() => kind.clone(),
-            Failure::Raised { kind, text } => format!("{kind} {}", first_line(text)),
-            Failure::Returned { repr, .. } => format!("returned {}", first_line(repr)),
+            Failure::Raised { kind, text } => format!("{kind} {}", one_line(text)),
+            Failure::Returned { repr, .. } => format!("returned {}", one_line(repr)),
         };
-        shorten(&full, MAX)
+        shorten_middle(&full, MAX)
     }
 }
 
@@ -68,8 +71,22 @@ pub enum Outcome {
     Rejected(Failure),
 }
 
-fn first_line(text: &str) -> &str {
-    text.lines().next().unwrap_or("")
+/// The lines of `text` joined by single spaces, blank lines and indentation dropped.
+fn one_line(text: &str) -> String {
+    text.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ")
+}
+
+/// `text` in at most `max` characters: its start and its end, with "…" for what was cut.
+fn shorten_middle(text: &str, max: usize) -> String {
+    let n = text.chars().count();
+    if n <= max {
+        return text.to_owned();
+    }
+    let head = (max - 1) * 2 / 5;
+    let tail = max - 1 - head;
+    let start: String = text.chars().take(head).collect();
+    let end: String = text.chars().skip(n - tail).collect();
+    format!("{}…{}", start.trim_end(), end.trim_start())
 }
 
 pub(crate) fn shorten(text: &str, max: usize) -> String {
@@ -83,4 +100,24 @@ pub(crate) fn shorten(text: &str, max: usize) -> String {
 /// Cuts a binding's repr to a length that fits in a report line.
 pub fn shorten_repr(repr: &str) -> String {
     shorten(repr, 200)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Failure;
+
+    #[test]
+    fn labels_keep_what_tells_two_failures_apart() {
+        let jest = |received: u32| {
+            Failure::raised(
+                "Error",
+                format!("expect(received).toBe(expected) // Object.is equality\n\nExpected: 3\nReceived: {received}"),
+            )
+        };
+        let (one, two) = (jest(1).label(), jest(2).label());
+        assert_ne!(one, two, "the runs must not look identical");
+        assert!(one.ends_with("Expected: 3 Received: 1"), "{one}");
+        assert!(one.chars().count() <= 60 && one.starts_with("Error expect(received)"), "{one}");
+        assert_eq!(Failure::returned("false", false).label(), "returned false");
+    }
 }

@@ -11,8 +11,10 @@ use super::report::{Late, Report, ReportKind};
 use crate::error::Error;
 use crate::policy::{FOREVER, Options, Schedule, scaled};
 
-/// An evaluation that starts at the deadline and ends this far past it is reported as overrun.
-const OVERRUN_WORTH_REPORTING: Duration = Duration::from_millis(1);
+/// An evaluation that ends this far past the deadline is reported as overrun: the smallest time
+/// a report shows as more than "0.00 s" (a line saying "took 0.00 s, ending 0.00 s past the
+/// deadline" tells a reader nothing).
+const OVERRUN_WORTH_REPORTING: Duration = Duration::from_millis(10);
 
 /// How a driver waits. It decides one rule: whether the driver must let its event loop run
 /// between two evaluations that follow each other at once.
@@ -509,10 +511,9 @@ impl Poller {
         if safety {
             return Some(Ok(()));
         }
-        // The deadline evaluation itself may overrun too; a timer's few microseconds of lateness
-        // are not worth a line in the report, a probe that took a millisecond or more is.
-        let deadline_evaluation_overran = deadline_evaluated && self.last_duration >= OVERRUN_WORTH_REPORTING;
-        if overran && (!deadline_evaluated || deadline_evaluation_overran) {
+        // Any evaluation, the deadline's included, may end past the deadline; a timer's lateness
+        // or a probe's few milliseconds are not worth a line in the report.
+        if overran && self.last_end.saturating_sub(self.deadline) >= OVERRUN_WORTH_REPORTING {
             return Some(Err(ReportKind::Overran {
                 evaluation: self.evaluations,
                 took: self.last_duration,
