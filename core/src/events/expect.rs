@@ -91,7 +91,10 @@ impl Emitted {
     /// `.run(block)` for a test: returns the block's value, or panics with the report.
     #[track_caller]
     pub fn assert<R>(self, block: impl FnOnce() -> R) -> R {
-        self.run(block).unwrap_or_else(|e| crate::error::fail(e))
+        match self.run(block) {
+            Ok(value) => value,
+            Err(e) => crate::error::fail(e),
+        }
     }
 }
 
@@ -124,7 +127,10 @@ impl NotEmitted {
     /// `.run(block)` for a test: returns the block's value, or panics with the report.
     #[track_caller]
     pub fn assert<R>(self, block: impl FnOnce() -> R) -> R {
-        self.run(block).unwrap_or_else(|e| crate::error::fail(e))
+        match self.run(block) {
+            Ok(value) => value,
+            Err(e) => crate::error::fail(e),
+        }
     }
 }
 
@@ -151,6 +157,9 @@ impl EmittedInOrder {
     /// `.run(block)` for a test: returns the block's value, or panics with the report.
     #[track_caller]
     pub fn assert<R>(self, block: impl FnOnce() -> R) -> R {
-        self.run(block).unwrap_or_else(|e| crate::error::fail(e))
+        match self.run(block) {
+            Ok(value) => value,
+            Err(e) => crate::error::fail(e),
+        }
     }
 }

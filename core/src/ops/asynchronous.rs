@@ -284,7 +284,10 @@ macro_rules! async_finishers {
             /// `.run()` for a test: returns the value, or panics with the report.
             #[track_caller]
             pub fn assert(self) -> $value {
-                self.run().unwrap_or_else(|e| crate::error::fail(e))
+                match self.run() {
+                    Ok(value) => value,
+                    Err(e) => crate::error::fail(e),
+                }
             }
 
             /// Blocks this thread, running the wait on a tokio runtime of its own; on a runtime's

@@ -235,7 +235,10 @@ macro_rules! finishers {
             /// the caller), so a test needs no `.unwrap()`.
             #[track_caller]
             pub fn assert(self) -> $value {
-                self.run().unwrap_or_else(|e| crate::error::fail(e))
+                match self.run() {
+                    Ok(value) => value,
+                    Err(e) => crate::error::fail(e),
+                }
             }
 
             /// Like `.run()`, but waits with `tokio::time` (so `tokio::time::pause` makes a test
