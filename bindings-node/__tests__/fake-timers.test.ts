@@ -35,7 +35,9 @@ describe("Jest's modern fake timers", () => {
     const error = await eventually(() => false, { timeout: 3_600_000, interval: 60_000 }).catch((e: unknown) => e);
     expectInstanceOf(error, LivenessTimeoutError);
     expect(error.message).toContain('not met after 3600.00 s (61 evaluations)');
-    expect(Date.now() - t0).toBe(3_600_000);
+    // ... and the late check's one fake second after it (1 s, at most the timeout).
+    expect(error.message).toContain('late: still not met 1.00 s after the deadline (1 more evaluation)');
+    expect(Date.now() - t0).toBe(3_601_000);
   });
 
   test('an async probe waiting on a faked timer settles', async () => {

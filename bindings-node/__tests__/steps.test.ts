@@ -79,7 +79,7 @@ describe('a wake hint emitted while an evaluation runs is not lost', () => {
         emit('cache.refreshed');
         return false;
       },
-      { interval: 40, timeout: 100, wakeOn: 'cache.*' },
+      { interval: 40, timeout: 100, lateCheck: 0, wakeOn: 'cache.*' }, // pins the hint rule; late.json the late check
     ).catch((e: unknown) => e);
     expectInstanceOf(error, LivenessTimeoutError);
     expect(noisy).toEqual([0, 0, 40, 40, 80, 80, 100]);
@@ -104,7 +104,7 @@ test('a probe whose native code emits its own hint from another thread does not 
     return false;
   };
   try {
-    const error = await eventually(probe, { interval: 40, timeout: 200, wakeOn: 'native.self.*' }).catch((e: unknown) => e);
+    const error = await eventually(probe, { interval: 40, timeout: 200, lateCheck: 0, wakeOn: 'native.self.*' }).catch((e: unknown) => e);
     expectInstanceOf(error, LivenessTimeoutError);
     // Twice per period (0, 0, 40, 40, …, 160, 160) and once at the deadline; a spin makes hundreds.
     expect(calls).toBeLessThanOrEqual(11);

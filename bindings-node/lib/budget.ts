@@ -47,9 +47,16 @@ export function begin(budget: Budget): void {
   current = budget;
 }
 
-export function end(): void {
+/**
+ * The current test function or hook ended; `runnerTimedOut` when the runner said it ran out of
+ * time. Otherwise the clock decides, with a little slack: the runner's timer starts just before
+ * the event that starts ours, so on a loaded machine our count can fall a few ms short.
+ */
+export function end(runnerTimedOut = false): void {
   if (current?.what === 'test') {
-    lastTest = { budget: current, timedOut: native.monotonicMs() - current.startedMs >= current.limitMs };
+    const slack = Math.min(20, current.limitMs * 0.05);
+    const timedOut = runnerTimedOut || native.monotonicMs() - current.startedMs >= current.limitMs - slack;
+    lastTest = { budget: current, timedOut };
   }
   current = undefined;
 }
@@ -96,6 +103,8 @@ interface CircusEvent {
   name: string;
   test?: { timeout?: number };
   hook?: { timeout?: number };
+  /** jest-circus sets it on the *_failure events (its own timeout: "Exceeded timeout of N ms"). */
+  error?: unknown;
 }
 
 const INSTALLED = Symbol.for('liveness.budget.installed');
@@ -122,7 +131,7 @@ function installJest(): void {
       case 'test_fn_failure':
       case 'hook_success':
       case 'hook_failure':
-        end();
+        end(/Exceeded timeout of/.test(String(event.error)));
         break;
     }
   });

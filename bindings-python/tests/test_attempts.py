@@ -33,7 +33,7 @@ def test_passes_once_the_block_runs_without_raising() -> None:
 
 def test_the_last_failure_is_the_cause_and_the_report_is_eventually_passes() -> None:
     with VirtualClock(), pytest.raises(liveness.TimeoutError) as info:
-        for attempt in liveness.attempts(timeout=1, interval=0.25):
+        for attempt in liveness.attempts(timeout=1, interval=0.25, late_check=0):
             with attempt:
                 assert attempt.number < 0, f"attempt {attempt.number}"
     assert str(info.value).startswith("eventually_passes: not met after 1.00 s (5 evaluations)")

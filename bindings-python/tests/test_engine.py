@@ -214,7 +214,7 @@ def test_eventually_changes_counts_its_baseline_toward_the_timeout() -> None:
             return 7
 
         with pytest.raises(liveness.TimeoutError) as info:
-            liveness.eventually_changes(probe, timeout=0.5, interval=0.1)
+            liveness.eventually_changes(probe, timeout=0.5, interval=0.1, late_check=0)
         assert calls == pytest.approx([0.0, 0.3, 0.4, 0.5])
         assert clock.now() == pytest.approx(0.5)
     assert str(info.value).startswith("eventually_changes: not met after 0.50 s (3 evaluations)")
@@ -232,7 +232,7 @@ def test_aio_eventually_changes_counts_its_baseline_toward_the_timeout() -> None
             return 7
 
         with pytest.raises(liveness.TimeoutError) as info:
-            await aio.eventually_changes(probe, timeout=0.5, interval=0.1)
+            await aio.eventually_changes(probe, timeout=0.5, interval=0.1, late_check=0)
         return str(info.value), loop.time() - start
 
     text, elapsed = run_on_virtual_loop(main)
@@ -254,7 +254,7 @@ def test_the_value_seen_again_by_eventually_changes_reads_unchanged() -> None:
 def test_interval_zero_is_adaptive_on_a_virtual_clock_too() -> None:
     calls: list[int] = []
     with VirtualClock(), pytest.raises(liveness.TimeoutError):
-        liveness.eventually(lambda: calls.append(1), timeout=0.3, interval=0)
+        liveness.eventually(lambda: calls.append(1), timeout=0.3, interval=0, late_check=0)
     # The adaptive minimum, 1 ms apart, from 0 to the deadline: a busy loop would never end here.
     assert len(calls) == 301
 
@@ -264,7 +264,7 @@ def test_interval_zero_is_adaptive_under_trio() -> None:
 
     async def main() -> None:
         with pytest.raises(liveness.TimeoutError):
-            await aio.eventually(lambda: calls.append(1), timeout=0.3, interval=0)
+            await aio.eventually(lambda: calls.append(1), timeout=0.3, interval=0, late_check=0)
 
     trio.run(main, clock=trio.testing.MockClock(autojump_threshold=0))
     assert len(calls) == 301

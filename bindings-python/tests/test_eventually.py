@@ -135,7 +135,7 @@ def test_a_last_evaluation_happens_at_the_deadline() -> None:
 def test_delay_comes_before_the_first_evaluation_and_counts_toward_the_timeout() -> None:
     probe, calls = counter_probe(10**6)
     with pytest.raises(TimeoutError) as info:
-        eventually(probe, delay=0.05, timeout=0.05, interval=0.05)
+        eventually(probe, delay=0.05, timeout=0.05, interval=0.05, late_check=0)
     # The first evaluation happens after the delay, which used up the whole timeout.
     assert len(calls) == 1
     assert info.value.elapsed >= 0.05

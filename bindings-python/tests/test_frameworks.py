@@ -41,7 +41,9 @@ def test_pytest_fail_in_a_block_is_retried_and_shown_as_the_last_failure(pyteste
         def test_sync_timeout_shows_it():
             calls = []
             with VirtualClock(), pytest.raises(liveness.TimeoutError) as info:
-                liveness.eventually_passes(failing_then_passing(calls, 10**9), timeout=0.05, interval=0.01)
+                liveness.eventually_passes(
+                    failing_then_passing(calls, 10**9), timeout=0.05, interval=0.01, late_check=0
+                )
             assert len(calls) == 6
             assert "last: Failed: not yet (6)" in str(info.value)
             assert isinstance(info.value.__cause__, pytest.fail.Exception)

@@ -113,5 +113,5 @@ def test_the_scale_stretches_a_real_wait(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setenv("LIVENESS_TIMEOUT_SCALE", "0.001")
     calls: list[int] = []
     with pytest.raises(liveness.TimeoutError):
-        eventually(lambda: calls.append(1), timeout=10, interval=10)
+        eventually(lambda: calls.append(1), timeout=10, interval=10, late_check=0)
     assert len(calls) == 2  # at once, and at the (scaled) deadline

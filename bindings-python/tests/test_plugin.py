@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 import pytest
@@ -48,7 +49,7 @@ def test_ini_interval_and_max_interval(pytester: pytest.Pytester) -> None:
         def test_interval():
             calls = []
             with pytest.raises(liveness.TimeoutError):
-                liveness.eventually(lambda: calls.append(1), timeout=0.05)
+                liveness.eventually(lambda: calls.append(1), timeout=0.05, late_check=0)
             assert len(calls) == 2   # period 0.05 s, as long as the timeout: at once and at the deadline
         def test_max_interval_is_the_default():
             with pytest.raises(ValueError, match="max_interval"):
@@ -204,6 +205,28 @@ def test_a_wait_ends_before_pytest_timeout_with_its_own_report(pytester: pytest.
     assert "cut to" in out
     assert "pytest-timeout's 1 s limit" in out
     assert "Timeout (>1.0s)" not in out  # pytest-timeout did not have to kill it
+
+
+def test_the_late_check_is_shortened_to_end_before_pytest_timeout(pytester: pytest.Pytester) -> None:
+    # The wait (0.6 s) fits in the 1 s limit, its default late check (up to 0.6 s more) does not:
+    # the check is shortened, not the wait, and pytest-timeout never has to kill the test.
+    pytester.makepyfile(
+        test_late="""
+        import pytest, liveness
+        @pytest.mark.timeout(1)
+        def test_wait_then_late_check():
+            liveness.eventually(lambda: False, timeout=0.6, message="never true")
+        """
+    )
+    result = run(pytester)
+    result.assert_outcomes(failed=1)
+    out = result.stdout.str()
+    assert 'eventually "never true": not met after 0.60 s' in out
+    late = re.search(r"late: still not met (\d+\.\d+) s after the deadline", out)
+    assert late is not None, out
+    assert float(late.group(1)) < 0.6, out  # what was left of the limit, not the whole 0.60 s
+    assert "cut to" not in out
+    assert "Timeout (>1.0s)" not in out
 
 
 def test_an_infinite_timeout_ends_before_pytest_timeout_with_its_own_report(pytester: pytest.Pytester) -> None:

@@ -80,7 +80,7 @@ def test_a_value_whose_repr_raises_does_not_break_the_report() -> None:
 def test_the_values_are_read_when_the_wait_fails() -> None:
     seen: list[int] = []
     with VirtualClock(), pytest.raises(liveness.TimeoutError) as info:
-        liveness.eventually(lambda: seen.append(1), timeout=1, interval=0.5)
+        liveness.eventually(lambda: seen.append(1), timeout=1, interval=0.5, late_check=0)
     assert "  where: seen = [1, 1, 1]" in str(info.value)
 
 

@@ -21,7 +21,7 @@ from .test_hooks import every_driver, run_asyncio, scripted
 def starts(drive: Any, name: str, probe: Any, **options: Any) -> list[float]:
     seen: list[liveness.Evaluation] = []
     with contextlib.suppress(liveness.TimeoutError):
-        drive(name, probe, on_evaluation=seen.append, **options)
+        drive(name, probe, on_evaluation=seen.append, late_check=0, **options)
     return [e.started for e in seen]
 
 
