@@ -12,6 +12,8 @@ test-rust: ## Rust: rustfmt check, clippy (warnings denied), core + examples tes
 	$(CARGO) clippy -q -p liveness-node --lib -- -D warnings
 	$(CARGO) test -q -p liveness --features tokio
 	$(CARGO) test -q -p liveness-examples
+	@# The crate users will `cargo add` (issue 13, point 7): it must package and build alone.
+	$(CARGO) package -q -p liveness --allow-dirty
 
 demo-rust: ## the Rust rows of the demo (target/demo/rust.jsonl)
 	$(CARGO) run -q --release -p liveness-examples --bin demo -- run $(ROOT)/target/demo/rust.jsonl
