@@ -18,13 +18,13 @@ export default defineConfig(
     languageOptions: { globals: globals.node },
   },
   {
-    files: ['**/*.ts', '**/*.mts'],
+    files: ['**/*.ts', '**/*.mts', '**/*.cts'],
     extends: [js.configs.recommended, tseslint.configs.recommendedTypeChecked],
     languageOptions: {
       parserOptions: {
-        // Each file is typed by the tsconfig that builds or checks it; jest.d.ts and vitest.d.ts
-        // are in none (they are published as written), so they get a default project.
-        projectService: { allowDefaultProject: ['jest.d.ts', 'vitest.d.ts'] },
+        // Each file is typed by the tsconfig that builds or checks it; jest.d.ts, vitest.d.ts and
+        // vitest.d.mts are in none (they are published as written), so they get a default project.
+        projectService: { allowDefaultProject: ['jest.d.ts', 'vitest.d.ts', 'vitest.d.mts'] },
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -43,5 +43,11 @@ export default defineConfig(
       '@typescript-eslint/require-await': 'off',
       '@typescript-eslint/no-unnecessary-type-assertion': 'off',
     },
+  },
+  {
+    // The CommonJS view of the Vitest type test compiles under nodenext only (Vitest's own
+    // index.d.cts requires its ES modules, which node16 rejects): its tsconfig is that one.
+    files: ['types-test/vitest-usage.cts'],
+    languageOptions: { parserOptions: { projectService: false, project: './types-test/tsconfig.vitest-nodenext-cjs.json' } },
   },
 );

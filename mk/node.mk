@@ -7,8 +7,9 @@
 #   make node-lint     Prettier's check of the layout, then ESLint (typescript-eslint, type-aware),
 #                      over lib/, __tests__/, types-test/, the .d.ts and the JavaScript (esm/,
 #                      vitest/, demo/); any finding fails. `make node-format` applies the layout.
-#   make test-node     the test build + the lint + Jest + Vitest + the type test + a check that
-#                      native.d.ts is fresh
+#   make test-node     the test build + the lint + Jest + Vitest + the type tests (types-test/: the
+#                      whole API under node16, the Vitest augmentation alone under bundler,
+#                      nodenext and nodenext as CommonJS) + a check that native.d.ts is fresh
 #   make node-dts      refresh the committed bindings-node/native.d.ts after a native API change
 #   make test-node-valgrind  the Worker scenarios (__tests__/fixtures/workers.fixture.ts, compiled)
 #                      under valgrind: no invalid read or write (leaks are out of scope). About 25 s a
@@ -64,6 +65,7 @@ test-node: node-test-build node-lint ## Node: the tests' type check, the lint, J
 	cd $(NODE_DIR) && npx --no-install jest --ci
 	cd $(NODE_DIR) && npx --no-install vitest run
 	cd $(NODE_DIR) && npx --no-install tsc -p types-test/tsconfig.json
+	cd $(NODE_DIR) && for m in bundler nodenext nodenext-cjs; do npx --no-install tsc -p types-test/tsconfig.vitest-$$m.json; done
 	@echo "test-node: tests' type check, lint, Jest, Vitest, type test and native.d.ts check passed"
 
 NODE_VALGRIND_SCENARIOS := terminate detachFromMain workerEnds terminateWhileNativeEmits severalWorkers

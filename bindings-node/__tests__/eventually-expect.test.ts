@@ -26,7 +26,7 @@ test("expect.eventually's failure is the liveness report with Jest's own matcher
     .toBe(-1)
     .catch((e: unknown) => e);
   expectInstanceOf(error, LivenessTimeoutError);
-  expect(error.message).toMatch(/^eventuallyPasses: not met after 0\.0[5-9] s/);
+  expect(error.message).toMatch(/^expect\.eventually: not met after 0\.0[5-9] s/);
   expect(error.message).toContain('expect(received).toBe(expected)');
   expect(error.message).toMatch(/Expected: -1\n\s+Received: \d+/);
   expect(firstFrame(error)).toContain('eventually-expect.test.ts');

@@ -18,7 +18,7 @@ interface PackageJson {
   exports: {
     '.': { require: { default: string }; import: { default: string } };
     './jest': { default: string };
-    './vitest': { import: string };
+    './vitest': { import: { types: string; default: string }; types: string };
   };
   overrides: Record<string, string>;
 }
@@ -69,8 +69,17 @@ test('the exports map: main, types, require/import, liveness/jest, liveness/vite
   expect(pkg.exports['.'].require.default).toBe('./dist/index.js');
   expect(pkg.exports['.'].import.default).toBe('./esm/index.mjs');
   expect(pkg.exports['./jest'].default).toBe('./dist/jest.js');
-  expect(pkg.exports['./vitest'].import).toBe('./esm/vitest.mjs');
-  for (const target of ['./dist/index.d.ts', './jest.d.ts', './vitest.d.ts', './native.d.ts', './esm/index.mjs', './esm/vitest.mjs']) {
+  expect(pkg.exports['./vitest'].import).toEqual({ types: './vitest.d.mts', default: './esm/vitest.mjs' });
+  expect(pkg.exports['./vitest'].types).toBe('./vitest.d.ts');
+  for (const target of [
+    './dist/index.d.ts',
+    './jest.d.ts',
+    './vitest.d.ts',
+    './vitest.d.mts',
+    './native.d.ts',
+    './esm/index.mjs',
+    './esm/vitest.mjs',
+  ]) {
     expect(fs.existsSync(path.join(__dirname, '..', target))).toBe(true);
   }
   const run = spawnSync(process.execPath, ['-e', "require('@liveness-dev/liveness/liveness.node')"], {

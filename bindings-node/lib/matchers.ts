@@ -2,7 +2,7 @@
 // `await expect(probe).toEventually()` and `await expect(block).toEmit(pattern)`.
 import { LivenessError } from './errors';
 import { assertEmitted, assertEmittedInOrder, assertNotEmitted, type EmittedOptions } from './events';
-import { eventually, eventuallyPasses } from './operations';
+import { eventually, eventuallyPasses, eventuallyPassesAs } from './operations';
 import type { Options } from './options';
 
 interface Context {
@@ -81,7 +81,7 @@ type AnyExpect = (actual: unknown) => Record<string, unknown>;
 /**
  * `expect.eventually(probe, options)`: the shape of Vitest's `expect.poll`, over any matcher of
  * the runner's `expect` (`.not` too). `await expect.eventually(() => store.count).toBe(3)` is
- * `eventuallyPasses(() => expect(store.count).toBe(3), options)`: the core decides the schedule,
+ * `eventuallyPasses(() => expect(store.count).toBe(3), options)`, reported as `expect.eventually`: the core decides the schedule,
  * and the runner's own matcher message is the report's last failure. The probe may be async.
  */
 export function makeEventually(expect: AnyExpect) {
@@ -107,11 +107,15 @@ export function makeEventually(expect: AnyExpect) {
                 if (typeof matcher !== 'function') throw new TypeError(`expect.eventually(…).${[...path, name].join('.')}: no such matcher`);
                 return (matcher as (...a: unknown[]) => unknown).apply(target, args);
               };
-              return eventuallyPasses(() => {
-                const value = (probe as () => unknown)();
-                if (typeof (value as PromiseLike<unknown> | undefined)?.then === 'function') return Promise.resolve(value).then(check);
-                return check(value);
-              }, options).then(() => undefined);
+              return eventuallyPassesAs(
+                'expect.eventually',
+                () => {
+                  const value = (probe as () => unknown)();
+                  if (typeof (value as PromiseLike<unknown> | undefined)?.then === 'function') return Promise.resolve(value).then(check);
+                  return check(value);
+                },
+                options,
+              ).then(() => undefined);
             };
           },
         },

@@ -39,6 +39,11 @@ export function eventuallyPasses<T>(block: Probe<T>, options?: Options): Promise
   return start(plan('eventuallyPasses', block, passes, { probeName: 'block' }), options) as Promise<Awaited<T>>;
 }
 
+/** eventuallyPasses as `expect.eventually(probe).matcher(…)` runs it: the report is headed `expect.eventually`. */
+export function eventuallyPassesAs(operation: 'expect.eventually', block: Probe<unknown>, options?: Options): Promise<unknown> {
+  return start(plan(operation, block, passes, { probeName: 'block' }), options);
+}
+
 /** Checks that `probe` stays truthy for `during` ms; rejects at the first evaluation that is not. */
 export function always(probe: Probe<unknown>, during: number, options?: Options): Promise<void> {
   return start(plan('always', probe, truthy, { argument: { name: 'during', value: during } }), options) as Promise<void>;

@@ -92,7 +92,8 @@ fn operation(name: &str, argument_ms: Option<f64>) -> Result<Operation> {
     let during = || argument("during");
     Ok(match name {
         "eventually" => Operation::Eventually,
-        "eventuallyPasses" => Operation::EventuallyPasses,
+        // `expect.eventually(probe).toBe(x)` is eventuallyPasses over the matcher, named as the user wrote it.
+        "eventuallyPasses" | "expect.eventually" => Operation::EventuallyPasses,
         "eventuallyChanges" => Operation::EventuallyChanges,
         "eventuallySettles" => Operation::EventuallySettles { quiet: argument("quiet")? },
         "syncOperation" => Operation::SyncOperation,
@@ -147,7 +148,16 @@ pub struct NativeReport {
     pub history: Vec<NativeRun>,
 }
 
-fn report(r: &Report) -> NativeReport {
+/// `name`: the operation as the driver named it, when the core knows it by another name
+/// (`expect.eventually` is the core's eventuallyPasses); the report's headline shows it.
+fn report(r: &Report, name: &str) -> NativeReport {
+    let renamed;
+    let r = if r.operation == name {
+        r
+    } else {
+        renamed = Report { operation: name.to_owned(), ..r.clone() };
+        &renamed
+    };
     NativeReport {
         text: r.to_string(),
         operation: r.operation.clone(),
@@ -188,6 +198,8 @@ pub struct NativeEvaluated {
 #[napi]
 pub struct NativePoller {
     inner: Poller,
+    /// The operation's name as the driver gave it.
+    name: String,
     failed: Option<Report>,
     /// The `abandon_at` of the last `Prepare`/`Evaluate` step.
     abandon_at: Option<Duration>,
@@ -215,7 +227,7 @@ impl NativePoller {
         }
         // The core names invalid options as JavaScript spells them (`maxInterval`).
         let inner = Poller::new(op, &opts, Spelling::Camel, Driver::EventLoop).map_err(to_napi)?;
-        Ok(NativePoller { inner, failed: None, abandon_at: None, evaluated: None })
+        Ok(NativePoller { inner, name: operation_name, failed: None, abandon_at: None, evaluated: None })
     }
 
     /// What to do at `atMs`: a wait in ms (≥ 0), or `-1` evaluate, `-4` prepare (then `prepared`),
@@ -305,7 +317,7 @@ impl NativePoller {
     #[napi(catch_unwind)]
     pub fn abandon(&mut self, at_ms: f64) -> NativeReport {
         let r = self.inner.abandon(at(at_ms));
-        let out = report(&r);
+        let out = report(&r, &self.name);
         self.failed = Some(r);
         out
     }
@@ -313,7 +325,7 @@ impl NativePoller {
     /// The failure after `next()` returned `-3`.
     #[napi(catch_unwind)]
     pub fn report(&self) -> Option<NativeReport> {
-        self.failed.as_ref().map(report)
+        self.failed.as_ref().map(|r| report(r, &self.name))
     }
 
     /// Elapsed ms at which the deadline falls (scaled by `LIVENESS_TIMEOUT_SCALE`).

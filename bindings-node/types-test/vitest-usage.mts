@@ -1,4 +1,6 @@
-// The Vitest matchers' types, as an ES module test file would see them.
+// The Vitest matchers' types, as an ES module test file would see them. Checked under
+// `moduleResolution` node16 (tsconfig.json), nodenext and bundler (tsconfig.vitest-*.json), each
+// alone there, so no other file's augmentation stands in for vitest.d.mts.
 import { expect } from 'vitest';
 import '@liveness-dev/liveness/vitest';
 import { emit } from '@liveness-dev/liveness';
@@ -11,4 +13,19 @@ export async function matchers(): Promise<void> {
   await expect(() => emit('a')).toEmitInOrder(['a']);
   // @ts-expect-error: options are an object
   await expect(() => true).toEventually(5);
+
+  // expect.eventually: any of Vitest's matchers, `.not` too, each returning a Promise.
+  const polled: Promise<void> = expect.eventually(() => 3, { timeout: 10 }).toBe(3);
+  await polled;
+  await expect.eventually(async () => ({ n: 1 }), { interval: 5 }).toEqual({ n: 1 });
+  await expect.eventually(() => 'a').not.toBe('b');
+  await expect.eventually(() => [1, 2]).toHaveLength(2);
+  // @ts-expect-error: the options are liveness's, durations in ms
+  void expect.eventually(() => 3, { timeout: 'soon' });
+  // @ts-expect-error: unknown option
+  void expect.eventually(() => 3, { timout: 10 });
+  // @ts-expect-error: the probe is a function
+  void expect.eventually(3);
+  // @ts-expect-error: not a matcher
+  void expect.eventually(() => 3).toBeThree;
 }

@@ -163,6 +163,7 @@ test("expect.eventually under Vitest: any matcher, .not, and Vitest's own messag
     .toBe(5)
     .catch((e) => e);
   expect(error).toBeInstanceOf(LivenessTimeoutError);
+  expect(error.message).toMatch(/^expect\.eventually: not met after/);
   expect(error.message).toContain('expected 3 to be 5');
   const hinted = await expect(() => false)
     .toEventually({ timeout: 10 })
