@@ -18,6 +18,7 @@
 //!     false
 //! })
 //! .timeout(Duration::from_secs(60))
+//! .late_check(Duration::ZERO) // no looking on after the deadline: the clock stops at it
 //! .run()
 //! .unwrap_err();
 //! assert!(err.to_string().starts_with("eventually: not met after 60.00 s"));
