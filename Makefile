@@ -14,12 +14,18 @@ export CARGO_TERM_COLOR ?= never
 # Rust first: every other binding builds on the core.
 TEST_SUITES := test-rust
 DEMO_PARTS := demo-rust
-# Suites that build on all the others (the benchmarks' smoke test) run last.
-TEST_LAST :=
+# Suites that build on all the others run last: the artifacts installed as users install them,
+# the benchmarks' smoke test.
+TEST_LAST := test-dist
+# The release artifacts (`make dist`, into dist/) and the checks that install each one as its
+# users do (`make test-dist`); each binding's mk file adds its parts.
+DIST_DIR := $(ROOT)/dist
+DIST_PARTS :=
+TEST_DIST_PARTS :=
 
 include $(sort $(wildcard mk/*.mk))
 
-.PHONY: help test demo
+.PHONY: help test demo dist test-dist
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort | \
 	  awk 'BEGIN {FS = ":.*## "}; {printf "  make %-16s %s\n", $$1, $$2}'
@@ -32,3 +38,9 @@ demo: ## build everything, run the seeds' scenarios with sleeps and with livenes
 	@$(MAKE) --no-print-directory $(DEMO_PARTS)
 	@$(CARGO) run -q --release -p liveness-examples --bin demo -- table $(ROOT)/target/demo
 
+
+dist: $(DIST_PARTS) ## build every release artifact into dist/ (wheel + sdist, npm packages, C tarball, .crate)
+	@echo "make dist: artifacts in $(DIST_DIR):"; cd $(DIST_DIR) && ls -l
+
+test-dist: $(TEST_DIST_PARTS) ## install each artifact of dist/ as its users do (no cargo, no checkout) and run a real test
+	@echo "make test-dist: every artifact installed and tested ($(TEST_DIST_PARTS))"
