@@ -1,0 +1,82 @@
+#!/usr/bin/env node
+// `make version V=x.y.z`: one version for every package. Cargo's workspace version is the source
+// the Python package (maturin, through cargo metadata) and the C .pc (mk/c.mk) derive theirs
+// from; npm keeps its own copies in package.json files and the lock file, set here. The tests
+// that compare each package's version with the workspace's catch a copy this script missed.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const version = process.argv[2];
+// SemVer 2.0 (https://semver.org), which both Cargo and npm accept.
+const SEMVER =
+  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
+if (!version || !SEMVER.test(version)) {
+  console.error(`usage: make version V=x.y.z (a SemVer version), got ${JSON.stringify(version ?? '')}`);
+  process.exit(2);
+}
+
+const changed = [];
+const rewrite = (file, edit) => {
+  const full = path.join(root, file);
+  const before = fs.readFileSync(full, 'utf8');
+  const after = edit(before);
+  if (after !== before) {
+    fs.writeFileSync(full, after);
+    changed.push(file);
+  }
+};
+const replaceOnce = (text, pattern, replacement, what) => {
+  if (!pattern.test(text)) throw new Error(`set-version: ${what} not found`);
+  return text.replace(pattern, replacement);
+};
+
+rewrite('Cargo.toml', (text) => {
+  let out = replaceOnce(
+    text,
+    /(\[workspace\.package\][^[]*?\nversion = )"[^"]*"/,
+    `$1"${version}"`,
+    'version in [workspace.package] of Cargo.toml',
+  );
+  out = replaceOnce(
+    out,
+    /(\nliveness = \{ path = "core", version = )"[^"]*"/,
+    `$1"${version}"`,
+    'the liveness entry of [workspace.dependencies] in Cargo.toml',
+  );
+  return out;
+});
+
+// npm's own layout keeps two spaces and a final newline.
+const editJson = (file, edit) =>
+  rewrite(file, (text) => {
+    const json = JSON.parse(text);
+    edit(json);
+    return `${JSON.stringify(json, null, 2)}\n`;
+  });
+const ourOptionals = (deps) => {
+  for (const name of Object.keys(deps ?? {})) if (name.startsWith('@liveness-dev/')) deps[name] = version;
+};
+
+editJson('bindings-node/package.json', (pkg) => {
+  pkg.version = version;
+  ourOptionals(pkg.optionalDependencies);
+});
+const platforms = path.join(root, 'bindings-node', 'npm');
+if (fs.existsSync(platforms)) {
+  for (const dir of fs.readdirSync(platforms).sort()) {
+    const file = path.join('bindings-node', 'npm', dir, 'package.json');
+    if (fs.existsSync(path.join(root, file))) editJson(file, (pkg) => (pkg.version = version));
+  }
+}
+editJson('bindings-node/package-lock.json', (lock) => {
+  lock.version = version;
+  const self = lock.packages?.[''];
+  if (self) {
+    self.version = version;
+    ourOptionals(self.optionalDependencies);
+  }
+});
+
+console.log(changed.length ? `set ${version} in: ${changed.join(', ')}` : `already ${version} everywhere`);
