@@ -40,7 +40,7 @@ demo: ## build everything, run the seeds' scenarios with sleeps and with livenes
 
 
 dist: $(DIST_PARTS) ## build every release artifact into dist/ (wheel + sdist, npm packages, C tarball, .crate)
-	@echo "make dist: artifacts in $(DIST_DIR):"; cd $(DIST_DIR) && ls -l
+	@mkdir -p $(DIST_DIR); echo "make dist: artifacts in $(DIST_DIR):"; ls -l $(DIST_DIR)
 
 test-dist: $(TEST_DIST_PARTS) ## install each artifact of dist/ as its users do (no cargo, no checkout) and run a real test
-	@echo "make test-dist: every artifact installed and tested ($(TEST_DIST_PARTS))"
+	@echo "make test-dist: passed ($(TEST_DIST_PARTS))"
