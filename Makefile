@@ -10,6 +10,11 @@ SHELL := /bin/bash
 ROOT := $(abspath .)
 CARGO ?= cargo
 export CARGO_TERM_COLOR ?= never
+# Where cargo builds; every binding puts its own outputs under it too, so that two checkouts (or
+# two sessions with their own CARGO_TARGET_DIR) never write into each other's.
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(ROOT)/target)
+# The one version of liveness (the workspace's); what the bindings' artifacts are named after.
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' $(ROOT)/Cargo.toml | head -n1)
 
 # Rust first: every other binding builds on the core.
 TEST_SUITES := test-rust
@@ -37,7 +42,6 @@ demo: ## build everything, run the seeds' scenarios with sleeps and with livenes
 	@rm -rf $(ROOT)/target/demo && mkdir -p $(ROOT)/target/demo
 	@$(MAKE) --no-print-directory $(DEMO_PARTS)
 	@$(CARGO) run -q --release -p liveness-examples --bin demo -- table $(ROOT)/target/demo
-
 
 dist: $(DIST_PARTS) ## build every release artifact into dist/ (wheel + sdist, npm packages, C tarball, .crate)
 	@mkdir -p $(DIST_DIR); echo "make dist: artifacts in $(DIST_DIR):"; ls -l $(DIST_DIR)

@@ -12,13 +12,13 @@ PREFIX ?= /usr/local
 C_PROFILE := release
 # Everything the C binding builds goes under the Cargo target directory, so that two checkouts (or
 # two sessions with their own CARGO_TARGET_DIR) never install into each other's prefix.
-C_OUT := $(or $(CARGO_TARGET_DIR),$(ROOT)/target)
+C_OUT := $(TARGET_DIR)
 C_LIBDIR := $(C_OUT)/$(C_PROFILE)
 C_STAGE := $(C_OUT)/c-prefix
 C_BUILD := $(C_OUT)/c-build
 C_BUILD_ASAN := $(C_OUT)/c-build-asan
 C_BUILD_DEMO := $(C_OUT)/c-build-demo
-C_VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' $(ROOT)/Cargo.toml | head -n1)
+C_VERSION := $(VERSION)
 C_VERSION_MAJOR := $(word 1,$(subst ., ,$(C_VERSION)))
 C_VERSION_MINOR := $(word 2,$(subst ., ,$(C_VERSION)))
 C_SOVERSION := $(if $(filter 0,$(C_VERSION_MAJOR)),0.$(C_VERSION_MINOR),$(C_VERSION_MAJOR))

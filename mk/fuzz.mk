@@ -11,7 +11,7 @@
 FUZZ_TARGETS := c_abi poller
 FUZZ_SECONDS ?= 600
 FUZZ_SMOKE_SECONDS ?= 15
-FUZZ_WORK ?= $(or $(CARGO_TARGET_DIR),$(ROOT)/target)/fuzz-corpus
+FUZZ_WORK ?= $(TARGET_DIR)/fuzz-corpus
 # -O: optimised; -a: debug assertions on, so that an arithmetic overflow panics and is found.
 FUZZ_BUILD_FLAGS := -O -a
 FUZZ_CARGO := cd $(ROOT)/fuzz && cargo +nightly fuzz

@@ -5,7 +5,7 @@
 #                           the lock files; Python and the C .pc derive theirs from Cargo)
 
 ACTIONLINT_VERSION := v1.7.12
-TOOLS_DIR := $(or $(CARGO_TARGET_DIR),$(ROOT)/target)/tools
+TOOLS_DIR := $(TARGET_DIR)/tools
 ACTIONLINT := $(TOOLS_DIR)/bin/actionlint-$(ACTIONLINT_VERSION)
 
 .PHONY: lint-workflows version test-version-script
