@@ -6,32 +6,30 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { NPM_LOCK, WORKSPACE_DEPENDENCY, WORKSPACE_VERSION, isOurs, packageJsonFiles } from './versioned-files.mjs';
+
 const root = path.resolve(process.argv[2] ?? path.join(path.dirname(fileURLToPath(import.meta.url)), '..'));
 const read = (file) => fs.readFileSync(path.join(root, file), 'utf8');
 const cargo = read('Cargo.toml');
-const workspace = /\[workspace\.package\][^[]*?\nversion = "([^"]+)"/.exec(cargo)?.[1];
+const workspace = WORKSPACE_VERSION.exec(cargo)?.[2];
 const expected = process.argv[3] ?? workspace;
 const wrong = [];
 const check = (what, actual) => {
   if (actual !== expected) wrong.push(`${what} is ${JSON.stringify(actual)}`);
 };
 check('Cargo.toml [workspace.package] version', workspace);
-check('Cargo.toml [workspace.dependencies] liveness', /\nliveness = \{ path = "core", version = "([^"]+)"/.exec(cargo)?.[1]);
-const packages = ['bindings-node/package.json'];
-const npm = path.join(root, 'bindings-node', 'npm');
-if (fs.existsSync(npm)) {
-  for (const dir of fs.readdirSync(npm).sort()) packages.push(`bindings-node/npm/${dir}/package.json`);
-}
+check('Cargo.toml [workspace.dependencies] liveness', WORKSPACE_DEPENDENCY.exec(cargo)?.[2]);
+const packages = packageJsonFiles(root);
 for (const file of packages) {
   const pkg = JSON.parse(read(file));
   check(`${file} version`, pkg.version);
   for (const [name, range] of Object.entries(pkg.optionalDependencies ?? {})) {
-    if (name.startsWith('@liveness-dev/')) check(`${file} optionalDependencies ${name}`, range);
+    if (isOurs(name)) check(`${file} optionalDependencies ${name}`, range);
   }
 }
-const lock = JSON.parse(read('bindings-node/package-lock.json'));
-check('bindings-node/package-lock.json version', lock.version);
-check('bindings-node/package-lock.json packages[""].version', lock.packages?.['']?.version);
+const lock = JSON.parse(read(NPM_LOCK));
+check(`${NPM_LOCK} version`, lock.version);
+check(`${NPM_LOCK} packages[""].version`, lock.packages?.['']?.version);
 if (wrong.length) {
   console.error(`versions differ from ${expected}:\n  ${wrong.join('\n  ')}`);
   process.exit(1);

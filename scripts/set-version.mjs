@@ -7,6 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { NPM_LOCK, WORKSPACE_DEPENDENCY, WORKSPACE_VERSION, isOurs, packageJsonFiles } from './versioned-files.mjs';
+
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const version = process.argv[2];
 // SemVer 2.0 (https://semver.org), which both Cargo and npm accept.
@@ -33,19 +35,13 @@ const replaceOnce = (text, pattern, replacement, what) => {
 };
 
 rewrite('Cargo.toml', (text) => {
-  let out = replaceOnce(
-    text,
-    /(\[workspace\.package\][^[]*?\nversion = )"[^"]*"/,
-    `$1"${version}"`,
-    'version in [workspace.package] of Cargo.toml',
-  );
-  out = replaceOnce(
+  const out = replaceOnce(text, WORKSPACE_VERSION, `$1"${version}"`, 'version in [workspace.package] of Cargo.toml');
+  return replaceOnce(
     out,
-    /(\nliveness = \{ path = "core", version = )"[^"]*"/,
+    WORKSPACE_DEPENDENCY,
     `$1"${version}"`,
     'the liveness entry of [workspace.dependencies] in Cargo.toml',
   );
-  return out;
 });
 
 // npm's own layout keeps two spaces and a final newline.
@@ -56,21 +52,16 @@ const editJson = (file, edit) =>
     return `${JSON.stringify(json, null, 2)}\n`;
   });
 const ourOptionals = (deps) => {
-  for (const name of Object.keys(deps ?? {})) if (name.startsWith('@liveness-dev/')) deps[name] = version;
+  for (const name of Object.keys(deps ?? {})) if (isOurs(name)) deps[name] = version;
 };
 
-editJson('bindings-node/package.json', (pkg) => {
-  pkg.version = version;
-  ourOptionals(pkg.optionalDependencies);
-});
-const platforms = path.join(root, 'bindings-node', 'npm');
-if (fs.existsSync(platforms)) {
-  for (const dir of fs.readdirSync(platforms).sort()) {
-    const file = path.join('bindings-node', 'npm', dir, 'package.json');
-    if (fs.existsSync(path.join(root, file))) editJson(file, (pkg) => (pkg.version = version));
-  }
+for (const file of packageJsonFiles(root)) {
+  editJson(file, (pkg) => {
+    pkg.version = version;
+    ourOptionals(pkg.optionalDependencies);
+  });
 }
-editJson('bindings-node/package-lock.json', (lock) => {
+editJson(NPM_LOCK, (lock) => {
   lock.version = version;
   const self = lock.packages?.[''];
   if (self) {
