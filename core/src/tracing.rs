@@ -45,7 +45,7 @@ use tracing_core::{Event as TracingEvent, Subscriber};
 use tracing_subscriber::layer::{Context, Layer};
 use tracing_subscriber::registry::LookupSpan;
 
-use crate::events::{Number, Value, any_attached, emit_event, validate_name};
+use crate::events::{Number, Value, any_attached, bridge_name, emit_event, validate_name};
 
 /// The layer: add it to a `tracing_subscriber` registry (`registry().with(EventLayer::new())`).
 #[derive(Debug, Clone, Default)]
@@ -146,16 +146,13 @@ where
 /// The field that names the event explicitly.
 const EVENT_FIELD: &str = "event";
 
-/// `shop::cart` → `shop.cart`; characters a segment does not admit become `_`.
 fn name_from_target(target: &str) -> String {
-    let segments: Vec<String> = target.split("::").flat_map(|part| part.split('.')).map(segment).collect();
-    segments.join(".")
+    bridge_name(target)
 }
 
 fn segment(text: &str) -> String {
-    let s: String =
-        text.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '-' { c } else { '_' }).collect();
-    if s.is_empty() { "_".to_owned() } else { s }
+    // A span's name is one segment: its dots are not separators.
+    bridge_name(text).replace('.', "_")
 }
 
 /// What a visit of a tracing event's fields collects.
@@ -217,18 +214,5 @@ impl Visit for Fields {
         } else {
             self.put(field, Value::Str(text));
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_from_targets() {
-        assert_eq!(name_from_target("shop::cart"), "shop.cart");
-        assert_eq!(name_from_target("my-app::v2.x"), "my-app.v2.x");
-        assert_eq!(name_from_target("a::b c::"), "a.b_c._");
-        assert!(validate_name(&name_from_target("weird::::ünï")).is_ok());
     }
 }

@@ -1153,6 +1153,16 @@ fn check_event_case(case: &Case) -> Result<(), String> {
             }
             if problems.is_empty() { Ok(()) } else { Err(problems.join("; ")) }
         }
+        "bridge_name" => {
+            // Through the public API a Rust user meets it: the target of a `tracing` event.
+            let source = c["source"].as_str().ok_or("no source")?;
+            let want = c["expect"].as_str().ok_or("no expect")?;
+            let got = events::bridge_name(source);
+            if got != want {
+                return Err(format!("bridge_name({source:?}) = {got:?}, expected {want:?}"));
+            }
+            tracing_target_names(source, want)
+        }
         "scoped_capture" => {
             // Through the public API: a scoped capture runs its block in a new Scope; `sibling` is
             // a scope made outside it, `outside` runs in none.
@@ -1214,6 +1224,33 @@ fn check_event_case(case: &Case) -> Result<(), String> {
     }
 }
 
+/// A `tracing` target is a `&'static str` of the callsite, so the layer's own naming is checked
+/// on the targets a macro can spell; the rest goes through `bridge_name`, which the layer calls.
+#[cfg(feature = "tracing")]
+fn tracing_target_names(source: &str, want: &str) -> Result<(), String> {
+    use tracing_subscriber::layer::SubscriberExt;
+    let subscriber = tracing_subscriber::registry().with(liveness::tracing::EventLayer::new());
+    let got = tracing::subscriber::with_default(subscriber, || {
+        let capture = Capture::open(&["**"]).map_err(|e| e.to_string())?;
+        match source {
+            "shop::cart::v2" => tracing::info!(target: "shop::cart::v2", "x"),
+            "my-app::worker_2" => tracing::info!(target: "my-app::worker_2", "x"),
+            "shop.cart" => tracing::info!(target: "shop.cart", "x"),
+            _ => return Ok(None),
+        }
+        Ok::<_, String>(capture.close().first().map(|e| e.name.clone()))
+    })?;
+    match got {
+        Some(name) if name != want => Err(format!("tracing target {source:?} emitted {name:?}, expected {want:?}")),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(not(feature = "tracing"))]
+fn tracing_target_names(_: &str, _: &str) -> Result<(), String> {
+    Ok(())
+}
+
 #[test]
 fn event_vectors() {
     run_all("events", check_event_case);
@@ -1255,6 +1292,7 @@ fn vectors_are_well_formed() {
                 "expect_names",
                 "expect_events",
             ],
+            Some("bridge_name") => &["name", "spec", "kind", "source", "expect"],
             Some("scoped_capture") => &["name", "spec", "kind", "scoped", "patterns", "emits", "expect_names"],
             Some(_) => &[
                 "name",
