@@ -5,7 +5,7 @@ import * as path from 'node:path';
 
 import { describe, expect, test } from '@jest/globals';
 
-import { SUPPORTED_PLATFORMS, detectLibc, loadNative, platformName, type Libc, type LoaderHost } from '../dist/loader';
+import { SUPPORTED_PLATFORMS, detectLibc, hostPlatformName, loadNative, platformName, type Libc, type LoaderHost } from '../dist/loader';
 
 const ROOT = '/pkg';
 const BINDING = { version: () => 'fake' };
@@ -240,12 +240,7 @@ describe('loadNative: the errors a user reads', () => {
 
 describe('the real host', () => {
   test('the checkout loads its dev build, named as the loader expects', () => {
-    const name = platformName(process.platform, process.arch, () =>
-      detectLibc({
-        readLdd: () => (fs.existsSync('/usr/bin/ldd') ? fs.readFileSync('/usr/bin/ldd', 'utf8') : undefined),
-        reportHeader: () => undefined,
-      }),
-    );
+    const name = hostPlatformName();
     expect(fs.existsSync(path.join(__dirname, '..', `liveness.${name}.node`))).toBe(true);
   });
 

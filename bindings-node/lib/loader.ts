@@ -3,6 +3,7 @@
 // only where its os/cpu/libc match), or the `liveness.<platform>.node` that `make node-build`
 // leaves in the checkout. Everything the decision reads (platform, arch, libc, the files, require)
 // comes in through `LoaderHost`, so that the tests can run every branch on any machine.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 /** The platforms a binary is published for: the `npm/<platform>/` packages, napi's targets. */
@@ -65,6 +66,21 @@ export function platformName(platform: string, arch: string, libc: () => Libc): 
   if (platform === 'win32') return `win32-${arch}-msvc`;
   return `${platform}-${arch}`;
 }
+
+/** The libc sources of this process: /usr/bin/ldd and process.report. */
+export const nodeLibcSources: LibcSources = {
+  readLdd: () => {
+    try {
+      return fs.readFileSync('/usr/bin/ldd', 'utf8');
+    } catch {
+      return undefined;
+    }
+  },
+  reportHeader: () => (process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined)?.header,
+};
+
+/** This process's platform name (`make test-dist-node` asks it which platform package to install). */
+export const hostPlatformName = (): string => platformName(process.platform, process.arch, () => detectLibc(nodeLibcSources));
 
 export const isSupported = (name: string): name is SupportedPlatform => (SUPPORTED_PLATFORMS as readonly string[]).includes(name);
 

@@ -5,23 +5,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { detectLibc, loadNative, type LoaderHost } from './loader';
+import { detectLibc, loadNative, nodeLibcSources, type LoaderHost } from './loader';
 import type * as Native from '../native';
 
 const host: LoaderHost = {
   platform: process.platform,
   arch: process.arch,
-  libc: () =>
-    detectLibc({
-      readLdd: () => {
-        try {
-          return fs.readFileSync('/usr/bin/ldd', 'utf8');
-        } catch {
-          return undefined;
-        }
-      },
-      reportHeader: () => (process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined)?.header,
-    }),
+  libc: () => detectLibc(nodeLibcSources),
   packageRoot: path.join(__dirname, '..'),
   exists: fs.existsSync,
   // eslint-disable-next-line @typescript-eslint/no-require-imports
