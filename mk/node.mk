@@ -36,7 +36,7 @@ node-deps: ## install the Node package's toolchain (npm ci) when node_modules is
 	  cd $(NODE_DIR) && npm ci --no-audit --no-fund --loglevel=error; fi
 
 node-build: node-deps ## build the Node addon (napi, release) and compile the TypeScript API
-	cd $(NODE_DIR) && npx --no-install napi build --platform --release --output-dir $(NODE_NAPI_OUT) --dts native.d.ts
+	cd $(NODE_DIR) && npx --no-install napi build --platform --no-js --release --output-dir $(NODE_NAPI_OUT) --dts native.d.ts
 	@# The name lib/loader.ts looks for beside package.json (liveness.linux-x64-gnu.node, …), the
 	@# one napi-rs gives each platform package's binary; liveness.node was the name before it.
 	rm -f $(NODE_DIR)/liveness.node
