@@ -152,7 +152,7 @@ dist-node-pack: $(if $(DIST_PREBUILT),node-deps,dist-node) ## Node: npm pack of 
 # version and the platform the test expects come from the checkout, the rest from the tarballs.
 test-dist-node: $(if $(DIST_PREBUILT),,dist-node-pack) ## Node: a fresh npm project installs the packed tarballs (no cargo on PATH) and runs a Jest test
 	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
-	platform=$$(node -p "require('$(NODE_DIR)/dist/loader.js').hostPlatformName()"); \
+	platform=$$(cd $(NODE_DIR) && node -p "require('./dist/loader.js').hostPlatformName()"); \
 	platform_tgz=$(DIST_DIR)/liveness-dev-liveness-$$platform-$(VERSION).tgz; \
 	for f in $(NODE_MAIN_TGZ) "$$platform_tgz"; do \
 	  [ -f "$$f" ] || { echo "test-dist-node: $$f is missing (make dist-node-pack)"; exit 1; }; done; \
