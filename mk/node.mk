@@ -141,6 +141,8 @@ dist-node-pack: $(if $(DIST_PREBUILT),node-deps,dist-node) ## Node: npm pack of 
 	rm -rf $(NODE_DIR)/dist
 	cd $(NODE_DIR) && npx --no-install tsc -p tsconfig.json
 	@mkdir -p $(DIST_DIR)
+	@# The licences are the repository's (one copy, at its root); each package names them in files.
+	for dir in $(NODE_DIR) $(NODE_DIR)/npm/*/; do cp $(ROOT)/LICENSE-MIT $(ROOT)/LICENSE-APACHE "$$dir"; done
 	cd $(NODE_DIR) && npm pack --pack-destination ../dist --loglevel=warn
 	@cd $(NODE_DIR)/npm && packed=0; for dir in */; do \
 	  if ls "$$dir"*.node >/dev/null 2>&1; then \

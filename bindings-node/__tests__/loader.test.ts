@@ -258,7 +258,7 @@ describe('the real host', () => {
       const [platform, arch, abi] = name.split('-');
       expect(pkg.name).toBe(`@liveness-dev/liveness-${name}`);
       expect(pkg.main).toBe(`liveness.${name}.node`);
-      expect(pkg.files).toEqual([pkg.main]);
+      expect(pkg.files).toEqual([pkg.main, 'LICENSE-MIT', 'LICENSE-APACHE']);
       expect(pkg.os).toEqual([platform]);
       expect(pkg.cpu).toEqual([arch]);
       expect(pkg.libc).toEqual(abi === 'gnu' ? ['glibc'] : abi === 'musl' ? ['musl'] : undefined);
