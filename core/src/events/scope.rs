@@ -80,6 +80,13 @@ impl Scope {
         ScopeGuard { previous: set_current(Some(self.clone())) }
     }
 
+    /// Makes `scope` the thread's current scope and returns the one before, for a door that
+    /// cannot hold a [`ScopeGuard`] across calls (the C ABI enters a scope in one call and
+    /// leaves it in another). Prefer [`Scope::enter`] / [`Scope::run`].
+    pub fn replace_current(scope: Option<Scope>) -> Option<Scope> {
+        set_current(scope)
+    }
+
     /// Runs `f` with this as the thread's current scope.
     pub fn run<R>(&self, f: impl FnOnce() -> R) -> R {
         let _guard = self.enter();
