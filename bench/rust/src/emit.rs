@@ -62,6 +62,7 @@ pub fn run(p: &Params) -> Vec<Value> {
     assert_eq!(sink.lock().unwrap().len() as u64, captured_n);
 
     let (crowd_emit, crowd_list, attach_ns, push_ns) = crowded(n, r);
+    let (plain_info, bridged_info) = tracing_bridge((n / 10).max(1), r);
 
     println!("\nemit (ns per call)");
     let rows = [
@@ -75,6 +76,8 @@ pub fn run(p: &Params) -> Vec<Value> {
         ("callback list, filtered by name", "10,000 handlers on other names", crowd_list),
         ("liveness attach (ns per attach)", "attaching 20,000 handlers", attach_ns),
         ("Vec::push of a callback (ns per push)", "attaching 20,000 handlers", push_ns),
+        ("tracing::info!, registry alone", "tracing, nothing captured", plain_info),
+        ("tracing::info!, registry + liveness layer", "tracing, nothing captured", bridged_info),
     ];
     rows.iter()
         .map(|&(library, case, ns)| {
@@ -132,4 +135,15 @@ fn crowded(n: u64, repeats: usize) -> (f64, f64, f64, f64) {
     let push_ns = start.elapsed().as_nanos() as f64 / ATTACHES as f64;
     black_box(&pushed);
     (crowd_emit, crowd_list, attach_ns, push_ns)
+}
+
+/// The tracing bridge with no capture open (issue 15): an enabled `tracing::info!` with two
+/// fields through a registry with the liveness layer, against the same registry without it.
+fn tracing_bridge(n: u64, repeats: usize) -> (f64, f64) {
+    use tracing_subscriber::layer::SubscriberExt;
+    let info = || tracing::info!(target: "bench::cart", sku = black_box(42u64), who = "ann", "item added");
+    let plain = tracing::subscriber::with_default(tracing_subscriber::registry(), || per_op(n, repeats, info));
+    let layered = tracing_subscriber::registry().with(liveness::tracing::EventLayer::new().with_spans());
+    let bridged = tracing::subscriber::with_default(layered, || per_op(n, repeats, info));
+    (plain, bridged)
 }
