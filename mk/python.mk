@@ -107,7 +107,7 @@ dist-python: $(PY_DIST_OK) ## Python: dist/ abi3 manylinux2014 wheel + sdist (ma
 	@[ -f $(PY_WHEEL) ] || { echo "dist-python: expected $(PY_WHEEL), got:"; ls $(DIST_DIR); exit 1; }
 	@[ -f $(PY_SDIST) ] || { echo "dist-python: expected $(PY_SDIST)"; exit 1; }
 	@$(MAKE) --no-print-directory check-python-wheel PY_CHECK_WHEEL=$(PY_WHEEL)
-	$(PY_DIST_VENV)/bin/twine check --strict --no-color $(PY_WHEEL) $(PY_SDIST)
+	$(PY_DIST_VENV)/bin/twine --no-color check --strict $(PY_WHEEL) $(PY_SDIST)
 	@ls -l $(PY_WHEEL) $(PY_SDIST)
 
 # The tag in a wheel's name is only a claim: auditwheel reads the symbol versions the native module
@@ -150,7 +150,7 @@ test-dist-python-wheel: $(if $(DIST_PREBUILT),,dist-python) ## Python: the wheel
 # From source: pip builds the sdist (maturin from PyPI, cargo from PATH), in a cargo target dir
 # under target/ so that a second run rebuilds only liveness itself.
 test-dist-python-sdist: $(if $(DIST_PREBUILT),,dist-python) ## Python: the sdist built by pip in a fresh venv, then pytest without cargo
-	$(call py_test_installed,--no-binary liveness $(PY_SDIST),the sdist $(notdir $(PY_SDIST)),1)
+	$(call py_test_installed,--no-cache-dir --no-binary liveness $(PY_SDIST),the sdist $(notdir $(PY_SDIST)),1)
 
 test-dist-python: test-dist-python-wheel test-dist-python-sdist ## Python: test-dist-python-wheel and test-dist-python-sdist
 
