@@ -18,6 +18,12 @@ export default defineConfig(
     languageOptions: { globals: globals.node },
   },
   {
+    // dist-test/ is a user's project (make test-dist-node runs it with Jest from the registry):
+    // plain CommonJS with Jest's globals, as a user without TypeScript writes tests.
+    files: ['dist-test/**/*.js'],
+    languageOptions: { globals: { ...globals.node, ...globals.jest } },
+  },
+  {
     files: ['**/*.ts', '**/*.mts', '**/*.cts'],
     extends: [js.configs.recommended, tseslint.configs.recommendedTypeChecked],
     languageOptions: {

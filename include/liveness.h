@@ -463,6 +463,17 @@ const char *liveness_last_error_message(void);
 enum liveness_status liveness_capture_open(const char *const *patterns, size_t patterns_len, struct liveness_capture **out);
 
 /**
+ * liveness_capture_open() for this thread's code only: the capture opens a new scope nested in
+ * the calling thread's current one and makes it the thread's current scope until
+ * liveness_capture_close() on this thread. It records the matching events emitted in that scope
+ * (by this thread meanwhile, or in a scoped capture opened inside), and those emitted in no
+ * scope (threads that opened no scoped capture); never those emitted in another scope, such as
+ * another test's thread's scoped capture. Threads do not inherit a scope. Close scoped captures
+ * in the reverse order of opening. Thread-safe.
+ */
+enum liveness_status liveness_capture_open_scoped(const char *const *patterns, size_t patterns_len, struct liveness_capture **out);
+
+/**
  * The events recorded so far, as a JSON array of event objects in emit order (each as in
  * liveness_handler). Stores a new string in `*out_json`, owned by the caller: free it with
  * liveness_string_free(). The capture stays open. Thread-safe (events may be emitted meanwhile).

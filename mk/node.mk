@@ -36,8 +36,11 @@ node-deps: ## install the Node package's toolchain (npm ci) when node_modules is
 	  cd $(NODE_DIR) && npm ci --no-audit --no-fund --loglevel=error; fi
 
 node-build: node-deps ## build the Node addon (napi, release) and compile the TypeScript API
-	cd $(NODE_DIR) && npx --no-install napi build --release --output-dir $(NODE_NAPI_OUT) --dts native.d.ts
-	cp $(NODE_NAPI_OUT)/liveness.node $(NODE_DIR)/liveness.node
+	cd $(NODE_DIR) && npx --no-install napi build --platform --no-js --release --output-dir $(NODE_NAPI_OUT) --dts native.d.ts
+	@# The name lib/loader.ts looks for beside package.json (liveness.linux-x64-gnu.node, …), the
+	@# one napi-rs gives each platform package's binary; liveness.node was the name before it.
+	rm -f $(NODE_DIR)/liveness.node
+	cp $(NODE_NAPI_OUT)/liveness.*.node $(NODE_DIR)/
 	cd $(NODE_DIR) && npx --no-install tsc -p tsconfig.json
 
 # Jest runs the tests' sources through ts-jest, which only transpiles: this is their type check. It
@@ -84,3 +87,85 @@ demo-node: node-test-build ## Node rows of the demo table (target/demo/node.json
 	@mkdir -p $(ROOT)/target/demo
 	cd $(NODE_DIR) && node demo/demo.js $(ROOT)/target/demo/node.jsonl
 
+
+# The npm packages (issue 14), napi-rs's layout: @liveness-dev/liveness (the TypeScript build, no
+# binary) and one package per platform in npm/<platform>/, which npm installs as an optional
+# dependency where its os/cpu/libc match. This machine builds and tests linux-x64-gnu; the others
+# come from .github/workflows/release.yml, which runs dist-node-pack and test-dist-node with
+# DIST_PREBUILT=1 around the binary it downloaded into npm/<platform>/.
+#
+#   make dist-node       the linux-x64-gnu addon, stripped (--profile dist), linked against glibc
+#                        2.17 by cargo-zigbuild + zig, into npm/linux-x64-gnu/; checks both
+#   make dist-node-pack  npm pack of the main package and of each npm/<platform>/ holding a .node,
+#                        into dist/
+#   make test-dist-node  a fresh npm project (mktemp -d, no cargo on PATH) installs the two
+#                        tarballs of this platform and runs bindings-node/dist-test/ with Jest
+NODE_ZIGBUILD_VERSION := 0.24.1
+NODE_ZIGLANG_VERSION := 0.15.2
+NODE_DIST_JEST_VERSION := 30.5.2
+# cargo-zigbuild and zig both come from PyPI (wheels: no 2-minute `cargo install`); the venv's
+# python3 is the one cargo-zigbuild asks for `-m ziglang` when no zig is on PATH.
+NODE_ZIG_VENV := $(TARGET_DIR)/tools/node-zig-$(NODE_ZIGLANG_VERSION)-$(NODE_ZIGBUILD_VERSION)
+NODE_ZIG_STAMP := $(NODE_ZIG_VENV)/.installed
+NODE_DIST_PLATFORM := linux-x64-gnu
+NODE_DIST_BINARY := $(NODE_DIR)/npm/$(NODE_DIST_PLATFORM)/liveness.$(NODE_DIST_PLATFORM).node
+# The oldest glibc the binary may need: manylinux2014's, the same floor as the wheel's.
+NODE_DIST_GLIBC := 2.17
+NODE_MAIN_TGZ := $(DIST_DIR)/liveness-dev-liveness-$(VERSION).tgz
+
+.PHONY: dist-node dist-node-pack test-dist-node
+
+$(NODE_ZIG_STAMP):
+	python3 -m venv $(NODE_ZIG_VENV)
+	$(NODE_ZIG_VENV)/bin/pip install -q --disable-pip-version-check \
+	  ziglang==$(NODE_ZIGLANG_VERSION) cargo-zigbuild==$(NODE_ZIGBUILD_VERSION)
+	touch $@
+
+# napi's -x builds with cargo-zigbuild; the .2.17 suffix of the target is how cargo-zigbuild is
+# told which glibc to link against. napi writes into its own directory under target/ (its .d.ts
+# and no JS loader: ours is lib/loader.ts); the platform package gets the .node alone.
+dist-node: node-deps $(NODE_ZIG_STAMP) ## Node: the linux-x64-gnu addon (stripped, glibc 2.17) into bindings-node/npm/linux-x64-gnu/
+	cd $(NODE_DIR) && PATH=$(NODE_ZIG_VENV)/bin:$$PATH npx --no-install napi build --platform --no-js \
+	  --profile dist --target x86_64-unknown-linux-gnu.$(NODE_DIST_GLIBC) -x --output-dir $(TARGET_DIR)/napi-dist
+	cp $(TARGET_DIR)/napi-dist/liveness.$(NODE_DIST_PLATFORM).node $(NODE_DIST_BINARY)
+	@newest=$$(readelf -V --wide $(NODE_DIST_BINARY) | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -uV | tail -n1); \
+	if [ "$$(printf '%s\n%s\n' "$$newest" $(NODE_DIST_GLIBC) | sort -V | tail -n1)" != $(NODE_DIST_GLIBC) ]; then \
+	  echo "dist-node: the addon needs GLIBC_$$newest, newer than $(NODE_DIST_GLIBC)"; exit 1; fi; \
+	if readelf -S --wide $(NODE_DIST_BINARY) | grep -qE '\.(symtab|debug_)'; then \
+	  echo "dist-node: the addon still has a symbol table or debug info"; exit 1; fi; \
+	echo "dist-node: $(NODE_DIST_BINARY): $$(wc -c < $(NODE_DIST_BINARY)) bytes, stripped, newest symbol GLIBC_$$newest"
+
+# A clean dist/ of the TypeScript build, so that nothing of a removed lib/ file is packed. Paths
+# are relative: npm on Windows (the workflow's test-dist) does not read MSYS paths.
+dist-node-pack: $(if $(DIST_PREBUILT),node-deps,dist-node) ## Node: npm pack of the main package and of each platform package with a binary, into dist/
+	rm -rf $(NODE_DIR)/dist
+	cd $(NODE_DIR) && npx --no-install tsc -p tsconfig.json
+	@mkdir -p $(DIST_DIR)
+	@# The licences are the repository's (one copy, at its root); each package names them in files.
+	for dir in $(NODE_DIR) $(NODE_DIR)/npm/*/; do cp $(ROOT)/LICENSE-MIT $(ROOT)/LICENSE-APACHE "$$dir"; done
+	cd $(NODE_DIR) && npm pack --pack-destination ../dist --loglevel=warn
+	@cd $(NODE_DIR)/npm && packed=0; for dir in */; do \
+	  if ls "$$dir"*.node >/dev/null 2>&1; then \
+	    (cd "$$dir" && npm pack --pack-destination ../../../dist --loglevel=warn); packed=$$((packed + 1)); fi; \
+	done; \
+	[ $$packed -gt 0 ] || { echo "dist-node-pack: no npm/<platform>/ holds a .node (make dist-node, or the workflow's download)"; exit 1; }
+
+# PATH is node's directory and the system's, checked to have no cargo; NODE_PATH is unset. The
+# version and the platform the test expects come from the checkout, the rest from the tarballs.
+test-dist-node: $(if $(DIST_PREBUILT),,dist-node-pack) ## Node: a fresh npm project installs the packed tarballs (no cargo on PATH) and runs a Jest test
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	platform=$$(cd $(NODE_DIR) && node -p "require('./dist/loader.js').hostPlatformName()"); \
+	platform_tgz=$(DIST_DIR)/liveness-dev-liveness-$$platform-$(VERSION).tgz; \
+	for f in $(NODE_MAIN_TGZ) "$$platform_tgz"; do \
+	  [ -f "$$f" ] || { echo "test-dist-node: $$f is missing (make dist-node-pack)"; exit 1; }; done; \
+	cp $(NODE_DIR)/dist-test/package.json $(NODE_DIR)/dist-test/*.test.js "$$tmp/"; \
+	cp $(NODE_MAIN_TGZ) "$$platform_tgz" "$$tmp/"; \
+	cd "$$tmp"; export PATH="$$(dirname "$$(command -v node)"):/usr/bin:/bin"; unset NODE_PATH; \
+	if command -v cargo >/dev/null; then echo "test-dist-node: cargo is still on PATH ($$PATH)"; exit 1; fi; \
+	npm install --no-audit --no-fund --loglevel=error --save-dev jest@$(NODE_DIST_JEST_VERSION) \
+	  "./$$(basename $(NODE_MAIN_TGZ))" "./$$(basename "$$platform_tgz")"; \
+	LIVENESS_EXPECTED_VERSION=$(VERSION) LIVENESS_EXPECTED_PLATFORM=$$platform npx --no-install jest --ci; \
+	echo "test-dist-node: @liveness-dev/liveness + its $$platform package, installed from dist/, pass a user's Jest test"
+
+DIST_PARTS += dist-node-pack
+TEST_DIST_PARTS += test-dist-node

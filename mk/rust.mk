@@ -1,7 +1,7 @@
 # The core and the Rust API: formatting, lints, unit + integration + conformance tests, the
 # Rust rows of the demo.
 
-RUST_FEATURES := --features liveness/tokio
+RUST_FEATURES := --features liveness/tokio,liveness/tracing
 
 .PHONY: test-rust demo-rust
 
@@ -12,7 +12,7 @@ test-rust: dist-rust ## Rust: rustfmt check, clippy (warnings denied), core + ex
 	$(CARGO) clippy -q --workspace --exclude liveness-node --all-targets $(RUST_FEATURES) -- -D warnings
 	@# napi registers its exports only outside cfg(test): lint the addon as the library it is.
 	$(CARGO) clippy -q -p liveness-node --lib -- -D warnings
-	$(CARGO) test -q -p liveness --features tokio
+	$(CARGO) test -q -p liveness --features tokio,tracing
 	$(CARGO) test -q -p liveness-examples
 
 demo-rust: ## the Rust rows of the demo (target/demo/rust.jsonl)

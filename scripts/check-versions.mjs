@@ -6,7 +6,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { NPM_LOCK, WORKSPACE_DEPENDENCY, WORKSPACE_VERSION, isOurs, packageJsonFiles } from './versioned-files.mjs';
+import {
+  NPM_LOCK,
+  WORKSPACE_DEPENDENCY,
+  WORKSPACE_VERSION,
+  isOurs,
+  lockEntriesOfOurs,
+  packageJsonFiles,
+} from './versioned-files.mjs';
 
 const root = path.resolve(process.argv[2] ?? path.join(path.dirname(fileURLToPath(import.meta.url)), '..'));
 const read = (file) => fs.readFileSync(path.join(root, file), 'utf8');
@@ -30,8 +37,20 @@ for (const file of packages) {
 const lock = JSON.parse(read(NPM_LOCK));
 check(`${NPM_LOCK} version`, lock.version);
 check(`${NPM_LOCK} packages[""].version`, lock.packages?.['']?.version);
+for (const [name, range] of Object.entries(lock.packages?.['']?.optionalDependencies ?? {})) {
+  if (isOurs(name)) check(`${NPM_LOCK} packages[""].optionalDependencies ${name}`, range);
+}
+const lockEntries = lockEntriesOfOurs(lock);
+for (const [key, entry] of lockEntries) {
+  check(`${NPM_LOCK} packages["${key}"].version`, entry.version);
+  if (entry.resolved !== undefined && !entry.resolved.endsWith(`-${expected}.tgz`)) {
+    wrong.push(`${NPM_LOCK} packages["${key}"].resolved is ${JSON.stringify(entry.resolved)}`);
+  }
+}
 if (wrong.length) {
   console.error(`versions differ from ${expected}:\n  ${wrong.join('\n  ')}`);
   process.exit(1);
 }
-console.log(`every package is at ${expected} (${packages.length} package.json files, Cargo, the npm lock)`);
+console.log(
+  `every package is at ${expected} (${packages.length} package.json files, Cargo, the npm lock and its ${lockEntries.length} entries of ours)`,
+);

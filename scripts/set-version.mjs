@@ -7,7 +7,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { NPM_LOCK, WORKSPACE_DEPENDENCY, WORKSPACE_VERSION, isOurs, packageJsonFiles } from './versioned-files.mjs';
+import {
+  NPM_LOCK,
+  WORKSPACE_DEPENDENCY,
+  WORKSPACE_VERSION,
+  isOurs,
+  lockEntriesOfOurs,
+  packageJsonFiles,
+} from './versioned-files.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const version = process.argv[2];
@@ -67,6 +74,13 @@ editJson(NPM_LOCK, (lock) => {
   if (self) {
     self.version = version;
     ourOptionals(self.optionalDependencies);
+  }
+  // The old version's tarball address and hash would not match the new one: npm ci would fetch
+  // the wrong file or reject it. Without them npm resolves the version from the registry.
+  for (const [, entry] of lockEntriesOfOurs(lock)) {
+    entry.version = version;
+    delete entry.resolved;
+    delete entry.integrity;
   }
 });
 

@@ -11,6 +11,15 @@ export const NPM_LOCK = 'bindings-node/package-lock.json';
 /** Our npm packages in dependency lists: the platform binaries of the main package. */
 export const isOurs = (name) => name.startsWith('@liveness-dev/');
 
+/**
+ * The lock file's entries of our packages (`node_modules/@liveness-dev/liveness-<platform>`,
+ * the optional platform binaries), whose version must follow, or `npm ci` rejects the lock.
+ */
+export const lockEntriesOfOurs = (lock) =>
+  Object.entries(lock.packages ?? {}).filter(
+    ([key]) => key.startsWith('node_modules/') && isOurs(key.slice('node_modules/'.length)),
+  );
+
 /** The package.json files of the npm packages: the main one and one per platform (npm/*). */
 export const packageJsonFiles = (root) => {
   const files = ['bindings-node/package.json'];

@@ -21,6 +21,9 @@ interface PackageJson {
     './vitest': { import: { types: string; default: string }; types: string };
   };
   overrides: Record<string, string>;
+  files: string[];
+  optionalDependencies: Record<string, string>;
+  napi: { binaryName: string; targets: string[] };
 }
 
 const readJson = (file: string): unknown => JSON.parse(fs.readFileSync(path.join(__dirname, '..', file), 'utf8'));
@@ -82,7 +85,7 @@ test('the exports map: main, types, require/import, liveness/jest, liveness/vite
   ]) {
     expect(fs.existsSync(path.join(__dirname, '..', target))).toBe(true);
   }
-  const run = spawnSync(process.execPath, ['-e', "require('@liveness-dev/liveness/liveness.node')"], {
+  const run = spawnSync(process.execPath, ['-e', "require('@liveness-dev/liveness/liveness.linux-x64-gnu.node')"], {
     cwd: path.join(__dirname, '..'),
     encoding: 'utf8',
   });
@@ -105,4 +108,23 @@ test('the package is @liveness-dev/liveness (`liveness` is taken on npm), lockfi
   const run = spawnSync(process.execPath, ['-e', script], { cwd: path.join(__dirname, '..'), encoding: 'utf8' });
   expect(run.stderr).toBe('');
   expect(run.stdout.trim()).toBe('ok');
+});
+
+test('napi-rs layout: one optional platform package per target at this version, no binary in the main package', () => {
+  const platforms = fs.readdirSync(path.join(__dirname, '..', 'npm')).sort();
+  expect(platforms).toHaveLength(7);
+  expect(Object.keys(pkg.optionalDependencies).sort()).toEqual(platforms.map((p) => `@liveness-dev/liveness-${p}`));
+  for (const range of Object.values(pkg.optionalDependencies)) expect(range).toBe(pkg.version);
+  expect(pkg.napi.binaryName).toBe('liveness');
+  expect(pkg.napi.targets).toHaveLength(7);
+  expect(pkg.files.filter((f) => f.includes('.node'))).toEqual([]);
+  for (const p of platforms) {
+    const platform = readJson(`npm/${p}/package.json`) as { version: string };
+    expect(platform.version).toBe(pkg.version);
+  }
+  // npm ci needs a lock entry for each optional dependency, even one absent from the registry.
+  const lock = readJson('package-lock.json') as { packages: Record<string, { version: string; optional?: boolean }> };
+  for (const name of Object.keys(pkg.optionalDependencies)) {
+    expect(lock.packages[`node_modules/${name}`]).toEqual(expect.objectContaining({ version: pkg.version, optional: true }));
+  }
 });

@@ -3,7 +3,9 @@
 use std::ffi::{CString, c_char};
 
 use liveness_core::Error;
-use liveness_core::events::Capture;
+use std::thread::ThreadId;
+
+use liveness_core::events::{Capture, Scope};
 
 use crate::args::{out_arg, patterns_arg};
 use crate::boundary::{boundary, fail, guarded};
@@ -15,6 +17,20 @@ use crate::status::liveness_status;
 /// any liveness_capture_* function is answered with LIVENESS_INVALID_ARGUMENT.
 pub struct liveness_capture {
     capture: Capture,
+    /// A scoped capture's scope, the thread that entered it and the scope it replaced there.
+    scoped: Option<(Scope, ThreadId, Option<Scope>)>,
+}
+
+impl liveness_capture {
+    /// Leaves the capture's scope when closed on the thread that opened it and the scope is
+    /// still that thread's current one (captures closed out of order leave the scope alone).
+    fn leave_scope(&self) {
+        if let Some((scope, thread, previous)) = &self.scoped {
+            if *thread == std::thread::current().id() && Scope::current().as_ref() == Some(scope) {
+                Scope::replace_current(previous.clone());
+            }
+        }
+    }
 }
 
 fn open_capture(arg: *const liveness_capture) -> Result<std::sync::Arc<liveness_capture>, Error> {
@@ -35,8 +51,42 @@ pub unsafe extern "C" fn liveness_capture_open(
         *out = std::ptr::null_mut();
         let patterns = unsafe { patterns_arg("patterns", patterns, patterns_len) }?;
         let capture = Capture::open(&patterns)?;
-        *out = CAPTURES.insert(liveness_capture { capture })? as *mut liveness_capture;
+        *out = CAPTURES.insert(liveness_capture { capture, scoped: None })? as *mut liveness_capture;
         Ok(())
+    })
+}
+
+/// liveness_capture_open() for this thread's code only: the capture opens a new scope nested in
+/// the calling thread's current one and makes it the thread's current scope until
+/// liveness_capture_close() on this thread. It records the matching events emitted in that scope
+/// (by this thread meanwhile, or in a scoped capture opened inside), and those emitted in no
+/// scope (threads that opened no scoped capture); never those emitted in another scope, such as
+/// another test's thread's scoped capture. Threads do not inherit a scope. Close scoped captures
+/// in the reverse order of opening. Thread-safe.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn liveness_capture_open_scoped(
+    patterns: *const *const c_char,
+    patterns_len: usize,
+    out: *mut *mut liveness_capture,
+) -> liveness_status {
+    guarded(|| {
+        let out = unsafe { out_arg("out", out) }?;
+        *out = std::ptr::null_mut();
+        let patterns = unsafe { patterns_arg("patterns", patterns, patterns_len) }?;
+        let scope = Scope::new();
+        let capture = Capture::open_scoped(&patterns, &scope)?;
+        let previous = Scope::replace_current(Some(scope.clone()));
+        let handle = liveness_capture { capture, scoped: Some((scope, std::thread::current().id(), previous.clone())) };
+        match CAPTURES.insert(handle) {
+            Ok(ptr) => {
+                *out = ptr as *mut liveness_capture;
+                Ok(())
+            }
+            Err(e) => {
+                Scope::replace_current(previous);
+                Err(e)
+            }
+        }
     })
 }
 
@@ -84,7 +134,10 @@ pub unsafe extern "C" fn liveness_capture_close(capture: *mut liveness_capture) 
         if !capture.is_null() {
             match CAPTURES.remove("capture", capture as usize) {
                 // Dropped outside the registry's lock: dropping the Capture detaches it from the bus.
-                Ok(capture) => drop(capture),
+                Ok(capture) => {
+                    capture.leave_scope();
+                    drop(capture)
+                }
                 Err(error) => {
                     fail(&error);
                 }

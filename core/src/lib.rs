@@ -28,6 +28,8 @@ pub mod ops;
 pub mod policy;
 pub mod poll;
 pub mod testing;
+#[cfg(feature = "tracing")]
+pub mod tracing;
 
 pub use error::Error;
 pub use events::{Event, Value, emitted, emitted_in_order, not_emitted};

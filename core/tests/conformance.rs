@@ -21,7 +21,8 @@ use std::sync::{Arc, Mutex, Mutex as StdMutex};
 use std::time::Duration;
 
 use liveness::events::{
-    self, Capture, Event, EventName, Pattern, Value, Where, check_emitted, check_emitted_in_order, check_not_emitted,
+    self, Capture, Event, EventName, Pattern, Scope, Value, Where, check_emitted, check_emitted_in_order,
+    check_not_emitted,
 };
 use liveness::ops::{ActionOutcome, Passes, Truthy, Wait};
 use liveness::policy::{Options, TIMEOUT_SCALE_VAR, duration_from_millis, timeout_from_millis};
@@ -1152,6 +1153,45 @@ fn check_event_case(case: &Case) -> Result<(), String> {
             }
             if problems.is_empty() { Ok(()) } else { Err(problems.join("; ")) }
         }
+        "bridge_name" => {
+            // Through the public API a Rust user meets it: the target of a `tracing` event.
+            let source = c["source"].as_str().ok_or("no source")?;
+            let want = c["expect"].as_str().ok_or("no expect")?;
+            let got = events::bridge_name(source);
+            if got != want {
+                return Err(format!("bridge_name({source:?}) = {got:?}, expected {want:?}"));
+            }
+            tracing_target_names(source, want)
+        }
+        "scoped_capture" => {
+            // Through the public API: a scoped capture runs its block in a new Scope; `sibling` is
+            // a scope made outside it, `outside` runs in none.
+            let patterns = strings(&c["patterns"]);
+            let scope = Scope::new();
+            let capture = if c["scoped"].as_bool().unwrap_or(false) {
+                Capture::open_scoped(&patterns, &scope)
+            } else {
+                Capture::open(&patterns)
+            }
+            .map_err(|e| format!("capture failed: {e}"))?;
+            let sibling = Scope::child_of(None);
+            scope.run(|| -> Result<(), String> {
+                for e in c["emits"].as_array().into_iter().flatten() {
+                    let one = Json::Array(vec![e.clone()]);
+                    match e["from"].as_str() {
+                        Some("block") => emit_all(&one)?,
+                        Some("nested") => Scope::new().run(|| emit_all(&one))?,
+                        Some("sibling") => sibling.run(|| emit_all(&one))?,
+                        Some("outside") => events::unscoped(|| emit_all(&one))?,
+                        other => return Err(format!("unknown from {other:?}")),
+                    }
+                }
+                Ok(())
+            })?;
+            let names: Vec<String> = capture.close().iter().map(|e| e.name.clone()).collect();
+            let want = strings(&c["expect_names"]);
+            if names == want { Ok(()) } else { Err(format!("captured {names:?}, expected {want:?}")) }
+        }
         kind @ ("assert_emitted" | "assert_not_emitted" | "assert_emitted_in_order") => {
             emit_all(&c["before_emits"])?;
             let capture = Capture::open(&["**"]).map_err(|e| e.to_string())?;
@@ -1182,6 +1222,33 @@ fn check_event_case(case: &Case) -> Result<(), String> {
         }
         other => Err(format!("unknown kind {other:?}")),
     }
+}
+
+/// A `tracing` target is a `&'static str` of the callsite, so the layer's own naming is checked
+/// on the targets a macro can spell; the rest goes through `bridge_name`, which the layer calls.
+#[cfg(feature = "tracing")]
+fn tracing_target_names(source: &str, want: &str) -> Result<(), String> {
+    use tracing_subscriber::layer::SubscriberExt;
+    let subscriber = tracing_subscriber::registry().with(liveness::tracing::EventLayer::new());
+    let got = tracing::subscriber::with_default(subscriber, || {
+        let capture = Capture::open(&["**"]).map_err(|e| e.to_string())?;
+        match source {
+            "shop::cart::v2" => tracing::info!(target: "shop::cart::v2", "x"),
+            "my-app::worker_2" => tracing::info!(target: "my-app::worker_2", "x"),
+            "shop.cart" => tracing::info!(target: "shop.cart", "x"),
+            _ => return Ok(None),
+        }
+        Ok::<_, String>(capture.close().first().map(|e| e.name.clone()))
+    })?;
+    match got {
+        Some(name) if name != want => Err(format!("tracing target {source:?} emitted {name:?}, expected {want:?}")),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(not(feature = "tracing"))]
+fn tracing_target_names(_: &str, _: &str) -> Result<(), String> {
+    Ok(())
 }
 
 #[test]
@@ -1225,6 +1292,8 @@ fn vectors_are_well_formed() {
                 "expect_names",
                 "expect_events",
             ],
+            Some("bridge_name") => &["name", "spec", "kind", "source", "expect"],
+            Some("scoped_capture") => &["name", "spec", "kind", "scoped", "patterns", "emits", "expect_names"],
             Some(_) => &[
                 "name",
                 "spec",

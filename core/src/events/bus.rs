@@ -25,6 +25,7 @@ use super::event::Event;
 use super::index::PatternIndex;
 use super::name::{EventName, validate_name};
 use super::pattern::Pattern;
+use super::scope::Scope;
 use super::value::{Number, Value};
 use crate::error::Error;
 
@@ -324,11 +325,25 @@ fn listeners(name: &str) -> Vec<Arc<Handler>> {
     found
 }
 
-/// Emits with payload maps already built (the bindings' path). The name must be valid.
+/// Emits with payload maps already built, in this thread's current scope. The name must be valid.
 pub fn emit_event(
     name: &str,
     measurements: BTreeMap<String, Number>,
     metadata: BTreeMap<String, Value>,
+) -> Result<(), Error> {
+    if ATTACHED.load(Ordering::Acquire) == 0 {
+        return Ok(());
+    }
+    emit_event_in(name, measurements, metadata, Scope::current())
+}
+
+/// Emits with payload maps already built, in `scope` (the bindings' path: Python and JavaScript
+/// keep the current scope in their own context, not in the thread). The name must be valid.
+pub fn emit_event_in(
+    name: &str,
+    measurements: BTreeMap<String, Number>,
+    metadata: BTreeMap<String, Value>,
+    scope: Option<Scope>,
 ) -> Result<(), Error> {
     if ATTACHED.load(Ordering::Acquire) == 0 {
         return Ok(());
@@ -356,6 +371,7 @@ pub fn emit_event(
         seq: SEQ.fetch_add(1, Ordering::Relaxed),
         at: BUS.epoch.elapsed(),
         thread: THREAD_LABEL.with(String::clone),
+        scope,
     });
     DEPTH.with(|n| n.set(depth + 1));
     for handler in targets {

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use super::scope::Scope;
 use super::value::{Number, Value, write_json_map, write_json_string};
 
 /// An emitted event. `seq`, `at` and `thread` are filled in by the core.
@@ -17,6 +18,9 @@ pub struct Event {
     pub at: Duration,
     /// The emitting thread's name, or its id when unnamed.
     pub thread: String,
+    /// The capture scope it was emitted in (none: outside every scope); what a scoped capture
+    /// decides by. Not part of the event's JSON: it is an identity, not data.
+    pub scope: Option<Scope>,
 }
 
 impl Event {

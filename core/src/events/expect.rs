@@ -10,10 +10,13 @@
 //! ```
 
 use std::collections::BTreeMap;
+use std::future::Future;
+use std::sync::Arc;
 
 use super::assertion::{Where, check_emitted, check_emitted_in_order, check_not_emitted};
 use super::capture::Capture;
 use super::event::Event;
+use super::scope::Scope;
 use super::value::Value;
 use crate::error::Error;
 
@@ -42,11 +45,33 @@ impl Filter {
     }
 }
 
-/// Runs `block` with a capture of every event open, closing it even if the block panics.
-fn capture_during<R>(block: impl FnOnce() -> R) -> Result<(R, Vec<std::sync::Arc<Event>>), Error> {
-    let capture = Capture::open(&["**"])?;
-    let value = block(); // a panic drops `capture`, which closes it
-    Ok((value, capture.close()))
+/// Runs `block` with a capture of every event open, closing it even if the block panics; a
+/// scoped capture runs the block in a new scope nested in the thread's current one.
+fn capture_during<R>(scoped: bool, block: impl FnOnce() -> R) -> Result<(R, Vec<Arc<Event>>), Error> {
+    if scoped {
+        let scope = Scope::new();
+        let capture = Capture::open_scoped(&["**"], &scope)?;
+        let value = scope.run(block); // a panic drops `capture`, which closes it
+        Ok((value, capture.close()))
+    } else {
+        let capture = Capture::open(&["**"])?;
+        let value = block();
+        Ok((value, capture.close()))
+    }
+}
+
+/// [`capture_during`] for a future: a scoped capture polls it in its scope.
+async fn capture_during_async<F: Future>(scoped: bool, block: F) -> Result<(F::Output, Vec<Arc<Event>>), Error> {
+    if scoped {
+        let scope = Scope::new();
+        let capture = Capture::open_scoped(&["**"], &scope)?;
+        let value = scope.bind(block).await;
+        Ok((value, capture.close()))
+    } else {
+        let capture = Capture::open(&["**"])?;
+        let value = block.await;
+        Ok((value, capture.close()))
+    }
 }
 
 /// Expects matching events while a block runs: at least one, or exactly `count`.
@@ -55,11 +80,12 @@ pub struct Emitted {
     pattern: String,
     filter: Filter,
     count: Option<usize>,
+    scoped: bool,
 }
 
 /// `emitted("a.*").with_meta("k", v).count(2).run(|| ...)`
 pub fn emitted(pattern: &str) -> Emitted {
-    Emitted { pattern: pattern.to_owned(), filter: Filter::Any, count: None }
+    Emitted { pattern: pattern.to_owned(), filter: Filter::Any, count: None, scoped: false }
 }
 
 impl Emitted {
@@ -80,10 +106,28 @@ impl Emitted {
         self
     }
 
+    /// Sees only the events of the block's own scope (and of no scope), not those another test
+    /// running at the same time emits (SPEC §5, scoped captures). The block runs in a new scope
+    /// on this thread; a thread or task it starts carries it by [`Scope::run`] / [`scoped`].
+    ///
+    /// [`scoped`]: crate::events::scoped
+    pub fn scoped(mut self) -> Self {
+        self.scoped = true;
+        self
+    }
+
     /// Runs the block to completion, then checks; returns the block's value.
     pub fn run<R>(self, block: impl FnOnce() -> R) -> Result<R, Error> {
         crate::events::Pattern::new(&self.pattern)?;
-        let (value, events) = capture_during(block)?;
+        let (value, events) = capture_during(self.scoped, block)?;
+        check_emitted(&events, &self.pattern, &self.filter.as_where(), self.count)?;
+        Ok(value)
+    }
+
+    /// [`Emitted::run`] for a future: awaits it to completion, then checks.
+    pub async fn run_async<F: Future>(self, block: F) -> Result<F::Output, Error> {
+        crate::events::Pattern::new(&self.pattern)?;
+        let (value, events) = capture_during_async(self.scoped, block).await?;
         check_emitted(&events, &self.pattern, &self.filter.as_where(), self.count)?;
         Ok(value)
     }
@@ -117,9 +161,22 @@ impl NotEmitted {
         NotEmitted { inner: self.inner.matching(predicate) }
     }
 
+    /// See [`Emitted::scoped`].
+    pub fn scoped(self) -> Self {
+        NotEmitted { inner: self.inner.scoped() }
+    }
+
     pub fn run<R>(self, block: impl FnOnce() -> R) -> Result<R, Error> {
         crate::events::Pattern::new(&self.inner.pattern)?;
-        let (value, events) = capture_during(block)?;
+        let (value, events) = capture_during(self.inner.scoped, block)?;
+        check_not_emitted(&events, &self.inner.pattern, &self.inner.filter.as_where())?;
+        Ok(value)
+    }
+
+    /// [`NotEmitted::run`] for a future.
+    pub async fn run_async<F: Future>(self, block: F) -> Result<F::Output, Error> {
+        crate::events::Pattern::new(&self.inner.pattern)?;
+        let (value, events) = capture_during_async(self.inner.scoped, block).await?;
         check_not_emitted(&events, &self.inner.pattern, &self.inner.filter.as_where())?;
         Ok(value)
     }
@@ -138,18 +195,35 @@ impl NotEmitted {
 #[must_use = "call .run(block) or .assert(block)"]
 pub struct EmittedInOrder {
     patterns: Vec<String>,
+    scoped: bool,
 }
 
 pub fn emitted_in_order<S: AsRef<str>>(patterns: &[S]) -> EmittedInOrder {
-    EmittedInOrder { patterns: patterns.iter().map(|p| p.as_ref().to_owned()).collect() }
+    EmittedInOrder { patterns: patterns.iter().map(|p| p.as_ref().to_owned()).collect(), scoped: false }
 }
 
 impl EmittedInOrder {
+    /// See [`Emitted::scoped`].
+    pub fn scoped(mut self) -> Self {
+        self.scoped = true;
+        self
+    }
+
     pub fn run<R>(self, block: impl FnOnce() -> R) -> Result<R, Error> {
         for p in &self.patterns {
             crate::events::Pattern::new(p)?;
         }
-        let (value, events) = capture_during(block)?;
+        let (value, events) = capture_during(self.scoped, block)?;
+        check_emitted_in_order(&events, &self.patterns)?;
+        Ok(value)
+    }
+
+    /// [`EmittedInOrder::run`] for a future.
+    pub async fn run_async<F: Future>(self, block: F) -> Result<F::Output, Error> {
+        for p in &self.patterns {
+            crate::events::Pattern::new(p)?;
+        }
+        let (value, events) = capture_during_async(self.scoped, block).await?;
         check_emitted_in_order(&events, &self.patterns)?;
         Ok(value)
     }

@@ -11,6 +11,7 @@ mod fork;
 mod index;
 mod name;
 mod pattern;
+mod scope;
 mod value;
 mod wake;
 
@@ -18,12 +19,14 @@ pub use assertion::{EventReport, LISTED_EVENTS, Where, check_emitted, check_emit
 pub use builder::{EventBuilder, event};
 pub use bus::{
     HANDLER_FAILURE_EVENT, HandlerFailure, HandlerResult, MAX_CASCADE_CALLS, MAX_NESTING, any_attached, attach,
-    attach_with_reporter, bus_time, detach, detach_and_wait, emit, emit_event, emit_named, has_subscribers,
+    attach_with_reporter, bus_time, detach, detach_and_wait, emit, emit_event, emit_event_in, emit_named,
+    has_subscribers,
 };
 pub use capture::Capture;
 pub use event::Event;
 pub use expect::{Emitted, EmittedInOrder, NotEmitted, emitted, emitted_in_order, not_emitted};
-pub use name::{EventName, validate_name};
+pub use name::{EventName, bridge_name, validate_name};
 pub use pattern::{Mismatch, Pattern};
+pub use scope::{Scope, ScopeGuard, Scoped, scoped, unscoped};
 pub use value::{HostValue, MAX_METADATA_LEVEL, MAX_PAYLOAD_DEPTH, Number, Value};
 pub use wake::WakeSubscription;

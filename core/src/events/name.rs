@@ -63,6 +63,24 @@ pub fn validate_name(name: &str) -> Result<(), Error> {
     if bad != 0 { Err(bad_name(name)) } else { Ok(()) }
 }
 
+/// The event name a bridge gives what a logger, a `tracing` target or a span is called (SPEC §5,
+/// bridges): `::` and `.` separate segments, every other character a segment does not
+/// admit becomes `_`, an empty segment becomes `_` — so any text gives a valid name
+/// (`shop::cart` → `shop.cart`, `GET /users` → `GET__users`; the vectors are events/bridges.json).
+pub fn bridge_name(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for (i, part) in path.split("::").flat_map(|p| p.split('.')).enumerate() {
+        if i > 0 {
+            out.push('.');
+        }
+        if part.is_empty() {
+            out.push('_');
+        }
+        out.extend(part.chars().map(|c| if c.is_ascii() && is_segment_byte(c as u8) { c } else { '_' }));
+    }
+    out
+}
+
 #[cold]
 fn bad_name(name: &str) -> Error {
     Error::invalid_argument(format!(
