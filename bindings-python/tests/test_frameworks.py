@@ -73,7 +73,9 @@ def test_pytest_fail_in_a_block_is_retried_and_shown_as_the_last_failure(pyteste
             assert len(calls) == 1
 
         def test_a_failing_test_reports_the_liveness_message():
-            liveness.eventually_passes(lambda: pytest.fail("still red"), timeout=0.02, interval=0.01)
+            # Virtual time: on a loaded machine a real 20 ms wait reports "after 0.03 s".
+            with VirtualClock():
+                liveness.eventually_passes(lambda: pytest.fail("still red"), timeout=0.02, interval=0.01)
         """
     )
     result = run(pytester)
