@@ -13,7 +13,8 @@ PY_BASE     ?= python3
 # trio and anyio: liveness.aio is tested under both (the package itself depends on neither).
 # freezegun and time-machine: waits must keep working while a test freezes time.
 PY_TOOLS    := maturin>=1.9,<2 pytest>=7 pytest-xdist pytest-asyncio>=0.23 pytest-timeout mypy ruff==0.17.6 \
-               trio>=0.25 anyio>=4 freezegun>=1.3 time-machine>=2.10
+               trio>=0.25 anyio>=4 freezegun>=1.3 time-machine>=2.10 \
+               opentelemetry-sdk==1.45.2 opentelemetry-api==1.45.2
 PY_TOOLS_OK := $(PY_VENV)/.tools-installed
 # The develop install copies the native module here; it is the stamp of the build (a fresh venv
 # is older than it only when it is already installed there).

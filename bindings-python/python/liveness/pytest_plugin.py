@@ -336,3 +336,14 @@ class _SleepGuard:
     def uninstall(self) -> None:
         while self.restore:
             self.restore.pop()()
+
+
+@pytest.fixture
+def liveness_logging() -> Generator[Any, None, None]:
+    """The ``logging`` bridge for one test: an ``EventHandler`` on the root logger (yielded), so
+    ``assert_emitted`` sees what the code under test logs; removed, with the root's level, after
+    the test (``liveness.logging.capture_logging``)."""
+    from .logging import capture_logging  # noqa: PLC0415 - only tests that ask for it pay for it
+
+    with capture_logging() as handler:
+        yield handler
