@@ -43,7 +43,8 @@ class EventHandler(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         try:
             name, metadata = _event_of(record)
-        except Exception:  # a record whose message cannot be formatted, a broken __repr__…
+        # A record whose message cannot be formatted: logging's own report, never a raise.
+        except Exception:  # noqa: BLE001 - a handler must not raise into the logging call
             self.handleError(record)
             return
         try:
@@ -53,7 +54,7 @@ class EventHandler(logging.Handler):
             # the record is still an event, with that value as its text.
             try:
                 _native.emit(name, None, {k: _plain(v) for k, v in metadata.items()})
-            except Exception:
+            except Exception:  # noqa: BLE001 - a handler must not raise into the logging call
                 self.handleError(record)
 
 
@@ -76,7 +77,7 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (list, tuple, dict)):
         try:
             return repr(value)
-        except Exception:
+        except Exception:  # noqa: BLE001 - a broken __repr__ must not lose the record
             return f"<{type(value).__name__} without a repr>"
     return value
 
