@@ -47,6 +47,9 @@ bench-c:
 	  LIB_DIR=$(C_STAGE)/lib INCLUDE_DIR=$(C_STAGE)/include
 bench-python:
 	$(BENCH_PY) $(BENCH_DIR)/python/harness.py --mode $(BENCH_MODE) --out $(BENCH_OUT)
+	@# The logging bridge with no capture open against the same call without liveness (stdout only:
+	@# not a scenario of the report).
+	$(BENCH_PY) $(BENCH_DIR)/python/bridges.py --mode $(BENCH_MODE)
 bench-node:
 	node $(BENCH_DIR)/node/harness.js --mode $(BENCH_MODE) --out $(BENCH_OUT)
 

@@ -12,8 +12,10 @@ PY_BASE     ?= python3
 # fail without any change here (bump it on purpose, with its reformat/fixes in the same commit).
 # trio and anyio: liveness.aio is tested under both (the package itself depends on neither).
 # freezegun and time-machine: waits must keep working while a test freezes time.
+# opentelemetry-sdk (pinned): the liveness.otel bridge is tested against the real SDK.
 PY_TOOLS    := maturin>=1.9,<2 pytest>=7 pytest-xdist pytest-asyncio>=0.23 pytest-timeout mypy ruff==0.17.6 \
-               trio>=0.25 anyio>=4 freezegun>=1.3 time-machine>=2.10
+               trio>=0.25 anyio>=4 freezegun>=1.3 time-machine>=2.10 \
+               opentelemetry-sdk==1.45.2 opentelemetry-api==1.45.2
 PY_TOOLS_OK := $(PY_VENV)/.tools-installed
 # The develop install copies the native module here; it is the stamp of the build (a fresh venv
 # is older than it only when it is already installed there).

@@ -13,6 +13,7 @@ use std::sync::Arc;
 use liveness::events::{self as bus, HostValue, MAX_METADATA_LEVEL, MAX_PAYLOAD_DEPTH, Number, Value, Where};
 use pyo3::exceptions::{PyException, PyTypeError, PyValueError};
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString, PyTuple};
 
 use crate::errors::{HANDLER_WARNING, core_error};
@@ -329,8 +330,10 @@ pub fn emit(
         m.insert(k.to_string(), measurement(k, v)?);
         Ok(())
     })?;
+    // Read only past the nothing-listens return above: an idle emit never looks at the context.
+    let scope = current_scope(py)?;
     PY_EMITS.with(|n| n.set(n.get() + 1));
-    let outcome = bus::emit_event(name, m, d);
+    let outcome = bus::emit_event_in(name, m, d, scope);
     PY_EMITS.with(|n| n.set(n.get() - 1));
     if let Some(stop) = STOP.with(|s| s.borrow_mut().take()) {
         return Err(stop);
@@ -464,7 +467,99 @@ impl Event {
     }
 }
 
-/// Records every matching event, from any thread, while open.
+/// A capture scope (SPEC §5, scoped captures): the core's, compared by identity.
+#[pyclass(module = "liveness._native", frozen, eq)]
+pub struct Scope {
+    inner: bus::Scope,
+}
+
+impl PartialEq for Scope {
+    fn eq(&self, other: &Scope) -> bool {
+        self.inner == other.inner
+    }
+}
+
+#[pymethods]
+impl Scope {
+    /// A new scope nested in `parent` (`None`: inside no other).
+    #[staticmethod]
+    #[pyo3(signature = (parent=None))]
+    fn child_of(parent: Option<PyRef<'_, Scope>>) -> Scope {
+        Scope { inner: bus::Scope::child_of(parent.as_ref().map(|p| &p.inner)) }
+    }
+
+    /// A number unique to this scope in the process.
+    #[getter]
+    fn id(&self) -> u64 {
+        self.inner.id()
+    }
+
+    #[getter]
+    fn parent(&self) -> Option<Scope> {
+        self.inner.parent().map(|p| Scope { inner: p.clone() })
+    }
+
+    /// Whether `other` is this scope or nested in it.
+    fn contains(&self, other: PyRef<'_, Scope>) -> bool {
+        self.inner.contains(&other.inner)
+    }
+
+    fn __hash__(&self) -> u64 {
+        self.inner.id()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<Scope {}>", self.inner.id())
+    }
+}
+
+/// The `ContextVar` holding the current Python scope (`liveness._native.current_scope`): asyncio
+/// and anyio/trio tasks inherit it, threads do not (SPEC §5).
+static CURRENT_SCOPE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
+pub fn scope_var(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
+    CURRENT_SCOPE
+        .get_or_try_init(py, || {
+            let var = py.import("contextvars")?.getattr("ContextVar")?;
+            let kwargs = PyDict::new(py);
+            kwargs.set_item("default", py.None())?;
+            Ok(var.call(("liveness_scope",), Some(&kwargs))?.unbind())
+        })
+        .map(|v| v.bind(py))
+}
+
+/// The scope of the Python code running now: the context variable's.
+fn current_scope(py: Python<'_>) -> PyResult<Option<bus::Scope>> {
+    let value = scope_var(py)?.call_method0("get")?;
+    if value.is_none() {
+        return Ok(None);
+    }
+    let scope = value.cast::<Scope>().map_err(|_| {
+        PyTypeError::new_err(format!("liveness's current scope must be a liveness Scope, got {}", short_repr(&value)))
+    })?;
+    Ok(Some(scope.get().inner.clone()))
+}
+
+/// The event name a bridge gives a logger, a span or a target (SPEC §5, bridges): the core's rule.
+#[pyfunction]
+pub fn bridge_name(path: &str) -> String {
+    bus::bridge_name(path)
+}
+
+/// Whether `name` is a valid event name (a bridge uses an explicit `event` field only then).
+#[pyfunction]
+pub fn is_event_name(name: &str) -> bool {
+    bus::validate_name(name).is_ok()
+}
+
+/// Whether any handler or capture at all is attached: the bridges' fast path, one atomic load.
+#[pyfunction]
+pub fn any_attached() -> bool {
+    bus::any_attached()
+}
+
+/// Records every matching event, from any thread, while open (with `scope`: only those emitted
+/// in that scope, a scope nested in it, or no scope — the core's rule).
 #[pyclass(module = "liveness._native")]
 pub struct Capture {
     inner: Option<bus::Capture>,
@@ -478,9 +573,14 @@ fn wrap(py: Python<'_>, events: &[Arc<bus::Event>]) -> PyResult<Vec<Py<Event>>> 
 #[pymethods]
 impl Capture {
     #[new]
-    fn new(patterns_: Bound<'_, PyAny>) -> PyResult<Capture> {
+    #[pyo3(signature = (patterns_, scope=None))]
+    fn new(patterns_: Bound<'_, PyAny>, scope: Option<PyRef<'_, Scope>>) -> PyResult<Capture> {
         let patterns = patterns("patterns", Some(&patterns_))?;
-        let inner = bus::Capture::open(&patterns).map_err(core_error)?;
+        let inner = match scope {
+            None => bus::Capture::open(&patterns),
+            Some(scope) => bus::Capture::open_scoped(&patterns, &scope.inner),
+        }
+        .map_err(core_error)?;
         Ok(Capture { inner: Some(inner), closed: Vec::new() })
     }
 

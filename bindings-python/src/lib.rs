@@ -29,6 +29,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<errors::Report>()?;
     m.add_class::<events::Event>()?;
     m.add_class::<events::Capture>()?;
+    m.add_class::<events::Scope>()?;
+    m.add("current_scope", events::scope_var(m.py())?)?;
     m.add_function(wrap_pyfunction!(gate::_close_gate, m)?)?;
     m.add_function(wrap_pyfunction!(options::timeout_scale, m)?)?;
     m.add_function(wrap_pyfunction!(options::validate_options, m)?)?;
@@ -36,6 +38,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(events::attach, m)?)?;
     m.add_function(wrap_pyfunction!(events::detach, m)?)?;
     m.add_function(wrap_pyfunction!(events::has_subscribers, m)?)?;
+    m.add_function(wrap_pyfunction!(events::any_attached, m)?)?;
+    m.add_function(wrap_pyfunction!(events::bridge_name, m)?)?;
+    m.add_function(wrap_pyfunction!(events::is_event_name, m)?)?;
     m.add_function(wrap_pyfunction!(events::check_emitted, m)?)?;
     m.add_function(wrap_pyfunction!(events::check_not_emitted, m)?)?;
     m.add_function(wrap_pyfunction!(events::check_emitted_in_order, m)?)?;

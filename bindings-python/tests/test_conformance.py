@@ -20,9 +20,12 @@ run through the public API too. The terminal summary counts the vectors each run
 
 from __future__ import annotations
 
+import contextvars
 import itertools
 import json
+import logging
 import math
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -33,6 +36,7 @@ import trio.testing
 
 import liveness
 from liveness import _config, aio
+from liveness.logging import capture_logging
 from liveness.testing import VirtualClock
 
 from .support.virtual_loop import VirtualTimeLoop, pending_for
@@ -583,9 +587,57 @@ def matches(pattern: str, name: str) -> bool:
     return len(c.events) == 1
 
 
+def run_scoped_case(case: dict[str, Any]) -> None:
+    """Kind ``scoped_capture``: each emit made from the place its ``from`` names."""
+    # Copied before the capture opens: a scoped capture run in it is another test's, in a scope
+    # the block is not in.
+    sibling = contextvars.copy_context()
+
+    def in_scoped_capture(name: str) -> None:
+        with liveness.capture("**", scoped=True):
+            liveness.emit(name)
+
+    def emit_from(where: str, name: str) -> None:
+        if where == "block":
+            liveness.emit(name)
+        elif where == "nested":
+            in_scoped_capture(name)
+        elif where == "sibling":
+            sibling.run(in_scoped_capture, name)
+        elif where == "outside":
+            # A plain thread: what a system under test starts by itself, in no scope.
+            thread = threading.Thread(target=liveness.emit, args=(name,))
+            thread.start()
+            thread.join()
+        else:
+            raise AssertionError(f"unknown `from`: {where!r}")
+
+    with liveness.capture(case["patterns"], scoped=case["scoped"]) as c:
+        for e in case["emits"]:
+            emit_from(e["from"], e["name"])
+    assert [e.name for e in c.events] == case["expect_names"]
+
+
+def run_bridge_case(case: dict[str, Any]) -> None:
+    """Kind ``bridge_name``: a logger called ``source`` emits events named ``expect``."""
+    source, expect = case["source"], case["expect"]
+    assert liveness.bridge_name(source) == expect
+    if not source:
+        return  # "" is the root logger's name, not a logger called ""
+    logger = logging.getLogger(source)
+    with capture_logging(logger), liveness.capture("**") as c:
+        logger.warning("from the logger %s", source)
+    assert [e.name for e in c.events] == [expect]
+    assert c.events[0].metadata["logger"] == source
+
+
 def run_event_case(case: dict[str, Any]) -> None:
     k = case["kind"]
-    if k == "pattern":
+    if k == "scoped_capture":
+        run_scoped_case(case)
+    elif k == "bridge_name":
+        run_bridge_case(case)
+    elif k == "pattern":
         for name in case.get("matches", []):
             assert matches(case["pattern"], name), name
         for name in case.get("rejects", []):

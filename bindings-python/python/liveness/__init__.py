@@ -29,9 +29,10 @@ from ._events import (
     assert_emitted_in_order,
     assert_not_emitted,
     capture,
+    scoped_thread,
 )
 from ._hooks import Evaluation
-from ._native import Event, Report, attach, detach, emit, has_subscribers
+from ._native import Event, Report, Scope, attach, bridge_name, detach, emit, has_subscribers
 from ._ops import (
     always,
     eventually,
@@ -69,6 +70,9 @@ __all__ = [
     "assert_emitted",
     "assert_not_emitted",
     "assert_emitted_in_order",
+    "scoped_thread",
+    "bridge_name",
+    "Scope",
     "Capture",
     "EventAssertion",
     "Event",

@@ -1,6 +1,7 @@
 # Stubs of the private native module (bindings-python/src). Checked against the runtime by
 # mypy.stubtest in the test suite (tests/test_package.py).
 from collections.abc import Callable, Mapping, Sequence
+from contextvars import ContextVar
 from typing import Any, TypeAlias, final
 
 _Patterns: TypeAlias = str | Sequence[str]
@@ -19,6 +20,8 @@ __all__ = [
     "Report",
     "Event",
     "Capture",
+    "Scope",
+    "current_scope",
     "_close_gate",
     "timeout_scale",
     "validate_options",
@@ -26,6 +29,9 @@ __all__ = [
     "attach",
     "detach",
     "has_subscribers",
+    "any_attached",
+    "bridge_name",
+    "is_event_name",
     "check_emitted",
     "check_not_emitted",
     "check_emitted_in_order",
@@ -152,8 +158,22 @@ class Event:
     def to_json(self) -> str: ...
 
 @final
+class Scope:
+    @staticmethod
+    def child_of(parent: Scope | None = None) -> Scope: ...
+    @property
+    def id(self) -> int: ...
+    @property
+    def parent(self) -> Scope | None: ...
+    def contains(self, other: Scope) -> bool: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+current_scope: ContextVar[Scope | None]
+
+@final
 class Capture:
-    def __new__(cls, patterns_: _Patterns) -> Capture: ...
+    def __new__(cls, patterns_: _Patterns, scope: Scope | None = None) -> Capture: ...
     def events(self) -> list[Event]: ...
     def close(self) -> None: ...
     @property
@@ -183,6 +203,9 @@ def emit(
 def attach(id: str, patterns_: _Patterns, handler: Callable[[Event], object]) -> None: ...  # noqa: A002 - the runtime keyword
 def detach(id: str) -> bool: ...  # noqa: A002 - the runtime keyword
 def has_subscribers(name: str) -> bool: ...
+def any_attached() -> bool: ...
+def bridge_name(path: str) -> str: ...
+def is_event_name(name: str) -> bool: ...
 def check_emitted(
     events: Sequence[Event],
     pattern: str,

@@ -336,3 +336,15 @@ class _SleepGuard:
     def uninstall(self) -> None:
         while self.restore:
             self.restore.pop()()
+
+
+@pytest.fixture
+def liveness_logging() -> Generator[Any, None, None]:
+    """The ``logging`` bridge for one test: an ``EventHandler`` on the root logger (yielded), so
+    ``assert_emitted`` sees what the code under test logs; removed, with the root's level, after
+    the test (``liveness.logging.capture_logging``)."""
+    # Imported here: only the tests that ask for the bridge load it.
+    from .logging import capture_logging
+
+    with capture_logging() as handler:
+        yield handler
