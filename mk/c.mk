@@ -126,14 +126,14 @@ dist-c: ## C: dist/liveness-VERSION-TRIPLE.tar.gz (headers, .so + SONAME links, 
 	@set -e; stage="$(C_DIST_STAGE)/$(C_DIST_NAME)"; rm -rf "$(C_DIST_STAGE)"; \
 	$(call c_install,$$stage,$(C_DIST_LIBDIR)) >/dev/null; \
 	so="$$stage/lib/libliveness.so.$(C_VERSION)"; a="$$stage/lib/libliveness.a"; \
-	readelf -d "$$so" | grep -q "(SONAME).*\[libliveness.so.$(C_SOVERSION)\]" || { \
+	readelf -d "$$so" | grep "(SONAME).*\[libliveness.so.$(C_SOVERSION)\]" >/dev/null || { \
 	  echo "dist-c: $$so does not have the SONAME libliveness.so.$(C_SOVERSION)"; readelf -d "$$so"; exit 1; }; \
-	if readelf -S "$$so" | grep -qE ' \.(debug_|symtab)'; then echo "dist-c: $$so is not stripped"; exit 1; fi; \
+	if readelf -S "$$so" | grep -E ' \.(debug_|symtab)' >/dev/null; then echo "dist-c: $$so is not stripped"; exit 1; fi; \
 	a_before=$$(stat -c %s "$$a"); \
 	strip --strip-debug "$$a"; \
-	if objdump -h "$$a" | grep -qE ' \.llvm(bc|cmd) '; then \
+	if objdump -h "$$a" | grep -E ' \.llvm(bc|cmd) ' >/dev/null; then \
 	  objcopy --remove-section=.llvmbc --remove-section=.llvmcmd "$$a"; fi; \
-	if objdump -h "$$a" | grep -qE ' \.(debug_[a-z]+|llvmbc|llvmcmd) '; then \
+	if objdump -h "$$a" | grep -E ' \.(debug_[a-z]+|llvmbc|llvmcmd) ' >/dev/null; then \
 	  echo "dist-c: $$a still carries debug info or LLVM bitcode"; exit 1; fi; \
 	install -m 644 $(ROOT)/LICENSE-MIT $(ROOT)/LICENSE-APACHE "$$stage/"; \
 	sed -e "s|@VERSION@|$(C_VERSION)|g" -e "s|@TRIPLE@|$(C_TRIPLE)|g" -e "s|@SOVERSION@|$(C_SOVERSION)|g" \
