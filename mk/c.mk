@@ -7,6 +7,8 @@
 #   make test-c                header drift check, CTest suite (plain C, cmocka, GoogleTest),
 #                              the same suite under AddressSanitizer, and `go test` through cgo
 #   make demo-c                target/demo/c.jsonl (sleep vs liveness, C scenarios)
+#   make dist-c                dist/liveness-VERSION-TRIPLE.tar.gz, the relocatable release tarball
+#   make test-dist-c           a C project built against only the extracted tarball (ctest, pkg-config)
 
 PREFIX ?= /usr/local
 C_PROFILE := release
@@ -53,23 +55,13 @@ c-lib: ## build the C libraries target/release/libliveness.{so,a} (and check inc
 header: ## regenerate the committed C header include/liveness.h from capi/src
 	LIVENESS_UPDATE_HEADER=1 $(CARGO) test -q --release -p liveness-capi --test header
 
+# capi/pkg/install.sh is the one install recipe: `make install` and the release tarball
+# (`make dist-c`) both run it, so they lay out the same files.
+#   $(call c_install,PREFIX,LIBDIR)
+c_install = sh $(ROOT)/capi/pkg/install.sh "$(1)" "$(2)" $(C_VERSION) "$(C_NATIVE_STATIC_LIBS)" $(C_HEADERS)
+
 install: c-lib ## install header, libliveness.{so,a}, liveness.pc and the CMake package (PREFIX=/usr/local)
-	@set -e; p="$(abspath $(PREFIX))"; \
-	install -d "$$p/include" "$$p/lib/pkgconfig" "$$p/lib/cmake/liveness"; \
-	install -m 644 $(addprefix $(ROOT)/include/,$(C_HEADERS)) "$$p/include/"; \
-	install -m 644 $(C_LIBDIR)/libliveness.a "$$p/lib/libliveness.a"; \
-	install -m 755 $(C_LIBDIR)/libliveness.so "$$p/lib/libliveness.so.$(C_VERSION)"; \
-	ln -sf "libliveness.so.$(C_VERSION)" "$$p/lib/libliveness.so.$(C_SOVERSION)"; \
-	ln -sf "libliveness.so.$(C_SOVERSION)" "$$p/lib/libliveness.so"; \
-	subst() { sed -e "s|@PREFIX@|$$p|g" -e "s|@VERSION@|$(C_VERSION)|g" \
-	  -e "s|@VERSION_MAJOR@|$(C_VERSION_MAJOR)|g" -e "s|@VERSION_MINOR@|$(C_VERSION_MINOR)|g" \
-	  -e "s|@SOVERSION@|$(C_SOVERSION)|g" -e "s|@NATIVE_STATIC_LIBS@|$(C_NATIVE_STATIC_LIBS)|g" "$$1" > "$$2"; }; \
-	subst $(ROOT)/capi/pkg/liveness.pc.in "$$p/lib/pkgconfig/liveness.pc"; \
-	subst $(ROOT)/capi/pkg/liveness-static.pc.in "$$p/lib/pkgconfig/liveness-static.pc"; \
-	subst $(ROOT)/capi/pkg/livenessConfig.cmake.in "$$p/lib/cmake/liveness/livenessConfig.cmake"; \
-	subst $(ROOT)/capi/pkg/livenessConfigVersion.cmake.in "$$p/lib/cmake/liveness/livenessConfigVersion.cmake"; \
-	if [ "$$p" = /usr/local ] || [ "$$p" = /usr ]; then ldconfig 2>/dev/null || true; fi; \
-	echo "installed liveness $(C_VERSION) into $$p"
+	@$(call c_install,$(abspath $(PREFIX)),$(C_LIBDIR))
 
 test-c: test-c-header test-c-ctest test-c-asan test-c-go ## C ABI: header check, CTest (C, cmocka, GoogleTest, conformance), ASan run, go test
 	@echo "test-c: C suites passed"
@@ -111,3 +103,59 @@ demo-c: c-deps c-stage ## C rows of the demo table: target/demo/c.jsonl
 	@mkdir -p $(ROOT)/target/demo
 	$(C_BUILD_DEMO)/liveness_c_demo > $(ROOT)/target/demo/c.jsonl
 	@cat $(ROOT)/target/demo/c.jsonl
+
+# The release tarball: what `make install` lays out (capi/pkg/install.sh), from the `dist`
+# profile, with the licences and a README, under one top directory liveness-VERSION-TRIPLE/.
+# TRIPLE is the GNU name of the host (x86_64-linux-gnu): cargo's host triple without its vendor,
+# or the C compiler's when there is no cargo (DIST_PREBUILT on a machine that only tests).
+C_TRIPLE = $(eval C_TRIPLE := $$(or $$(shell $(CARGO) -vV 2>/dev/null | sed -n 's/^host: //p' | sed 's/-unknown-/-/'),$$(shell cc -dumpmachine)))$(C_TRIPLE)
+C_DIST_NAME = liveness-$(C_VERSION)-$(C_TRIPLE)
+C_DIST_TARBALL = $(DIST_DIR)/$(C_DIST_NAME).tar.gz
+C_DIST_STAGE := $(C_OUT)/c-dist
+C_DIST_LIBDIR := $(C_OUT)/dist
+# Reproducible archive: the files' times are the last commit's, owners are root.
+# profile.dist's strip applies to what rustc links (the .so, checked stripped and for its SONAME);
+# the archive keeps the debug info of the Rust standard library and the LLVM bitcode (.llvmbc,
+# .llvmcmd) its objects carry for LTO, which no C linker reads: both are dropped here.
+C_DIST_EPOCH = $(or $(SOURCE_DATE_EPOCH),$(shell git -C $(ROOT) log -1 --format=%ct 2>/dev/null),0)
+
+.PHONY: dist-c test-dist-c
+
+dist-c: ## C: dist/liveness-VERSION-TRIPLE.tar.gz (headers, .so + SONAME links, .a, .pc, CMake package; relocatable)
+	$(CARGO) build -q --profile dist -p liveness-capi
+	@set -e; stage="$(C_DIST_STAGE)/$(C_DIST_NAME)"; rm -rf "$(C_DIST_STAGE)"; \
+	$(call c_install,$$stage,$(C_DIST_LIBDIR)) >/dev/null; \
+	so="$$stage/lib/libliveness.so.$(C_VERSION)"; a="$$stage/lib/libliveness.a"; \
+	readelf -d "$$so" | grep "(SONAME).*\[libliveness.so.$(C_SOVERSION)\]" >/dev/null || { \
+	  echo "dist-c: $$so does not have the SONAME libliveness.so.$(C_SOVERSION)"; readelf -d "$$so"; exit 1; }; \
+	if readelf -S "$$so" | grep -E ' \.(debug_|symtab)' >/dev/null; then echo "dist-c: $$so is not stripped"; exit 1; fi; \
+	a_before=$$(stat -c %s "$$a"); \
+	strip --strip-debug "$$a"; \
+	if objdump -h "$$a" | grep -E ' \.llvm(bc|cmd) ' >/dev/null; then \
+	  objcopy --remove-section=.llvmbc --remove-section=.llvmcmd "$$a"; fi; \
+	if objdump -h "$$a" | grep -E ' \.(debug_[a-z]+|llvmbc|llvmcmd) ' >/dev/null; then \
+	  echo "dist-c: $$a still carries debug info or LLVM bitcode"; exit 1; fi; \
+	install -m 644 $(ROOT)/LICENSE-MIT $(ROOT)/LICENSE-APACHE "$$stage/"; \
+	sed -e "s|@VERSION@|$(C_VERSION)|g" -e "s|@TRIPLE@|$(C_TRIPLE)|g" -e "s|@SOVERSION@|$(C_SOVERSION)|g" \
+	  -e "s|@VERSION_MAJOR@|$(C_VERSION_MAJOR)|g" -e "s|@VERSION_MINOR@|$(C_VERSION_MINOR)|g" \
+	  $(ROOT)/capi/pkg/README.dist.in > "$$stage/README"; chmod 644 "$$stage/README"; \
+	mkdir -p $(DIST_DIR); \
+	tar --sort=name --mtime=@$(C_DIST_EPOCH) --owner=0 --group=0 --numeric-owner \
+	  -C "$(C_DIST_STAGE)" -cf - "$(C_DIST_NAME)" | gzip -n -9 > "$(C_DIST_TARBALL)"; \
+	echo "dist-c: $(C_DIST_TARBALL) ($$(stat -c %s "$(C_DIST_TARBALL)") bytes;" \
+	  "libliveness.so $$(stat -c %s "$$so"), libliveness.a $$a_before -> $$(stat -c %s "$$a") bytes stripped;" \
+	  "SONAME $$(readelf -d "$$so" | sed -n 's/.*Library soname: \[\(.*\)\]/\1/p'))"
+
+# The tarball extracted in a temporary directory and used as a C user would: a CMake project
+# (capi/dist-check, copied out of the checkout) with find_package(liveness) and ctest, and the
+# README's pkg-config lines, under `env -i PATH=/usr/bin:/bin` (no cargo, nothing of the checkout).
+test-dist-c: c-deps $(if $(DIST_PREBUILT),,dist-c) ## C: build and ctest a C project against only the extracted tarball
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	tops=$$(tar -tzf "$(C_DIST_TARBALL)" | cut -d/ -f1 | sort -u); \
+	[ "$$tops" = "$(C_DIST_NAME)" ] || { echo "test-dist-c: top directories of the tarball: $$tops"; exit 1; }; \
+	tar -xzf "$(C_DIST_TARBALL)" -C "$$tmp"; \
+	cp -r $(ROOT)/capi/dist-check "$$tmp/project"; \
+	env -i PATH=/usr/bin:/bin HOME="$$tmp" sh "$$tmp/project/check.sh" "$$tmp/$(C_DIST_NAME)" $(C_VERSION)
+
+DIST_PARTS += dist-c
+TEST_DIST_PARTS += test-dist-c
