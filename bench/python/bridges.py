@@ -17,21 +17,15 @@ import logging
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 
 import liveness
 
+from emit import best_ns
+
 COUNTS = {"full": (200_000, 7), "quick": (50_000, 5), "smoke": (2_000, 1)}
 
 
-def best_ns(n: int, repeats: int, loop: Callable[[int], None]) -> float:
-    best = float("inf")
-    for _ in range(max(1, repeats)):
-        t0 = time.perf_counter_ns()
-        loop(n)
-        best = min(best, (time.perf_counter_ns() - t0) / n)
-    return best
 
 
 def emit_idle(n: int) -> None:

@@ -46,14 +46,7 @@ pub unsafe extern "C" fn liveness_capture_open(
     patterns_len: usize,
     out: *mut *mut liveness_capture,
 ) -> liveness_status {
-    guarded(|| {
-        let out = unsafe { out_arg("out", out) }?;
-        *out = std::ptr::null_mut();
-        let patterns = unsafe { patterns_arg("patterns", patterns, patterns_len) }?;
-        let capture = Capture::open(&patterns)?;
-        *out = CAPTURES.insert(liveness_capture { capture, scoped: None })? as *mut liveness_capture;
-        Ok(())
-    })
+    unsafe { open_into(patterns, patterns_len, out, false) }
 }
 
 /// liveness_capture_open() for this thread's code only: the capture opens a new scope nested in
@@ -69,24 +62,33 @@ pub unsafe extern "C" fn liveness_capture_open_scoped(
     patterns_len: usize,
     out: *mut *mut liveness_capture,
 ) -> liveness_status {
+    unsafe { open_into(patterns, patterns_len, out, true) }
+}
+
+/// Both opens; a scoped one enters its scope on this thread once the handle exists.
+unsafe fn open_into(
+    patterns: *const *const c_char,
+    patterns_len: usize,
+    out: *mut *mut liveness_capture,
+    scoped: bool,
+) -> liveness_status {
     guarded(|| {
         let out = unsafe { out_arg("out", out) }?;
         *out = std::ptr::null_mut();
         let patterns = unsafe { patterns_arg("patterns", patterns, patterns_len) }?;
+        if !scoped {
+            let capture = Capture::open(&patterns)?;
+            *out = CAPTURES.insert(liveness_capture { capture, scoped: None })? as *mut liveness_capture;
+            return Ok(());
+        }
         let scope = Scope::new();
         let capture = Capture::open_scoped(&patterns, &scope)?;
-        let previous = Scope::replace_current(Some(scope.clone()));
-        let handle = liveness_capture { capture, scoped: Some((scope, std::thread::current().id(), previous.clone())) };
-        match CAPTURES.insert(handle) {
-            Ok(ptr) => {
-                *out = ptr as *mut liveness_capture;
-                Ok(())
-            }
-            Err(e) => {
-                Scope::replace_current(previous);
-                Err(e)
-            }
-        }
+        let previous = Scope::current();
+        let thread = std::thread::current().id();
+        let handle = liveness_capture { capture, scoped: Some((scope.clone(), thread, previous)) };
+        *out = CAPTURES.insert(handle)? as *mut liveness_capture;
+        Scope::replace_current(Some(scope));
+        Ok(())
     })
 }
 
