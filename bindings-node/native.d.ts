@@ -6,7 +6,11 @@
  * teardown closes it (a Worker's capture stops recording when the Worker ends).
  */
 export declare class NativeCapture {
-  constructor(patterns: Array<string>)
+  /**
+   * With `scope`, records only the events of that scope, of scopes nested in it and of no
+   * scope (the core's rule, `Capture::open_scoped`).
+   */
+  constructor(patterns: Array<string>, scope?: NativeScope | undefined | null)
   /** The events recorded so far, in emit order, as a JSON array. */
   events(): string
   get length(): number
@@ -77,6 +81,17 @@ export declare class NativePoller {
 }
 
 /**
+ * A capture scope (SPEC §5, scoped captures): the core's [`Scope`], which JavaScript keeps in an
+ * AsyncLocalStorage (lib/scope.ts) because the thread's own scope does not follow promises.
+ */
+export declare class NativeScope {
+  /** A new scope nested in `parent` (none: a scope inside no other). */
+  constructor(parent?: NativeScope | undefined | null)
+  /** A number unique to this scope in the process (for messages and tests). */
+  get id(): number
+}
+
+/**
  * A wake-hint subscription for one wait. An event emitted from JavaScript (on this wait's own
  * thread) calls `onWake` at once, inside the emit, so the driver's sleep is cut short before the
  * emitting callback even returns; an event from another thread queues the call to the JS thread.
@@ -103,6 +118,12 @@ export declare function anyAttached(): boolean
  */
 export declare function attach(id: string, patterns: Array<string>, dispatcher: (event: string) => string | undefined): void
 
+/**
+ * The event name a bridge gives a logger, an emitter prefix or a span (SPEC §5, bridges): the
+ * core's rule, so that every door names the same source the same way.
+ */
+export declare function bridgeName(path: string): string
+
 /** Checks an event name's syntax: the TypeScript `emit` asks once per distinct name. */
 export declare function checkName(name: string): void
 
@@ -124,8 +145,12 @@ export declare function emitCheck(name: string): boolean
  */
 export declare function emitFromNativeThread(name: string, count: number): void
 
-/** Emits with the payload as JSON (see values.rs); handlers on this thread run before it returns. */
-export declare function emitPayload(name: string, measurements: string, metadata: string): void
+/**
+ * Emits with the payload as JSON (see values.rs) in `scope` (the AsyncLocalStorage's current
+ * one, which the TypeScript layer reads only when someone listens); handlers on this thread run
+ * before it returns.
+ */
+export declare function emitPayload(name: string, measurements: string, metadata: string, scope?: NativeScope | undefined | null): void
 
 export declare function hasSubscribers(name: string): boolean
 

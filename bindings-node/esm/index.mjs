@@ -20,6 +20,8 @@ export const {
   assertNotEmitted,
   assertEmittedInOrder,
   bridgeChannel,
+  bridgeEmitter,
+  EventSpanProcessor,
   LivenessError,
   LivenessTimeoutError,
   LivenessViolationError,

@@ -4,6 +4,7 @@ import { EventAssertionError, translate } from './errors';
 import { native } from './native';
 import { checkPayload, type LivenessEvent, measurementsJson, metadataJson, parseEvent, parseEvents } from './payload';
 import { describeError, isThenable } from './repr';
+import { currentScope, newScope, type NativeScope, runIn } from './scope';
 import { restack } from './stack';
 
 export type { LivenessEvent } from './payload';
@@ -45,7 +46,9 @@ export function emit(name: string, measurements?: Measurements, metadata?: Metad
   }
   const m = measurementsJson(measurements);
   const d = metadataJson(metadata);
-  translate(() => native.emitPayload(name, m, d));
+  // The scope is read only here, past the fast path: an idle emit never touches the context.
+  const scope = currentScope() ?? null;
+  translate(() => native.emitPayload(name, m, d, scope));
 }
 
 /** Whether emitting `name` now would reach any handler. */
@@ -115,9 +118,9 @@ export class Capture {
   /** What was recorded, once closed: held by JavaScript (the native buffer is freed at close). */
   private closed: { json: string; length: number } | undefined;
 
-  constructor(patterns: string | readonly string[] = '**') {
+  constructor(patterns: string | readonly string[] = '**', /** @internal */ scope?: NativeScope) {
     const list = patternList('capture', patterns);
-    this.native = translate(() => new native.NativeCapture(list));
+    this.native = translate(() => new native.NativeCapture(list, scope ?? null));
   }
 
   /** The events recorded so far, in emit order. */
@@ -142,23 +145,59 @@ export class Capture {
   }
 }
 
+/** Options of a capture around a block (`capture(patterns, options, block)`) and of the assertions. */
+export interface ScopeOptions {
+  /**
+   * Run the block in a new scope (nested in the current one) and record only the events emitted
+   * in it, in scopes nested in it, or in no scope at all — never another scope's (another test's
+   * running at the same time). See SPEC §5, scoped captures.
+   */
+  scoped?: boolean;
+}
+
+function scopedOption(name: string, options: ScopeOptions | undefined): boolean {
+  const scoped = options?.scoped ?? false;
+  if (typeof scoped !== 'boolean') throw new TypeError(`${name}: scoped must be a boolean, got ${typeof scoped}`);
+  return scoped;
+}
+
+/**
+ * Runs `block` (awaiting it) — in a new scope when `scoped` — with `c` open; closes `c` when the
+ * block ends, even when it throws. The scope is entered with AsyncLocalStorage.run, so only the
+ * block and what it starts are in it: the caller's own code after the call is not.
+ */
+async function runBlock<T>(c: Capture, scope: NativeScope | undefined, block: () => T | PromiseLike<T>): Promise<Awaited<T>> {
+  try {
+    return await (scope === undefined ? block() : runIn(scope, block));
+  } finally {
+    c.native.close();
+  }
+}
+
 /**
  * `capture(patterns)` opens a capture (close it, or use `using`). `capture(patterns, block)` runs
  * the block (awaiting it), closes the capture even when the block throws, and resolves with the
- * events.
+ * events. `capture(patterns, { scoped: true }, block)` runs the block in a scope of its own and
+ * records only what that scope may see; the scoped form needs a block, since a scope is entered
+ * for a block and what it starts, never for the rest of the caller's code.
  */
 export function capture(patterns?: string | readonly string[]): Capture;
 export function capture(patterns: string | readonly string[], block: () => unknown): Promise<LivenessEvent[]>;
-export function capture(patterns?: string | readonly string[], block?: () => unknown): Capture | Promise<LivenessEvent[]> {
-  if (block === undefined) return new Capture(patterns);
+export function capture(patterns: string | readonly string[], options: ScopeOptions, block: () => unknown): Promise<LivenessEvent[]>;
+export function capture(
+  patterns?: string | readonly string[],
+  optionsOrBlock?: ScopeOptions | (() => unknown),
+  maybeBlock?: () => unknown,
+): Capture | Promise<LivenessEvent[]> {
+  if (optionsOrBlock === undefined && maybeBlock === undefined) return new Capture(patterns);
+  const options = typeof optionsOrBlock === 'function' ? {} : optionsOrBlock;
+  const block = typeof optionsOrBlock === 'function' ? optionsOrBlock : maybeBlock;
+  if (block === undefined) throw new TypeError('capture: the form with options takes a block: capture(patterns, { scoped: true }, block)');
   return (async () => {
     if (typeof block !== 'function') throw new TypeError(`capture: block must be a function, got ${typeof block}`);
-    const c = new Capture(patterns);
-    try {
-      await block();
-    } finally {
-      c.native.close();
-    }
+    const scope = scopedOption('capture', options) ? newScope() : undefined;
+    const c = new Capture(patterns, scope);
+    await runBlock(c, scope, block);
     const events = c.events;
     c.native.release();
     return events;
@@ -168,36 +207,36 @@ export function capture(patterns?: string | readonly string[], block?: () => unk
 /** Which events count beyond their name: a predicate, or metadata values to match (a subset). */
 export type Where = ((event: LivenessEvent) => unknown) | Metadata;
 
-export interface EmittedOptions {
+export interface EmittedOptions extends ScopeOptions {
   where?: Where;
   /** Exactly this many (default: at least one). */
   count?: number;
+}
+
+export interface NotEmittedOptions extends ScopeOptions {
+  where?: Where;
 }
 
 /**
  * Runs `block` with everything captured, then `verify` on what the block emitted; the capture is
  * closed when the block ends and its memory freed once verified, whatever happens.
  */
-function during<T>(block: () => T | PromiseLike<T>, name: string, verify: (c: Capture) => void): Promise<Awaited<T>> {
+function during<T>(block: () => T | PromiseLike<T>, name: string, scoped: boolean, verify: (c: Capture) => void): Promise<Awaited<T>> {
   // Captured at the call, before any await: a failure's stack is the test's line, not ours.
   const origin = new Error(name);
-  return duringFrom(block, name, verify).catch((error: unknown) => {
+  return duringFrom(block, name, scoped, verify).catch((error: unknown) => {
     if (error instanceof EventAssertionError) restack(error, origin);
     throw error;
   });
 }
 
-async function duringFrom<T>(block: () => T | PromiseLike<T>, name: string, verify: (c: Capture) => void): Promise<Awaited<T>> {
+async function duringFrom<T>(block: () => T | PromiseLike<T>, name: string, scoped: boolean, verify: (c: Capture) => void): Promise<Awaited<T>> {
   if (typeof block !== 'function') throw new TypeError(`${name}: block must be a function, got ${typeof block}`);
+  const scope = scoped ? newScope() : undefined;
   // Every event is recorded, not only matching ones, so a failure can show what came close.
-  const c = new Capture('**');
+  const c = new Capture('**', scope);
   try {
-    let value: Awaited<T>;
-    try {
-      value = await block();
-    } finally {
-      c.native.close();
-    }
+    const value = await runBlock(c, scope, block);
     verify(c);
     return value;
   } finally {
@@ -244,24 +283,27 @@ function checkPattern(pattern: unknown, name: string): string {
 export async function assertEmitted<T>(pattern: string, block: () => T | PromiseLike<T>, options: EmittedOptions = {}): Promise<Awaited<T>> {
   checkPattern(pattern, 'assertEmitted');
   const { where, count } = options ?? {};
+  const scoped = scopedOption('assertEmitted', options);
   if (count !== undefined) {
     if (typeof count !== 'number') throw new TypeError(`assertEmitted: count must be a number, got ${typeof count}`);
     if (!Number.isSafeInteger(count) || count < 0) {
       throw new RangeError(`assertEmitted: count must be a whole number from 0 to ${Number.MAX_SAFE_INTEGER}, got ${String(count)}`);
     }
   }
-  return during(block, 'assertEmitted', (c) => check(where, (w, p) => c.native.checkEmitted(pattern, w, p, count ?? null)));
+  return during(block, 'assertEmitted', scoped, (c) => check(where, (w, p) => c.native.checkEmitted(pattern, w, p, count ?? null)));
 }
 
 /** Runs `block`, then asserts no event matching `pattern` (and `where`) was emitted meanwhile. */
-export async function assertNotEmitted<T>(pattern: string, block: () => T | PromiseLike<T>, options: { where?: Where } = {}): Promise<Awaited<T>> {
+export async function assertNotEmitted<T>(pattern: string, block: () => T | PromiseLike<T>, options: NotEmittedOptions = {}): Promise<Awaited<T>> {
   checkPattern(pattern, 'assertNotEmitted');
-  return during(block, 'assertNotEmitted', (c) => check(options?.where, (w, p) => c.native.checkNotEmitted(pattern, w, p)));
+  const scoped = scopedOption('assertNotEmitted', options);
+  return during(block, 'assertNotEmitted', scoped, (c) => check(options?.where, (w, p) => c.native.checkNotEmitted(pattern, w, p)));
 }
 
 /** Runs `block`, then asserts events matching `patterns` were emitted in that order (a subsequence). */
-export async function assertEmittedInOrder<T>(patterns: readonly string[], block: () => T | PromiseLike<T>): Promise<Awaited<T>> {
+export async function assertEmittedInOrder<T>(patterns: readonly string[], block: () => T | PromiseLike<T>, options: ScopeOptions = {}): Promise<Awaited<T>> {
   if (!Array.isArray(patterns) || patterns.length === 0) throw new TypeError('assertEmittedInOrder: patterns must be a non-empty array of strings');
   for (const p of patterns) checkPattern(p, 'assertEmittedInOrder');
-  return during(block, 'assertEmittedInOrder', (c) => check(undefined, () => c.native.checkEmittedInOrder([...(patterns as readonly string[])])));
+  const scoped = scopedOption('assertEmittedInOrder', options);
+  return during(block, 'assertEmittedInOrder', scoped, (c) => check(undefined, () => c.native.checkEmittedInOrder([...(patterns as readonly string[])])));
 }

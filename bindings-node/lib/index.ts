@@ -4,9 +4,13 @@ export { eventually, eventuallyPasses, always, never, eventuallyChanges, eventua
 export type { Probe, Truthy } from './operations';
 export type { Options, SettlesOptions, Evaluation, ErrorClass } from './options';
 export { emit, attach, detach, hasSubscribers, capture, Capture, assertEmitted, assertNotEmitted, assertEmittedInOrder } from './events';
-export type { LivenessEvent, Measurements, Metadata, Where, EmittedOptions } from './events';
+export type { LivenessEvent, Measurements, Metadata, Where, EmittedOptions, NotEmittedOptions, ScopeOptions } from './events';
 export { bridgeChannel } from './diagnostics';
 export type { Bridge, BridgeOptions } from './diagnostics';
+export { bridgeEmitter } from './emitter';
+export type { EmitterBridge, EmitterBridgeOptions } from './emitter';
+export { EventSpanProcessor } from './otel';
+export type { FinishedSpan } from './otel';
 export { LivenessError, LivenessTimeoutError, LivenessViolationError, EventAssertionError } from './errors';
 export type { HistoryRun } from './errors';
 export { pendingWaits, cancelPendingWaits } from './pending';

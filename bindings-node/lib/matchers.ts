@@ -1,7 +1,7 @@
 // The matchers shared by `@liveness-dev/liveness/jest` and `@liveness-dev/liveness/vitest`: the operations, phrased as
 // `await expect(probe).toEventually()` and `await expect(block).toEmit(pattern)`.
 import { LivenessError } from './errors';
-import { assertEmitted, assertEmittedInOrder, assertNotEmitted, type EmittedOptions } from './events';
+import { assertEmitted, assertEmittedInOrder, assertNotEmitted, type EmittedOptions, type ScopeOptions } from './events';
 import { eventually, eventuallyPasses, eventuallyPassesAs } from './operations';
 import type { Options } from './options';
 
@@ -56,15 +56,15 @@ export const matchers = {
   async toEmit(this: Context, block: unknown, pattern: string, options?: EmittedOptions): Promise<Result> {
     const run = block as () => unknown;
     if (!this.isNot) return verdict(this, 'toEmit', 'pattern', () => assertEmitted(pattern, run, options), `emitted ${pattern}`);
-    const r = await verdict(this, 'toEmit', 'pattern', () => assertNotEmitted(pattern, run, { where: options?.where }), `did not emit ${pattern}`);
+    const r = await verdict(this, 'toEmit', 'pattern', () => assertNotEmitted(pattern, run, { where: options?.where, scoped: options?.scoped }), `did not emit ${pattern}`);
     // Under .not the runner inverts `pass`: a passing assertNotEmitted must report pass = false.
     return { pass: !r.pass, message: r.message };
   },
 
-  /** `await expect(block).toEmitInOrder([patterns])`. */
-  async toEmitInOrder(this: Context, block: unknown, patterns: string[]): Promise<Result> {
+  /** `await expect(block).toEmitInOrder([patterns], { scoped })`. */
+  async toEmitInOrder(this: Context, block: unknown, patterns: string[], options?: ScopeOptions): Promise<Result> {
     noNot(this, 'toEmitInOrder', 'expect(block).not.toEmit(pattern)');
-    return verdict(this, 'toEmitInOrder', 'patterns', () => assertEmittedInOrder(patterns, block as () => unknown), 'emitted in order');
+    return verdict(this, 'toEmitInOrder', 'patterns', () => assertEmittedInOrder(patterns, block as () => unknown, options), 'emitted in order');
   },
 };
 
@@ -73,7 +73,7 @@ export interface LivenessMatchers<R> {
   toEventually(options?: Options): Promise<R>;
   toEventuallyPass(options?: Options): Promise<R>;
   toEmit(pattern: string, options?: EmittedOptions): Promise<R>;
-  toEmitInOrder(patterns: string[]): Promise<R>;
+  toEmitInOrder(patterns: string[], options?: ScopeOptions): Promise<R>;
 }
 
 type AnyExpect = (actual: unknown) => Record<string, unknown>;

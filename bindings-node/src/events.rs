@@ -15,7 +15,7 @@ use std::mem::ManuallyDrop;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Instant;
 
-use liveness::events::{self, Capture, Event, WakeSubscription, Where};
+use liveness::events::{self, Capture, Event, Scope, WakeSubscription, Where};
 use napi::bindgen_prelude::{Function, FunctionRef, Unknown};
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi::{Env, ValueType, sys};
@@ -46,14 +46,52 @@ pub fn emit_check(name: String) -> Result<bool> {
     Ok(events::has_subscribers(&name))
 }
 
-/// Emits with the payload as JSON (see values.rs); handlers on this thread run before it returns.
+/// Emits with the payload as JSON (see values.rs) in `scope` (the AsyncLocalStorage's current
+/// one, which the TypeScript layer reads only when someone listens); handlers on this thread run
+/// before it returns.
 #[napi(catch_unwind)]
-pub fn emit_payload(env: Env, name: String, measurements: String, metadata: String) -> Result<()> {
+pub fn emit_payload(
+    env: Env,
+    name: String,
+    measurements: String,
+    metadata: String,
+    scope: Option<&NativeScope>,
+) -> Result<()> {
     let home = Home::of(&env)?;
     let measurements = measurements_from_json(&measurements)?;
     let metadata = metadata_from_json(&metadata, &home)?;
     events::validate_name(&name).map_err(to_napi)?;
-    with_env(&env, || events::emit_event(&name, measurements, metadata)).map_err(to_napi)
+    let scope = scope.map(|s| s.inner.clone());
+    with_env(&env, || events::emit_event_in(&name, measurements, metadata, scope)).map_err(to_napi)
+}
+
+/// The event name a bridge gives a logger, an emitter prefix or a span (SPEC §5, bridges): the
+/// core's rule, so that every door names the same source the same way.
+#[napi(catch_unwind)]
+pub fn bridge_name(path: String) -> String {
+    events::bridge_name(&path)
+}
+
+/// A capture scope (SPEC §5, scoped captures): the core's [`Scope`], which JavaScript keeps in an
+/// AsyncLocalStorage (lib/scope.ts) because the thread's own scope does not follow promises.
+#[napi]
+pub struct NativeScope {
+    inner: Scope,
+}
+
+#[napi]
+impl NativeScope {
+    /// A new scope nested in `parent` (none: a scope inside no other).
+    #[napi(constructor, catch_unwind)]
+    pub fn new(parent: Option<&NativeScope>) -> Self {
+        NativeScope { inner: Scope::child_of(parent.map(|p| &p.inner)) }
+    }
+
+    /// A number unique to this scope in the process (for messages and tests).
+    #[napi(getter, catch_unwind)]
+    pub fn id(&self) -> f64 {
+        self.inner.id() as f64
+    }
 }
 
 type Queue = ThreadsafeFunction<String, Unknown<'static>, String, napi::Status, false, true>;
@@ -213,10 +251,16 @@ pub struct NativeCapture {
 
 #[napi]
 impl NativeCapture {
+    /// With `scope`, records only the events of that scope, of scopes nested in it and of no
+    /// scope (the core's rule, `Capture::open_scoped`).
     #[napi(constructor, catch_unwind)]
-    pub fn new(env: Env, patterns: Vec<String>) -> Result<Self> {
+    pub fn new(env: Env, patterns: Vec<String>, scope: Option<&NativeScope>) -> Result<Self> {
         let home = Home::of(&env)?;
-        let inner = Arc::new(Mutex::new(Some(Capture::open(&patterns).map_err(to_napi)?)));
+        let capture = match scope {
+            Some(scope) => Capture::open_scoped(&patterns, &scope.inner),
+            None => Capture::open(&patterns),
+        };
+        let inner = Arc::new(Mutex::new(Some(capture.map_err(to_napi)?)));
         home.track_capture(&inner);
         Ok(NativeCapture { inner, closed: Vec::new(), home })
     }

@@ -1,0 +1,75 @@
+// A bridge from OpenTelemetry (SPEC §5, bridges): `EventSpanProcessor` is a SpanProcessor for the
+// official SDK (@opentelemetry/sdk-trace-base), written against the SDK's shapes structurally so
+// that the package depends on no @opentelemetry/* module at run time. A finished span becomes an
+// event, and each of its span events one more. The SDK calls onEnd inside span.end(), so the
+// event carries the scope of the code that ended the span.
+import { emit, type Metadata } from './events';
+import { native } from './native';
+
+/** [seconds, nanoseconds], the SDK's HrTime. */
+type HrTime = [number, number];
+
+/** What the processor reads of the SDK's ReadableSpan. */
+export interface FinishedSpan {
+  readonly name: string;
+  readonly kind: number;
+  readonly attributes: Readonly<Record<string, unknown>>;
+  readonly duration: HrTime;
+  readonly status: { readonly code: number; readonly message?: string };
+  readonly events: readonly { readonly name: string; readonly attributes?: Readonly<Record<string, unknown>> }[];
+  spanContext(): { readonly traceId: string; readonly spanId: string };
+}
+
+// The SDK's enums (@opentelemetry/api SpanKind and SpanStatusCode), by value.
+const KINDS = ['internal', 'server', 'client', 'producer', 'consumer'];
+const STATUSES = ['unset', 'ok', 'error'];
+
+function validName(name: unknown): name is string {
+  if (typeof name !== 'string') return false;
+  try {
+    native.checkName(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A SpanProcessor that emits each finished span as the event named by its attribute `event` when
+ * that is a valid event name, else `bridgeName(span.name)`; metadata its attributes, `traceId`,
+ * `spanId`, `status` (`unset`/`ok`/`error`, with `statusMessage` when set) and `kind`
+ * (`internal`, `server`, …); the measurement `duration_ms`. Each span event is emitted first (it
+ * happened before the span ended) as `<span's event name>.bridgeName(event.name)`, with its
+ * attributes, `traceId` and `spanId`. With nothing attached, onEnd returns at once.
+ */
+export class EventSpanProcessor {
+  onStart(): void {}
+
+  onEnd(span: FinishedSpan): void {
+    if (!native.anyAttached()) return;
+    const attributes = span.attributes ?? {};
+    const name = validName(attributes.event) ? attributes.event : native.bridgeName(span.name);
+    const { traceId, spanId } = span.spanContext();
+    for (const e of span.events ?? []) {
+      emit(`${name}.${native.bridgeName(e.name)}`, undefined, { ...(e.attributes ?? {}), traceId, spanId });
+    }
+    const metadata: Metadata = {
+      ...attributes,
+      traceId,
+      spanId,
+      status: STATUSES[span.status.code] ?? String(span.status.code),
+      kind: KINDS[span.kind] ?? String(span.kind),
+    };
+    if (span.status.message) metadata.statusMessage = span.status.message;
+    const [seconds, nanos] = span.duration;
+    emit(name, { duration_ms: seconds * 1000 + nanos / 1e6 }, metadata);
+  }
+
+  forceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  shutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+}
