@@ -1,6 +1,20 @@
 // The shared event vectors (tests/conformance/events/), through the public API.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { EventEmitter } from 'node:events';
+
 import { expect, test } from '@jest/globals';
-import { assertEmitted, assertEmittedInOrder, assertNotEmitted, capture, emit, EventAssertionError, type Measurements } from '@liveness-dev/liveness';
+import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import {
+  assertEmitted,
+  assertEmittedInOrder,
+  assertNotEmitted,
+  bridgeEmitter,
+  capture,
+  emit,
+  EventAssertionError,
+  EventSpanProcessor,
+  type Measurements,
+} from '@liveness-dev/liveness';
 
 import { type AssertCase, type EventCase, load, type Located, type VectorEvent } from './support/conformance';
 import { expectInstanceOf } from './support/expect';
@@ -9,6 +23,10 @@ const cases = load('events');
 type Of<K extends EventCase['kind']> = Extract<Located<EventCase>, { kind: K }>;
 const byKind = <K extends EventCase['kind']>(kind: K): [string, Of<K>][] => cases.filter((c): c is Of<K> => c.kind === kind).map((c) => [c.name, c]);
 const send = (events: VectorEvent[] = []) => events.forEach((e) => emit(e.name, e.measurements, e.metadata));
+
+// Taken at module level, in no scope: code run through it is in no scope, as a thread the system
+// under test started by itself.
+const noScope = AsyncLocalStorage.snapshot();
 
 test.each(byKind('pattern'))('pattern: %s', (_n, c) => {
   const cap = capture(c.pattern);
@@ -65,4 +83,34 @@ test.each(asserts.map((c) => [c.name, c] as const))('%s', async (_n, c) => {
   expectInstanceOf(outcome, EventAssertionError);
   for (const f of c.expect.message_contains ?? []) expect(outcome.message).toContain(f);
   for (const f of c.expect.message_not_contains ?? []) expect(outcome.message).not.toContain(f);
+});
+
+test.each(byKind('scoped_capture'))('scoped capture: %s', async (_n, c) => {
+  // Taken before the capture opens: a scoped capture opened through it is in a scope the block is
+  // not in (another test's).
+  const elsewhere = AsyncLocalStorage.snapshot();
+  const block = async () => {
+    for (const { name, from } of c.emits) {
+      if (from === 'block') emit(name);
+      else if (from === 'nested') await capture('**', { scoped: true }, () => emit(name));
+      else if (from === 'sibling') await elsewhere(() => capture('**', { scoped: true }, () => emit(name)));
+      else noScope(() => emit(name));
+    }
+  };
+  const got = await capture(c.patterns, { scoped: c.scoped }, block);
+  expect(got.map((e) => e.name)).toEqual(c.expect_names);
+});
+
+test.each(byKind('bridge_name'))('bridge name through bridgeEmitter: %s', async (_n, c) => {
+  const source = new EventEmitter();
+  using bridge = bridgeEmitter(source, ['done'], { prefix: c.source });
+  expect(bridge.events.get('done')).toBe(`${c.expect}.done`);
+  const got = await capture('**', () => source.emit('done'));
+  expect(got.map((e) => e.name)).toEqual([`${c.expect}.done`]);
+});
+
+test.each(byKind('bridge_name'))('bridge name through EventSpanProcessor: %s', async (_n, c) => {
+  const tracer = new BasicTracerProvider({ spanProcessors: [new EventSpanProcessor()] }).getTracer('conformance');
+  const got = await capture('**', () => tracer.startSpan(c.source).end());
+  expect(got.map((e) => e.name)).toEqual([c.expect]);
 });

@@ -101,6 +101,14 @@ export type EventCase =
           expect_names: string[];
           expect_events?: VectorEvent[];
         })
+      | { kind: 'bridge_name'; source: string; expect: string }
+      | {
+          kind: 'scoped_capture';
+          scoped: boolean;
+          patterns: string[];
+          emits: { name: string; from: 'block' | 'nested' | 'sibling' | 'outside' }[];
+          expect_names: string[];
+        }
     ));
 
 /** Which file a case came from, for the failure messages. */
