@@ -8,7 +8,15 @@ import { Readable } from 'node:stream';
 import { expect, test } from '@jest/globals';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
-import { assertEmitted, assertEmittedInOrder, assertNotEmitted, bridgeEmitter, capture, EventAssertionError, EventSpanProcessor } from '@liveness-dev/liveness';
+import {
+  assertEmitted,
+  assertEmittedInOrder,
+  assertNotEmitted,
+  bridgeEmitter,
+  capture,
+  EventAssertionError,
+  EventSpanProcessor,
+} from '@liveness-dev/liveness';
 
 import { expectInstanceOf } from './support/expect';
 
@@ -20,7 +28,8 @@ const rejection = (p: Promise<unknown>) =>
 
 test('bridgeEmitter: a Node stream’s events, arguments as { args }', async () => {
   const stream = Readable.from(['a', 'b'], { objectMode: true });
-  using _bridge = bridgeEmitter(stream, ['data', 'end'], { prefix: 'upload::stream' });
+  using bridge = bridgeEmitter(stream, ['data', 'end'], { prefix: 'upload::stream' });
+  expect([...bridge.events.values()]).toEqual(['upload.stream.data', 'upload.stream.end']);
   await assertEmittedInOrder(['upload.stream.data', 'upload.stream.data', 'upload.stream.end'], async () => {
     await assertEmitted(
       'upload.stream.data',
@@ -61,7 +70,8 @@ test('bridgeEmitter: a single plain-object argument gives the metadata; close() 
 
 test('bridgeEmitter: bridging error keeps emit(error) throwing when nobody else listens', async () => {
   const source = new EventEmitter();
-  using _bridge = bridgeEmitter(source, ['error'], { prefix: 'db' });
+  using bridge = bridgeEmitter(source, ['error'], { prefix: 'db' });
+  expect(bridge.events.get('error')).toBe('db.error');
   const boom = new Error('connection reset');
   await assertEmitted('db.error', () => expect(() => source.emit('error', boom)).toThrow('connection reset'));
   source.on('error', () => {});
@@ -70,7 +80,8 @@ test('bridgeEmitter: bridging error keeps emit(error) throwing when nobody else 
 
 test('bridgeEmitter: the event is in the scope of the code that emitted', async () => {
   const source = new EventEmitter();
-  using _bridge = bridgeEmitter(source, ['tick'], { prefix: 'job' });
+  using bridge = bridgeEmitter(source, ['tick'], { prefix: 'job' });
+  expect(bridge.events.get('tick')).toBe('job.tick');
   const elsewhere = AsyncLocalStorage.snapshot();
   const got = await capture('job.tick', { scoped: true }, async () => {
     source.emit('tick', { from: 'mine' });

@@ -30,7 +30,7 @@ function handshake(prefix: string) {
   const turnA = Array.from({ length: ROUNDS }, deferred);
   const turnB = Array.from({ length: ROUNDS }, deferred);
   return {
-    async a() {
+    a: async () => {
       open.a.resolve();
       await open.b.promise;
       for (let i = 0; i < ROUNDS; i++) {
@@ -39,7 +39,7 @@ function handshake(prefix: string) {
         await turnB[i].promise;
       }
     },
-    async b() {
+    b: async () => {
       open.b.resolve();
       await open.a.promise;
       for (let i = 0; i < ROUNDS; i++) {

@@ -48,7 +48,8 @@ export function bridgeEmitter(emitter: EventEmitter, events: readonly string[], 
   // The naming rule is the core's (events::bridge_name): every door names a source the same way.
   const head = native.bridgeName(prefix);
   const names = new Map<string, string>();
-  for (const e of new Set(events)) names.set(e, `${head}.${native.bridgeName(e)}`);
+  // `events` was checked above, but Array.isArray narrowed it to any[].
+  for (const e of new Set<string>(events as readonly string[])) names.set(e, `${head}.${native.bridgeName(e)}`);
   const listeners: [string, (...args: unknown[]) => void][] = [];
   for (const [eventName, name] of names) {
     const listener = (...args: unknown[]): void => {

@@ -301,9 +301,15 @@ export async function assertNotEmitted<T>(pattern: string, block: () => T | Prom
 }
 
 /** Runs `block`, then asserts events matching `patterns` were emitted in that order (a subsequence). */
-export async function assertEmittedInOrder<T>(patterns: readonly string[], block: () => T | PromiseLike<T>, options: ScopeOptions = {}): Promise<Awaited<T>> {
+export async function assertEmittedInOrder<T>(
+  patterns: readonly string[],
+  block: () => T | PromiseLike<T>,
+  options: ScopeOptions = {},
+): Promise<Awaited<T>> {
   if (!Array.isArray(patterns) || patterns.length === 0) throw new TypeError('assertEmittedInOrder: patterns must be a non-empty array of strings');
   for (const p of patterns) checkPattern(p, 'assertEmittedInOrder');
   const scoped = scopedOption('assertEmittedInOrder', options);
-  return during(block, 'assertEmittedInOrder', scoped, (c) => check(undefined, () => c.native.checkEmittedInOrder([...(patterns as readonly string[])])));
+  return during(block, 'assertEmittedInOrder', scoped, (c) =>
+    check(undefined, () => c.native.checkEmittedInOrder([...(patterns as readonly string[])])),
+  );
 }

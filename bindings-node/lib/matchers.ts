@@ -56,7 +56,13 @@ export const matchers = {
   async toEmit(this: Context, block: unknown, pattern: string, options?: EmittedOptions): Promise<Result> {
     const run = block as () => unknown;
     if (!this.isNot) return verdict(this, 'toEmit', 'pattern', () => assertEmitted(pattern, run, options), `emitted ${pattern}`);
-    const r = await verdict(this, 'toEmit', 'pattern', () => assertNotEmitted(pattern, run, { where: options?.where, scoped: options?.scoped }), `did not emit ${pattern}`);
+    const r = await verdict(
+      this,
+      'toEmit',
+      'pattern',
+      () => assertNotEmitted(pattern, run, { where: options?.where, scoped: options?.scoped }),
+      `did not emit ${pattern}`,
+    );
     // Under .not the runner inverts `pass`: a passing assertNotEmitted must report pass = false.
     return { pass: !r.pass, message: r.message };
   },
