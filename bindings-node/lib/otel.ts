@@ -21,8 +21,9 @@ export interface FinishedSpan {
 }
 
 // The SDK's enums (@opentelemetry/api SpanKind and SpanStatusCode), by value.
-const KINDS = ['internal', 'server', 'client', 'producer', 'consumer'];
-const STATUSES = ['unset', 'ok', 'error'];
+// Their names, as the Python bridge gives them (SPEC §5).
+const KINDS = ['INTERNAL', 'SERVER', 'CLIENT', 'PRODUCER', 'CONSUMER'];
+const STATUSES = ['UNSET', 'OK', 'ERROR'];
 
 function validName(name: unknown): name is string {
   if (typeof name !== 'string') return false;
@@ -37,10 +38,10 @@ function validName(name: unknown): name is string {
 /**
  * A SpanProcessor that emits each finished span as the event named by its attribute `event` when
  * that is a valid event name, else `bridgeName(span.name)`; metadata its attributes, `traceId`,
- * `spanId`, `status` (`unset`/`ok`/`error`, with `statusMessage` when set) and `kind`
- * (`internal`, `server`, …); the measurement `duration_ms`. Each span event is emitted first (it
- * happened before the span ended) as `<span's event name>.bridgeName(event.name)`, with its
- * attributes, `traceId` and `spanId`. With nothing attached, onEnd returns at once.
+ * `spanId`, `status` (`UNSET`/`OK`/`ERROR`) and `kind` (`INTERNAL`, `SERVER`, …); the measurement
+ * `duration_ms`. Each span event is emitted first (it happened before the span ended) as
+ * `bridgeName(span.name) + '.' + bridgeName(event.name)`, with its attributes, `span` (the span's
+ * name), `traceId` and `spanId`. With nothing attached, onEnd returns at once.
  */
 export class EventSpanProcessor {
   onStart(): void {}
@@ -48,10 +49,11 @@ export class EventSpanProcessor {
   onEnd(span: FinishedSpan): void {
     if (!native.anyAttached()) return;
     const attributes = span.attributes ?? {};
-    const name = validName(attributes.event) ? attributes.event : native.bridgeName(span.name);
+    const base = native.bridgeName(span.name);
+    const name = validName(attributes.event) ? attributes.event : base;
     const { traceId, spanId } = span.spanContext();
     for (const e of span.events ?? []) {
-      emit(`${name}.${native.bridgeName(e.name)}`, undefined, { ...(e.attributes ?? {}), traceId, spanId });
+      emit(`${base}.${native.bridgeName(e.name)}`, undefined, { ...(e.attributes ?? {}), span: span.name, traceId, spanId });
     }
     const metadata: Metadata = {
       ...attributes,
@@ -60,7 +62,6 @@ export class EventSpanProcessor {
       status: STATUSES[span.status.code] ?? String(span.status.code),
       kind: KINDS[span.kind] ?? String(span.kind),
     };
-    if (span.status.message) metadata.statusMessage = span.status.message;
     const [seconds, nanos] = span.duration;
     emit(name, { duration_ms: seconds * 1000 + nanos / 1e6 }, metadata);
   }
