@@ -7,6 +7,9 @@ import {
   assertNotEmitted,
   attach,
   bridgeChannel,
+  bridgeEmitter,
+  EventSpanProcessor,
+  type EmitterBridge,
   capture,
   Capture,
   detach,
@@ -102,7 +105,23 @@ export async function everything(signal: AbortSignal): Promise<void> {
   await assertEmittedInOrder(['a', 'b'], () => undefined);
   const bridge = bridgeChannel('http.client.request.start', { event: 'http.request', metadata: (m) => ({ m }) });
   bridge.close();
-  void [detached, subscribed, events, recorded, value];
+  // Scoped captures: the options of the assertions, and capture's block form with options.
+  const scoped: LivenessEvent[] = await capture('a', { scoped: true }, () => emit('a'));
+  await assertEmitted('a', () => emit('a'), { count: 1, scoped: true });
+  await assertNotEmitted('b', () => undefined, { scoped: true });
+  await assertEmittedInOrder(['a'], () => emit('a'), { scoped: false });
+  // @ts-expect-error: scoped is a boolean
+  await assertNotEmitted('b', () => undefined, { scoped: 'yes' });
+  const emitterBridge: EmitterBridge = bridgeEmitter(new (await import('node:events')).EventEmitter(), ['ready'], { prefix: 'svc' });
+  const bridged: string | undefined = emitterBridge.events.get('ready');
+  emitterBridge.close();
+  // @ts-expect-error: the prefix is required
+  bridgeEmitter(new (await import('node:events')).EventEmitter(), ['ready'], {});
+  const processor = new EventSpanProcessor();
+  processor.onStart();
+  await processor.forceFlush();
+  await processor.shutdown();
+  void [detached, subscribed, events, recorded, value, scoped, bridged];
 
   try {
     await eventually(() => false);
@@ -133,6 +152,8 @@ export async function everything(signal: AbortSignal): Promise<void> {
   await expect(() => undefined).toEventuallyPass();
   await expect(() => emit('a')).toEmit('a', { where: { k: 1 }, count: 1 });
   await expect(() => emit('a')).toEmitInOrder(['a']);
+  await expect(() => emit('a')).toEmit('a', { scoped: true });
+  await expect(() => emit('a')).toEmitInOrder(['a'], { scoped: true });
 
   // @ts-expect-error: a probe is a function
   await eventually(42);
