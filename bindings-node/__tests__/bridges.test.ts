@@ -90,6 +90,16 @@ test('bridgeEmitter: the event is in the scope of the code that emitted', async 
   expect(got.map((e) => e.metadata)).toEqual([{ from: 'mine' }]);
 });
 
+test('bridgeEmitter: a payload liveness cannot keep never throws into the emitter; the event says why', async () => {
+  const source = new EventEmitter();
+  using bridge = bridgeEmitter(source, ['loop'], { prefix: 'graph' });
+  const cyclic: Record<string, unknown> = { id: 1 };
+  cyclic.self = cyclic;
+  const got = await capture('graph.*', () => expect(source.emit('loop', cyclic)).toBe(true));
+  expect(got.map((e) => e.name)).toEqual([bridge.events.get('loop')]);
+  expect(got[0].metadata.bridgeError).toEqual(expect.stringContaining('must not contain itself'));
+});
+
 test('bridgeEmitter: bad arguments are TypeErrors', () => {
   const source = new EventEmitter();
   expect(() => bridgeEmitter({} as never, ['x'], { prefix: 'p' })).toThrow(TypeError);

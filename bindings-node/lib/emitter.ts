@@ -3,7 +3,7 @@
 // the emitter's synchronous emit, so the event carries the emitting code's scope.
 import type { EventEmitter } from 'node:events';
 
-import { emit, type Metadata } from './events';
+import { emit, type Measurements, type Metadata } from './events';
 import { native } from './native';
 
 export interface EmitterBridgeOptions {
@@ -31,6 +31,21 @@ function payload(args: unknown[]): Metadata {
 }
 
 /**
+ * Emits for a bridge: never throws into the instrumented code (its emit, its span.end()). A
+ * payload liveness cannot keep (a plain object that contains itself, nesting deeper than
+ * MAX_PAYLOAD_DEPTH, a property that throws) still gives the event, with the reason as its only
+ * metadata `bridgeError`, so an assertion's report shows why its fields are missing.
+ * @internal
+ */
+export function bridgeEmit(name: string, measurements: Measurements | undefined, metadata: Metadata): void {
+  try {
+    emit(name, measurements, metadata);
+  } catch (error) {
+    emit(name, undefined, { bridgeError: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+/**
  * Re-emits each of `events` emitted by `emitter` as the liveness event
  * `bridgeName(prefix) + '.' + bridgeName(eventName)`, only while someone listens (with nothing
  * attached, a bridged emit costs one native check). Bridging `'error'` keeps its meaning: when the
@@ -53,9 +68,9 @@ export function bridgeEmitter(emitter: EventEmitter, events: readonly string[], 
   const listeners: [string, (...args: unknown[]) => void][] = [];
   for (const [eventName, name] of names) {
     const listener = (...args: unknown[]): void => {
-      if (native.anyAttached() && native.hasSubscribers(name)) emit(name, undefined, payload(args));
+      if (native.anyAttached() && native.hasSubscribers(name)) bridgeEmit(name, undefined, payload(args));
       // Without a listener, emit('error') throws: a bridge must not swallow that.
-      if (eventName === 'error' && emitter.listenerCount('error') === 1) {
+      if (eventName === 'error' && typeof emitter.listenerCount === 'function' && emitter.listenerCount('error') === 1) {
         throw args[0] instanceof Error ? args[0] : new Error(`Unhandled error. (${String(args[0])})`);
       }
     };

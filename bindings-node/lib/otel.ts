@@ -3,7 +3,8 @@
 // that the package depends on no @opentelemetry/* module at run time. A finished span becomes an
 // event, and each of its span events one more. The SDK calls onEnd inside span.end(), so the
 // event carries the scope of the code that ended the span.
-import { emit, type Metadata } from './events';
+import { bridgeEmit } from './emitter';
+import type { Metadata } from './events';
 import { native } from './native';
 
 /** [seconds, nanoseconds], the SDK's HrTime. */
@@ -53,7 +54,7 @@ export class EventSpanProcessor {
     const name = validName(attributes.event) ? attributes.event : base;
     const { traceId, spanId } = span.spanContext();
     for (const e of span.events ?? []) {
-      emit(`${base}.${native.bridgeName(e.name)}`, undefined, { ...(e.attributes ?? {}), span: span.name, traceId, spanId });
+      bridgeEmit(`${base}.${native.bridgeName(e.name)}`, undefined, { ...(e.attributes ?? {}), span: span.name, traceId, spanId });
     }
     const metadata: Metadata = {
       ...attributes,
@@ -63,7 +64,7 @@ export class EventSpanProcessor {
       kind: KINDS[span.kind] ?? String(span.kind),
     };
     const [seconds, nanos] = span.duration;
-    emit(name, { duration_ms: seconds * 1000 + nanos / 1e6 }, metadata);
+    bridgeEmit(name, { duration_ms: seconds * 1000 + nanos / 1e6 }, metadata);
   }
 
   forceFlush(): Promise<void> {
