@@ -113,11 +113,11 @@ function tracerWith(...spanProcessors: EventSpanProcessor[]) {
 
 test('EventSpanProcessor: a finished span of the SDK, with its attributes, ids, status, kind and duration', async () => {
   const tracer = tracerWith(new EventSpanProcessor());
-  let ids = { traceId: '', spanId: '' };
+  let ids = { trace_id: '', span_id: '' };
   const got = await capture('**', () =>
     tracer.startActiveSpan('GET /cart', (span) => {
       const { traceId, spanId } = span.spanContext();
-      ids = { traceId, spanId };
+      ids = { trace_id: traceId, span_id: spanId };
       span.setAttribute('http.method', 'GET');
       span.addEvent('cache miss', { key: 'cart:7' });
       span.setStatus({ code: SpanStatusCode.ERROR, message: 'upstream down' });

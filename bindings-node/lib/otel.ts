@@ -38,11 +38,12 @@ function validName(name: unknown): name is string {
 
 /**
  * A SpanProcessor that emits each finished span as the event named by its attribute `event` when
- * that is a valid event name, else `bridgeName(span.name)`; metadata its attributes, `traceId`,
- * `spanId`, `status` (`UNSET`/`OK`/`ERROR`) and `kind` (`INTERNAL`, `SERVER`, …); the measurement
+ * that is a valid event name, else `bridgeName(span.name)`; metadata its attributes, `trace_id`,
+ * `span_id`, `status` (`UNSET`/`OK`/`ERROR`) and `kind` (`INTERNAL`, `SERVER`, …); the measurement
  * `duration_ms`. Each span event is emitted first (it happened before the span ended) as
  * `bridgeName(span.name) + '.' + bridgeName(event.name)`, with its attributes, `span` (the span's
- * name), `traceId` and `spanId`. With nothing attached, onEnd returns at once.
+ * name), `trace_id` and `span_id` (the keys the Python bridge uses: one name per concept in
+ * every door, whatever the SDK's spelling). With nothing attached, onEnd returns at once.
  */
 export class EventSpanProcessor {
   onStart(): void {}
@@ -54,12 +55,12 @@ export class EventSpanProcessor {
     const name = validName(attributes.event) ? attributes.event : base;
     const { traceId, spanId } = span.spanContext();
     for (const e of span.events ?? []) {
-      bridgeEmit(`${base}.${native.bridgeName(e.name)}`, undefined, { ...(e.attributes ?? {}), span: span.name, traceId, spanId });
+      bridgeEmit(`${base}.${native.bridgeName(e.name)}`, undefined, { ...(e.attributes ?? {}), span: span.name, trace_id: traceId, span_id: spanId });
     }
     const metadata: Metadata = {
       ...attributes,
-      traceId,
-      spanId,
+      trace_id: traceId,
+      span_id: spanId,
       status: STATUSES[span.status.code] ?? String(span.status.code),
       kind: KINDS[span.kind] ?? String(span.kind),
     };
