@@ -26,8 +26,6 @@ from emit import best_ns
 COUNTS = {"full": (200_000, 7), "quick": (50_000, 5), "smoke": (2_000, 1)}
 
 
-
-
 def emit_idle(n: int) -> None:
     emit = liveness.emit
     for _ in range(n):
