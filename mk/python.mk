@@ -8,13 +8,14 @@ PY_VENV     := $(ROOT)/.venv
 PY          := $(PY_VENV)/bin/python
 # The interpreter the venv is made from: the first Python >= 3.10 on PATH.
 PY_BASE     ?= python3
-# ruff is pinned: a new release may add findings or change the format, and `make test` would
-# fail without any change here (bump it on purpose, with its reformat/fixes in the same commit).
+# Every tool is pinned: a new release may add findings (ruff, mypy), change the format or the
+# output the tests read (pytest 9.2's --tb=line broke CI once), and `make test` would fail
+# without any change here. Bump them on purpose, with their fixes in the same commit.
 # trio and anyio: liveness.aio is tested under both (the package itself depends on neither).
 # freezegun and time-machine: waits must keep working while a test freezes time.
 # opentelemetry-sdk (pinned): the liveness.otel bridge is tested against the real SDK.
-PY_TOOLS    := maturin>=1.9,<2 pytest>=7 pytest-xdist pytest-asyncio>=0.23 pytest-timeout mypy ruff==0.17.6 \
-               trio>=0.25 anyio>=4 freezegun>=1.3 time-machine>=2.10 \
+PY_TOOLS    := maturin==1.16.0 pytest==9.2.0 pytest-xdist==3.8.0 pytest-asyncio==1.5.0 pytest-timeout==2.4.0 \
+               mypy==2.4.1 ruff==0.17.6 trio==0.35.0 anyio==4.16.0 freezegun==1.5.5 time-machine==3.6.0 \
                opentelemetry-sdk==1.45.2 opentelemetry-api==1.45.2
 PY_TOOLS_OK := $(PY_VENV)/.tools-installed
 # The develop install copies the native module here; it is the stamp of the build (a fresh venv
