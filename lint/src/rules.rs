@@ -431,7 +431,9 @@ fn rust_use(node: Node, prefix: &str, src: &[u8], aliases: &mut HashMap<String, 
         }
         "use_as_clause" => {
             if let (Some(path), Some(alias)) = (field(node, "path"), field(node, "alias")) {
-                aliases.insert(text(alias, src).into(), join(prefix, &squash(path, src)));
+                let path = squash(path, src);
+                let full = if path == "self" { prefix.to_string() } else { join(prefix, &path) };
+                aliases.insert(text(alias, src).into(), full);
             }
         }
         "scoped_use_list" => {
