@@ -59,7 +59,9 @@ pub fn is_test_path(rel: &str, lang: Lang) -> bool {
     }
     let stem = name.split('.').next().unwrap_or(name);
     match lang {
-        Lang::Python => name.ends_with(".py") && (stem.starts_with("test_") || stem.ends_with("_test") || stem == "conftest"),
+        Lang::Python => {
+            name.ends_with(".py") && (stem.starts_with("test_") || stem.ends_with("_test") || stem == "conftest")
+        }
         Lang::Go => name.ends_with("_test.go"),
         Lang::Elixir => name.ends_with("_test.exs"),
         Lang::Java => stem.ends_with("Test") || stem.ends_with("Tests") || stem.ends_with("IT"),
@@ -127,7 +129,10 @@ pub fn lint_source(path: &str, lang: Lang, src: &str, test_file: bool) -> Vec<Fi
                 lang,
                 call: first_line(rules::text(n, bytes)),
                 message: rules::ALLOW_NO_REASON.why.to_string(),
-                suggestion: format!("give the reason: `{} {ALLOW_MARKER}(why this sleep is the behaviour under test)`", lang.comment_prefix()),
+                suggestion: format!(
+                    "give the reason: `{} {ALLOW_MARKER}(why this sleep is the behaviour under test)`",
+                    lang.comment_prefix()
+                ),
             });
         }
     });
@@ -229,10 +234,8 @@ impl Walker {
     }
 
     fn dir(&mut self, display: &Path, abs: &Path, base: &Path) -> Result<(), String> {
-        let mut entries: Vec<_> = std::fs::read_dir(abs)
-            .map_err(|e| format!("{}: {e}", display.display()))?
-            .filter_map(Result::ok)
-            .collect();
+        let mut entries: Vec<_> =
+            std::fs::read_dir(abs).map_err(|e| format!("{}: {e}", display.display()))?.filter_map(Result::ok).collect();
         entries.sort_by_key(|e| e.file_name());
         let config = self.config_for(abs)?;
         for e in entries {
@@ -270,7 +273,10 @@ pub fn lint_paths(paths: &[PathBuf], config: Option<&Path>) -> Result<Report, St
             let abs = std::path::absolute(file).map_err(|e| format!("{}: {e}", file.display()))?;
             match Config::load(&abs)? {
                 Some(c) => Some(c),
-                None => Some(Config { source: Some(abs.clone()), ..Config::defaults(abs.parent().unwrap_or(Path::new("/")).into()) }),
+                None => Some(Config {
+                    source: Some(abs.clone()),
+                    ..Config::defaults(abs.parent().unwrap_or(Path::new("/")).into())
+                }),
             }
         }
     };

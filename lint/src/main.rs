@@ -54,7 +54,8 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
             Some((f, v)) if f.starts_with("--") => (f, Some(v.to_string())),
             _ => (a.as_str(), None),
         };
-        let mut value = |name: &str| inline.clone().or_else(|| it.next().cloned()).ok_or(format!("{name} needs a value"));
+        let mut value =
+            |name: &str| inline.clone().or_else(|| it.next().cloned()).ok_or(format!("{name} needs a value"));
         match flag {
             "--format" => format = value("--format")?,
             "--config" => config = Some(PathBuf::from(value("--config")?)),

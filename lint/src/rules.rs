@@ -118,7 +118,10 @@ fn is_zero(node: Node, src: &[u8]) -> bool {
         let end = t.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(t.len());
         let (num, suffix) = t.split_at(end);
         let radix = suffix.starts_with(['x', 'X', 'b', 'B', 'o', 'O']);
-        return !num.is_empty() && !radix && suffix.chars().all(|c| c.is_ascii_alphanumeric()) && num.parse::<f64>() == Ok(0.0);
+        return !num.is_empty()
+            && !radix
+            && suffix.chars().all(|c| c.is_ascii_alphanumeric())
+            && num.parse::<f64>() == Ok(0.0);
     }
     if node.kind().contains("call") {
         let args = field(node, "arguments")
@@ -215,9 +218,8 @@ fn python<'t>(root: Node<'t>, src: &[u8]) -> Vec<Hit<'t>> {
             },
             _ => return,
         };
-        let delay = first_arg(field(n, "arguments")).map(|a| {
-            if a.kind() == "keyword_argument" { field(a, "value").unwrap_or(a) } else { a }
-        });
+        let delay = first_arg(field(n, "arguments"))
+            .map(|a| if a.kind() == "keyword_argument" { field(a, "value").unwrap_or(a) } else { a });
         if delay.is_some_and(|d| is_zero(d, src)) {
             return;
         }
@@ -290,11 +292,9 @@ fn javascript<'t>(root: Node<'t>, src: &[u8]) -> Vec<Hit<'t>> {
                                 "shorthand_property_identifier_pattern" if text(p, src) == "setTimeout" => {
                                     sleeps.insert("setTimeout".into());
                                 }
-                                "pair_pattern" => {
-                                    if field(p, "key").is_some_and(|k| text(k, src) == "setTimeout") {
-                                        if let Some(v) = field(p, "value") {
-                                            sleeps.insert(text(v, src).into());
-                                        }
+                                "pair_pattern" if field(p, "key").is_some_and(|k| text(k, src) == "setTimeout") => {
+                                    if let Some(v) = field(p, "value") {
+                                        sleeps.insert(text(v, src).into());
                                     }
                                 }
                                 _ => {}
@@ -303,14 +303,13 @@ fn javascript<'t>(root: Node<'t>, src: &[u8]) -> Vec<Hit<'t>> {
                     }
                     _ => {}
                 }
-            } else if value.kind() == "member_expression"
+            } else if (value.kind() == "member_expression"
                 && field(value, "object").is_some_and(|o| is_require_timers(o, src))
                 && field(value, "property").is_some_and(|p| text(p, src) == "setTimeout")
-                || is_promisified_timeout(value, src)
+                || is_promisified_timeout(value, src))
+                && name.kind() == "identifier"
             {
-                if name.kind() == "identifier" {
-                    sleeps.insert(text(name, src).into());
-                }
+                sleeps.insert(text(name, src).into());
             }
         }
         _ => {}
@@ -336,7 +335,7 @@ fn javascript<'t>(root: Node<'t>, src: &[u8]) -> Vec<Hit<'t>> {
             hits.push(hit(outer_await(n), JS_TIMERS_PROMISES));
         }
         "new_expression" => {
-            if !field(n, "constructor").is_some_and(|c| text(c, src) == "Promise") {
+            if field(n, "constructor").is_none_or(|c| text(c, src) != "Promise") {
                 return;
             }
             let Some(executor) = first_arg(field(n, "arguments")) else { return };
@@ -466,10 +465,11 @@ fn rust<'t>(root: Node<'t>, src: &[u8]) -> Vec<Hit<'t>> {
                 rust_use(arg, "", src, &mut aliases, &mut globs);
             }
         }
-        "inner_attribute_item" if n.parent().is_some_and(|p| p.kind() == "source_file") => {
-            if named_children(n).into_iter().any(|a| attribute_is_test(a, src)) {
-                file_is_test = true;
-            }
+        "inner_attribute_item"
+            if n.parent().is_some_and(|p| p.kind() == "source_file")
+                && named_children(n).into_iter().any(|a| attribute_is_test(a, src)) =>
+        {
+            file_is_test = true;
         }
         _ => {}
     });
@@ -574,7 +574,9 @@ fn c_family<'t>(root: Node<'t>, src: &[u8]) -> Vec<Hit<'t>> {
         let rule = match name {
             "sleep" | "usleep" | "nanosleep" | "clock_nanosleep" | "thrd_sleep" | "Sleep" | "SleepEx" => C_SLEEP,
             "sleep_for" | "sleep_until" => CPP_SLEEP_FOR,
-            _ if name.ends_with("this_thread::sleep_for") || name.ends_with("this_thread::sleep_until") => CPP_SLEEP_FOR,
+            _ if name.ends_with("this_thread::sleep_for") || name.ends_with("this_thread::sleep_until") => {
+                CPP_SLEEP_FOR
+            }
             _ => return,
         };
         if first_arg(field(n, "arguments")).is_some_and(|a| is_zero(a, src)) {
@@ -604,16 +606,17 @@ fn go<'t>(root: Node<'t>, src: &[u8]) -> Vec<Hit<'t>> {
         call.kind() == "call_expression"
             && field(call, "function").is_some_and(|f| {
                 f.kind() == "selector_expression"
-                    && field(f, "operand").is_some_and(|o| o.kind() == "identifier" && time_names.contains(text(o, src)))
+                    && field(f, "operand")
+                        .is_some_and(|o| o.kind() == "identifier" && time_names.contains(text(o, src)))
                     && field(f, "field").is_some_and(|x| text(x, src) == func)
             })
     };
     let mut hits = Vec::new();
     visit(root, &mut |n| match n.kind() {
-        "call_expression" if is_time_call(n, "Sleep") => {
-            if !first_arg(field(n, "arguments")).is_some_and(|a| is_zero(a, src)) {
-                hits.push(hit(n, GO_TIME_SLEEP));
-            }
+        "call_expression"
+            if is_time_call(n, "Sleep") && !first_arg(field(n, "arguments")).is_some_and(|a| is_zero(a, src)) =>
+        {
+            hits.push(hit(n, GO_TIME_SLEEP));
         }
         "unary_expression" => {
             let op = field(n, "operator").map(|o| text(o, src)) == Some("<-");
@@ -653,7 +656,7 @@ fn java<'t>(root: Node<'t>, src: &[u8]) -> Vec<Hit<'t>> {
     });
     let mut hits = Vec::new();
     visit(root, &mut |n| {
-        if n.kind() != "method_invocation" || !field(n, "name").is_some_and(|x| text(x, src) == "sleep") {
+        if n.kind() != "method_invocation" || field(n, "name").is_none_or(|x| text(x, src) != "sleep") {
             return;
         }
         let rule = match field(n, "object") {

@@ -77,19 +77,28 @@ fn config_files() {
     // liveness.toml: include makes a file test code, exclude skips a file or a folder.
     let d = tmp("toml");
     let sleepy = "import time\ntime.sleep(1)\n";
-    write(&d, "liveness.toml", "[lint]\ninclude = [\"checks/**\"]\nexclude = [\"tests/vendored/**\", \"tests/test_skip.py\"]\n");
+    write(
+        &d,
+        "liveness.toml",
+        "[lint]\ninclude = [\"checks/**\"]\nexclude = [\"tests/vendored/**\", \"tests/test_skip.py\"]\n",
+    );
     write(&d, "checks/probe.py", sleepy);
     write(&d, "tests/vendored/test_v.py", sleepy);
     write(&d, "tests/test_skip.py", sleepy);
     let (code, out, _) = lint(&d, &["--format", "json"]);
     assert_eq!(code, 1, "{out}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    let paths: Vec<_> = v["findings"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap().to_string()).collect();
+    let paths: Vec<_> =
+        v["findings"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap().to_string()).collect();
     assert_eq!(paths, ["checks/probe.py"]);
 
     // pyproject.toml [tool.liveness.lint], conventions off.
     let d = tmp("pyproject");
-    write(&d, "pyproject.toml", "[project]\nname = \"x\"\n[tool.liveness.lint]\nconventions = false\ninclude = [\"qa/*.py\"]\n");
+    write(
+        &d,
+        "pyproject.toml",
+        "[project]\nname = \"x\"\n[tool.liveness.lint]\nconventions = false\ninclude = [\"qa/*.py\"]\n",
+    );
     write(&d, "tests/test_a.py", sleepy);
     write(&d, "qa/a.py", sleepy);
     let (_, out, _) = lint(&d, &[]);
@@ -126,7 +135,10 @@ fn allow_comments_in_every_syntax() {
         ("test/a_test.exs", "# liveness: allow-sleep(simulated)\nProcess.sleep(10)\n"),
         ("tests/t.c", "void f(void) {\n  // liveness: allow-sleep(simulated)\n  usleep(10);\n}\n"),
         ("a_test.go", "package a\nfunc T() {\n\t// liveness: allow-sleep(simulated)\n\ttime.Sleep(1)\n}\n"),
-        ("test/ATest.java", "class ATest { void t() {\n  // liveness: allow-sleep(simulated)\n  Thread.sleep(1);\n} }\n"),
+        (
+            "test/ATest.java",
+            "class ATest { void t() {\n  // liveness: allow-sleep(simulated)\n  Thread.sleep(1);\n} }\n",
+        ),
     ];
     for (rel, body) in cases {
         let d = tmp("allow");

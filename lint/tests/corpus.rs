@@ -34,7 +34,7 @@ fn corpus() {
             }
         }
     }
-    let report = liveness_lint::lint_paths(&[root.clone()], None).unwrap();
+    let report = liveness_lint::lint_paths(std::slice::from_ref(&root), None).unwrap();
     let prefix = root.to_string_lossy().to_string() + "/";
     let found: BTreeSet<_> = report
         .findings
