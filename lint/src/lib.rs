@@ -3,6 +3,7 @@
 //! its tree-sitter grammar. One engine for every door: the `liveness` binary, and the Python and
 //! Node packages through their native modules.
 
+pub mod cli;
 pub mod config;
 pub mod glob;
 pub mod lang;
