@@ -77,16 +77,16 @@ impl Lang {
     pub fn suggestion(self) -> &'static str {
         match self {
             Lang::Python => {
-                "wait for the state instead: `liveness.eventually_passes(lambda: ...)` (or `await liveness.eventually_passes(...)` in async tests)"
+                "wait for the state instead: `liveness.eventually_passes(lambda: ...)` (in async tests `await liveness.aio.eventually_passes(...)`)"
             }
             Lang::JavaScript | Lang::TypeScript | Lang::Tsx => {
                 "wait for the state instead: `await eventuallyPasses(() => ...)` from the liveness npm package"
             }
             Lang::Rust => {
-                "wait for the state instead: `liveness::eventually_passes(|| ...)` (`.run()`, or `.await` with the `tokio` feature)"
+                "wait for the state instead: `liveness::eventually_passes(|| ...).run()` (async: `liveness::eventually_passes_async(...).await`, feature `tokio`)"
             }
             Lang::C | Lang::Cpp => {
-                "wait for the state instead: `LIVENESS_ASSERT_EVENTUALLY(...)` from liveness.h (libliveness)"
+                "wait for the state instead: `LIVENESS_ASSERT_EVENTUALLY(...)` from liveness_assert.h (libliveness)"
             }
             Lang::Go => {
                 "wait for the state instead: Gomega's `Eventually(func() bool { ... }).Should(BeTrue())` or testify's `require.Eventually` (liveness has no Go door yet; its C ABI is reachable through cgo)"
