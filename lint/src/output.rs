@@ -15,13 +15,16 @@ pub fn text(report: &Report) -> String {
         ));
     }
     out.push_str(&format!(
-        "liveness lint: {} finding{} in {} files ({} test files)\n",
-        report.findings.len(),
-        if report.findings.len() == 1 { "" } else { "s" },
-        report.files_scanned,
+        "liveness lint: {} in {} ({} of them test code as a whole)\n",
+        plural(report.findings.len(), "finding"),
+        plural(report.files_scanned, "file"),
         report.test_files
     ));
     out
+}
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
 fn finding_json(f: &Finding) -> Value {
