@@ -184,10 +184,25 @@ fn rel_to(path: &Path, base: &Path) -> Option<String> {
     Some(r.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"))
 }
 
+/// A file to lint, decided by the walk (which is cheap and in order); the parsing is shared out.
+struct Job {
+    shown: String,
+    abs: PathBuf,
+    lang: Lang,
+    test_file: bool,
+}
+
+impl Job {
+    fn run(&self) -> Result<Vec<Finding>, String> {
+        let bytes = std::fs::read(&self.abs).map_err(|e| format!("{}: {e}", self.shown))?;
+        Ok(lint_source(&self.shown, self.lang, &String::from_utf8_lossy(&bytes), self.test_file))
+    }
+}
+
 struct Walker {
     forced: Option<Config>,
     cache: HashMap<PathBuf, Option<Config>>,
-    report: Report,
+    jobs: Vec<Job>,
 }
 
 impl Walker {
@@ -221,16 +236,10 @@ impl Walker {
             },
             None => (rel_to(abs, base).unwrap_or_else(|| display.to_string_lossy().into()), false, true),
         };
-        let src = match std::fs::read(abs) {
-            Ok(b) => String::from_utf8_lossy(&b).into_owned(),
-            Err(e) => return Err(format!("{}: {e}", display.display())),
-        };
         let test_file = include || conventions && is_test_path(&rel, lang);
-        self.report.files_scanned += 1;
-        self.report.test_files += test_file as usize;
         let shown = display.to_string_lossy();
-        let shown = shown.strip_prefix("./").unwrap_or(&shown);
-        self.report.findings.extend(lint_source(shown, lang, &src, test_file));
+        let shown = shown.strip_prefix("./").unwrap_or(&shown).to_string();
+        self.jobs.push(Job { shown, abs: abs.to_path_buf(), lang, test_file });
         Ok(())
     }
 
@@ -281,7 +290,7 @@ pub fn lint_paths(paths: &[PathBuf], config: Option<&Path>) -> Result<Report, St
             }
         }
     };
-    let mut w = Walker { forced, cache: HashMap::new(), report: Report::default() };
+    let mut w = Walker { forced, cache: HashMap::new(), jobs: Vec::new() };
     for p in paths {
         let abs = std::path::absolute(p).map_err(|e| format!("{}: {e}", p.display()))?;
         let meta = std::fs::metadata(&abs).map_err(|e| format!("{}: {e}", p.display()))?;
@@ -293,5 +302,31 @@ pub fn lint_paths(paths: &[PathBuf], config: Option<&Path>) -> Result<Report, St
             w.file(p, &abs, &base, true)?;
         }
     }
-    Ok(w.report)
+    // Parsing is the cost: one thread per core, each on every n-th file, the results put back in
+    // the walk's order.
+    let jobs = w.jobs;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 16).min(jobs.len().max(1));
+    let mut results: Vec<Option<Result<Vec<Finding>, String>>> = (0..jobs.len()).map(|_| None).collect();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let jobs = &jobs;
+                scope.spawn(move || (t..jobs.len()).step_by(threads).map(|i| (i, jobs[i].run())).collect::<Vec<_>>())
+            })
+            .collect();
+        for h in handles {
+            for (i, r) in h.join().expect("a lint thread panicked") {
+                results[i] = Some(r);
+            }
+        }
+    });
+    let mut report = Report {
+        files_scanned: jobs.len(),
+        test_files: jobs.iter().filter(|j| j.test_file).count(),
+        ..Report::default()
+    };
+    for r in results.into_iter().flatten() {
+        report.findings.extend(r?);
+    }
+    Ok(report)
 }
