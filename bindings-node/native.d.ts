@@ -154,6 +154,19 @@ export declare function emitPayload(name: string, measurements: string, metadata
 
 export declare function hasSubscribers(name: string): boolean
 
+/** Runs `liveness ARGS…` (`["lint", "src/"]`, without the program's name). */
+export declare function lintMain(args: Array<string>): LintOutcome
+
+/**
+ * What `liveness ARGS…` gives: its exit status (0 no findings, 1 findings, 2 usage or config
+ * error) and what it prints.
+ */
+export interface LintOutcome {
+  code: number
+  stdout: string
+  stderr: string
+}
+
 /**
  * The deepest level a list or map may sit at in metadata, the metadata map being level 1: the
  * core's rule, which the TypeScript layer applies while it walks the objects.

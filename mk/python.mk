@@ -22,8 +22,8 @@ PY_TOOLS_OK := $(PY_VENV)/.tools-installed
 # is older than it only when it is already installed there).
 PY_BUILT    := $(PY_DIR)/python/liveness/_native.abi3.so
 # What the native module is built from; Python sources need no rebuild (editable install).
-PY_NATIVE_SRC := $(shell find $(ROOT)/core/src $(PY_DIR)/src -name '*.rs' 2>/dev/null) \
-                 $(ROOT)/core/Cargo.toml $(PY_DIR)/Cargo.toml $(PY_DIR)/pyproject.toml $(ROOT)/Cargo.toml
+PY_NATIVE_SRC := $(shell find $(ROOT)/core/src $(ROOT)/lint/src $(PY_DIR)/src -name '*.rs' 2>/dev/null) \
+                 $(ROOT)/core/Cargo.toml $(ROOT)/lint/Cargo.toml $(PY_DIR)/Cargo.toml $(PY_DIR)/pyproject.toml $(ROOT)/Cargo.toml
 PY_TEST_ARGS ?= -n 2
 # What ruff checks: the package, its tests and demo, and the bench harness (whose ruff.toml
 # extends bindings-python/pyproject.toml).

@@ -19,6 +19,7 @@ test('assertEmitted passes and resolves with the block value', async () => {
 
 test('an async block is awaited before the check', async () => {
   await assertEmitted('svc.late', async () => {
+    // liveness: allow-sleep(the block's own async work before it emits: the behaviour under test)
     await new Promise((r) => setTimeout(r, 5));
     emit('svc.late');
   });

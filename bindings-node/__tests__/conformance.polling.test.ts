@@ -46,6 +46,7 @@ function step(entry: ScriptEntry, asynchronous: boolean): unknown {
       return outcome();
     });
   }
+  // liveness: allow-sleep(the vector's probe cost, on the faked clock: the behaviour under test)
   return new Promise((resolve, reject) => {
     setTimeout(() => {
       try {

@@ -156,6 +156,7 @@ describe('capture', () => {
   test('with a block: awaits it, closes even when it throws, resolves with the events', async () => {
     const events = await capture(['x.*'], async () => {
       emit('x.one');
+      // liveness: allow-sleep(the block's async work between two emits: the behaviour under test)
       await new Promise((r) => setTimeout(r, 1));
       emit('x.two');
     });

@@ -42,6 +42,7 @@ describe("Jest's modern fake timers", () => {
 
   test('an async probe waiting on a faked timer settles', async () => {
     jest.useFakeTimers();
+    // liveness: allow-sleep(the probe's own timer, on Jest's fake clock: the timer under test)
     const read = () => new Promise<string>((r) => setTimeout(() => r('value'), 250));
     await expect(eventually(read)).resolves.toBe('value');
   });

@@ -10,6 +10,7 @@ import { eventually, eventuallySettles, LivenessTimeoutError, never } from '@liv
 import { expectInstanceOf } from './support/expect';
 
 /** The system under test takes `ms` real milliseconds to answer. */
+// liveness: allow-sleep(the simulated system's answer time)
 const takes = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('probes never overlap', () => {

@@ -315,6 +315,7 @@ describe('syncOperation', () => {
     let state = 0;
     await syncOperation(
       async () => {
+        // liveness: allow-sleep(the async action's own work, which syncOperation awaits: the behaviour under test)
         await new Promise((r) => setTimeout(r, 5));
         state = 1;
       },

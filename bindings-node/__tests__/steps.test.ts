@@ -51,6 +51,7 @@ describe('a wake hint emitted while an evaluation runs is not lost', () => {
     const probe = () => {
       starts.push(Date.now());
       const seen = ready;
+      // liveness: allow-sleep(the async probe's own cost: the behaviour under test)
       return new Promise<boolean>((resolve) => setTimeout(() => resolve(seen), 10));
     };
     await expect(eventually(probe, { interval: MINUTE, timeout: 2 * MINUTE, wakeOn: 'svc.ready' })).resolves.toBe(true);
@@ -116,6 +117,7 @@ test('a probe whose native code emits its own hint from another thread does not 
 describe('an async preparation still pending at the deadline is abandoned there', () => {
   test("syncOperation's action: the wait rejects at the deadline, naming the action; until is never called", async () => {
     let untilCalls = 0;
+    // liveness: allow-sleep(an action still pending at the deadline: the behaviour under test)
     const action = () => new Promise<void>((resolve) => setTimeout(resolve, 10 * MINUTE));
     const error = await syncOperation(action, () => ++untilCalls > 0, { timeout: 100 }).catch((e: unknown) => e);
     expectInstanceOf(error, LivenessTimeoutError);
@@ -128,6 +130,7 @@ describe('an async preparation still pending at the deadline is abandoned there'
     let calls = 0;
     const probe = () => {
       calls++;
+      // liveness: allow-sleep(a baseline probe still pending at the deadline: the behaviour under test)
       return new Promise<number>((resolve) => setTimeout(() => resolve(1), 10 * MINUTE));
     };
     const error = await eventuallyChanges(probe, { timeout: 100 }).catch((e: unknown) => e);

@@ -10,6 +10,7 @@ const timers = require('node:timers') as typeof import('node:timers');
 
 /** The system under test: answers `value` after `ms` real milliseconds. */
 function slowly<T>(ms: number, value: T): () => Promise<T> {
+  // liveness: allow-sleep(the simulated system's answer time)
   return () => new Promise((resolve) => setTimeout(() => resolve(value), ms));
 }
 

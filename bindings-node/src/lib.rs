@@ -9,6 +9,7 @@
 mod errors;
 mod events;
 mod home;
+mod lint;
 mod poller;
 mod values;
 

@@ -71,6 +71,7 @@ describe('issue 12 under Vitest', () => {
   });
 
   test('a timeout of 2 ** 31 ms does not cut a slow asynchronous probe short (real clock)', async () => {
+    // liveness: allow-sleep(the slow probe's answer time: the behaviour under test)
     const slow = () => new Promise((resolve) => setTimeout(() => resolve('up'), 30));
     await expect(eventually(slow, { timeout: 2 ** 31 })).resolves.toBe('up');
   });

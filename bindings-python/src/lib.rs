@@ -8,6 +8,7 @@ mod acceptance;
 mod errors;
 mod events;
 mod gate;
+mod lint;
 mod options;
 mod stepper;
 mod testing;
@@ -33,6 +34,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("current_scope", events::scope_var(m.py())?)?;
     m.add_function(wrap_pyfunction!(gate::_close_gate, m)?)?;
     m.add_function(wrap_pyfunction!(options::timeout_scale, m)?)?;
+    m.add_function(wrap_pyfunction!(lint::lint_main, m)?)?;
     m.add_function(wrap_pyfunction!(options::validate_options, m)?)?;
     m.add_function(wrap_pyfunction!(events::emit, m)?)?;
     m.add_function(wrap_pyfunction!(events::attach, m)?)?;

@@ -51,7 +51,7 @@ class ExternalAdder:
         delay = (shutdown_ms if shutdown_ms is not None else random.uniform(5, 30)) / 1000
 
         def terminate() -> None:
-            time.sleep(delay)  # the terminate callback's work: the behaviour being simulated
+            time.sleep(delay)  # liveness: allow-sleep(the terminate callback's work: the behaviour being simulated)
             with ExternalAdder._lock:
                 self.running = False
                 if ExternalAdder._registry.get(ExternalAdder.NAME) is self:
@@ -79,7 +79,7 @@ class AdditionJob:
         out.write_text("")
 
         def flush() -> None:
-            time.sleep(self.flush)  # the buffered write's flush delay
+            time.sleep(self.flush)  # liveness: allow-sleep(the buffered write's flush delay)
             out.write_text(str(x + y))
 
         threading.Thread(target=flush, name="job-flush", daemon=True).start()
@@ -114,7 +114,7 @@ class CircuitBreaker:
         """Fire and forget: the failure is recorded by a worker thread a moment later."""
 
         def work() -> None:
-            time.sleep(random.uniform(0.001, 0.01))  # the mailbox's latency
+            time.sleep(random.uniform(0.001, 0.01))  # liveness: allow-sleep(the mailbox's latency)
             self.fail()
 
         threading.Thread(target=work, name="breaker-worker", daemon=True).start()
@@ -139,6 +139,7 @@ def slow_probe(seconds: float, result: object = False):  # type: ignore[no-untyp
 
     def probe() -> object:
         with liveness.allow_sleep():  # the probe's cost is the scenario, not a wait
+            # liveness: allow-sleep(the slow probe's cost: the scenario)
             time.sleep(seconds)
         return result
 

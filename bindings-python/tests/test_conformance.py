@@ -310,6 +310,7 @@ def run_trio(case: dict[str, Any], asynchronous: bool) -> Observed:
 
     async def pending(seconds: float) -> None:
         if seconds:  # a zero-cost call completes at once, without a checkpoint
+            # liveness: allow-sleep(the vector's probe cost, on trio's MockClock)
             await trio.sleep(seconds)
 
     def take(seconds: float) -> Any:

@@ -313,6 +313,7 @@ def test_aio_under_trio() -> None:
 
         async def probe() -> str:
             state["n"] += 1
+            # liveness: allow-sleep(the async probe's own cost: the behaviour under test)
             await trio.sleep(0.01)
             return "up" if state["n"] >= 3 else ""
 

@@ -111,6 +111,7 @@ def test_trio_probes_run_in_the_callers_task_one_at_a_time(kind: str) -> None:
         probe.enter()
         probe.tasks.add(trio.lowlevel.current_task())
         liveness.emit("guarantees.trio")
+        # liveness: allow-sleep(the async probe's own cost: the behaviour under test)
         await trio.sleep(0.02)
         return probe.leave()
 
@@ -163,6 +164,7 @@ def test_trio_never_calls_the_probe_after_the_wait_settled() -> None:
 
     async def slow() -> bool:
         calls.append(1)
+        # liveness: allow-sleep(a probe still running at the deadline: the behaviour under test)
         await trio.sleep(10)
         return True
 
@@ -170,6 +172,7 @@ def test_trio_never_calls_the_probe_after_the_wait_settled() -> None:
         with pytest.raises(liveness.TimeoutError, match="still running"):
             await aio.eventually(slow, timeout=1, wake_on="guarantees.after-trio")
         liveness.emit("guarantees.after-trio")
+        # liveness: allow-sleep(virtual time on trio's MockClock in which a late probe call would show)
         await trio.sleep(60)
 
     trio.run(main, clock=trio.testing.MockClock(autojump_threshold=0))

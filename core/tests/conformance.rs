@@ -814,6 +814,7 @@ async fn run_tokio(case: &Json, driver: Driver) -> Result<Observed, String> {
 /// its system would. (A zero-cost call still completes at once.)
 async fn pending_for(cost: Duration) {
     if !cost.is_zero() {
+        // liveness: allow-sleep(the vector's probe cost, on tokio's paused clock)
         tokio::time::sleep(cost).await;
     }
 }

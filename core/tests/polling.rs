@@ -14,7 +14,7 @@ fn flag_raised_after(delay: Duration) -> Arc<AtomicBool> {
     let flag = Arc::new(AtomicBool::new(false));
     let setter = flag.clone();
     thread::spawn(move || {
-        thread::sleep(delay); // the system's own latency
+        thread::sleep(delay); // liveness: allow-sleep(the system's own latency)
         setter.store(true, Ordering::SeqCst);
     });
     flag
@@ -107,7 +107,7 @@ fn eventually_changes_returns_the_new_value() {
     let pid = Arc::new(AtomicU32::new(100));
     let restarter = pid.clone();
     thread::spawn(move || {
-        thread::sleep(Duration::from_millis(10)); // the restart takes a while
+        thread::sleep(Duration::from_millis(10)); // liveness: allow-sleep(the restart takes a while)
         restarter.store(101, Ordering::SeqCst);
     });
     let new = eventually_changes(|| pid.load(Ordering::SeqCst)).run().unwrap();
@@ -125,7 +125,7 @@ fn sync_operation_fires_once_then_polls() {
         move || {
             f.fetch_add(1, Ordering::SeqCst);
             thread::spawn(move || {
-                thread::sleep(Duration::from_millis(5)); // the cast is processed later
+                thread::sleep(Duration::from_millis(5)); // liveness: allow-sleep(the cast is processed later)
                 d.store(true, Ordering::SeqCst);
             });
         },

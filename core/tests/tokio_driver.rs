@@ -32,7 +32,7 @@ async fn an_async_probe_sees_state_changed_by_another_task() {
     let counter = Arc::new(AtomicU32::new(0));
     let c = counter.clone();
     tokio::spawn(async move {
-        tokio::time::sleep(Duration::from_millis(300)).await; // the system's latency
+        tokio::time::sleep(Duration::from_millis(300)).await; // liveness: allow-sleep(the system's latency)
         c.store(1, Ordering::SeqCst);
     });
     let seen = eventually_async(|| {

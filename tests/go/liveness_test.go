@@ -68,7 +68,7 @@ func (a *adder) add(x, y int) int { return x + y }
 func (a *adder) stopAsync() {
 	delay := time.Duration(5+a.rng.Intn(26)) * time.Millisecond
 	a.stopping.Go(func() {
-		time.Sleep(delay) // the simulated terminate: its duration is the race
+		time.Sleep(delay) // liveness: allow-sleep(the simulated terminate: its duration is the race)
 		a.mu.Lock()
 		a.registered = false
 		a.mu.Unlock()
@@ -95,6 +95,7 @@ func TestDelayedFileWrite(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "sum")
 	var job background
 	job.Go(func() { // the job: the result is flushed 30 ms after the call
+		// liveness: allow-sleep(the simulated job flushes its result 30 ms after the call)
 		time.Sleep(30 * time.Millisecond)
 		_ = os.WriteFile(path, []byte("3"), 0o644)
 	})

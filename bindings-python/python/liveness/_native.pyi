@@ -24,6 +24,7 @@ __all__ = [
     "current_scope",
     "_close_gate",
     "timeout_scale",
+    "lint_main",
     "validate_options",
     "emit",
     "attach",
@@ -216,3 +217,4 @@ def check_not_emitted(
     events: Sequence[Event], pattern: str, where_: Mapping[str, Any] | Callable[[Event], object] | None = None
 ) -> None: ...
 def check_emitted_in_order(events: Sequence[Event], patterns_: _Patterns) -> None: ...
+def lint_main(args: Sequence[str]) -> tuple[int, str, str]: ...

@@ -17,4 +17,5 @@ async def pending_for(seconds: float) -> None:
     asyncio.sleep called by test code (a virtual one included): this one is the scenario."""
     if seconds:
         with liveness.allow_sleep():
+            # liveness: allow-sleep(the probe's simulated cost on the virtual loop: the scenario)
             await asyncio.sleep(seconds)

@@ -34,6 +34,7 @@ liveness_status worker_join(worker *w) {
 
 void simulated_delay_ms(int ms) {
     struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    // liveness: allow-sleep(simulated_delay_ms: the simulated system's delay)
     while (nanosleep(&ts, &ts) != 0) {
     }
 }

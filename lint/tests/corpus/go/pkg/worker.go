@@ -1,0 +1,7 @@
+package pkg
+
+import "time"
+
+func work() {
+	time.Sleep(time.Second) // near-miss: a sleep in non-test code
+}
