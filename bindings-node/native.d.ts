@@ -122,7 +122,7 @@ export declare function attach(id: string, patterns: Array<string>, dispatcher: 
  * The event name a bridge gives a logger, an emitter prefix or a span (SPEC §5, bridges): the
  * core's rule, so that every door names the same source the same way.
  */
-export declare function bridgeName(path: string): string
+export declare function bridgeName(path: string, explicit?: string | undefined | null): string
 
 /** Checks an event name's syntax: the TypeScript `emit` asks once per distinct name. */
 export declare function checkName(name: string): void

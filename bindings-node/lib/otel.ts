@@ -26,16 +26,6 @@ export interface FinishedSpan {
 const KINDS = ['INTERNAL', 'SERVER', 'CLIENT', 'PRODUCER', 'CONSUMER'];
 const STATUSES = ['UNSET', 'OK', 'ERROR'];
 
-function validName(name: unknown): name is string {
-  if (typeof name !== 'string') return false;
-  try {
-    native.checkName(name);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * A SpanProcessor that emits each finished span as the event named by its attribute `event` when
  * that is a valid event name, else `bridgeName(span.name)`; metadata its attributes, `trace_id`,
@@ -52,7 +42,7 @@ export class EventSpanProcessor {
     if (!native.anyAttached()) return;
     const attributes = span.attributes ?? {};
     const base = native.bridgeName(span.name);
-    const name = validName(attributes.event) ? attributes.event : base;
+    const name = native.bridgeName(span.name, typeof attributes.event === 'string' ? attributes.event : null);
     const { traceId, spanId } = span.spanContext();
     for (const e of span.events ?? []) {
       bridgeEmit(`${base}.${native.bridgeName(e.name)}`, undefined, { ...(e.attributes ?? {}), span: span.name, trace_id: traceId, span_id: spanId });

@@ -68,8 +68,10 @@ pub fn emit_payload(
 /// The event name a bridge gives a logger, an emitter prefix or a span (SPEC §5, bridges): the
 /// core's rule, so that every door names the same source the same way.
 #[napi(catch_unwind)]
-pub fn bridge_name(path: String) -> String {
-    events::bridge_name(&path)
+pub fn bridge_name(path: String, explicit: Option<String>) -> String {
+    // `explicit`: a span's `event` attribute, already known to be a string; it names the event
+    // only when it is a valid event name (the core's rule, as in every door).
+    events::bridge_event_name(explicit.as_deref(), &path)
 }
 
 /// A capture scope (SPEC §5, scoped captures): the core's [`Scope`], which JavaScript keeps in an

@@ -541,15 +541,13 @@ fn current_scope(py: Python<'_>) -> PyResult<Option<bus::Scope>> {
 }
 
 /// The event name a bridge gives a logger, a span or a target (SPEC §5, bridges): the core's rule.
+/// `explicit` is the record's `event` extra or the span's `event` attribute, whatever its type:
+/// it names the event only when it is a string that is a valid event name.
 #[pyfunction]
-pub fn bridge_name(path: &str) -> String {
-    bus::bridge_name(path)
-}
-
-/// Whether `name` is a valid event name (a bridge uses an explicit `event` field only then).
-#[pyfunction]
-pub fn is_event_name(name: &str) -> bool {
-    bus::validate_name(name).is_ok()
+#[pyo3(signature = (path, explicit=None))]
+pub fn bridge_name(path: &str, explicit: Option<&Bound<'_, PyAny>>) -> String {
+    let explicit = explicit.and_then(|value| value.extract::<String>().ok());
+    bus::bridge_event_name(explicit.as_deref(), path)
 }
 
 /// Whether any handler or capture at all is attached: the bridges' fast path, one atomic load.

@@ -42,7 +42,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(events::has_subscribers, m)?)?;
     m.add_function(wrap_pyfunction!(events::any_attached, m)?)?;
     m.add_function(wrap_pyfunction!(events::bridge_name, m)?)?;
-    m.add_function(wrap_pyfunction!(events::is_event_name, m)?)?;
     m.add_function(wrap_pyfunction!(events::check_emitted, m)?)?;
     m.add_function(wrap_pyfunction!(events::check_not_emitted, m)?)?;
     m.add_function(wrap_pyfunction!(events::check_emitted_in_order, m)?)?;

@@ -45,7 +45,7 @@ use tracing_core::{Event as TracingEvent, Subscriber};
 use tracing_subscriber::layer::{Context, Layer};
 use tracing_subscriber::registry::LookupSpan;
 
-use crate::events::{Number, Value, any_attached, bridge_name, emit_event, validate_name};
+use crate::events::{Number, Value, any_attached, bridge_event_name, bridge_name, emit_event, validate_name};
 
 /// The layer: add it to a `tracing_subscriber` registry (`registry().with(EventLayer::new())`).
 #[derive(Debug, Clone, Default)]
@@ -85,7 +85,7 @@ where
         let mut metadata = BTreeMap::new();
         metadata.insert("level".to_owned(), Value::from(meta.level().as_str()));
         metadata.insert("target".to_owned(), Value::from(meta.target()));
-        let name = fields.event.take().unwrap_or_else(|| name_from_target(meta.target()));
+        let name = bridge_event_name(fields.event.take().as_deref(), meta.target());
         metadata.extend(fields.values);
         // The name was built valid; a failing emit can only be a handler's, already reported.
         let _ = emit_event(&name, BTreeMap::new(), metadata);
@@ -127,10 +127,11 @@ where
         let Some(span) = ctx.span(&id) else { return };
         let Some(data) = span.extensions_mut().remove::<SpanData>() else { return };
         let meta = span.metadata();
-        let base = match data.fields.get(EVENT_FIELD) {
-            Some(Value::Str(event)) => event.clone(),
-            _ => name_from_target(meta.target()),
+        let explicit = match data.fields.get(EVENT_FIELD) {
+            Some(Value::Str(event)) => Some(event.as_str()),
+            _ => None,
         };
+        let base = bridge_event_name(explicit, meta.target());
         let name = format!("{base}.{}", segment(meta.name()));
         let mut metadata = BTreeMap::new();
         metadata.insert("level".to_owned(), Value::from(meta.level().as_str()));
@@ -145,10 +146,6 @@ where
 
 /// The field that names the event explicitly.
 const EVENT_FIELD: &str = "event";
-
-fn name_from_target(target: &str) -> String {
-    bridge_name(target)
-}
 
 fn segment(text: &str) -> String {
     // A span's name is one segment: its dots are not separators.

@@ -32,7 +32,6 @@ __all__ = [
     "has_subscribers",
     "any_attached",
     "bridge_name",
-    "is_event_name",
     "check_emitted",
     "check_not_emitted",
     "check_emitted_in_order",
@@ -205,8 +204,7 @@ def attach(id: str, patterns_: _Patterns, handler: Callable[[Event], object]) ->
 def detach(id: str) -> bool: ...  # noqa: A002 - the runtime keyword
 def has_subscribers(name: str) -> bool: ...
 def any_attached() -> bool: ...
-def bridge_name(path: str) -> str: ...
-def is_event_name(name: str) -> bool: ...
+def bridge_name(path: str, explicit: object = None) -> str: ...
 def check_emitted(
     events: Sequence[Event],
     pattern: str,

@@ -67,10 +67,7 @@ def _event_of(record: logging.LogRecord) -> tuple[str, dict[str, Any]]:
         metadata["exception"] = record.exc_text or _FORMATTER.formatException(record.exc_info)
     elif record.exc_text:
         metadata["exception"] = record.exc_text
-    explicit = record.__dict__.get("event")
-    if isinstance(explicit, str) and _native.is_event_name(explicit):
-        return explicit, metadata
-    return _native.bridge_name(record.name), metadata
+    return _native.bridge_name(record.name, record.__dict__.get("event")), metadata
 
 
 def _plain(value: Any) -> Any:

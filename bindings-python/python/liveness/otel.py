@@ -46,8 +46,7 @@ class EventSpanProcessor(SpanProcessor):
             metadata.update(span=span.name, **ids)
             _emit(f"{base}.{_native.bridge_name(event.name)}", None, metadata)
         attributes = dict(span.attributes or {})
-        explicit = attributes.get("event")
-        name = explicit if isinstance(explicit, str) and _native.is_event_name(explicit) else base
+        name = _native.bridge_name(span.name, attributes.get("event"))
         metadata = {**attributes, **ids, "status": span.status.status_code.name, "kind": span.kind.name}
         measurements: dict[str, float] = {}
         if span.start_time is not None and span.end_time is not None:

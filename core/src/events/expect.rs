@@ -45,33 +45,36 @@ impl Filter {
     }
 }
 
-/// Runs `block` with a capture of every event open, closing it even if the block panics; a
-/// scoped capture runs the block in a new scope nested in the thread's current one.
-fn capture_during<R>(scoped: bool, block: impl FnOnce() -> R) -> Result<(R, Vec<Arc<Event>>), Error> {
+/// A capture of every event for a block; a scoped one with the new scope (nested in the thread's
+/// current one) the block is to run in.
+fn open_for_block(scoped: bool) -> Result<(Capture, Option<Scope>), Error> {
     if scoped {
         let scope = Scope::new();
-        let capture = Capture::open_scoped(&["**"], &scope)?;
-        let value = scope.run(block); // a panic drops `capture`, which closes it
-        Ok((value, capture.close()))
+        Ok((Capture::open_scoped(&["**"], &scope)?, Some(scope)))
     } else {
-        let capture = Capture::open(&["**"])?;
-        let value = block();
-        Ok((value, capture.close()))
+        Ok((Capture::open(&["**"])?, None))
     }
+}
+
+/// Runs `block` with a capture of every event open, closing it even if the block panics (the
+/// panic drops the capture, which closes it).
+fn capture_during<R>(scoped: bool, block: impl FnOnce() -> R) -> Result<(R, Vec<Arc<Event>>), Error> {
+    let (capture, scope) = open_for_block(scoped)?;
+    let value = match &scope {
+        Some(scope) => scope.run(block),
+        None => block(),
+    };
+    Ok((value, capture.close()))
 }
 
 /// [`capture_during`] for a future: a scoped capture polls it in its scope.
 async fn capture_during_async<F: Future>(scoped: bool, block: F) -> Result<(F::Output, Vec<Arc<Event>>), Error> {
-    if scoped {
-        let scope = Scope::new();
-        let capture = Capture::open_scoped(&["**"], &scope)?;
-        let value = scope.bind(block).await;
-        Ok((value, capture.close()))
-    } else {
-        let capture = Capture::open(&["**"])?;
-        let value = block.await;
-        Ok((value, capture.close()))
-    }
+    let (capture, scope) = open_for_block(scoped)?;
+    let value = match scope {
+        Some(scope) => scope.bind(block).await,
+        None => block.await,
+    };
+    Ok((value, capture.close()))
 }
 
 /// Expects matching events while a block runs: at least one, or exactly `count`.

@@ -25,7 +25,7 @@ pub use bus::{
 pub use capture::Capture;
 pub use event::Event;
 pub use expect::{Emitted, EmittedInOrder, NotEmitted, emitted, emitted_in_order, not_emitted};
-pub use name::{EventName, bridge_name, validate_name};
+pub use name::{EventName, bridge_event_name, bridge_name, validate_name};
 pub use pattern::{Mismatch, Pattern};
 pub use scope::{Scope, ScopeGuard, Scoped, scoped, unscoped};
 pub use value::{HostValue, MAX_METADATA_LEVEL, MAX_PAYLOAD_DEPTH, Number, Value};

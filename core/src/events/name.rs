@@ -81,6 +81,16 @@ pub fn bridge_name(path: &str) -> String {
     out
 }
 
+/// The name a bridge gives an event (SPEC §5, bridges): the explicit `event` field, extra or
+/// attribute when it is a valid event name, else [`bridge_name`] of what the source is called.
+/// Each bridge of every door asks this, so that an invalid explicit name falls back the same way.
+pub fn bridge_event_name(explicit: Option<&str>, source: &str) -> String {
+    match explicit {
+        Some(name) if validate_name(name).is_ok() => name.to_owned(),
+        _ => bridge_name(source),
+    }
+}
+
 #[cold]
 fn bad_name(name: &str) -> Error {
     Error::invalid_argument(format!(
@@ -100,5 +110,12 @@ mod tests {
         for bad in ["", ".", "a.", ".a", "a..b", "a b", "a.*", "é"] {
             assert!(validate_name(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn an_explicit_name_is_used_only_when_valid() {
+        assert_eq!(bridge_event_name(Some("breaker.opened"), "shop::cart"), "breaker.opened");
+        assert_eq!(bridge_event_name(Some("not a name"), "shop::cart"), "shop.cart");
+        assert_eq!(bridge_event_name(None, "shop::cart"), "shop.cart");
     }
 }
