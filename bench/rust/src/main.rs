@@ -2,6 +2,7 @@
 //! `DIR/rust.json` (the shape is in bench/README.md). Rust's peer is the hand-written
 //! `nanosleep` loop, so every liveness figure comes with that baseline from the same run.
 
+mod concurrency;
 mod cpu;
 mod emit;
 mod eval_overhead;
@@ -36,13 +37,14 @@ fn main() {
     let wanted = |name: &str| only.as_deref().is_none_or(|o| o.split(',').any(|w| w == name));
     let mut records = Vec::new();
     type Scenario = fn(&params::Params) -> Vec<serde_json::Value>;
-    let scenarios: [(&str, Scenario); 6] = [
+    let scenarios: [(&str, Scenario); 7] = [
         ("overshoot", overshoot::run),
         ("cpu", cpu::run),
         ("eval_overhead", eval_overhead::run),
         ("suite", suite::run),
         ("emit", emit::run),
         ("poller", poller::run),
+        ("concurrency", concurrency::run),
     ];
     for (name, run) in scenarios {
         if wanted(name) {

@@ -59,6 +59,7 @@ pub struct Params {
     pub emit_iterations: u64,
     pub emit_repeats: usize,
     pub hog_command: Vec<String>,
+    pub concurrency: crate::concurrency::Concurrency,
 }
 
 fn num(v: &Value, path: &str) -> f64 {
@@ -125,6 +126,7 @@ impl Params {
             emit_iterations: num(m, "emit.iterations") as u64,
             emit_repeats: num(m, "emit.repeats") as usize,
             hog_command: list(&all, "hog.command", |x| x.as_str().map(str::to_owned)),
+            concurrency: crate::concurrency::Concurrency::load(&all, m),
         }
     }
 }

@@ -63,8 +63,9 @@ pub fn describe() -> serde_json::Value {
     serde_json::json!({
         "liveness": {"version": env!("CARGO_PKG_VERSION"), "settings": "defaults: adaptive period (20 × probe cost, 1–50 ms)"},
         "liveness + wake hint": {"version": env!("CARGO_PKG_VERSION"), "settings": "defaults + wake_on(\"bench.ready\"), emitted by the system under test"},
-        "hand loop 1 ms": {"version": "-", "settings": "while !p() { thread::sleep(1 ms) } with a deadline check"},
+        "hand loop 1 ms": {"version": "-", "settings": "while !p() { thread::sleep(1 ms) } with a deadline check (concurrency on tokio: tokio::time::sleep)"},
         "hand loop 10 ms": {"version": "-", "settings": "while !p() { thread::sleep(10 ms) } with a deadline check"},
+        "hand loop 50 ms": {"version": "-", "settings": "concurrency only: while !p() { sleep(50 ms) } with a deadline check (thread::sleep on threads, tokio::time::sleep on tokio)"},
         "hand loop": {"version": "-", "settings": "interval 0: while !p() {} with a deadline check"},
         "sleep 50 ms": {"version": "-", "settings": "thread::sleep(50 ms), then start once"},
         "liveness, pre-validated name": {"version": env!("CARGO_PKG_VERSION"), "settings": "EventName::new once, then name.emit()"},
