@@ -5,7 +5,7 @@
  *
  * Files: params (scenarios.json), waiters (liveness and the hand loops), overshoot, cpu,
  * eval_overhead, suite (with singleton, the system under test, and hog, the loaded machine), emit,
- * poller; timing, stats and failures are shared helpers. */
+ * poller, concurrency; timing, stats and failures are shared helpers. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,6 +125,7 @@ int main(int argc, char **argv) {
     suite_run(&p, records);
     emit_run(&p, records);
     poller_run(&p, records);
+    concurrency_run(&p, records);
 
     cJSON *report = cJSON_CreateObject();
     cJSON_AddStringToObject(report, "language", "c");

@@ -178,6 +178,10 @@ bool params_load(params *p, const char *file, const char *mode, char *err, size_
         p->emit_iterations = count(&pr, m, "emit.iterations");
         p->emit_repeats = count(&pr, m, "emit.repeats");
         words(&pr, all, "hog.command", p->hog_command, PARAMS_MAX_ARGV - 1, &p->hog_len);
+        p->concurrency.ready_ms = num(&pr, m, "concurrency.ready_ms");
+        counts(&pr, m, "concurrency.n", p->concurrency.n, PARAMS_MAX_CELLS, &p->concurrency.n_len);
+        p->concurrency.thread_max_n = count(&pr, m, "concurrency.thread_max_n");
+        p->concurrency.wait_timeout_s = num(&pr, m, "concurrency.wait_timeout_s");
         if (!pr.failed && (p->shutdowns.tail_every == 0 || p->shutdowns.spread_ms == 0)) {
             complain(&pr, "bench/scenarios.json: suite.tail_every and suite.spread_ms must be > 0");
         }

@@ -46,6 +46,15 @@ typedef struct {
     double wait_timeout_s;
 } shutdown_params;
 
+/* The concurrency scenario: n waits at once on one probe that flips at about ready_ms. */
+typedef struct {
+    double ready_ms;
+    uint64_t n[PARAMS_MAX_CELLS];
+    size_t n_len;
+    uint64_t thread_max_n; /* the thread driver takes the n up to this, and this when more is listed */
+    double wait_timeout_s;
+} concurrency_params;
+
 typedef struct {
     char mode[PARAMS_MAX_WORD];
     overshoot_params overshoot;
@@ -57,6 +66,7 @@ typedef struct {
     uint64_t emit_repeats;
     char hog_command[PARAMS_MAX_ARGV][PARAMS_MAX_WORD];
     size_t hog_len;
+    concurrency_params concurrency;
 } params;
 
 /* Reads `file` for `mode`; false (with the reason in `err`) when the file is missing or malformed. */

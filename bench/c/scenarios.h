@@ -12,5 +12,6 @@ void eval_overhead_run(const params *p, cJSON *records);
 void suite_run(const params *p, cJSON *records);
 void emit_run(const params *p, cJSON *records);
 void poller_run(const params *p, cJSON *records);
+void concurrency_run(const params *p, cJSON *records);
 
 #endif

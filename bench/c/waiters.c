@@ -88,6 +88,8 @@ cJSON *waiters_describe(const params *p) {
             "defaults + wake_on = {\"bench.ready\"}, liveness_emit by the system under test");
     library(libs, "hand loop 1 ms", "-", "while (!p()) nanosleep(1 ms) with a CLOCK_MONOTONIC deadline check");
     library(libs, "hand loop 10 ms", "-", "while (!p()) nanosleep(10 ms) with a CLOCK_MONOTONIC deadline check");
+    library(libs, "hand loop 50 ms", "-",
+            "concurrency only: while (!p()) nanosleep(50 ms) with a CLOCK_MONOTONIC deadline check");
     library(libs, "hand loop", "-", "interval 0: while (!p()) {} with a CLOCK_MONOTONIC deadline check");
     library(libs, sleep_label(p), "-", sleep_settings);
     library(libs, "atomic load", "-", "one acquire atomic_load: the floor of a 'nothing attached' check");
