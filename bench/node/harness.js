@@ -7,6 +7,7 @@
 // with the others. Exits non-zero when a library could not be measured.
 const fs = require('node:fs');
 const path = require('node:path');
+const concurrency = require('./concurrency');
 const params = require('./params');
 const peers = require('./peers');
 const scenarios = require('./scenarios');
@@ -100,14 +101,17 @@ async function main() {
   table.header('emit', p);
   records.push(...(await scenarios.emit(ctx)));
 
+  records.push(...(await concurrency.run(ctx, adapters)));
+
   // Group the expect.poll records with their scenarios, in table order.
-  const order = ['overshoot', 'cpu', 'eval_overhead', 'suite', 'emit'];
+  const order = ['overshoot', 'cpu', 'eval_overhead', 'suite', 'emit', 'concurrency'];
   const all = [...records, ...vitest.records].sort((a, b) => order.indexOf(a.scenario) - order.indexOf(b.scenario));
 
   const sleep = scenarios.sleepWay(p.suite.sleepMs);
   const libraries = {};
   for (const a of [...adapters, sleep]) libraries[a.label] = { version: a.version, settings: a.settings };
   if (vitest.library) libraries[vitestRun.LABEL] = vitest.library;
+  Object.assign(libraries, concurrency.libraries());
   // liveness is also an emit label: its entry says both how it waits and how it emits.
   for (const [label, lib] of Object.entries(scenarios.emitLibraries())) {
     libraries[label] = libraries[label] ? { ...libraries[label], settings: `${libraries[label].settings}; emit: ${lib.settings}` } : lib;

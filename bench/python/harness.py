@@ -5,7 +5,7 @@ libraries a Python test would use instead, each with its own defaults, in the sa
 
 Modules: params (scenarios.json), peers (one adapter per library), overshoot, cpu,
 eval_overhead, suite (its system under test is the Python suite's ExternalAdder; hog, the
-loaded machine), emit.
+loaded machine), emit, concurrency (N waits at once).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from typing import Any
 
 import liveness
 
+import concurrency
 import cpu
 import emit
 import eval_overhead
@@ -57,7 +58,7 @@ def main() -> int:
     t0 = time.perf_counter()
 
     records: list[dict[str, Any]] = []
-    for scenario in (overshoot, cpu, eval_overhead, suite, emit):
+    for scenario in (overshoot, cpu, eval_overhead, suite, emit, concurrency):
         started = time.perf_counter()
         records.extend(scenario.run(p))
         print(f"  ({scenario.__name__}: {time.perf_counter() - started:.1f} s)", flush=True)

@@ -181,6 +181,11 @@ def describe() -> dict[str, dict[str, str]]:
         },
         "hand loop 1 ms": {"version": "-", "settings": "while not p(): time.sleep(0.001), with a deadline check"},
         "hand loop 10 ms": {"version": "-", "settings": "while not p(): time.sleep(0.01), with a deadline check"},
+        "hand loop 50 ms": {
+            "version": "-",
+            "settings": "concurrency only: while not p(): time.sleep(0.05) (asyncio: await asyncio.sleep(0.05)), "
+            "with a deadline check",
+        },
         "hand loop": {"version": "-", "settings": "interval 0: while not p(): pass, with a deadline check"},
         SLEEP_50MS: {"version": "-", "settings": "time.sleep(0.05), then start once"},
         "busypie": {

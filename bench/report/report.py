@@ -4,7 +4,7 @@
 
 reads DIR/<language>.json (written by the harnesses), writes DIR/results.json (the run: machine,
 command, every language's records), DIR/table.md (headline ratios, then every figure) and the
-plots DIR/overshoot.png, DIR/cpu.png, DIR/suite.png. With --check it fails when a harness left a
+plots DIR/overshoot.png, DIR/cpu.png, DIR/suite.png, DIR/concurrency.png. With --check it fails when a harness left a
 scenario or a library out, which is what the smoke test in `make test` relies on.
 """
 
@@ -16,12 +16,13 @@ import sys
 from pathlib import Path
 from typing import Any, Dict, List
 
+from concurrency import missing_drivers, plot_concurrency
 from machine import describe_machine
 from plots import plot_cpu, plot_overshoot, plot_suite
 from tables import render_markdown
 
 LANGUAGES = ("rust", "c", "python", "node")
-SCENARIOS = ("overshoot", "cpu", "eval_overhead", "suite", "emit")
+SCENARIOS = ("overshoot", "cpu", "eval_overhead", "suite", "emit", "concurrency")
 
 
 def load_languages(folder: Path) -> Dict[str, Dict[str, Any]]:
@@ -41,10 +42,11 @@ def completeness_problems(languages: Dict[str, Dict[str, Any]], expected: List[s
         records = data.get("records", [])
         scenarios = {r["scenario"] for r in records}
         problems += [f"{lang}: no {s} records" for s in SCENARIOS if s not in scenarios]
+        problems += missing_drivers(lang, records)
         used = {r["library"] for r in records}
         problems += [f"{lang}: library {lib!r} has no records" for lib in data.get("libraries", {}) if lib not in used]
         for r in records:
-            numbers = [v for k, v in r.items() if k not in ("scenario", "library", "load", "case")]
+            numbers = [v for k, v in r.items() if k not in ("scenario", "library", "load", "case", "driver")]
             if any(isinstance(v, float) and v != v for v in numbers):
                 problems.append(f"{lang}: NaN in {r}")
     return problems
@@ -70,7 +72,8 @@ def main() -> int:
     plot_overshoot(languages, args.folder / "overshoot.png")
     plot_cpu(languages, args.folder / "cpu.png")
     plot_suite(languages, args.folder / "suite.png")
-    print(f"report: {args.folder / 'table.md'} (+ results.json, overshoot.png, cpu.png, suite.png)")
+    plot_concurrency(languages, args.folder / "concurrency.png")
+    print(f"report: {args.folder / 'table.md'} (+ results.json, overshoot.png, cpu.png, suite.png, concurrency.png)")
     for p in problems:
         print(f"report: {p}", file=sys.stderr)
     return 1 if problems and args.check else 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Tuple
 
+from concurrency import concurrency_checks, concurrency_table
 from records import Record, best_peer, libraries, select, suite_summary
 
 LANGUAGE_NAMES = {"rust": "Rust", "c": "C", "python": "Python", "node": "Node"}
@@ -100,6 +101,15 @@ def library_table(data: Dict[str, Any]) -> List[str]:
     return _table(["library", "version", "settings"], rows)
 
 
+def concurrency_section(languages: Dict[str, Dict[str, Any]]) -> List[str]:
+    out = ["## Concurrent waits: issue 19's targets (computed from this run, not asserted)", "",
+           "liveness against the hand loop at 50 ms of the same driver and run; the figures per N are in each "
+           "language's *Concurrent waits* table.", "", "![concurrency](concurrency.png)", ""]
+    for lang, data in languages.items():
+        out += [f"**{LANGUAGE_NAMES.get(lang, lang)}**", ""] + concurrency_checks(data["records"])
+    return out
+
+
 def render_markdown(run: Dict[str, Any]) -> str:
     m = run["machine"]
     out = [f"# liveness benchmarks: {m['date']}", "",
@@ -110,6 +120,7 @@ def render_markdown(run: Dict[str, Any]) -> str:
            "Overshoot and suite time: lower is better; CPU: lower is better.", ""]
     out += headline(run["languages"])
     out += ["![overshoot](overshoot.png)", "", "![cpu](cpu.png)", "", "![suite](suite.png)", ""]
+    out += concurrency_section(run["languages"])
     for lang, data in run["languages"].items():
         recs = data["records"]
         out += [f"## {LANGUAGE_NAMES.get(lang, lang)} ({data.get('runtime', '')})", ""]
@@ -119,4 +130,5 @@ def render_markdown(run: Dict[str, Any]) -> str:
         out += ["### Evaluation overhead", ""] + eval_table(recs)
         out += ["### Suite time (seed 004: 100 restarts of a singleton)", ""] + suite_table(recs)
         out += ["### Emit", ""] + emit_table(recs)
+        out += ["### Concurrent waits", ""] + concurrency_table(recs)
     return "\n".join(out)
