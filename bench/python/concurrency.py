@@ -9,6 +9,8 @@ return) as p50 / p99 / max, and on asyncio how late a ticker task asking for 10 
 from __future__ import annotations
 
 import asyncio
+import functools
+import json
 import threading
 import time
 from collections.abc import Awaitable, Callable
@@ -69,7 +71,7 @@ class Config:
     def thread_counts(self) -> list[int]:
         """The n up to thread_max_n, and the cap itself when a larger n is listed."""
         out = [n for n in self.n if n <= self.thread_max_n]
-        return out + [self.thread_max_n] if any(n > self.thread_max_n for n in self.n) else out
+        return [*out, self.thread_max_n] if any(n > self.thread_max_n for n in self.n) else out
 
     def ready_at_s(self, cell: int) -> float:
         """Cell `cell` (from 0) of a row flips at T × (1 + frac((cell + 1) × phase)): over [T, 2T)."""
@@ -77,8 +79,6 @@ class Config:
 
 
 def config(p: Params) -> Config:
-    import json
-
     raw = json.loads(SCENARIOS.read_text())
     c = raw["modes"][p.mode]["concurrency"]
     return Config(
@@ -92,16 +92,31 @@ def config(p: Params) -> Config:
     )
 
 
-def record(driver: str, label: str, n: int, ready_s: float, cpu_s: float, flipped: float,
-           returns: list[tuple[float, bool]], delays: list[float] | None = None) -> dict[str, Any]:
+def record(
+    driver: str,
+    label: str,
+    n: int,
+    ready_s: float,
+    cpu_s: float,
+    flipped: float,
+    returns: list[tuple[float, bool]],
+    delays: list[float] | None = None,
+) -> dict[str, Any]:
     timed_out = sum(1 for _, held in returns if not held)
     if timed_out:
         raise RuntimeError(f"{timed_out} of {n} waits timed out")
     over = sorted(max(0.0, at - flipped) * 1000 for at, _ in returns)
     rec: dict[str, Any] = {
-        "scenario": "concurrency", "library": label, "driver": driver, "n": n, "ready_ms": ready_s * 1000,
-        "cpu_ms": cpu_s * 1000, "overshoot_p50_ms": percentile(over, 50), "overshoot_p99_ms": percentile(over, 99),
-        "overshoot_max_ms": over[-1], "timed_out": 0,
+        "scenario": "concurrency",
+        "library": label,
+        "driver": driver,
+        "n": n,
+        "ready_ms": ready_s * 1000,
+        "cpu_ms": cpu_s * 1000,
+        "overshoot_p50_ms": percentile(over, 50),
+        "overshoot_p99_ms": percentile(over, 99),
+        "overshoot_max_ms": over[-1],
+        "timed_out": 0,
     }
     if delays is not None:
         d = sorted(x * 1000 for x in delays)
@@ -174,13 +189,18 @@ def _print(rec: dict[str, Any] | None) -> None:
     if rec is None:
         print(f" {'failed':>27}", end="", flush=True)
     else:
-        print(f" {rec['cpu_ms']:7.0f} / {rec['overshoot_p50_ms']:7.2f} / {rec['overshoot_max_ms']:7.2f}", end="",
-              flush=True)
+        print(
+            f" {rec['cpu_ms']:7.0f} / {rec['overshoot_p50_ms']:7.2f} / {rec['overshoot_max_ms']:7.2f}",
+            end="",
+            flush=True,
+        )
 
 
 def run(p: Params) -> list[dict[str, Any]]:
     c = config(p)
-    print(f"\nconcurrency (N waits at once, true after ~{c.ready_s * 1000:g} ms; per N: CPU ms / overshoot p50 / max ms)")
+    print(
+        f"\nconcurrency (N waits at once, true after ~{c.ready_s * 1000:g} ms; per N: CPU ms / overshoot p50 / max ms)"
+    )
     records: list[dict[str, Any]] = []
     counts = c.thread_counts()
     print(f"  {'threads':<8} {'':<22}" + "".join(f" {'N = ' + str(n):>27}" for n in counts), flush=True)
@@ -189,7 +209,7 @@ def run(p: Params) -> list[dict[str, Any]]:
         for i, n in enumerate(counts):
             if waiter in PEERS and n > c.peer_max_n:
                 continue
-            rec = guarded("concurrency", waiter.label, lambda: threads_cell(waiter, n, c.ready_at_s(i), c))  # noqa: B023 - called at once
+            rec = guarded("concurrency", waiter.label, functools.partial(threads_cell, waiter, n, c.ready_at_s(i), c))
             _print(rec)
             if rec is None:
                 break
@@ -199,7 +219,8 @@ def run(p: Params) -> list[dict[str, Any]]:
     for label, wait_until in ASYNC_WAITERS:
         print(f"  {'asyncio':<8} {label:<22}", end="", flush=True)
         for i, n in enumerate(c.n):
-            rec = guarded("concurrency", label, lambda: asyncio.run(asyncio_cell(label, wait_until, n, c.ready_at_s(i), c)))  # noqa: B023 - called at once
+            cell = functools.partial(asyncio_cell, label, wait_until, n, c.ready_at_s(i), c)
+            rec = guarded("concurrency", label, lambda: asyncio.run(cell()))  # noqa: B023 - called at once
             _print(rec)
             if rec is None:
                 break
