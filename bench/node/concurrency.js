@@ -4,6 +4,7 @@
 // max, and the event-loop delay over the cell (perf_hooks.monitorEventLoopDelay: how late its
 // 10 ms timer ran). liveness with defaults, hand loops at 1 ms and 50 ms, and the package peers
 // (testing-library's waitFor polls every 50 ms), the peers capped at peer_max_n.node.
+const events = require('node:events');
 const fs = require('node:fs');
 const { monitorEventLoopDelay } = require('node:perf_hooks');
 const { percentile } = require('./stats');
@@ -45,6 +46,19 @@ function config(mode) {
 }
 
 async function cell(adapter, n, readyMs, c) {
+  // p-wait-for adds an abort listener to its timeout signal at every sleep and keeps it: past 10
+  // sleeps each wait prints a MaxListenersExceededWarning (thousands per cell). The listeners are
+  // part of what it costs; the warnings are only noise.
+  const maxListeners = events.defaultMaxListeners;
+  events.defaultMaxListeners = Infinity;
+  try {
+    return await measure(adapter, n, readyMs, c);
+  } finally {
+    events.defaultMaxListeners = maxListeners;
+  }
+}
+
+async function measure(adapter, n, readyMs, c) {
   let ready = false;
   let flipped;
   const probe = () => ready;
