@@ -40,13 +40,13 @@ async def liveness_async(probe: Callable[[], bool], timeout: float) -> bool:
 
 def async_hand_loop(period: float) -> AsyncWaitUntil:
     async def wait_until(probe: Callable[[], bool], timeout: float) -> bool:
+        # peers.hand_loop, awaiting asyncio.sleep instead of blocking the thread.
         deadline = time.monotonic() + timeout
-        while True:
-            if probe():
-                return True
+        while not probe():
             if time.monotonic() >= deadline:
                 return False
             await asyncio.sleep(period)
+        return True
 
     return wait_until
 

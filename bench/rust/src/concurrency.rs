@@ -109,16 +109,15 @@ async fn tokio_wait(waiter: Waiter, flag: Arc<AtomicBool>, timeout: Duration) ->
     let probe = move || flag.load(Ordering::SeqCst);
     match waiter {
         Waiter::HandLoop(period) => {
+            // waiters.rs's hand loop, awaiting tokio's sleep instead of blocking the thread.
             let deadline = Instant::now() + timeout;
-            loop {
-                if probe() {
-                    return true;
-                }
+            while !probe() {
                 if Instant::now() >= deadline {
                     return false;
                 }
                 tokio::time::sleep(period).await;
             }
+            true
         }
         _ => eventually(probe).timeout(timeout).run_async().await.is_ok(),
     }
