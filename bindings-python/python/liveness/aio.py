@@ -18,6 +18,7 @@ import functools
 import inspect
 import math
 import sys
+import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from typing import Any, ParamSpec, TypeVar, overload
 
@@ -171,6 +172,66 @@ def _refuse_frozen_clock(read: Callable[[], float], what: str, instead: str) -> 
     return first
 
 
+# The grid the real clock's due times are rounded up to, so that waits due within it share a timer.
+_TIMER_GRID = 0.25e-3
+
+
+class _SharedTimers:
+    """The pauses of one asyncio loop's waits: waits due at the same moment share one timer
+    handle (one ``call_at``, one heap entry, one callback that wakes them all) instead of one
+    each. On the loop's real clock a due time is rounded up to the next multiple of
+    ``_TIMER_GRID`` (a wait wakes at most that much later than its Poller asked), so that waits
+    started together with the same schedule share; on any other clock (a virtual one, where tests
+    assert exact times) only equal due times share. Each wait's schedule stays its own Poller's."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        real = isinstance(loop, asyncio.BaseEventLoop) and type(loop).time is asyncio.BaseEventLoop.time
+        self.grid = _TIMER_GRID if real else 0.0
+        # Due time -> its timer and the waiters it wakes (in the order they came: a dict).
+        self.due: dict[float, tuple[asyncio.TimerHandle, dict[asyncio.Future[None], None]]] = {}
+
+    @classmethod
+    def of(cls, loop: asyncio.AbstractEventLoop) -> _SharedTimers:
+        try:
+            timers = _timers_by_loop.get(loop)
+            if timers is None:
+                timers = _timers_by_loop[loop] = cls(loop)
+        except TypeError:  # a loop that takes no weak reference: its waits keep a timer each
+            timers = cls(loop)
+        return timers
+
+    def add(self, at: float, waiter: asyncio.Future[None]) -> float:
+        """Wakes ``waiter`` at ``at`` (loop time; rounded up to the grid). Returns the due time
+        it was filed under, for :meth:`discard`."""
+        if self.grid:
+            at = math.ceil(at / self.grid) * self.grid
+        entry = self.due.get(at)
+        if entry is None:
+            entry = self.due[at] = (self.loop.call_at(at, self.fire, at), {})
+        entry[1][waiter] = None
+        return at
+
+    def discard(self, at: float, waiter: asyncio.Future[None]) -> None:
+        """``waiter`` no longer waits (woken early, cancelled); the last one cancels the timer."""
+        entry = self.due.get(at)
+        if entry is None:
+            return
+        entry[1].pop(waiter, None)
+        if not entry[1]:
+            entry[0].cancel()
+            del self.due[at]
+
+    def fire(self, at: float) -> None:
+        _, waiters = self.due.pop(at)
+        for waiter in waiters:
+            if not waiter.done():
+                waiter.set_result(None)
+
+
+_timers_by_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _SharedTimers] = weakref.WeakKeyDictionary()
+
+
 class _Asyncio(_Loop):
     def __init__(self, patterns: list[str]) -> None:
         self.loop = asyncio.get_running_loop()
@@ -183,6 +244,7 @@ class _Asyncio(_Loop):
             )
         else:
             self.start = self.loop.time()
+        self.timers = _SharedTimers.of(self.loop)
         self.waiter: asyncio.Future[None] | None = None
         super().__init__(patterns, self.loop.call_soon_threadsafe)
 
@@ -197,13 +259,13 @@ class _Asyncio(_Loop):
         await _sleep(0)
 
     async def wait(self, seconds: float) -> None:
-        self.waiter = self.loop.create_future()
-        timer = self.loop.call_later(seconds, self.wake_waiter)
+        self.waiter = waiter = self.loop.create_future()
+        due = self.timers.add(self.loop.time() + seconds, waiter)
         try:
-            await self.waiter
+            await waiter
         finally:
             self.waiter = None
-            timer.cancel()
+            self.timers.discard(due, waiter)
 
     async def bounded(self, awaitable: Any, abandon_at: float | None, what: str) -> Any:
         """Awaits the step's awaitable, but not past ``abandon_at``.

@@ -1,0 +1,78 @@
+"""Many asyncio waits at once share their timers (issue 19): waits due at the same moment are woken
+by one timer of the loop, not one each, and each keeps its own schedule, cancellation and wake
+hints. On virtual time, so the moments are exact."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+import liveness
+from liveness import aio
+from liveness.testing import VirtualTimeLoop
+
+
+class CountingLoop(VirtualTimeLoop):
+    """A virtual-time loop that keeps every timer asked of it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.timers: list[asyncio.TimerHandle] = []
+
+    def call_at(self, when: float, callback: Any, *args: Any, context: Any = None) -> asyncio.TimerHandle:
+        handle = super().call_at(when, callback, *args, context=context)
+        self.timers.append(handle)
+        return handle
+
+
+def run(main: Any) -> tuple[Any, CountingLoop]:
+    loop = CountingLoop()
+    try:
+        return loop.run_until_complete(main(loop)), loop
+    finally:
+        loop.close()
+
+
+def test_waits_due_at_the_same_moment_share_one_timer() -> None:
+    async def main(loop: CountingLoop) -> list[float]:
+        async def one() -> float:
+            await aio.eventually(lambda: loop.time() >= 0.095, interval=0.01, timeout=5)
+            return loop.time()
+
+        return await asyncio.gather(*(one() for _ in range(20)))
+
+    ended, loop = run(main)
+    # Every wait still sees the change on its own schedule, at the exact moment...
+    assert ended == [pytest.approx(0.1)] * 20
+    # ...and the 20 waits paused 10 times each on 10 timers of the loop, not on 200.
+    assert len(loop.timers) <= 11
+
+
+def test_a_cancelled_wait_leaves_the_others_sharing_its_timer_on_schedule() -> None:
+    async def main(loop: CountingLoop) -> tuple[list[Any], float]:
+        async def one() -> float:
+            await aio.eventually(lambda: loop.time() >= 0.095, interval=0.01, timeout=5)
+            return loop.time()
+
+        tasks = [asyncio.ensure_future(one()) for _ in range(3)]
+        loop.call_at(0.035, tasks[0].cancel)
+        return await asyncio.gather(*tasks, return_exceptions=True), loop.time()
+
+    (results, _), _loop = run(main)
+    assert isinstance(results[0], asyncio.CancelledError)
+    assert results[1:] == [pytest.approx(0.1)] * 2
+
+
+def test_a_wait_woken_early_leaves_no_timer_behind() -> None:
+    async def main(loop: CountingLoop) -> bool:
+        loop.call_at(0.5, liveness.emit, "svc.ready")
+        # interval 30 s: only the wake hint ends this wait before its timer.
+        return await aio.eventually(lambda: loop.time() >= 0.5, interval=30, timeout=60, wake_on="svc.*")
+
+    ended, loop = run(main)
+    assert ended is True
+    assert loop.time() == pytest.approx(0.5)
+    # The pause's timer was cancelled when the hint ended it: nothing is left to fire at 30 s.
+    assert [t.when() for t in loop.timers if not t.cancelled() and t.when() > loop.time()] == []
