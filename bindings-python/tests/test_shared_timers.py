@@ -8,6 +8,8 @@ import asyncio
 from typing import Any
 
 import pytest
+import trio
+import trio.testing
 
 import liveness
 from liveness import aio
@@ -76,3 +78,62 @@ def test_a_wait_woken_early_leaves_no_timer_behind() -> None:
     assert loop.time() == pytest.approx(0.5)
     # The pause's timer was cancelled when the hint ended it: nothing is left to fire at 30 s.
     assert [t.when() for t in loop.timers if not t.cancelled() and t.when() > loop.time()] == []
+
+
+def test_trio_waits_due_at_the_same_moment_share_one_timer_task() -> None:
+    steps: list[str] = []
+
+    class Steps(trio.abc.Instrument):
+        def before_task_step(self, task: Any) -> None:
+            steps.append(task.name)
+
+    async def main() -> list[float]:
+        ended: list[float] = []
+
+        async def one() -> None:
+            await aio.eventually(lambda: trio.current_time() >= 0.095, interval=0.01, timeout=5)
+            ended.append(trio.current_time())
+
+        start = trio.current_time()
+        async with trio.open_nursery() as nursery:
+            for _ in range(20):
+                nursery.start_soon(one)
+        return [t - start for t in ended]
+
+    ended = trio.run(main, clock=trio.testing.MockClock(autojump_threshold=0), instruments=[Steps()])
+    assert ended == [pytest.approx(0.1)] * 20
+    # One timer task woke the 20 waits at each of the 10 moments (its first step starts it).
+    assert 10 <= steps.count("liveness shared timers") <= 12
+
+
+def test_trio_a_cancelled_or_hinted_wait_leaves_the_others_on_schedule() -> None:
+
+    async def main() -> tuple[float, float, bool]:
+        ended: list[float] = []
+
+        async def one() -> None:
+            await aio.eventually(lambda: trio.current_time() >= 0.095, interval=0.01, timeout=5)
+            ended.append(trio.current_time())
+
+        async def hinted() -> None:
+            await aio.eventually(lambda: trio.current_time() >= 0.05, interval=30, timeout=60, wake_on="svc.*")
+            ended.append(trio.current_time())
+
+        async def emit_later() -> None:
+            await trio.sleep(0.05)
+            liveness.emit("svc.ready")
+
+        start = trio.current_time()
+        async with trio.open_nursery() as nursery:
+            with trio.CancelScope() as cancelled:
+                cancelled.deadline = start + 0.035
+                nursery.start_soon(one)  # runs in the nursery, outside the scope: ends at 0.1
+                await aio.eventually(lambda: trio.current_time() >= 1, interval=0.01, timeout=5)
+            nursery.start_soon(hinted)
+            nursery.start_soon(emit_later)
+        return ended[0] - start, ended[1] - start, cancelled.cancelled_caught
+
+    hinted_end, shared_end, caught = trio.run(main, clock=trio.testing.MockClock(autojump_threshold=0))
+    assert caught
+    assert hinted_end == pytest.approx(0.085)  # started at 0.035, hinted 0.05 later
+    assert shared_end == pytest.approx(0.1)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import heapq
 import inspect
 import math
 import sys
@@ -176,6 +177,11 @@ def _refuse_frozen_clock(read: Callable[[], float], what: str, instead: str) -> 
 _TIMER_GRID = 0.25e-3
 
 
+def _on_grid(at: float, grid: float) -> float:
+    """``at`` rounded up to a multiple of ``grid`` (as is when ``grid`` is 0)."""
+    return math.ceil(at / grid) * grid if grid else at
+
+
 class _SharedTimers:
     """The pauses of one asyncio loop's waits: waits due at the same moment share one timer
     handle (one ``call_at``, one heap entry, one callback that wakes them all) instead of one
@@ -204,8 +210,7 @@ class _SharedTimers:
     def add(self, at: float, waiter: asyncio.Future[None]) -> float:
         """Wakes ``waiter`` at ``at`` (loop time; rounded up to the grid). Returns the due time
         it was filed under, for :meth:`discard`."""
-        if self.grid:
-            at = math.ceil(at / self.grid) * self.grid
+        at = _on_grid(at, self.grid)
         entry = self.due.get(at)
         if entry is None:
             entry = self.due[at] = (self.loop.call_at(at, self.fire, at), {})
@@ -337,6 +342,78 @@ def _close(steps: Any) -> bool:
         return False
 
 
+class _TrioTimers:
+    """trio's :class:`_SharedTimers`: one system task of the run sleeps until the next due moment
+    and wakes every wait due then, instead of one cancel-scope deadline per pausing wait. The
+    same grid on trio's real clock; exact times on any other (``MockClock``)."""
+
+    def __init__(self, trio: Any, grid: float) -> None:
+        self.trio = trio
+        self.grid = grid
+        # Due time -> the waits' events it sets; `times` is a heap of the due times (an entry
+        # whose waits all left stays until it comes up: taking it out would cost more).
+        self.due: dict[float, dict[Any, None]] = {}
+        self.times: list[float] = []
+        # The timer task's sleep: its deadline is the earliest due moment (moved, not re-made,
+        # when an earlier one comes: no extra step of the task).
+        self.sleep = trio.CancelScope(deadline=math.inf)
+
+    @classmethod
+    def of(cls, trio: Any, real: bool) -> _TrioTimers | None:
+        """The run's shared timers (started by its first wait); ``None`` when no system task can
+        start (the run is shutting down): each wait then keeps a deadline of its own."""
+        global _trio_timers
+        if _trio_timers is None:
+            _trio_timers = trio.lowlevel.RunVar("liveness_timers")
+        try:
+            shared: _TrioTimers = _trio_timers.get()
+            return shared
+        except LookupError:
+            pass
+        timers = cls(trio, _TIMER_GRID if real else 0.0)
+        try:
+            trio.lowlevel.spawn_system_task(timers.run, name="liveness shared timers")
+        except RuntimeError:
+            return None
+        _trio_timers.set(timers)
+        return timers
+
+    def add(self, at: float, waiter: Any) -> float:
+        at = _on_grid(at, self.grid)
+        waiters = self.due.get(at)
+        if waiters is None:
+            waiters = self.due[at] = {}
+            heapq.heappush(self.times, at)
+            if at < self.sleep.deadline:
+                self.sleep.deadline = at  # a new earliest moment: the timer task wakes then instead
+        waiters[waiter] = None
+        return at
+
+    def discard(self, at: float, waiter: Any) -> None:
+        waiters = self.due.get(at)
+        if waiters is not None:
+            waiters.pop(waiter, None)
+            if not waiters:
+                del self.due[at]
+
+    async def run(self) -> None:
+        trio = self.trio
+        while True:
+            while self.times and self.times[0] not in self.due:
+                heapq.heappop(self.times)
+            self.sleep = trio.CancelScope(deadline=self.times[0] if self.times else math.inf)
+            with self.sleep:
+                await trio.sleep_forever()
+            now = trio.current_time()
+            while self.times and self.times[0] <= now:
+                for waiter in self.due.pop(heapq.heappop(self.times), ()):
+                    waiter.set()
+
+
+# trio's RunVar of the run's _TrioTimers (made at the first trio wait: trio is imported lazily).
+_trio_timers: Any = None
+
+
 class _Trio(_Loop):
     """Also anyio's trio backend."""
 
@@ -354,6 +431,7 @@ class _Trio(_Loop):
             )
         else:
             self.start = self.clock.current_time()
+        self.timers = _TrioTimers.of(trio, real=type(self.clock).__name__ == "SystemClock")
         self.waiter: trio.Event | None = None
         super().__init__(patterns, trio.lowlevel.current_trio_token().run_sync_soon)
 
@@ -372,12 +450,20 @@ class _Trio(_Loop):
         await self.trio.lowlevel.checkpoint()
 
     async def wait(self, seconds: float) -> None:
-        self.waiter = self.trio.Event()
+        self.waiter = waiter = self.trio.Event()
+        if self.timers is None:  # no shared timers in this run: a deadline of its own
+            try:
+                with self.trio.move_on_after(seconds):
+                    await waiter.wait()
+            finally:
+                self.waiter = None
+            return
+        due = self.timers.add(self.clock.current_time() + seconds, waiter)
         try:
-            with self.trio.move_on_after(seconds):
-                await self.waiter.wait()
+            await waiter.wait()
         finally:
             self.waiter = None
+            self.timers.discard(due, waiter)
 
     async def bounded(self, awaitable: Any, abandon_at: float | None, what: str) -> Any:
         """Awaits the step's awaitable in this task, cancelling it if still pending at
