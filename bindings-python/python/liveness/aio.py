@@ -61,6 +61,11 @@ class _Abandoned(Exception):
         self.note = note
 
 
+# What most probes return, which is never awaitable: checked before the (slower) ABC check. Exact
+# types (a subclass may define __await__).
+_NOT_AWAITABLE = frozenset({bool, type(None), int, float, str, bytes, list, dict, tuple})
+
+
 async def _drive(
     wait: _native.Wait,
     completed: Callable[[_ReportedError], BaseException],
@@ -77,11 +82,11 @@ async def _drive(
             if step in ("prepare", "evaluate"):
                 number = wait.started(run.elapsed())
                 call = prepare if step == "prepare" and prepare is not None else probe
-                what = f"evaluation #{number}" if number else (wait.preparation or "the preparation")
                 abandoned: _Abandoned | None = None
                 try:
                     value = call()
-                    if inspect.isawaitable(value):
+                    if type(value) not in _NOT_AWAITABLE and inspect.isawaitable(value):
+                        what = f"evaluation #{number}" if number else (wait.preparation or "the preparation")
                         value = await run.bounded(value, arg, what)
                 except _Abandoned as gone:
                     abandoned = gone
