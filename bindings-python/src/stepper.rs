@@ -139,7 +139,7 @@ impl BlockingClock {
             }
             let slice = check.map_or(left, |check| left.min(check));
             let hinted = self.subscription.is_some();
-            gate::detach(py, || if hinted { thread::park_timeout(slice) } else { thread::sleep(slice) });
+            gate::pause(py, || if hinted { thread::park_timeout(slice) } else { thread::sleep(slice) });
             py.check_signals()?;
         }
     }

@@ -344,7 +344,7 @@ impl Wait {
             loop {
                 let left = until.saturating_duration_since(Instant::now());
                 let slice = check.map_or(left, |check| left.min(check));
-                let woken = gate::detach(py, || signal.park(slice));
+                let woken = gate::pause(py, || signal.park(slice));
                 // Raises KeyboardInterrupt (from the main thread) as soon as Ctrl-C was pressed.
                 py.check_signals()?;
                 if woken || Instant::now() >= until {
