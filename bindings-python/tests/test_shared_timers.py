@@ -5,6 +5,8 @@ hints. On virtual time, so the moments are exact."""
 from __future__ import annotations
 
 import asyncio
+import gc
+import weakref
 from typing import Any
 
 import pytest
@@ -137,3 +139,15 @@ def test_trio_a_cancelled_or_hinted_wait_leaves_the_others_on_schedule() -> None
     assert caught
     assert hinted_end == pytest.approx(0.085)  # started at 0.035, hinted 0.05 later
     assert shared_end == pytest.approx(0.1)
+
+
+def test_a_closed_loop_is_not_kept_alive_by_its_shared_timers() -> None:
+    loop = asyncio.new_event_loop()
+    try:
+        assert loop.run_until_complete(aio.eventually(lambda: True, delay=0.001))  # the delay pauses
+    finally:
+        loop.close()
+    gone = weakref.ref(loop)
+    del loop
+    gc.collect()
+    assert gone() is None

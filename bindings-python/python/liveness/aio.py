@@ -196,7 +196,7 @@ class _SharedTimers:
     assert exact times) only equal due times share. Each wait's schedule stays its own Poller's."""
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
-        self.loop = loop
+        # The loop is not kept: the value of a weak-keyed entry must not hold its key alive.
         real = isinstance(loop, asyncio.BaseEventLoop) and type(loop).time is asyncio.BaseEventLoop.time
         self.grid = _TIMER_GRID if real else 0.0
         # Due time -> its timer and the waiters it wakes (in the order they came: a dict).
@@ -212,13 +212,13 @@ class _SharedTimers:
             timers = cls(loop)
         return timers
 
-    def add(self, at: float, waiter: asyncio.Future[None]) -> float:
+    def add(self, loop: asyncio.AbstractEventLoop, at: float, waiter: asyncio.Future[None]) -> float:
         """Wakes ``waiter`` at ``at`` (loop time; rounded up to the grid). Returns the due time
         it was filed under, for :meth:`discard`."""
         at = _on_grid(at, self.grid)
         entry = self.due.get(at)
         if entry is None:
-            entry = self.due[at] = (self.loop.call_at(at, self.fire, at), {})
+            entry = self.due[at] = (loop.call_at(at, self.fire, at), {})
         entry[1][waiter] = None
         return at
 
@@ -270,7 +270,7 @@ class _Asyncio(_Loop):
 
     async def wait(self, seconds: float) -> None:
         self.waiter = waiter = self.loop.create_future()
-        due = self.timers.add(self.loop.time() + seconds, waiter)
+        due = self.timers.add(self.loop, self.loop.time() + seconds, waiter)
         try:
             await waiter
         finally:
