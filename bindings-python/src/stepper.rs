@@ -16,13 +16,28 @@ use std::time::{Duration, Instant};
 use liveness::events::WakeSubscription;
 use liveness::testing::VirtualClock;
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
 
 use crate::errors::core_error;
 use crate::gate;
 use crate::options::patterns;
 
-/// How long a pause stays detached before looking for a pending signal (as `Wait.run`).
+/// How long a pause on the main thread stays detached before looking for a pending signal.
 const SIGNAL_CHECK: Duration = Duration::from_millis(20);
+
+/// The longest pause this thread may take without the interpreter: [`SIGNAL_CHECK`] on the main
+/// thread (where Ctrl-C must raise at once), none elsewhere. Signals are only ever handled on the
+/// main thread, so slicing another thread's pause would only re-take the GIL for nothing: with
+/// hundreds of waiting threads those needless re-takes are what they fight over.
+pub(crate) fn signal_slice(py: Python<'_>) -> PyResult<Option<Duration>> {
+    static MAIN: PyOnceLock<u64> = PyOnceLock::new();
+    static IDENT: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    let main = *MAIN.get_or_try_init(py, || {
+        py.import("threading")?.call_method0("main_thread")?.getattr("ident")?.extract::<u64>()
+    })?;
+    let here: u64 = IDENT.import(py, "threading", "get_ident")?.call0()?.extract()?;
+    Ok((here == main).then_some(SIGNAL_CHECK))
+}
 
 /// Seconds on the monotonic clock since the first reading in this process: a clock that
 /// freezegun and time-machine cannot stop (they patch `time.monotonic()`, not this).
@@ -110,20 +125,21 @@ impl BlockingClock {
             return py.check_signals();
         }
         let until = Instant::now().checked_add(d);
+        let check = signal_slice(py)?;
         loop {
             if self.pending() {
                 return Ok(());
             }
             let left = match until {
                 Some(until) => until.saturating_duration_since(Instant::now()),
-                None => SIGNAL_CHECK,
+                None => check.unwrap_or(Duration::MAX),
             };
             if left.is_zero() {
                 return Ok(());
             }
-            let slice = left.min(SIGNAL_CHECK);
+            let slice = check.map_or(left, |check| left.min(check));
             let hinted = self.subscription.is_some();
-            gate::detach(py, || if hinted { thread::park_timeout(slice) } else { thread::sleep(slice) });
+            gate::pause(py, || if hinted { thread::park_timeout(slice) } else { thread::sleep(slice) });
             py.check_signals()?;
         }
     }

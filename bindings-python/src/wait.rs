@@ -22,10 +22,8 @@ use crate::acceptance::{Acceptance, ExceptionPolicy, Raised, rejected_value};
 use crate::errors::{core_error, report_error};
 use crate::gate;
 use crate::options::{RawOptions, exception_types, operation, patterns, short_repr, type_name};
+use crate::stepper::signal_slice;
 use crate::testing;
-
-/// How long a wait stays detached before looking for a pending signal (Ctrl-C latency bound).
-const SIGNAL_CHECK: Duration = Duration::from_millis(20);
 
 /// What an evaluation returned (`value`) or raised (`error`), for `on_evaluation`'s record.
 struct Judged {
@@ -334,6 +332,8 @@ impl Wait {
         let Wait { poller, judge, name, .. } = self;
         let mut adapter = SyncProbe { py, judge, name, probe: &probe, action: action.as_ref() };
         let virtual_clock = testing::installed_here();
+        // Only the main thread pauses in slices (to see Ctrl-C); another stays detached throughout.
+        let check = signal_slice(py)?;
         let wait = |d: Duration, signal: &WakeSignal| -> PyResult<()> {
             if virtual_clock {
                 // The virtual clock jumps ahead (or a pending hint ends the wait at once).
@@ -342,8 +342,9 @@ impl Wait {
             }
             let until = Instant::now() + d;
             loop {
-                let slice = until.saturating_duration_since(Instant::now()).min(SIGNAL_CHECK);
-                let woken = gate::detach(py, || signal.park(slice));
+                let left = until.saturating_duration_since(Instant::now());
+                let slice = check.map_or(left, |check| left.min(check));
+                let woken = gate::pause(py, || signal.park(slice));
                 // Raises KeyboardInterrupt (from the main thread) as soon as Ctrl-C was pressed.
                 py.check_signals()?;
                 if woken || Instant::now() >= until {

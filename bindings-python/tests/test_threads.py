@@ -62,6 +62,47 @@ def test_waits_in_several_threads_at_once() -> None:
     assert sorted(results) == ["w0", "w1", "w2", "w3"]
 
 
+def test_many_threads_waiting_at_once_all_see_the_change() -> None:
+    # Their pauses end together and re-take the GIL one after another (a turnstile): none may be
+    # left behind or deadlock on it, whatever the probe does.
+    go = threading.Event()
+    results: list[int] = []
+    errors: list[BaseException] = []
+
+    def probe(i: int) -> int | None:
+        if i % 7 == 0 and not go.is_set():
+            raise ConnectionError("not yet")  # a raising probe is retried like a false one
+        return i + 1 if go.is_set() else None  # truthy: 0 would never be accepted
+
+    def waiter(i: int) -> None:
+        try:
+            results.append(liveness.eventually(lambda: probe(i), timeout=30))
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=waiter, args=(i,)) for i in range(200)]
+    for t in threads:
+        t.start()
+    go.set()
+    liveness.eventually(lambda: not any(t.is_alive() for t in threads), timeout=30)
+    assert errors == []
+    assert sorted(results) == list(range(1, 201))
+
+
+def test_a_wake_hint_ends_a_long_pause_in_another_thread() -> None:
+    # Off the main thread a pause is not cut into signal-check slices: the hint alone ends it.
+    ready = threading.Event()
+    results: list[bool] = []
+    t = threading.Thread(
+        target=lambda: results.append(liveness.eventually(ready.is_set, interval=30, timeout=60, wake_on="svc.ready"))
+    )
+    t.start()
+    ready.set()
+    liveness.emit("svc.ready")
+    liveness.eventually(lambda: results == [True], timeout=20)
+    t.join()
+
+
 CHILD = textwrap.dedent(
     """
     import signal, sys, time

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import heapq
 import inspect
 import math
 import sys
+import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from typing import Any, ParamSpec, TypeVar, overload
 
@@ -59,6 +61,11 @@ class _Abandoned(Exception):
         self.note = note
 
 
+# What most probes return, which is never awaitable: checked before the (slower) ABC check. Exact
+# types (a subclass may define __await__).
+_NOT_AWAITABLE = frozenset({bool, type(None), int, float, str, bytes, list, dict, tuple})
+
+
 async def _drive(
     wait: _native.Wait,
     completed: Callable[[_ReportedError], BaseException],
@@ -75,11 +82,11 @@ async def _drive(
             if step in ("prepare", "evaluate"):
                 number = wait.started(run.elapsed())
                 call = prepare if step == "prepare" and prepare is not None else probe
-                what = f"evaluation #{number}" if number else (wait.preparation or "the preparation")
                 abandoned: _Abandoned | None = None
                 try:
                     value = call()
-                    if inspect.isawaitable(value):
+                    if type(value) not in _NOT_AWAITABLE and inspect.isawaitable(value):
+                        what = f"evaluation #{number}" if number else (wait.preparation or "the preparation")
                         value = await run.bounded(value, arg, what)
                 except _Abandoned as gone:
                     abandoned = gone
@@ -171,6 +178,70 @@ def _refuse_frozen_clock(read: Callable[[], float], what: str, instead: str) -> 
     return first
 
 
+# The grid the real clock's due times are rounded up to, so that waits due within it share a timer.
+_TIMER_GRID = 0.25e-3
+
+
+def _on_grid(at: float, grid: float) -> float:
+    """``at`` rounded up to a multiple of ``grid`` (as is when ``grid`` is 0)."""
+    return math.ceil(at / grid) * grid if grid else at
+
+
+class _SharedTimers:
+    """The pauses of one asyncio loop's waits: waits due at the same moment share one timer
+    handle (one ``call_at``, one heap entry, one callback that wakes them all) instead of one
+    each. On the loop's real clock a due time is rounded up to the next multiple of
+    ``_TIMER_GRID`` (a wait wakes at most that much later than its Poller asked), so that waits
+    started together with the same schedule share; on any other clock (a virtual one, where tests
+    assert exact times) only equal due times share. Each wait's schedule stays its own Poller's."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        # The loop is not kept: the value of a weak-keyed entry must not hold its key alive.
+        real = isinstance(loop, asyncio.BaseEventLoop) and type(loop).time is asyncio.BaseEventLoop.time
+        self.grid = _TIMER_GRID if real else 0.0
+        # Due time -> its timer and the waiters it wakes (in the order they came: a dict).
+        self.due: dict[float, tuple[asyncio.TimerHandle, dict[asyncio.Future[None], None]]] = {}
+
+    @classmethod
+    def of(cls, loop: asyncio.AbstractEventLoop) -> _SharedTimers:
+        try:
+            timers = _timers_by_loop.get(loop)
+            if timers is None:
+                timers = _timers_by_loop[loop] = cls(loop)
+        except TypeError:  # a loop that takes no weak reference: its waits keep a timer each
+            timers = cls(loop)
+        return timers
+
+    def add(self, loop: asyncio.AbstractEventLoop, at: float, waiter: asyncio.Future[None]) -> float:
+        """Wakes ``waiter`` at ``at`` (loop time; rounded up to the grid). Returns the due time
+        it was filed under, for :meth:`discard`."""
+        at = _on_grid(at, self.grid)
+        entry = self.due.get(at)
+        if entry is None:
+            entry = self.due[at] = (loop.call_at(at, self.fire, at), {})
+        entry[1][waiter] = None
+        return at
+
+    def discard(self, at: float, waiter: asyncio.Future[None]) -> None:
+        """``waiter`` no longer waits (woken early, cancelled); the last one cancels the timer."""
+        entry = self.due.get(at)
+        if entry is None:
+            return
+        entry[1].pop(waiter, None)
+        if not entry[1]:
+            entry[0].cancel()
+            del self.due[at]
+
+    def fire(self, at: float) -> None:
+        _, waiters = self.due.pop(at)
+        for waiter in waiters:
+            if not waiter.done():
+                waiter.set_result(None)
+
+
+_timers_by_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _SharedTimers] = weakref.WeakKeyDictionary()
+
+
 class _Asyncio(_Loop):
     def __init__(self, patterns: list[str]) -> None:
         self.loop = asyncio.get_running_loop()
@@ -183,6 +254,7 @@ class _Asyncio(_Loop):
             )
         else:
             self.start = self.loop.time()
+        self.timers = _SharedTimers.of(self.loop)
         self.waiter: asyncio.Future[None] | None = None
         super().__init__(patterns, self.loop.call_soon_threadsafe)
 
@@ -197,13 +269,13 @@ class _Asyncio(_Loop):
         await _sleep(0)
 
     async def wait(self, seconds: float) -> None:
-        self.waiter = self.loop.create_future()
-        timer = self.loop.call_later(seconds, self.wake_waiter)
+        self.waiter = waiter = self.loop.create_future()
+        due = self.timers.add(self.loop, self.loop.time() + seconds, waiter)
         try:
-            await self.waiter
+            await waiter
         finally:
             self.waiter = None
-            timer.cancel()
+            self.timers.discard(due, waiter)
 
     async def bounded(self, awaitable: Any, abandon_at: float | None, what: str) -> Any:
         """Awaits the step's awaitable, but not past ``abandon_at``.
@@ -275,6 +347,78 @@ def _close(steps: Any) -> bool:
         return False
 
 
+class _TrioTimers:
+    """trio's :class:`_SharedTimers`: one system task of the run sleeps until the next due moment
+    and wakes every wait due then, instead of one cancel-scope deadline per pausing wait. The
+    same grid on trio's real clock; exact times on any other (``MockClock``)."""
+
+    def __init__(self, trio: Any, grid: float) -> None:
+        self.trio = trio
+        self.grid = grid
+        # Due time -> the waits' events it sets; `times` is a heap of the due times (an entry
+        # whose waits all left stays until it comes up: taking it out would cost more).
+        self.due: dict[float, dict[Any, None]] = {}
+        self.times: list[float] = []
+        # The timer task's sleep: its deadline is the earliest due moment (moved, not re-made,
+        # when an earlier one comes: no extra step of the task).
+        self.sleep = trio.CancelScope(deadline=math.inf)
+
+    @classmethod
+    def of(cls, trio: Any, real: bool) -> _TrioTimers | None:
+        """The run's shared timers (started by its first wait); ``None`` when no system task can
+        start (the run is shutting down): each wait then keeps a deadline of its own."""
+        global _trio_timers
+        if _trio_timers is None:
+            _trio_timers = trio.lowlevel.RunVar("liveness_timers")
+        try:
+            shared: _TrioTimers = _trio_timers.get()
+            return shared
+        except LookupError:
+            pass
+        timers = cls(trio, _TIMER_GRID if real else 0.0)
+        try:
+            trio.lowlevel.spawn_system_task(timers.run, name="liveness shared timers")
+        except RuntimeError:
+            return None
+        _trio_timers.set(timers)
+        return timers
+
+    def add(self, at: float, waiter: Any) -> float:
+        at = _on_grid(at, self.grid)
+        waiters = self.due.get(at)
+        if waiters is None:
+            waiters = self.due[at] = {}
+            heapq.heappush(self.times, at)
+            if at < self.sleep.deadline:
+                self.sleep.deadline = at  # a new earliest moment: the timer task wakes then instead
+        waiters[waiter] = None
+        return at
+
+    def discard(self, at: float, waiter: Any) -> None:
+        waiters = self.due.get(at)
+        if waiters is not None:
+            waiters.pop(waiter, None)
+            if not waiters:
+                del self.due[at]
+
+    async def run(self) -> None:
+        trio = self.trio
+        while True:
+            while self.times and self.times[0] not in self.due:
+                heapq.heappop(self.times)
+            self.sleep = trio.CancelScope(deadline=self.times[0] if self.times else math.inf)
+            with self.sleep:
+                await trio.sleep_forever()
+            now = trio.current_time()
+            while self.times and self.times[0] <= now:
+                for waiter in self.due.pop(heapq.heappop(self.times), ()):
+                    waiter.set()
+
+
+# trio's RunVar of the run's _TrioTimers (made at the first trio wait: trio is imported lazily).
+_trio_timers: Any = None
+
+
 class _Trio(_Loop):
     """Also anyio's trio backend."""
 
@@ -292,6 +436,7 @@ class _Trio(_Loop):
             )
         else:
             self.start = self.clock.current_time()
+        self.timers = _TrioTimers.of(trio, real=type(self.clock).__name__ == "SystemClock")
         self.waiter: trio.Event | None = None
         super().__init__(patterns, trio.lowlevel.current_trio_token().run_sync_soon)
 
@@ -310,12 +455,20 @@ class _Trio(_Loop):
         await self.trio.lowlevel.checkpoint()
 
     async def wait(self, seconds: float) -> None:
-        self.waiter = self.trio.Event()
+        self.waiter = waiter = self.trio.Event()
+        if self.timers is None:  # no shared timers in this run: a deadline of its own
+            try:
+                with self.trio.move_on_after(seconds):
+                    await waiter.wait()
+            finally:
+                self.waiter = None
+            return
+        due = self.timers.add(self.clock.current_time() + seconds, waiter)
         try:
-            with self.trio.move_on_after(seconds):
-                await self.waiter.wait()
+            await waiter.wait()
         finally:
             self.waiter = None
+            self.timers.discard(due, waiter)
 
     async def bounded(self, awaitable: Any, abandon_at: float | None, what: str) -> Any:
         """Awaits the step's awaitable in this task, cancelling it if still pending at
