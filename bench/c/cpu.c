@@ -13,8 +13,8 @@ static bool never(void *ctx) {
 
 void cpu_run(const params *p, cJSON *records) {
     printf("\ncpu while waiting (%g s on a cheap probe that never holds; ms of CPU per s)\n", p->cpu_wait_s);
-    for (size_t i = 0; i < WAITERS_WITHOUT_HINT_LEN; i++) {
-        const waiter *w = WAITERS_WITHOUT_HINT[i];
+    for (size_t i = 0; i < WAITERS_ALL_LEN; i++) {
+        const waiter *w = WAITERS_ALL[i];
         char err[1024] = "";
         int64_t cpu0 = process_cpu_ns(), wall0 = mono_ns();
         wait_outcome outcome = waiter_wait_until(w, never, NULL, p->cpu_wait_s, err, sizeof err);

@@ -20,6 +20,7 @@
 typedef struct {
     double ready_ms;
     bool emit_hint;
+    bool notify_push;
     atomic_bool flag;
     int64_t set_at_ns;
     liveness_status emit_status;
@@ -33,6 +34,9 @@ static void *setter(void *arg) {
     if (t->emit_hint) {
         t->emit_status = liveness_emit(WAKE_EVENT, NULL, NULL, 0, NULL);
     }
+    if (t->notify_push) {
+        push_notify();
+    }
     return NULL;
 }
 
@@ -42,7 +46,10 @@ static bool flag_set(void *ctx) {
 
 /* One trial: the time from the condition becoming true to the wait returning, in `*out_ms`. */
 static bool trial(const waiter *w, double ready_ms, double *out_ms, char *err, size_t errlen) {
-    trial_ctx t = {.ready_ms = ready_ms, .emit_hint = w->kind == WAITER_WAKE_HINT, .emit_status = LIVENESS_OK};
+    trial_ctx t = {.ready_ms = ready_ms,
+                   .emit_hint = w->kind == WAITER_WAKE_HINT,
+                   .notify_push = w->kind == WAITER_PUSH,
+                   .emit_status = LIVENESS_OK};
     atomic_init(&t.flag, false);
     pthread_t thread;
     int rc = pthread_create(&thread, NULL, setter, &t);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "timing.h"
+#include "waiters.h"
 
 #define REGISTRY_MAX 16
 
@@ -59,6 +60,7 @@ static void *shutdown_later(void *arg) {
     adder *a = arg;
     sleep_ms((double)a->shutdown_ms); /* the simulated termination: this delay is the behaviour under test */
     unregister(a->name);
+    push_notify(); /* a system written to be waited for says so: the floor's push waiter wakes */
     free(a);
     return NULL;
 }

@@ -1,6 +1,9 @@
 #include "waiters.h"
 
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "liveness.h"
 #include "timing.h"
@@ -9,11 +12,57 @@ static const waiter LIVENESS_DEFAULTS = {WAITER_LIVENESS, 0, "liveness"};
 static const waiter LIVENESS_WAKE_HINT = {WAITER_WAKE_HINT, 0, "liveness + wake hint"};
 static const waiter HAND_LOOP_1MS = {WAITER_HAND_LOOP, 1, "hand loop 1 ms"};
 static const waiter HAND_LOOP_10MS = {WAITER_HAND_LOOP, 10, "hand loop 10 ms"};
+static const waiter PUSH_WAITER = {WAITER_PUSH, 0, PUSH_LABEL};
 
 const waiter *const WAITERS_ALL[WAITERS_ALL_LEN] = {&LIVENESS_DEFAULTS, &LIVENESS_WAKE_HINT, &HAND_LOOP_1MS,
-                                                   &HAND_LOOP_10MS};
-const waiter *const WAITERS_WITHOUT_HINT[WAITERS_WITHOUT_HINT_LEN] = {&LIVENESS_DEFAULTS, &HAND_LOOP_1MS,
-                                                                     &HAND_LOOP_10MS};
+                                                   &HAND_LOOP_10MS, &PUSH_WAITER};
+const waiter *const WAITERS_SUITE[WAITERS_SUITE_LEN] = {&LIVENESS_DEFAULTS, &HAND_LOOP_1MS, &HAND_LOOP_10MS,
+                                                       &PUSH_WAITER};
+
+/* The push waiter's condition variable (on CLOCK_MONOTONIC, like every deadline here) and a count
+ * of notifications. */
+static pthread_mutex_t push_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t push_cond;
+static pthread_once_t push_once = PTHREAD_ONCE_INIT;
+static uint64_t push_count;
+
+static void push_init(void) {
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&push_cond, &attr);
+    pthread_condattr_destroy(&attr);
+}
+
+void push_notify(void) {
+    pthread_once(&push_once, push_init);
+    pthread_mutex_lock(&push_lock);
+    push_count++;
+    pthread_cond_broadcast(&push_cond);
+    pthread_mutex_unlock(&push_lock);
+}
+
+/* The probe is evaluated under the lock, so a notification that comes after a false evaluation
+ * always ends the timed wait that follows it (no lost wake-up). */
+static wait_outcome push_wait(probe_fn probe, void *ctx, double timeout_s) {
+    pthread_once(&push_once, push_init);
+    int64_t deadline = mono_ns() + (int64_t)(timeout_s * 1e9);
+    struct timespec until = {.tv_sec = deadline / 1000000000, .tv_nsec = deadline % 1000000000};
+    wait_outcome outcome = WAIT_TIMED_OUT;
+    pthread_mutex_lock(&push_lock);
+    for (;;) {
+        if (probe(ctx)) {
+            outcome = WAIT_HELD;
+            break;
+        }
+        if (mono_ns() >= deadline) {
+            break;
+        }
+        pthread_cond_timedwait(&push_cond, &push_lock, &until);
+    }
+    pthread_mutex_unlock(&push_lock);
+    return outcome;
+}
 
 static const char *const WAKE_PATTERNS[] = {WAKE_EVENT};
 
@@ -57,6 +106,8 @@ wait_outcome waiter_wait_until(const waiter *w, probe_fn probe, void *ctx, doubl
         return liveness_wait(probe, ctx, timeout_s, WAKE_PATTERNS, 1, err, errlen);
     case WAITER_HAND_LOOP:
         return hand_loop(w->period_ms, probe, ctx, timeout_s);
+    case WAITER_PUSH:
+        return push_wait(probe, ctx, timeout_s);
     }
     snprintf(err, errlen, "unknown waiter kind %d", (int)w->kind);
     return WAIT_FAILED;
@@ -85,7 +136,15 @@ cJSON *waiters_describe(const params *p) {
             "min_interval_ms = max_interval_ms = 0 (interval 0); emit: liveness_emit(name), "
             "capture_open(\"bench.emit.**\")");
     library(libs, "liveness + wake hint", v,
-            "defaults + wake_on = {\"bench.ready\"}, liveness_emit by the system under test");
+            "defaults + wake_on = {\"bench.ready\"}, liveness_emit by the system under test right after the flip "
+            "(overshoot); in cpu nothing emits it during the wait");
+    library(libs, PUSH_LABEL, "-",
+            "pthread mutex + condition variable (CLOCK_MONOTONIC): the probe under the lock, "
+            "pthread_cond_timedwait until the system under test notifies (overshoot: the setter right after the "
+            "flip; suite: the singleton's shutdown thread right after it frees the name; cpu: nobody)");
+    library(libs, SUM_OF_DELAYS_LABEL, "-",
+            "suite: the sum of the shutdown delays the run waits for (tests 0 .. n-2, bench/scenarios.json), no "
+            "waiting cost at all");
     library(libs, "hand loop 1 ms", "-", "while (!p()) nanosleep(1 ms) with a CLOCK_MONOTONIC deadline check");
     library(libs, "hand loop 10 ms", "-", "while (!p()) nanosleep(10 ms) with a CLOCK_MONOTONIC deadline check");
     library(libs, "hand loop 50 ms", "-",

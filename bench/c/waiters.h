@@ -17,7 +17,12 @@ typedef enum {
     WAITER_LIVENESS,  /* liveness_eventually with liveness_options_default() */
     WAITER_WAKE_HINT, /* the same, with wake_on = {WAKE_EVENT}: the system under test emits */
     WAITER_HAND_LOOP, /* while (!p()) nanosleep(period) with a deadline check */
+    WAITER_PUSH,      /* the floor: pthread_cond_timedwait until the system under test notifies */
 } waiter_kind;
+
+/* The floor's labels (bench/README.md): one name in every harness. */
+#define PUSH_LABEL "floor (push waiter)"
+#define SUM_OF_DELAYS_LABEL "floor (sum of delays)"
 
 typedef struct {
     waiter_kind kind;
@@ -33,12 +38,18 @@ typedef enum {
 
 typedef bool (*probe_fn)(void *ctx);
 
-/* The waiters of the overshoot scenario (the others leave the wake hint out: it needs the system
- * under test to emit, which only the overshoot setter does). */
-#define WAITERS_ALL_LEN 4
+/* The waiters of the overshoot scenario (its setter emits the wake hint's event and notifies the
+ * push waiter right after the flip) and of the CPU scenario (nothing emits or notifies there: the
+ * wake hint names an event that does not come, which is what a hint costs while the system under
+ * test is still busy). */
+#define WAITERS_ALL_LEN 5
 extern const waiter *const WAITERS_ALL[WAITERS_ALL_LEN];
-#define WAITERS_WITHOUT_HINT_LEN 3
-extern const waiter *const WAITERS_WITHOUT_HINT[WAITERS_WITHOUT_HINT_LEN];
+/* The suite's: its singleton emits no event, but its shutdown thread notifies the push waiter. */
+#define WAITERS_SUITE_LEN 4
+extern const waiter *const WAITERS_SUITE[WAITERS_SUITE_LEN];
+
+/* What a system under test calls right after it changes state: wakes every push waiter. */
+void push_notify(void);
 
 /* Waits until probe(ctx) holds or `timeout_s` passes. */
 wait_outcome waiter_wait_until(const waiter *w, probe_fn probe, void *ctx, double timeout_s, char *err,

@@ -108,8 +108,9 @@ async function main() {
   const all = [...records, ...vitest.records].sort((a, b) => order.indexOf(a.scenario) - order.indexOf(b.scenario));
 
   const sleep = scenarios.sleepWay(p.suite.sleepMs);
+  const sumOfDelays = scenarios.sumOfDelaysWay();
   const libraries = {};
-  for (const a of [...adapters, sleep]) libraries[a.label] = { version: a.version, settings: a.settings };
+  for (const a of [...adapters, sleep, sumOfDelays]) libraries[a.label] = { version: a.version, settings: a.settings };
   if (vitest.library) libraries[vitestRun.LABEL] = vitest.library;
   Object.assign(libraries, concurrency.libraries());
   // liveness is also an emit label: its entry says both how it waits and how it emits.
@@ -119,7 +120,7 @@ async function main() {
 
   const vitestWay = { label: vitestRun.LABEL, scenarios: ['overshoot', 'cpu', 'eval_overhead', 'suite'] };
   const emitWays = Object.keys(scenarios.emitLibraries()).map((label) => ({ label, scenarios: ['emit'] }));
-  for (const want of expected([...adapters, sleep, vitestWay, ...emitWays], p)) {
+  for (const want of expected([...adapters, sleep, sumOfDelays, vitestWay, ...emitWays], p)) {
     const found = all.some((r) => r.scenario === want.scenario && r.library === want.label && (want.load === undefined || r.load === want.load));
     if (!found && !failures.some((f) => f.label === want.label)) failures.push({ ...want, error: 'no record' });
     if (!found) console.log(`  missing: ${want.label} in ${want.scenario}${want.load ? ` (${want.load})` : ''}`);

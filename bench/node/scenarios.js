@@ -5,6 +5,7 @@
 const dc = require('node:diagnostics_channel');
 const liveness = require('@liveness-dev/liveness');
 const { Adder } = require('./singleton');
+const { notifyPush } = require('./push');
 const hog = require('./hog');
 const { summary } = require('./stats');
 
@@ -37,6 +38,7 @@ async function overshootTrial(adapter, readyMs) {
     setAt = performance.now(); // taken right before the condition flips
     ready = true;
     if (adapter.wakeEvent) liveness.emit(adapter.wakeEvent);
+    if (adapter.pushed) notifyPush();
   }, readyMs);
   const held = await adapter.waitUntil(() => ready, OVERSHOOT_TIMEOUT_MS);
   const returned = performance.now();
@@ -137,6 +139,24 @@ function sleepWay(sleepMs) {
   };
 }
 
+const SUM_OF_DELAYS = 'floor (sum of delays)';
+
+/** The suite's arithmetic floor, computed: test i waits for test i − 1's shutdown, so a run of n tests waits for the delays of tests 0 … n − 2 (the last shutdown ends after the run). */
+function sumOfDelaysWay() {
+  return {
+    label: SUM_OF_DELAYS,
+    version: '-',
+    settings: 'suite: the sum of the shutdown delays the run waits for (tests 0 .. n-2, bench/scenarios.json), no waiting cost at all',
+    scenarios: new Set(['suite']),
+  };
+}
+
+function sumOfDelays(s, load) {
+  let ms = 0;
+  for (let i = 0; i + 1 < s.tests; i++) ms += s.shutdownMs(i);
+  return { scenario: 'suite', library: SUM_OF_DELAYS, load, run: 0, tests: s.tests, suite_tests: s.tests, wall_s: ms / 1000, failures: 0 };
+}
+
 async function oneTest(way, s, i) {
   let adder;
   if (way.sleepMs !== undefined) {
@@ -179,6 +199,12 @@ async function suite(ctx, adapters, { withSleep = true } = {}) {
         return out;
       });
       records.push(...rows);
+      if (withSleep) {
+        // The harness's own run (not the Vitest one) adds the computed floor once per load.
+        const floor = sumOfDelays(s, load);
+        records.push(floor);
+        ctx.onRow(`suite:${load}`, SUM_OF_DELAYS, [floor]);
+      }
     } finally {
       await hogs?.stop();
     }
@@ -280,4 +306,4 @@ async function waiting(ctx, adapters, options) {
   ];
 }
 
-module.exports = { overshoot, cpu, evalOverhead, suite, emit, waiting, sleepWay, emitLibraries, NAME };
+module.exports = { overshoot, cpu, evalOverhead, suite, emit, waiting, sleepWay, sumOfDelaysWay, emitLibraries, NAME };

@@ -1,7 +1,10 @@
 // The suite's system under test, seed 004's ExternalAdder: a singleton registered under a name.
 // Stopping it is asynchronous, like a linked process terminating: the name is freed
 // `shutdownMs` later by a timer (that delay is the simulated behaviour, not a wait of ours).
-// Until then, starting another instance under the same name fails with AlreadyStarted.
+// Until then, starting another instance under the same name fails with AlreadyStarted. Its
+// shutdown ends with a push notification (push.js), as a system written to be waited for would:
+// the floor's push waiter wakes on it; nobody else listens.
+const { notifyPush } = require('./push');
 
 class AlreadyStarted extends Error {
   constructor(name) {
@@ -41,7 +44,10 @@ class Adder {
   /** Returns at once; the name is freed `shutdownMs` later. */
   stop() {
     const name = this.name;
-    setTimeout(() => registered.delete(name), this.shutdownMs);
+    setTimeout(() => {
+      registered.delete(name);
+      notifyPush();
+    }, this.shutdownMs);
   }
 }
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from failures import guarded
 from params import Params
-from peers import WITHOUT_HINT, Waiter
+from peers import CPU, Waiter
 
 
 def never() -> bool:
@@ -30,7 +30,7 @@ def cpu_ms_per_s(waiter: Waiter, wait_s: float) -> float:
 def run(p: Params) -> list[dict[str, Any]]:
     print(f"\ncpu while waiting ({p.cpu_wait_s:g} s on a cheap probe that never holds; ms of CPU per s)")
     records: list[dict[str, Any]] = []
-    for waiter in WITHOUT_HINT:
+    for waiter in CPU:
         v = guarded("cpu", waiter.label, lambda: cpu_ms_per_s(waiter, p.cpu_wait_s))  # noqa: B023 - called at once, in this iteration
         if v is None:
             continue

@@ -11,7 +11,7 @@ import liveness
 
 from failures import guarded
 from params import Params
-from peers import OVERSHOOT, WAKE_EVENT, WAKE_HINT, Waiter
+from peers import OVERSHOOT, PUSH, WAKE_EVENT, WAKE_HINT, Waiter, notify_push
 from stats import summary_ms
 
 # Generous: the slowest default period (waiting's 1 s) plus the longest ready time fit many times.
@@ -22,7 +22,7 @@ def trial(waiter: Waiter, ready_s: float) -> float:
     """One trial: seconds from the condition becoming true to the wait returning."""
     flag = threading.Event()
     set_at: list[float] = []
-    emits = waiter is WAKE_HINT
+    emits, notifies = waiter is WAKE_HINT, waiter is PUSH
 
     def setter() -> None:
         time.sleep(ready_s)  # the system under test becomes ready at t: the simulated behaviour
@@ -30,6 +30,8 @@ def trial(waiter: Waiter, ready_s: float) -> float:
         flag.set()
         if emits:
             liveness.emit(WAKE_EVENT)
+        if notifies:
+            notify_push()
 
     thread = threading.Thread(target=setter, name="overshoot-setter")
     thread.start()

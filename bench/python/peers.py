@@ -11,6 +11,7 @@ what that is; they end up in the results file next to the figures.
 from __future__ import annotations
 
 import importlib.metadata
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -69,6 +70,34 @@ def liveness_interval_0(probe: Probe, timeout: float) -> bool:
     return held(
         lambda: liveness.eventually(probe, timeout=timeout, min_interval=0, max_interval=0), liveness.TimeoutError
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# The floor: no polling at all. A system written to be waited for sets an Event when it changes
+# state; the waiter re-evaluates its probe after each one (a notification is a hint, the probe
+# decides).
+
+PUSH_LABEL = "floor (push waiter)"
+SUM_OF_DELAYS_LABEL = "floor (sum of delays)"
+_PUSHED = threading.Event()
+
+
+def notify_push() -> None:
+    """What a system under test calls right after it changes state: wakes the push waiter."""
+    _PUSHED.set()
+
+
+def push_wait(probe: Probe, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while True:
+        # Cleared before the probe: a notification after a false evaluation ends the wait below.
+        _PUSHED.clear()
+        if probe():
+            return True
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return False
+        _PUSHED.wait(remaining)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -138,6 +167,7 @@ LIVENESS = Waiter("liveness", liveness_defaults)
 WAKE_HINT = Waiter("liveness + wake hint", liveness_wake_hint)
 HAND_1MS = Waiter("hand loop 1 ms", hand_loop(0.001))
 HAND_10MS = Waiter("hand loop 10 ms", hand_loop(0.01))
+PUSH = Waiter(PUSH_LABEL, push_wait)
 PEERS = [
     Waiter("busypie", busypie_defaults),
     Waiter("polling2", polling2_defaults),
@@ -145,11 +175,13 @@ PEERS = [
     Waiter("tenacity", tenacity_defaults),
 ]
 
-# Overshoot: everything, the wake hint included (only its setter emits the event).
-OVERSHOOT: list[Waiter] = [LIVENESS, WAKE_HINT, HAND_1MS, HAND_10MS, *PEERS]
-# CPU and suite: the wake hint needs the system under test to emit, which only the overshoot
-# setter does.
-WITHOUT_HINT: list[Waiter] = [LIVENESS, HAND_1MS, HAND_10MS, *PEERS]
+# Overshoot: everything; its setter emits the wake hint's event and notifies the push waiter
+# right after the flip. CPU: the same, with nothing emitted or notified during the wait (the hint
+# names an event that does not come, which is what it costs while the system is still busy).
+OVERSHOOT: list[Waiter] = [LIVENESS, WAKE_HINT, HAND_1MS, HAND_10MS, *PEERS, PUSH]
+CPU: list[Waiter] = OVERSHOOT
+# Suite: its system under test emits no event; the push waiter's twin of it notifies (suite.py).
+SUITE: list[Waiter] = [LIVENESS, HAND_1MS, HAND_10MS, *PEERS, PUSH]
 # Evaluation overhead: each at interval 0 (all of them accept 0; tenacity's default already is).
 # Only the hand loop then skips the sleep call: the peers still call sleep(0) (or, for busypie,
 # asyncio.sleep(0)) between evaluations, which is part of what they cost.
@@ -177,7 +209,19 @@ def describe() -> dict[str, dict[str, str]]:
         },
         "liveness + wake hint": {
             "version": ours,
-            "settings": f'defaults + wake_on="{WAKE_EVENT}", emitted by the setter right after the flip',
+            "settings": f'defaults + wake_on="{WAKE_EVENT}", emitted by the setter right after the flip (overshoot); '
+            "in cpu nothing emits it during the wait",
+        },
+        PUSH_LABEL: {
+            "version": "-",
+            "settings": "threading.Event: cleared, probe, Event.wait(remaining) until the system under test sets it "
+            "(overshoot: the setter right after the flip; suite: the adder's shutdown thread right after it frees the "
+            "name; cpu: nobody)",
+        },
+        SUM_OF_DELAYS_LABEL: {
+            "version": "-",
+            "settings": "suite: the sum of the shutdown delays the run waits for (tests 0 .. n-2, "
+            "bench/scenarios.json), no waiting cost at all",
         },
         "hand loop 1 ms": {"version": "-", "settings": "while not p(): time.sleep(0.001), with a deadline check"},
         "hand loop 10 ms": {"version": "-", "settings": "while not p(): time.sleep(0.01), with a deadline check"},

@@ -1,12 +1,14 @@
 """Suite time: seed 004's experiment. Each test starts a registered singleton whose previous
 instance shuts down asynchronously (waiting until the name is free, with sleep(50 ms) or with a
 polling library), uses it and stops it. Wall time and failed tests per run, idle and with the
-other cores busy."""
+other cores busy. Two floors come with them: the push waiter (notified by the adder's shutdown
+thread) and the arithmetic one, the sum of the shutdown delays the run waits for."""
 
 from __future__ import annotations
 
 import contextlib
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -17,7 +19,7 @@ import liveness
 from failures import guarded
 from hog import Hog
 from params import Params, Suite
-from peers import SLEEP_50MS, WITHOUT_HINT
+from peers import PUSH, SLEEP_50MS, SUITE, SUM_OF_DELAYS_LABEL, notify_push
 
 # The system under test is the Python suite's own ExternalAdder (as in `make demo`): its stop
 # frees the name the given number of milliseconds later, on another thread.
@@ -28,12 +30,32 @@ from sut import ExternalAdder as Adder
 Start = Callable[[Suite], Adder | None]
 
 
-def try_start() -> Adder | None:
+class PushedAdder(Adder):
+    """The push waiter's system under test: the same adder (same registry, same name), whose
+    shutdown thread also notifies right after it frees the name, as a system written to be waited
+    for would. `stop` is the suite's ExternalAdder.stop with that one line more: the original
+    offers no hook."""
+
+    def stop(self, shutdown_ms: float | None = None) -> None:
+        delay = (shutdown_ms or 0) / 1000
+
+        def terminate() -> None:
+            time.sleep(delay)  # the simulated termination, as in ExternalAdder.stop
+            with Adder._lock:
+                self.running = False
+                if Adder._registry.get(Adder.NAME) is self:
+                    del Adder._registry[Adder.NAME]
+            notify_push()
+
+        threading.Thread(target=terminate, name="adder-shutdown", daemon=True).start()
+
+
+def try_start(kind: type[Adder] = Adder) -> Adder | None:
     """A start as a probe: the instance, or None while the name is taken. Not every library
     treats an exception as "not yet" (tenacity and busypie re-raise it by default), so every
     waiter gets this form."""
     try:
-        return Adder.start_link()
+        return kind.start_link()
     except AlreadyStarted:
         return None
 
@@ -44,12 +66,12 @@ def start_after_sleep(s: Suite) -> Adder | None:
     return try_start()
 
 
-def start_with(wait_until: Callable[[Callable[[], object], float], bool]) -> Start:
+def start_with(wait_until: Callable[[Callable[[], object], float], bool], kind: type[Adder] = Adder) -> Start:
     def start(s: Suite) -> Adder | None:
         started: list[Adder] = []
 
         def probe() -> Adder | None:
-            adder = try_start()
+            adder = try_start(kind)
             if adder is not None:
                 started.append(adder)
             return adder
@@ -86,10 +108,16 @@ def settle(s: Suite) -> None:
     liveness.eventually(lambda: Adder.whereis() is None, timeout=s.tail_ms / 1000 + s.wait_timeout_s)
 
 
+def sum_of_delays(s: Suite) -> float:
+    """The arithmetic floor: test i waits for test i - 1's shutdown, so a run of n tests waits for
+    the delays of tests 0 .. n - 2 (the last shutdown ends after the run)."""
+    return sum(s.shutdown_ms(i) for i in range(s.tests - 1)) / 1000
+
+
 def run(p: Params) -> list[dict[str, Any]]:
     s = p.suite
     ways: list[tuple[str, Start]] = [(SLEEP_50MS, start_after_sleep)]
-    ways += [(w.label, start_with(w.wait_until)) for w in WITHOUT_HINT]
+    ways += [(w.label, start_with(w.wait_until, PushedAdder if w is PUSH else Adder)) for w in SUITE]
     print(f"\nsuite time ({s.tests} tests per run; wall s and failed tests per run)")
     records: list[dict[str, Any]] = []
     for load in s.loads:
@@ -126,4 +154,18 @@ def run(p: Params) -> list[dict[str, Any]]:
                         }
                     )
                 print()
+        floor = sum_of_delays(s)
+        print(f"  {load:<5} {SUM_OF_DELAYS_LABEL:<22} {floor:7.2f} s (computed)", flush=True)
+        records.append(
+            {
+                "scenario": "suite",
+                "library": SUM_OF_DELAYS_LABEL,
+                "load": load,
+                "run": 0,
+                "tests": s.tests,
+                "suite_tests": s.tests,
+                "wall_s": floor,
+                "failures": 0,
+            }
+        )
     return records

@@ -1,5 +1,6 @@
-"""The run's PNG plots, one panel per language: overshoot by ready time, CPU while waiting, and
-suite time idle and under a CPU hog. Log scales, since the peers span three orders of magnitude."""
+"""The run's PNG plots, one panel per language: overshoot by ready time, CPU while waiting, suite
+time idle and under a CPU hog, and latency against CPU (each library one point). Log scales,
+since the peers span three orders of magnitude."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ matplotlib.use("Agg")  # no display on a CI machine
 import matplotlib.ticker  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 
-from records import is_liveness, libraries, select, suite_summary  # noqa: E402
+from records import is_floor, is_liveness, libraries, overshoot_p50_median, select, suite_summary  # noqa: E402
 from tables import LANGUAGE_NAMES  # noqa: E402
 
 Languages = Dict[str, Dict[str, Any]]
@@ -100,6 +101,33 @@ def plot_suite(languages: Languages, out: Path) -> None:
         ax.invert_yaxis()
         ax.set(title=LANGUAGE_NAMES.get(lang, lang), xlabel="wall s per run (mean)")
         ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(out, dpi=110)
+    plt.close(fig)
+
+
+def plot_latency_cpu(languages: Languages, out: Path) -> None:
+    """Each library that has both figures as one labelled point: overshoot p50 (the median over
+    the ready times measured) against CPU per second of waiting. The lower left is better;
+    polling trades one for the other along a diagonal, a wake source leaves it."""
+    fig, axes = _panels(len(languages), "Latency against CPU: overshoot p50 (median over the ready times) "
+                        "vs CPU per s of waiting (log axes; lower left is better)")
+    for ax, (lang, data) in zip(axes, languages.items()):
+        latency = overshoot_p50_median(data["records"])
+        cpu = {r["library"]: r["cpu_ms_per_s"] for r in select(data["records"], "cpu")}
+        for lib in [lib for lib in latency if lib in cpu]:
+            # Clamped so that a floor at ~0 still has a place on a log axis.
+            x, y = max(cpu[lib], 1e-3), max(latency[lib], 1e-3)
+            color = "tab:green" if is_liveness(lib) else "tab:blue" if is_floor(lib) else "tab:gray"
+            ax.scatter([x], [y], color=color, s=60 if is_liveness(lib) or is_floor(lib) else 30, zorder=3)
+            ax.annotate(lib, (x, y), xytext=(4, 3), textcoords="offset points", fontsize=7)
+        ax.set(xscale="log", yscale="log", xlabel="CPU ms per s of waiting", ylabel="overshoot p50 (ms)",
+               title=LANGUAGE_NAMES.get(lang, lang))
+        for axis in (ax.xaxis, ax.yaxis):
+            axis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
+            axis.set_minor_formatter(matplotlib.ticker.NullFormatter())  # a narrow span labels minors
+        ax.grid(True, which="both", alpha=0.3)
+        ax.margins(0.15)
     fig.tight_layout()
     fig.savefig(out, dpi=110)
     plt.close(fig)

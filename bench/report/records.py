@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from statistics import mean
+from statistics import mean, median
 from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
 
 Record = Dict[str, Any]
@@ -12,10 +12,22 @@ def is_liveness(library: str) -> bool:
     return library.startswith("liveness")
 
 
+PUSH_FLOOR = "floor (push waiter)"
+SUM_FLOOR = "floor (sum of delays)"
+WAKE_HINT = "liveness + wake hint"
+
+
+def is_floor(library: str) -> bool:
+    """The physical limits measured beside the waiters: a push waiter notified by the system under
+    test, and (suite) the sum of the delays waited for. Not a way to wait on a system that does
+    not notify, so not a peer."""
+    return library.startswith("floor")
+
+
 def is_peer(library: str) -> bool:
     """Everything a user could pick instead of liveness to wait: other libraries and hand loops.
-    The plain sleep is the "before" of the seeds, not a waiting helper."""
-    return not is_liveness(library) and not library.startswith("sleep")
+    The plain sleep is the "before" of the seeds, not a waiting helper; the floors are limits."""
+    return not is_liveness(library) and not library.startswith("sleep") and not is_floor(library)
 
 
 def select(records: Iterable[Record], scenario: str, **match: Any) -> List[Record]:
@@ -51,3 +63,13 @@ def suite_summary(records: Iterable[Record], load: str) -> Dict[str, Dict[str, f
                     "failures": sum(r["failures"] for r in runs), "tests": sum(r["tests"] for r in runs),
                     "runs": len(runs), "cut_short": any(r["tests"] < r.get("suite_tests", r["tests"]) for r in runs)}
     return out
+
+
+def overshoot_p50_median(records: Iterable[Record]) -> Dict[str, float]:
+    """Per library: the median over the ready times measured of its overshoot p50 (ms). One
+    figure per library for the latency–CPU picture: the ready times span 1 ms to 1 s, and the
+    median neither hides the back-off after 400 ms nor lets that one column decide."""
+    by_lib: Dict[str, List[float]] = {}
+    for r in select(records, "overshoot"):
+        by_lib.setdefault(r["library"], []).append(r["p50_ms"])
+    return {lib: median(v) for lib, v in by_lib.items()}

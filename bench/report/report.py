@@ -4,8 +4,10 @@
 
 reads DIR/<language>.json (written by the harnesses), writes DIR/results.json (the run: machine,
 command, every language's records), DIR/table.md (headline ratios, then every figure) and the
-plots DIR/overshoot.png, DIR/cpu.png, DIR/suite.png, DIR/concurrency.png. With --check it fails when a harness left a
-scenario or a library out, which is what the smoke test in `make test` relies on.
+plots DIR/overshoot.png, DIR/cpu.png, DIR/suite.png, DIR/concurrency.png,
+DIR/latency_cpu.png. With --check it fails
+when a harness left a scenario, a library or a required row (the floors, the wake hint) out,
+which is what the smoke test in `make test` relies on.
 """
 
 from __future__ import annotations
@@ -18,11 +20,19 @@ from typing import Any, Dict, List
 
 from concurrency import missing_drivers, plot_concurrency
 from machine import describe_machine
-from plots import plot_cpu, plot_overshoot, plot_suite
+from plots import plot_cpu, plot_latency_cpu, plot_overshoot, plot_suite
+from records import PUSH_FLOOR, SUM_FLOOR, WAKE_HINT
 from tables import render_markdown
 
 LANGUAGES = ("rust", "c", "python", "node")
 SCENARIOS = ("overshoot", "cpu", "eval_overhead", "suite", "emit", "concurrency")
+# Rows every harness must measure, whatever it declares: the headline's ratios to the floor and the
+# wake hint's CPU figure (issue 17) are computed from them. In suite, under every load measured.
+REQUIRED_ROWS = {
+    "overshoot": (WAKE_HINT, PUSH_FLOOR),
+    "cpu": (WAKE_HINT, PUSH_FLOOR),
+    "suite": (PUSH_FLOOR, SUM_FLOOR),
+}
 
 
 def load_languages(folder: Path) -> Dict[str, Dict[str, Any]]:
@@ -43,6 +53,14 @@ def completeness_problems(languages: Dict[str, Dict[str, Any]], expected: List[s
         scenarios = {r["scenario"] for r in records}
         problems += [f"{lang}: no {s} records" for s in SCENARIOS if s not in scenarios]
         problems += missing_drivers(lang, records)
+        for scenario, rows in REQUIRED_ROWS.items():
+            loads = {r.get("load") for r in records if r["scenario"] == scenario} or {None}
+            for lib in rows:
+                for load in sorted(loads, key=str):
+                    if not any(r["scenario"] == scenario and r["library"] == lib and r.get("load") == load
+                               for r in records):
+                        where = f" ({load})" if load else ""
+                        problems.append(f"{lang}: no {lib!r} row in {scenario}{where}")
         used = {r["library"] for r in records}
         problems += [f"{lang}: library {lib!r} has no records" for lib in data.get("libraries", {}) if lib not in used]
         for r in records:
@@ -73,7 +91,8 @@ def main() -> int:
     plot_cpu(languages, args.folder / "cpu.png")
     plot_suite(languages, args.folder / "suite.png")
     plot_concurrency(languages, args.folder / "concurrency.png")
-    print(f"report: {args.folder / 'table.md'} (+ results.json, overshoot.png, cpu.png, suite.png, concurrency.png)")
+    plot_latency_cpu(languages, args.folder / "latency_cpu.png")
+    print(f"report: {args.folder / 'table.md'} (+ results.json, overshoot.png, cpu.png, suite.png, concurrency.png, latency_cpu.png)")
     for p in problems:
         print(f"report: {p}", file=sys.stderr)
     return 1 if problems and args.check else 0

@@ -1,12 +1,13 @@
-"""The run's Markdown: the machine and command, the headline ratios against the best peer (what
-stays comparable when a shared machine's absolute times drift), then every figure."""
+"""The run's Markdown: the machine and command, the headline ratios against the best peer and
+against the floor (what stays comparable when a shared machine's absolute times drift), then
+every figure."""
 
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Tuple
 
 from concurrency import concurrency_checks, concurrency_table
-from records import Record, best_peer, libraries, select, suite_summary
+from records import PUSH_FLOOR, SUM_FLOOR, WAKE_HINT, Record, best_peer, libraries, select, suite_summary
 
 LANGUAGE_NAMES = {"rust": "Rust", "c": "C", "python": "Python", "node": "Node"}
 
@@ -17,40 +18,79 @@ def _ratio(ours: Optional[float], best: Optional[Tuple[str, float]]) -> str:
     return f"{ours / best[1]:.2f}× ({best[0]})"
 
 
+def _times(ours: Optional[float], floor: Optional[float], name: str) -> Optional[str]:
+    """`ours` as a multiple of a floor, or None when either is missing (or the floor is 0)."""
+    if ours is None or floor is None or floor <= 0:
+        return None
+    return f"{ours / floor:.2f}× {name}"
+
+
 def _table(header: List[str], rows: List[List[str]]) -> List[str]:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return lines + [""]
 
 
+def _overshoot_cell(recs: List[Record]) -> str:
+    """Per ready time: liveness (defaults / wake hint) ÷ the best peer's p50, then how far above
+    the push waiter's p50 each is, in ms (a ratio to a near-zero floor would say nothing)."""
+    over = []
+    for ready in sorted({r["ready_ms"] for r in select(recs, "overshoot")}):
+        p50 = {r["library"]: r["p50_ms"] for r in select(recs, "overshoot", ready_ms=ready)}
+        best = best_peer(p50)
+        ours, hint, floor = p50.get("liveness"), p50.get(WAKE_HINT), p50.get(PUSH_FLOOR)
+        if ours is None or not best:
+            continue
+        hinted = f" / {hint / best[1]:.2f}×" if hint is not None else ""
+        cell = f"{ready} ms: {ours / best[1]:.2f}×{hinted} ({best[0]}, {best[1]:.2f} ms)"
+        if floor is not None:
+            above = f"+{ours - floor:.2f}" + (f" / +{hint - floor:.2f}" if hint is not None else "")
+            cell += f"; {above} ms over the push waiter ({floor:.3f} ms)"
+        over.append(cell)
+    return "<br>".join(over) or "–"
+
+
+def _cpu_cell(recs: List[Record]) -> str:
+    cpu = {r["library"]: r["cpu_ms_per_s"] for r in select(recs, "cpu")}
+    ours, hint, floor = cpu.get("liveness"), cpu.get(WAKE_HINT), cpu.get(PUSH_FLOOR)
+    cell = _ratio(ours, best_peer(cpu))
+    vs_floor = _times(ours, floor, "push waiter")
+    if vs_floor:
+        cell += f"; {vs_floor} ({floor:.3f} ms/s)"
+    if hint is not None:
+        parts = [_times(hint, cpu.get("hand loop 1 ms"), "hand loop 1 ms"), _times(hint, floor, "push waiter")]
+        cell += "<br>wake hint: " + (", ".join(p for p in parts if p) or f"{hint:.2f} ms/s")
+    return cell
+
+
+def _suite_cell(recs: List[Record], load: str) -> str:
+    s = suite_summary(recs, load)
+    walls = {k: v["mean_s"] for k, v in s.items()}
+    ours = walls.get("liveness")
+    cell = _ratio(ours, best_peer(walls))
+    floors = [_times(ours, walls.get(SUM_FLOOR), "sum of delays"), _times(ours, walls.get(PUSH_FLOOR), "push waiter")]
+    floors = [f for f in floors if f]
+    if floors:
+        cell += "; " + ", ".join(floors)
+    live = s.get("liveness")
+    return cell + (f", {int(live['failures'])}/{int(live['tests'])} failed" if live else "")
+
+
 def headline(languages: Dict[str, Dict[str, Any]]) -> List[str]:
     rows = []
     for lang, data in languages.items():
         recs: List[Record] = data["records"]
-        cells = [LANGUAGE_NAMES.get(lang, lang)]
-        over = []
-        for ready in sorted({r["ready_ms"] for r in select(recs, "overshoot")}):
-            p50 = {r["library"]: r["p50_ms"] for r in select(recs, "overshoot", ready_ms=ready)}
-            best = best_peer(p50)
-            ours, hint = p50.get("liveness"), p50.get("liveness + wake hint")
-            if ours is not None and best:
-                hinted = f" / {hint / best[1]:.2f}×" if hint is not None else ""
-                over.append(f"{ready} ms: {ours / best[1]:.2f}×{hinted} ({best[0]}, {best[1]:.2f} ms)")
-        cells.append("<br>".join(over) or "–")
-        cpu = {r["library"]: r["cpu_ms_per_s"] for r in select(recs, "cpu")}
-        cells.append(_ratio(cpu.get("liveness"), best_peer(cpu)))
-        for load in ("idle", "hog"):
-            s = suite_summary(recs, load)
-            walls = {k: v["mean_s"] for k, v in s.items()}
-            live = s.get("liveness")
-            fail = f", {int(live['failures'])}/{int(live['tests'])} failed" if live else ""
-            cells.append(_ratio(walls.get("liveness"), best_peer(walls)) + fail)
+        cells = [LANGUAGE_NAMES.get(lang, lang), _overshoot_cell(recs), _cpu_cell(recs),
+                 _suite_cell(recs, "idle"), _suite_cell(recs, "hog")]
         evals = {r["library"]: r["evals_per_s"] for r in select(recs, "eval_overhead")}
         hand = evals.get("hand loop")
         cells.append(f"{hand / evals['liveness']:.2f}×" if hand and evals.get("liveness") else "–")
         rows.append(cells)
-    header = ["language", "overshoot p50 ÷ best peer (defaults / wake hint)", "CPU while waiting ÷ best peer",
-              "suite wall, idle ÷ best peer", "suite wall, CPU hog ÷ best peer", "time per evaluation ÷ hand loop"]
+    header = ["language",
+              "overshoot p50 ÷ best peer (defaults / wake hint); distance to the floor",
+              "CPU while waiting ÷ best peer; ÷ the floor; with a wake hint",
+              "suite wall, idle ÷ best peer; ÷ the floors", "suite wall, CPU hog ÷ best peer; ÷ the floors",
+              "time per evaluation ÷ hand loop"]
     return _table(header, rows)
 
 
@@ -115,11 +155,19 @@ def render_markdown(run: Dict[str, Any]) -> str:
     out = [f"# liveness benchmarks: {m['date']}", "",
            f"`{run['command']}` (mode: {', '.join(run['modes'])}) on {m['cpu']}, {m['cores']} cores, "
            f"{m['memory_gib']} GiB, {m['os']}, kernel {m['kernel']}; commit {m['commit']}.", "",
-           "## Headline: liveness ÷ the best peer in the same run (below 1 = liveness ahead)", "",
-           "Peers are the other libraries and the hand-written loops; the plain sleep is not a peer. "
-           "Overshoot and suite time: lower is better; CPU: lower is better.", ""]
+           "## Headline: liveness ÷ the best peer and ÷ the floor, in the same run (below 1 = liveness ahead)",
+           "",
+           "Peers are the other libraries and the hand-written loops; the plain sleep is not a peer, nor are "
+           "the floors: `floor (push waiter)` waits on a condition variable / `threading.Event` / Promise that "
+           "the system under test notifies right after the condition flips (no polling: the physical limit "
+           "for a system written to be waited for), `floor (sum of delays)` is the sum of the suite's "
+           "shutdown delays a run waits for (computed). Overshoot and suite time: lower is better; CPU: "
+           "lower is better.", ""]
     out += headline(run["languages"])
-    out += ["![overshoot](overshoot.png)", "", "![cpu](cpu.png)", "", "![suite](suite.png)", ""]
+    out += ["![overshoot](overshoot.png)", "", "![cpu](cpu.png)", "", "![suite](suite.png)", "",
+            "Latency against CPU: each library's overshoot p50 (the median over the ready times measured) "
+            "against its CPU per second of waiting, log axes; the lower left is better, and the floor sits "
+            "there.", "", "![latency against CPU](latency_cpu.png)", ""]
     out += concurrency_section(run["languages"])
     for lang, data in run["languages"].items():
         recs = data["records"]

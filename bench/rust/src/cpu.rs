@@ -26,7 +26,7 @@ fn cpu_ms_per_s(waiter: Waiter, wait: Duration) -> f64 {
 
 pub fn run(p: &Params) -> Vec<Value> {
     println!("\ncpu while waiting ({} s on a cheap probe that never holds; ms of CPU per s)", p.cpu_wait.as_secs_f64());
-    waiters::WITHOUT_HINT
+    waiters::CPU
         .iter()
         .map(|&w| {
             let v = cpu_ms_per_s(w, p.cpu_wait);

@@ -22,8 +22,10 @@ fn trial(waiter: Waiter, ready_after: Duration) -> Duration {
         thread::sleep(ready_after); // the system under test becomes ready at t
         *s.lock().unwrap() = Some(Instant::now());
         f.store(true, Ordering::SeqCst);
-        if waiter == Waiter::WakeHint {
-            event(WAKE_EVENT).emit();
+        match waiter {
+            Waiter::WakeHint => event(WAKE_EVENT).emit(),
+            Waiter::Push => waiters::notify_push(),
+            _ => {}
         }
     });
     assert!(waiter.wait_until(|| flag.load(Ordering::SeqCst), Duration::from_secs(30)), "the condition came true");

@@ -1,8 +1,10 @@
 //! Suite time: seed 004's experiment. Each test restarts a registered singleton whose previous
 //! instance shuts down asynchronously, waiting for the name to be free with sleep(50 ms) or with
 //! a polling waiter. Wall time and failures per run, idle and with the other cores busy.
+//! Two floors come with them: the push waiter (notified by the singleton's shutdown thread) and
+//! the arithmetic one, the sum of the shutdown delays the run waits for.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use liveness_examples::singleton::Adder;
 use serde_json::{Value, json};
@@ -12,6 +14,67 @@ use crate::params::Params;
 use crate::waiters::{self, Waiter};
 
 const NAME: &str = "bench-adder";
+
+/// The label of the suite's arithmetic floor (bench/README.md): one name in every harness.
+pub const SUM_OF_DELAYS: &str = "floor (sum of delays)";
+
+/// The push waiter's system under test: seed 004's Adder with one line more, a notification
+/// right after the shutdown thread frees the name. A twin, because the examples crate's Adder
+/// notifies nobody (a system written to be waited for would); same rule and same shutdown
+/// thread otherwise, with its own registry so that the twin's name never blocks the Adder's.
+mod pushed {
+    use std::sync::Mutex;
+    use std::thread;
+    use std::time::Duration;
+
+    use crate::waiters::notify_push;
+
+    static TAKEN: Mutex<bool> = Mutex::new(false);
+
+    pub struct Adder {
+        shutdown: Duration,
+    }
+
+    impl Adder {
+        /// Registers and starts; None while the previous instance has not shut down.
+        pub fn start(shutdown: Duration) -> Option<Adder> {
+            let mut taken = TAKEN.lock().unwrap();
+            (!std::mem::replace(&mut *taken, true)).then_some(Adder { shutdown })
+        }
+
+        pub fn add(&self, x: i64, y: i64) -> i64 {
+            x + y
+        }
+
+        pub fn is_registered() -> bool {
+            *TAKEN.lock().unwrap()
+        }
+    }
+
+    impl Drop for Adder {
+        fn drop(&mut self) {
+            let delay = self.shutdown;
+            thread::spawn(move || {
+                thread::sleep(delay); // the simulated termination, as in the seed's Adder
+                *TAKEN.lock().unwrap() = false;
+                notify_push();
+            });
+        }
+    }
+}
+
+/// Waits with `waiter` until `start` succeeds; what it started, if anything.
+fn started_by<A>(waiter: Waiter, mut start: impl FnMut() -> Option<A>, timeout: Duration) -> Option<A> {
+    let mut started = None;
+    waiter.wait_until(
+        || {
+            started = start();
+            started.is_some()
+        },
+        timeout,
+    );
+    started
+}
 
 #[derive(Clone, Copy)]
 enum Way {
@@ -38,27 +101,34 @@ fn one_run(way: Way, p: &Params) -> (f64, u64, u64) {
             break;
         }
         tests += 1;
-        let adder = match way {
+        let delay = s.delay(i);
+        // Each arm drops the adder it used, which starts the asynchronous shutdown.
+        let sum = match way {
             Way::Sleep => {
                 std::thread::sleep(s.sleep); // the "before" being measured, not a wait of ours
-                Adder::start(NAME, s.delay(i)).ok()
+                Adder::start(NAME, delay).ok().map(|a| a.add(2, 3))
             }
-            Way::Wait(w) => {
-                let mut started = None;
-                w.wait_until(|| Adder::start(NAME, s.delay(i)).map(|a| started = Some(a)).is_ok(), s.wait_timeout);
-                started
+            Way::Wait(Waiter::Push) => {
+                started_by(Waiter::Push, || pushed::Adder::start(delay), s.wait_timeout).map(|a| a.add(2, 3))
             }
+            Way::Wait(w) => started_by(w, || Adder::start(NAME, delay).ok(), s.wait_timeout).map(|a| a.add(2, 3)),
         };
-        match adder {
-            Some(a) => assert_eq!(a.add(2, 3), 5), // dropping it starts the asynchronous shutdown
+        match sum {
+            Some(v) => assert_eq!(v, 5),
             None => failures += 1,
         }
     }
     (start.elapsed().as_secs_f64(), tests, failures)
 }
 
+/// The arithmetic floor: test i waits for test i − 1's shutdown, so a run of n tests waits for the
+/// delays of tests 0 … n − 2 (the last shutdown ends after the run).
+fn sum_of_delays(p: &Params) -> f64 {
+    (0..p.suite.tests.saturating_sub(1)).map(|i| p.shutdowns.delay(i).as_secs_f64()).sum()
+}
+
 pub fn run(p: &Params) -> Vec<Value> {
-    let ways = std::iter::once(Way::Sleep).chain(waiters::WITHOUT_HINT.map(Way::Wait));
+    let ways = std::iter::once(Way::Sleep).chain(waiters::SUITE.map(Way::Wait));
     let ways: Vec<Way> = ways.collect();
     println!("\nsuite time ({} tests per run; wall s and failed tests per run)", p.suite.tests);
     let mut records = Vec::new();
@@ -66,7 +136,10 @@ pub fn run(p: &Params) -> Vec<Value> {
         let _hog = (load == "hog").then(|| Hog::start(&p.hog_command));
         for &way in &ways {
             // The first test of a run must not inherit a name still taken by the previous run.
-            liveness::eventually(|| !Adder::is_registered(NAME)).timeout(p.shutdowns.wait_timeout).run().unwrap();
+            liveness::eventually(|| !Adder::is_registered(NAME) && !pushed::Adder::is_registered())
+                .timeout(p.shutdowns.wait_timeout)
+                .run()
+                .unwrap();
             let mut line = format!("  {load:<5} {:<24}", way.label());
             for run in 0..p.suite.runs {
                 let (wall, tests, failures) = one_run(way, p);
@@ -80,6 +153,11 @@ pub fn run(p: &Params) -> Vec<Value> {
             }
             println!("{line}");
         }
+        let floor = sum_of_delays(p);
+        println!("  {load:<5} {SUM_OF_DELAYS:<24} {floor:7.2} s (computed)");
+        records.push(json!({"scenario": "suite", "library": SUM_OF_DELAYS, "load": load, "run": 0,
+                            "tests": p.suite.tests, "suite_tests": p.suite.tests, "wall_s": floor,
+                            "failures": 0}));
     }
     records
 }
