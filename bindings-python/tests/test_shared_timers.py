@@ -122,7 +122,7 @@ def test_trio_a_cancelled_or_hinted_wait_leaves_the_others_on_schedule() -> None
             ended.append(trio.current_time())
 
         async def emit_later() -> None:
-            await trio.sleep(0.05)  # liveness: allow-sleep(the simulated service emits its hint 50 ms in, on trio's MockClock)
+            await trio.sleep(0.05)  # liveness: allow-sleep(the service's delay, on MockClock)
             liveness.emit("svc.ready")
 
         start = trio.current_time()
