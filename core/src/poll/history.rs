@@ -43,7 +43,7 @@ impl History {
     /// A failed evaluation that started `at`. A repeat of the current run's failure only counts
     /// (nothing is cloned or formatted per evaluation: a busy wait must not allocate).
     pub fn failed(&mut self, failure: &Failure, at: Duration) {
-        let same = |run: &RunOutcome| matches!(run, RunOutcome::Failed(f) if f == failure);
+        let same = |run: &RunOutcome| matches!(run, RunOutcome::Failed(f) if f.same_as(failure));
         self.record(same, || RunOutcome::Failed(failure.clone()), at);
     }
 

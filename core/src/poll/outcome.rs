@@ -32,6 +32,21 @@ impl Failure {
         Failure::Returned { repr: format!("{repr} (unchanged)").into(), nullish: false }
     }
 
+    /// Whether `other` is the same failure: as `==`, but a text that is the very same constant
+    /// on both sides (a busy wait's repeated `false`) is not compared byte by byte.
+    pub(crate) fn same_as(&self, other: &Failure) -> bool {
+        fn same(a: &Text, b: &Text) -> bool {
+            std::ptr::eq(a.as_ref(), b.as_ref()) || a == b
+        }
+        match (self, other) {
+            (Failure::Raised { kind, text }, Failure::Raised { kind: k, text: t }) => same(kind, k) && same(text, t),
+            (Failure::Returned { repr, nullish }, Failure::Returned { repr: r, nullish: n }) => {
+                nullish == n && same(repr, r)
+            }
+            _ => false,
+        }
+    }
+
     /// The error type's name, or `None` for a rejected value.
     pub fn kind(&self) -> Option<&str> {
         match self {

@@ -334,17 +334,16 @@ impl Poller {
                 self.every_failure_nullish = false;
                 self.on_accepted(start, text);
             }
-            Outcome::Rejected(failure) => {
+            Outcome::Rejected(mut failure) => {
                 if !matches!(failure, Failure::Returned { nullish: true, .. }) {
                     self.every_failure_nullish = false;
                 }
                 // eventually_changes rejects only the baseline seen again: one wording everywhere.
-                let failure = match failure {
-                    Failure::Returned { repr, .. } if self.operation == Operation::EventuallyChanges => {
-                        Failure::unchanged(repr)
-                    }
-                    other => other,
-                };
+                if self.operation == Operation::EventuallyChanges
+                    && let Failure::Returned { repr, .. } = &failure
+                {
+                    failure = Failure::unchanged(repr);
+                }
                 self.history.failed(&failure, start);
                 self.on_rejected(start, failure);
             }
