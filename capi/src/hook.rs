@@ -84,6 +84,10 @@ impl<P: Probe<Stop = Error>> Probe for Hooked<'_, P> {
         self.probe.prepare()
     }
 
+    fn want_accepted_text(&mut self, wanted: bool) {
+        self.probe.want_accepted_text(wanted);
+    }
+
     fn evaluate(&mut self) -> Result<Outcome, Error> {
         self.probe.evaluate()
     }
@@ -91,5 +95,10 @@ impl<P: Probe<Stop = Error>> Probe for Hooked<'_, P> {
     fn evaluated(&mut self, evaluated: Evaluated) -> Result<(), Error> {
         self.probe.evaluated(evaluated)?;
         self.on_evaluation.map_or(Ok(()), |hook| hook.call(evaluated))
+    }
+
+    /// The probes of ops.rs do nothing after an evaluation: only the caller's hook takes time.
+    fn evaluated_takes_time(&self) -> bool {
+        self.on_evaluation.is_some()
     }
 }

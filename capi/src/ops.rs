@@ -23,6 +23,8 @@ struct BoolProbe {
     action: Option<BoolFn>,
     probe: BoolFn,
     ctx: *mut c_void,
+    /// Whether an accepted evaluation says "true" (`never`'s and `at_least`'s reports show it).
+    accepted_text: bool,
 }
 
 impl Probe for BoolProbe {
@@ -34,10 +36,14 @@ impl Probe for BoolProbe {
         call(|| unsafe { action(self.ctx) }.then_some(()))?.map_err(|failure| Error::Probe { failure })
     }
 
+    fn want_accepted_text(&mut self, wanted: bool) {
+        self.accepted_text = wanted;
+    }
+
     fn evaluate(&mut self) -> Result<Outcome, Error> {
         // SAFETY: the caller's promise.
         Ok(match call(|| unsafe { (self.probe)(self.ctx) }.then_some(()))? {
-            Ok(()) => Outcome::Accepted { text: Some("true".to_owned()) },
+            Ok(()) => Outcome::Accepted { text: self.accepted_text.then(|| "true".to_owned()) },
             Err(failure) => Outcome::Rejected(failure),
         })
     }
@@ -131,7 +137,7 @@ unsafe fn poll_bool(
 ) -> Result<(), Error> {
     let probe = callback_arg(name, probe)?;
     let read = unsafe { read_options(opts) }?;
-    run_blocking(operation()?, &read, &mut BoolProbe { action, probe, ctx })
+    run_blocking(operation()?, &read, &mut BoolProbe { action, probe, ctx, accepted_text: true })
 }
 
 /// Waits until `probe(ctx)` returns true: evaluates it at once, then on the schedule of `opts`

@@ -408,7 +408,8 @@ pub unsafe extern "C" fn liveness_poller_raised(
         finish(poller_ptr, now_ms, || {
             let kind = unsafe { str_arg("kind", kind) }?;
             let text = unsafe { str_arg("text", text) }?;
-            Ok(Outcome::Rejected(Failure::raised(kind, text)))
+            // Copied: the C strings are the caller's (an unbounded borrow must not be kept).
+            Ok(Outcome::Rejected(Failure::raised(kind.to_owned(), text.to_owned())))
         })
     })
 }
@@ -426,7 +427,7 @@ pub unsafe extern "C" fn liveness_poller_returned(
     guarded(|| {
         finish(poller_ptr, now_ms, || {
             let repr = unsafe { str_arg("repr", repr) }?;
-            Ok(Outcome::Rejected(Failure::returned(repr, nullish)))
+            Ok(Outcome::Rejected(Failure::returned(repr.to_owned(), nullish)))
         })
     })
 }

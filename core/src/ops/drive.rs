@@ -98,6 +98,10 @@ impl<P: Plan> Probe for Adapter<'_, P> {
         self.hooks.evaluated(evaluated, self.last_failure.as_ref());
         Ok(())
     }
+
+    fn evaluated_takes_time(&self) -> bool {
+        self.hooks.observes()
+    }
 }
 
 #[cfg(feature = "tokio")]

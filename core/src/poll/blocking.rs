@@ -27,6 +27,11 @@ pub trait Probe {
         Ok(())
     }
 
+    /// Told once, before the first evaluation, whether an accepted value needs its text
+    /// ([`Poller::wants_accepted_text`]): a probe that renders it only then allocates nothing
+    /// per accepted evaluation (`always` accepts every one).
+    fn want_accepted_text(&mut self, _wanted: bool) {}
+
     /// One evaluation, as the operation judges it.
     fn evaluate(&mut self) -> Result<Outcome, Self::Stop>;
 
@@ -34,6 +39,13 @@ pub trait Probe {
     /// user's `on_evaluation` hook (an error of the hook propagates as itself).
     fn evaluated(&mut self, _evaluated: Evaluated) -> Result<(), Self::Stop> {
         Ok(())
+    }
+
+    /// Whether [`Probe::evaluated`] may take time (it calls a user's hook). If not, the driver
+    /// takes the end of an evaluation as the time of the next step instead of reading its clock
+    /// again: one clock read per evaluation in a busy wait.
+    fn evaluated_takes_time(&self) -> bool {
+        true
     }
 }
 
@@ -169,24 +181,36 @@ pub fn drive_blocking<P: Probe>(
         let patterns = poller.wake_patterns().to_vec();
         Some(WakeSubscription::new(&patterns, move || waker.wake()).map_err(DriveError::Setup)?)
     };
-    let now = || clock.elapsed();
+    // One clock read per step that took time: the end of an evaluation is also when the next
+    // step is decided and the next evaluation starts, unless something ran in between.
+    probe.want_accepted_text(poller.wants_accepted_text());
+    let hook_takes_time = probe.evaluated_takes_time();
+    let mut now = clock.elapsed();
     loop {
-        match poller.next(now()) {
+        match poller.next(now) {
             // A synchronous call cannot be abandoned: `abandon_at` is for asynchronous drivers.
             Step::Prepare { .. } => {
-                poller.started(now());
+                poller.started(now);
                 probe.prepare().map_err(DriveError::Host)?;
-                poller.prepared(now());
+                now = clock.elapsed();
+                poller.prepared(now);
             }
             Step::Evaluate { .. } => {
-                poller.started(now());
+                poller.started(now);
                 let outcome = probe.evaluate().map_err(DriveError::Host)?;
-                let evaluated = poller.finished(now(), outcome);
+                now = clock.elapsed();
+                let evaluated = poller.finished(now, outcome);
                 probe.evaluated(evaluated).map_err(DriveError::Host)?;
+                if hook_takes_time {
+                    now = clock.elapsed();
+                }
             }
             // Nothing else runs on this thread: a blocking poller never asks to yield.
             Step::Yield => {}
-            Step::Wait(d) => wait(d, &signal).map_err(DriveError::Host)?,
+            Step::Wait(d) => {
+                wait(d, &signal).map_err(DriveError::Host)?;
+                now = clock.elapsed();
+            }
             Step::Done(Ok(())) => return Ok(()),
             Step::Done(Err(report)) => return Err(DriveError::Failed(report)),
         }

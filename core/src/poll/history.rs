@@ -35,16 +35,28 @@ pub struct History {
 }
 
 impl History {
-    pub fn record(&mut self, outcome: RunOutcome, at: Duration) {
+    /// An accepted evaluation that started `at`.
+    pub fn accepted(&mut self, at: Duration) {
+        self.record(|run| matches!(run, RunOutcome::Accepted), || RunOutcome::Accepted, at);
+    }
+
+    /// A failed evaluation that started `at`. A repeat of the current run's failure only counts
+    /// (nothing is cloned or formatted per evaluation: a busy wait must not allocate).
+    pub fn failed(&mut self, failure: &Failure, at: Duration) {
+        let same = |run: &RunOutcome| matches!(run, RunOutcome::Failed(f) if f.same_as(failure));
+        self.record(same, || RunOutcome::Failed(failure.clone()), at);
+    }
+
+    fn record(&mut self, same: impl Fn(&RunOutcome) -> bool, outcome: impl FnOnce() -> RunOutcome, at: Duration) {
         let current = self.recent.back_mut().or(self.first.as_mut());
         if let Some(run) = current {
-            if run.outcome == outcome {
+            if same(&run.outcome) {
                 run.count += 1;
                 run.last = at;
                 return;
             }
         }
-        let run = Run { outcome, count: 1, first: at, last: at };
+        let run = Run { outcome: outcome(), count: 1, first: at, last: at };
         if self.first.is_none() {
             self.first = Some(run);
             return;
@@ -87,17 +99,17 @@ pub(crate) fn describe_runs(runs: &[Run], omitted: usize) -> String {
 mod tests {
     use super::*;
 
-    fn fail(kind: &str) -> RunOutcome {
-        RunOutcome::Failed(Failure::raised(kind, ""))
+    fn fail(kind: &'static str) -> Failure {
+        Failure::raised(kind, "")
     }
 
     #[test]
     fn consecutive_outcomes_fold_into_runs() {
         let mut h = History::default();
         for i in 0..12 {
-            h.record(fail("FileNotFoundError"), Duration::from_millis(i * 10));
+            h.failed(&fail("FileNotFoundError"), Duration::from_millis(i * 10));
         }
-        h.record(fail("AssertionError"), Duration::from_millis(210));
+        h.failed(&fail("AssertionError"), Duration::from_millis(210));
         let (runs, omitted) = h.runs();
         assert_eq!(omitted, 0);
         assert_eq!(runs.len(), 2);
@@ -110,7 +122,7 @@ mod tests {
         let mut h = History::default();
         for i in 0..20u64 {
             let kind = if i % 2 == 0 { "A" } else { "B" };
-            h.record(fail(kind), Duration::from_millis(i));
+            h.failed(&fail(kind), Duration::from_millis(i));
         }
         let (runs, omitted) = h.runs();
         assert_eq!(runs.len(), SHOWN_RUNS);

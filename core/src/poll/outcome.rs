@@ -1,36 +1,56 @@
 //! What one evaluation produced, as the binding judged it.
 
+use std::borrow::Cow;
 use std::fmt;
+
+/// A failure's text: borrowed when it is a constant (a `false` returned, a C probe's bare
+/// `false`), so the rejections of a busy wait allocate nothing; owned when a binding rendered it.
+pub type Text = Cow<'static, str>;
 
 /// Why an evaluation did not count as accepted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Failure {
     /// The probe raised: an exception, a rejected Promise, a Rust panic or `Err`, a C failure.
-    Raised { kind: String, text: String },
+    Raised { kind: Text, text: Text },
     /// The probe returned a value that is not accepted, shown in the binding's repr. `nullish` marks
     /// `None`/`null`/`undefined`, so that a block of assertions handed to `eventually` by mistake
     /// gets a hint.
-    Returned { repr: String, nullish: bool },
+    Returned { repr: Text, nullish: bool },
 }
 
 impl Failure {
-    pub fn raised(kind: impl Into<String>, text: impl Into<String>) -> Self {
+    pub fn raised(kind: impl Into<Text>, text: impl Into<Text>) -> Self {
         Failure::Raised { kind: kind.into(), text: text.into() }
     }
 
-    pub fn returned(repr: impl Into<String>, nullish: bool) -> Self {
+    pub fn returned(repr: impl Into<Text>, nullish: bool) -> Self {
         Failure::Returned { repr: repr.into(), nullish }
     }
 
     /// `eventually_changes` saw the baseline again: the Poller words it, once for every binding.
-    pub(crate) fn unchanged(repr: impl Into<String>) -> Self {
-        Failure::Returned { repr: format!("{} (unchanged)", repr.into()), nullish: false }
+    pub(crate) fn unchanged(repr: impl fmt::Display) -> Self {
+        Failure::Returned { repr: format!("{repr} (unchanged)").into(), nullish: false }
+    }
+
+    /// Whether `other` is the same failure: as `==`, but a text that is the very same constant
+    /// on both sides (a busy wait's repeated `false`) is not compared byte by byte.
+    pub(crate) fn same_as(&self, other: &Failure) -> bool {
+        fn same(a: &Text, b: &Text) -> bool {
+            std::ptr::eq(a.as_ref(), b.as_ref()) || a == b
+        }
+        match (self, other) {
+            (Failure::Raised { kind, text }, Failure::Raised { kind: k, text: t }) => same(kind, k) && same(text, t),
+            (Failure::Returned { repr, nullish }, Failure::Returned { repr: r, nullish: n }) => {
+                nullish == n && same(repr, r)
+            }
+            _ => false,
+        }
     }
 
     /// The error type's name, or `None` for a rejected value.
     pub fn kind(&self) -> Option<&str> {
         match self {
-            Failure::Raised { kind, .. } => Some(kind),
+            Failure::Raised { kind, .. } => Some(kind.as_ref()),
             Failure::Returned { .. } => None,
         }
     }
@@ -42,7 +62,7 @@ impl Failure {
     pub(crate) fn label(&self) -> String {
         const MAX: usize = 60;
         let full = match self {
-            Failure::Raised { kind, text } if text.is_empty() => kind.clone(),
+            Failure::Raised { kind, text } if text.is_empty() => kind.to_string(),
             Failure::Raised { kind, text } => format!("{kind} {}", one_line(text)),
             Failure::Returned { repr, .. } => format!("returned {}", one_line(repr)),
         };

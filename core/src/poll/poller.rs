@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use super::history::{History, RunOutcome};
+use super::history::History;
 use super::operation::{Operation, Spelling};
 use super::outcome::{Failure, Outcome};
 use super::report::{Late, Report, ReportKind};
@@ -330,22 +330,21 @@ impl Poller {
     fn on_outcome(&mut self, start: Duration, outcome: Outcome) {
         match outcome {
             Outcome::Accepted { text } => {
-                self.history.record(RunOutcome::Accepted, start);
+                self.history.accepted(start);
                 self.every_failure_nullish = false;
                 self.on_accepted(start, text);
             }
-            Outcome::Rejected(failure) => {
+            Outcome::Rejected(mut failure) => {
                 if !matches!(failure, Failure::Returned { nullish: true, .. }) {
                     self.every_failure_nullish = false;
                 }
                 // eventually_changes rejects only the baseline seen again: one wording everywhere.
-                let failure = match failure {
-                    Failure::Returned { repr, .. } if self.operation == Operation::EventuallyChanges => {
-                        Failure::unchanged(repr)
-                    }
-                    other => other,
-                };
-                self.history.record(RunOutcome::Failed(failure.clone()), start);
+                if self.operation == Operation::EventuallyChanges
+                    && let Failure::Returned { repr, .. } = &failure
+                {
+                    failure = Failure::unchanged(repr);
+                }
+                self.history.failed(&failure, start);
                 self.on_rejected(start, failure);
             }
         }
@@ -362,12 +361,12 @@ impl Poller {
             }
             Outcome::Rejected(Failure::Returned { repr, .. }) => (Failure::returned(repr, false), false),
             Outcome::Rejected(raised) => {
-                self.history.record(RunOutcome::Failed(raised.clone()), start);
+                self.history.failed(&raised, start);
                 self.on_rejected(start, raised);
                 return;
             }
         };
-        self.history.record(RunOutcome::Failed(value.clone()), start);
+        self.history.failed(&value, start);
         self.last_failure = Some(value);
         if !same {
             // A new value: its quiet starts now.
