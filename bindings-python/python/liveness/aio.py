@@ -19,13 +19,14 @@ import inspect
 import math
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
+from pathlib import Path
 from typing import Any, ParamSpec, TypeVar, overload
 
 from . import _config, _native
 from ._attempts import Attempt, attempt_finished, not_run
 from ._errors import _ReportedError
 from ._hooks import OnEvaluation, OnTimeout
-from ._ops import ExceptionTypes, Patterns, Seconds, check_callable, new_wait, running_event_loop
+from ._ops import ExceptionTypes, Paths, Patterns, Seconds, check_callable, new_wait, running_event_loop
 
 T = TypeVar("T")
 
@@ -68,7 +69,7 @@ async def _drive(
     """Executes the Poller's steps. ``prepare``: ``sync_operation``'s action (the probe takes
     ``eventually_changes``' baseline)."""
     __tracebackhide__ = True
-    run = _Trio(wait.wake_patterns) if running_event_loop() == "trio" else _Asyncio(wait.wake_patterns)
+    run = _loop_for(wait)
     try:
         while True:
             step, arg = wait.next(run.elapsed())
@@ -108,6 +109,13 @@ async def _drive(
         run.close()
 
 
+def _loop_for(wait: _native.Wait) -> _Trio | _Asyncio:
+    """The running library's loop, subscribed to the wait's wake sources."""
+    if running_event_loop() == "trio":
+        return _Trio(wait.wake_patterns, wait.wake_paths)
+    return _Asyncio(wait.wake_patterns, wait.wake_paths)
+
+
 def _abandon(wait: _native.Wait, abandoned: _Abandoned) -> None:
     try:
         wait.abandon(abandoned.at)  # raises: the report says what was pending
@@ -124,10 +132,10 @@ class _Loop:
 
     start: float
 
-    def __init__(self, patterns: list[str], deliver: Callable[..., object]) -> None:
+    def __init__(self, patterns: list[str], paths: list[Path], deliver: Callable[..., object]) -> None:
         self.latest_hint: float | None = None
         self.deliver = deliver
-        self.subscription = _native.WakeHint(patterns, self.on_emit) if patterns else None
+        self.subscription = _native.WakeHint(patterns, self.on_emit, paths) if patterns or paths else None
 
     def elapsed(self) -> float:
         raise NotImplementedError
@@ -172,7 +180,7 @@ def _refuse_frozen_clock(read: Callable[[], float], what: str, instead: str) -> 
 
 
 class _Asyncio(_Loop):
-    def __init__(self, patterns: list[str]) -> None:
+    def __init__(self, patterns: list[str], paths: list[Path]) -> None:
         self.loop = asyncio.get_running_loop()
         if isinstance(self.loop, asyncio.BaseEventLoop) and type(self.loop).time is asyncio.BaseEventLoop.time:
             self.start = _refuse_frozen_clock(
@@ -184,7 +192,7 @@ class _Asyncio(_Loop):
         else:
             self.start = self.loop.time()
         self.waiter: asyncio.Future[None] | None = None
-        super().__init__(patterns, self.loop.call_soon_threadsafe)
+        super().__init__(patterns, paths, self.loop.call_soon_threadsafe)
 
     def elapsed(self) -> float:
         return self.loop.time() - self.start
@@ -278,7 +286,7 @@ def _close(steps: Any) -> bool:
 class _Trio(_Loop):
     """Also anyio's trio backend."""
 
-    def __init__(self, patterns: list[str]) -> None:
+    def __init__(self, patterns: list[str], paths: list[Path]) -> None:
         import trio
 
         self.trio = trio
@@ -293,7 +301,7 @@ class _Trio(_Loop):
         else:
             self.start = self.clock.current_time()
         self.waiter: trio.Event | None = None
-        super().__init__(patterns, trio.lowlevel.current_trio_token().run_sync_soon)
+        super().__init__(patterns, paths, trio.lowlevel.current_trio_token().run_sync_soon)
 
     def elapsed(self) -> float:
         return self.clock.current_time() - self.start
@@ -377,6 +385,7 @@ async def eventually(
     at_least: Seconds | None = ...,
     late_check: Seconds | None = ...,
     wake_on: Patterns | None = ...,
+    wake_on_path: Paths | None = ...,
     retry_on: ExceptionTypes | None = ...,
     fail_on: ExceptionTypes | None = ...,
     on_evaluation: OnEvaluation | None = ...,
@@ -399,6 +408,7 @@ async def eventually(
     at_least: Seconds | None = ...,
     late_check: Seconds | None = ...,
     wake_on: Patterns | None = ...,
+    wake_on_path: Paths | None = ...,
     retry_on: ExceptionTypes | None = ...,
     fail_on: ExceptionTypes | None = ...,
     on_evaluation: OnEvaluation | None = ...,
@@ -421,6 +431,7 @@ async def eventually(
     at_least: Seconds | None = None,
     late_check: Seconds | None = None,
     wake_on: Patterns | None = None,
+    wake_on_path: Paths | None = None,
     retry_on: ExceptionTypes | None = None,
     fail_on: ExceptionTypes | None = None,
     on_evaluation: OnEvaluation | None = None,
@@ -445,6 +456,7 @@ async def eventually(
             at_least=at_least,
             late_check=late_check,
             wake_on=wake_on,
+            wake_on_path=wake_on_path,
             retry_on=retry_on,
             fail_on=fail_on,
             on_evaluation=on_evaluation,
@@ -473,6 +485,7 @@ async def eventually_passes(
     at_least: Seconds | None = ...,
     late_check: Seconds | None = ...,
     wake_on: Patterns | None = ...,
+    wake_on_path: Paths | None = ...,
     retry_on: ExceptionTypes | None = ...,
     fail_on: ExceptionTypes | None = ...,
     on_evaluation: OnEvaluation | None = ...,
@@ -495,6 +508,7 @@ async def eventually_passes(
     at_least: Seconds | None = ...,
     late_check: Seconds | None = ...,
     wake_on: Patterns | None = ...,
+    wake_on_path: Paths | None = ...,
     retry_on: ExceptionTypes | None = ...,
     fail_on: ExceptionTypes | None = ...,
     on_evaluation: OnEvaluation | None = ...,
@@ -517,6 +531,7 @@ async def eventually_passes(
     at_least: Seconds | None = None,
     late_check: Seconds | None = None,
     wake_on: Patterns | None = None,
+    wake_on_path: Paths | None = None,
     retry_on: ExceptionTypes | None = None,
     fail_on: ExceptionTypes | None = None,
     on_evaluation: OnEvaluation | None = None,
@@ -541,6 +556,7 @@ async def eventually_passes(
             at_least=at_least,
             late_check=late_check,
             wake_on=wake_on,
+            wake_on_path=wake_on_path,
             retry_on=retry_on,
             fail_on=fail_on,
             on_evaluation=on_evaluation,
@@ -569,6 +585,7 @@ async def eventually_changes(
     at_least: Seconds | None = ...,
     late_check: Seconds | None = ...,
     wake_on: Patterns | None = ...,
+    wake_on_path: Paths | None = ...,
     retry_on: ExceptionTypes | None = ...,
     fail_on: ExceptionTypes | None = ...,
     on_evaluation: OnEvaluation | None = ...,
@@ -591,6 +608,7 @@ async def eventually_changes(
     at_least: Seconds | None = ...,
     late_check: Seconds | None = ...,
     wake_on: Patterns | None = ...,
+    wake_on_path: Paths | None = ...,
     retry_on: ExceptionTypes | None = ...,
     fail_on: ExceptionTypes | None = ...,
     on_evaluation: OnEvaluation | None = ...,
@@ -613,6 +631,7 @@ async def eventually_changes(
     at_least: Seconds | None = None,
     late_check: Seconds | None = None,
     wake_on: Patterns | None = None,
+    wake_on_path: Paths | None = None,
     retry_on: ExceptionTypes | None = None,
     fail_on: ExceptionTypes | None = None,
     on_evaluation: OnEvaluation | None = None,
@@ -637,6 +656,7 @@ async def eventually_changes(
             at_least=at_least,
             late_check=late_check,
             wake_on=wake_on,
+            wake_on_path=wake_on_path,
             retry_on=retry_on,
             fail_on=fail_on,
             on_evaluation=on_evaluation,
@@ -665,6 +685,7 @@ async def eventually_settles(
     at_least: Seconds | None = ...,
     late_check: Seconds | None = ...,
     wake_on: Patterns | None = ...,
+    wake_on_path: Paths | None = ...,
     retry_on: ExceptionTypes | None = ...,
     fail_on: ExceptionTypes | None = ...,
     on_evaluation: OnEvaluation | None = ...,
@@ -687,6 +708,7 @@ async def eventually_settles(
     at_least: Seconds | None = ...,
     late_check: Seconds | None = ...,
     wake_on: Patterns | None = ...,
+    wake_on_path: Paths | None = ...,
     retry_on: ExceptionTypes | None = ...,
     fail_on: ExceptionTypes | None = ...,
     on_evaluation: OnEvaluation | None = ...,
@@ -709,6 +731,7 @@ async def eventually_settles(
     at_least: Seconds | None = None,
     late_check: Seconds | None = None,
     wake_on: Patterns | None = None,
+    wake_on_path: Paths | None = None,
     retry_on: ExceptionTypes | None = None,
     fail_on: ExceptionTypes | None = None,
     on_evaluation: OnEvaluation | None = None,
@@ -732,6 +755,7 @@ async def eventually_settles(
             at_least=at_least,
             late_check=late_check,
             wake_on=wake_on,
+            wake_on_path=wake_on_path,
             retry_on=retry_on,
             fail_on=fail_on,
             on_evaluation=on_evaluation,
@@ -758,6 +782,7 @@ async def always(
     attempts: int | None = None,
     message: str | None = None,
     wake_on: Patterns | None = None,
+    wake_on_path: Paths | None = None,
     retry_on: ExceptionTypes | None = None,
     fail_on: ExceptionTypes | None = None,
     on_evaluation: OnEvaluation | None = None,
@@ -778,6 +803,7 @@ async def always(
             attempts=attempts,
             message=message,
             wake_on=wake_on,
+            wake_on_path=wake_on_path,
             retry_on=retry_on,
             fail_on=fail_on,
             on_evaluation=on_evaluation,
@@ -804,6 +830,7 @@ async def never(
     attempts: int | None = None,
     message: str | None = None,
     wake_on: Patterns | None = None,
+    wake_on_path: Paths | None = None,
     retry_on: ExceptionTypes | None = None,
     fail_on: ExceptionTypes | None = None,
     on_evaluation: OnEvaluation | None = None,
@@ -824,6 +851,7 @@ async def never(
             attempts=attempts,
             message=message,
             wake_on=wake_on,
+            wake_on_path=wake_on_path,
             retry_on=retry_on,
             fail_on=fail_on,
             on_evaluation=on_evaluation,
@@ -854,6 +882,7 @@ async def sync_operation(
     at_least: Seconds | None = ...,
     late_check: Seconds | None = ...,
     wake_on: Patterns | None = ...,
+    wake_on_path: Paths | None = ...,
     retry_on: ExceptionTypes | None = ...,
     fail_on: ExceptionTypes | None = ...,
     on_evaluation: OnEvaluation | None = ...,
@@ -877,6 +906,7 @@ async def sync_operation(
     at_least: Seconds | None = ...,
     late_check: Seconds | None = ...,
     wake_on: Patterns | None = ...,
+    wake_on_path: Paths | None = ...,
     retry_on: ExceptionTypes | None = ...,
     fail_on: ExceptionTypes | None = ...,
     on_evaluation: OnEvaluation | None = ...,
@@ -900,6 +930,7 @@ async def sync_operation(
     at_least: Seconds | None = None,
     late_check: Seconds | None = None,
     wake_on: Patterns | None = None,
+    wake_on_path: Paths | None = None,
     retry_on: ExceptionTypes | None = None,
     fail_on: ExceptionTypes | None = None,
     on_evaluation: OnEvaluation | None = None,
@@ -925,6 +956,7 @@ async def sync_operation(
             at_least=at_least,
             late_check=late_check,
             wake_on=wake_on,
+            wake_on_path=wake_on_path,
             retry_on=retry_on,
             fail_on=fail_on,
             on_evaluation=on_evaluation,
@@ -960,7 +992,7 @@ class AsyncAttempts:
     async def _run(self) -> AsyncIterator[Attempt]:
         __tracebackhide__ = True
         wait = self._wait
-        run = self._loop = _Trio(wait.wake_patterns) if running_event_loop() == "trio" else _Asyncio(wait.wake_patterns)
+        run = self._loop = _loop_for(wait)
         try:
             while True:
                 # The block runs in the caller's frame: it cannot be abandoned at the deadline.
@@ -1004,6 +1036,7 @@ def attempts(
     at_least: Seconds | None = None,
     late_check: Seconds | None = None,
     wake_on: Patterns | None = None,
+    wake_on_path: Paths | None = None,
     retry_on: ExceptionTypes | None = None,
     fail_on: ExceptionTypes | None = None,
     on_evaluation: OnEvaluation | None = None,
@@ -1032,6 +1065,7 @@ def attempts(
             at_least=at_least,
             late_check=late_check,
             wake_on=wake_on,
+            wake_on_path=wake_on_path,
             retry_on=retry_on,
             fail_on=fail_on,
             on_evaluation=on_evaluation,
