@@ -10,6 +10,7 @@ import os
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 import trio
@@ -88,7 +89,8 @@ def test_attempts_are_woken_by_a_path(tmp_path: Path) -> None:
     assert evaluations == [1, 2]
 
 
-def test_asyncio_is_woken_by_a_path(tmp_path: Path) -> None:
+@pytest.mark.parametrize("run", [lambda main: asyncio.run(main()), trio.run], ids=["asyncio", "trio"])
+def test_the_event_loops_are_woken_by_a_path(tmp_path: Path, run: Any) -> None:
     target = tmp_path / "sum"
     evaluations: list[object] = []
 
@@ -100,24 +102,7 @@ def test_asyncio_is_woken_by_a_path(tmp_path: Path) -> None:
         system.join()
 
     started = time.monotonic()
-    asyncio.run(main())
-    assert time.monotonic() - started < 5
-    assert len(evaluations) == 2
-
-
-def test_trio_is_woken_by_a_path(tmp_path: Path) -> None:
-    target = tmp_path / "sum"
-    evaluations: list[object] = []
-
-    async def main() -> None:
-        system = write_after_first_evaluation(evaluations, target)
-        await aio.eventually(
-            lambda: reads_three(target), interval=10, timeout=20, wake_on_path=target, on_evaluation=evaluations.append
-        )
-        system.join()
-
-    started = time.monotonic()
-    trio.run(main)
+    run(main)
     assert time.monotonic() - started < 5
     assert len(evaluations) == 2
 

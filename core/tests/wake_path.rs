@@ -33,6 +33,15 @@ fn after_first_evaluation(
     })
 }
 
+/// Writes "3" beside `target` and renames it into place: one change of `target`.
+fn rename_into_place(dir: &Path, target: &Path) -> impl FnOnce() + Send + 'static {
+    let (partial, target) = (dir.join("result.partial"), target.to_path_buf());
+    move || {
+        fs::write(&partial, "3").unwrap();
+        fs::rename(&partial, &target).unwrap();
+    }
+}
+
 fn reads(path: &Path, expected: &str) -> bool {
     fs::read_to_string(path).is_ok_and(|s| s == expected)
 }
@@ -42,11 +51,7 @@ fn a_file_renamed_into_place_wakes_the_wait_at_once() {
     let dir = scratch("rename");
     let result = dir.join("result");
     let evaluations = Arc::new(AtomicU32::new(0));
-    let (d, r) = (dir.clone(), result.clone());
-    let system = after_first_evaluation(&evaluations, move || {
-        fs::write(d.join("result.partial"), "3").unwrap();
-        fs::rename(d.join("result.partial"), &r).unwrap();
-    });
+    let system = after_first_evaluation(&evaluations, rename_into_place(&dir, &result));
     let started = Instant::now();
     let seen = eventually(|| {
         evaluations.fetch_add(1, Ordering::SeqCst);
@@ -129,11 +134,7 @@ async fn the_tokio_driver_is_woken_by_a_path_too() {
     let dir = scratch("tokio");
     let result = dir.join("result");
     let evaluations = Arc::new(AtomicU32::new(0));
-    let (d, r) = (dir.clone(), result.clone());
-    let system = after_first_evaluation(&evaluations, move || {
-        fs::write(d.join("result.partial"), "3").unwrap();
-        fs::rename(d.join("result.partial"), &r).unwrap();
-    });
+    let system = after_first_evaluation(&evaluations, rename_into_place(&dir, &result));
     let started = Instant::now();
     let seen = eventually(|| {
         evaluations.fetch_add(1, Ordering::SeqCst);
