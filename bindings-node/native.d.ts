@@ -78,6 +78,8 @@ export declare class NativePoller {
    */
   get wantsAcceptedText(): boolean
   get wakePatterns(): Array<string>
+  /** The wait's `wakeOnPath`, validated (for `NativeWake`). */
+  get wakePaths(): Array<string>
 }
 
 /**
@@ -94,13 +96,14 @@ export declare class NativeScope {
 /**
  * A wake-hint subscription for one wait. An event emitted from JavaScript (on this wait's own
  * thread) calls `onWake` at once, inside the emit, so the driver's sleep is cut short before the
- * emitting callback even returns; an event from another thread queues the call to the JS thread.
+ * emitting callback even returns; an event from another thread, or a change of one of `paths`
+ * (seen on the file-system watcher's thread), queues the call to the JS thread.
  * `onWake` gets the emission time on [`monotonic_ms`]'s clock: a queued hint arrives on a later
  * turn, possibly after the evaluation it was emitted during has ended, and the Poller needs to
  * know when it happened (SPEC §5: that decides whether it earns one more evaluation or none).
  */
 export declare class NativeWake {
-  constructor(patterns: Array<string>, onWake: (emittedAtMs: string) => void)
+  constructor(patterns: Array<string>, onWake: (emittedAtMs: string) => void, paths?: Array<string> | undefined | null)
   /** Detaches (idempotent). */
   close(): void
 }
@@ -214,6 +217,8 @@ export interface NativeOptions {
   atLeast?: number
   lateCheck?: number
   wakeOn?: Array<string>
+  /** Paths whose change is a wake hint (`wakeOnPath`). */
+  wakeOnPath?: Array<string>
 }
 
 /** The fields behind a failure's text (SPEC §3). */

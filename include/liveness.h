@@ -379,6 +379,18 @@ typedef struct liveness_options {
      * Default 1000.
      */
     double late_check_ms;
+    /**
+     * Paths (UTF-8) whose change re-evaluates the probe at once, like an event matching
+     * `wake_on`: a file created, written, renamed into place or deleted, or for a directory an
+     * entry in it. A path that does not exist yet is watched through its directory, which must
+     * exist (else LIVENESS_INVALID_ARGUMENT naming `wake_on_path`). NULL/0 for none (default).
+     * Borrowed for the duration of the call.
+     */
+    const char *const *wake_on_path;
+    /**
+     * Number of paths in `wake_on_path`.
+     */
+    size_t wake_on_path_len;
 } liveness_options;
 
 /**
@@ -663,7 +675,7 @@ enum liveness_status liveness_sync_operation(liveness_probe action, liveness_pro
 
 /**
  * The default options (timeout 5000 ms, adaptive interval 1..50 ms, no delay, no attempt
- * limit, no message, no stable_for, no wake hints, no at_least, no intervals list, no backoff,
+ * limit, no message, no stable_for, no wake hints (events or paths), no at_least, no intervals list, no backoff,
  * no on_evaluation hook). Thread-safe.
  */
 struct liveness_options liveness_options_default(void);
@@ -681,7 +693,10 @@ struct liveness_options liveness_options_default(void);
  * two evaluations that follow each other at once, and gives each PREPARE / EVALUATE step the
  * time to abandon it at. `opts.wake_on` is checked but not subscribed to: the host attaches its
  * own handler (liveness_attach()) and reports hints with liveness_poller_wake() (unless it waits
- * with liveness_poller_wait(), which subscribes).
+ * with liveness_poller_wait(), which subscribes). `opts.wake_on_path` is checked here and
+ * watched from the first liveness_poller_now_ms() / _wait(): a host that keeps its own clock
+ * and waits its own way calls liveness_poller_now_ms() before each wait to have the paths watched
+ * and their changes handed to the poller.
  * `opts.on_evaluation` is called by liveness_poller_accepted(), _raised() and _returned(), after
  * the poller counted the evaluation (a liveness_probe_stop() in it makes that call return
  * LIVENESS_PROBE_FAILED: end the wait and free the poller). With `opts.timeout_ms` INFINITY
@@ -755,7 +770,7 @@ enum liveness_status liveness_poller_wake(struct liveness_poller *poller_ptr, do
  * liveness_assert.h run): stores in `*out_ms` the time elapsed since liveness_poller_new(), on
  * the clock of the thread that made the poller: a monotonic clock, or that thread's virtual
  * clock (liveness_virtual_clock_install()) when one was installed then. The first call of it or
- * of liveness_poller_wait() subscribes the poller to `opts.wake_on`, and every call hands the
+ * of liveness_poller_wait() subscribes the poller to `opts.wake_on` and `opts.wake_on_path`, and every call hands the
  * poller a hint emitted since (as liveness_poller_wake() would). An event-loop host that keeps
  * its own clock needs neither.
  */
@@ -764,9 +779,10 @@ enum liveness_status liveness_poller_now_ms(struct liveness_poller *poller_ptr, 
 /**
  * For a host that waits on the calling thread: blocks it for `ms` milliseconds (a
  * LIVENESS_STEP_WAIT's `wait_ms`) on the poller's clock (liveness_poller_now_ms()), returning
- * early when an event matching `opts.wake_on` is emitted from any thread; on a virtual clock it
+ * early when an event matching `opts.wake_on` is emitted from any thread or a path of
+ * `opts.wake_on_path` changes; on a virtual clock it
  * advances the clock instead of sleeping (and does not when a hint is pending). A `ms` too large
- * for a time waits until a hint (forever without `wake_on`). LIVENESS_INVALID_ARGUMENT for a
+ * for a time waits until a hint (forever without `wake_on` and `wake_on_path`). LIVENESS_INVALID_ARGUMENT for a
  * negative, NaN or infinite `ms`, or a bad handle. The poller is not locked while waiting.
  */
 enum liveness_status liveness_poller_wait(struct liveness_poller *poller_ptr, double ms);

@@ -227,22 +227,27 @@ async function run(plan: Plan, options: unknown, cancel: Cancel, wait: Mutable<P
   const t0 = clock.now();
   const at = () => clock.now() - t0;
   const patterns = poller.wakePatterns;
+  const paths = poller.wakePaths;
+  const hinted = patterns.length > 0 || paths.length > 0;
   // A hint emitted from JavaScript arrives inside the emit; one from another thread arrives on a
   // later turn, maybe after the evaluation it was emitted during, so it is dated by when it was
   // emitted (on a fake clock, which native code cannot read, by when it arrives). The Poller
   // decides what a hint means; a sleep in progress ends early. `addonZero`: where the addon's
   // clock reads zero, on this wait's clock (elapsed since the call).
-  const addonZero = patterns.length > 0 && !clock.fake ? nativeOrigin(clock) - t0 : 0;
-  const wake =
-    patterns.length > 0
-      ? translate(
-          () =>
-            new native.NativeWake(patterns, (emittedAtMs) => {
+  const addonZero = hinted && !clock.fake ? nativeOrigin(clock) - t0 : 0;
+  const wake = hinted
+    ? translate(
+        () =>
+          new native.NativeWake(
+            patterns,
+            (emittedAtMs) => {
               poller.wake(clock.fake ? at() : Math.min(at(), Number(emittedAtMs) + addonZero));
               cancel.wake();
-            }),
-        )
-      : undefined;
+            },
+            paths,
+          ),
+      )
+    : undefined;
   const describeAccepted = poller.wantsAcceptedText;
   const { onEvaluation } = checked;
   try {

@@ -53,6 +53,8 @@ export interface Options {
   lateCheck?: number;
   /** Event pattern(s) whose emission re-evaluates the probe at once. */
   wakeOn?: string | readonly string[];
+  /** Path(s) whose change (a file created, written, renamed into place or deleted; for a directory, an entry in it) re-evaluates the probe at once. A path that does not exist yet is watched through its directory, which must exist. */
+  wakeOnPath?: string | readonly string[];
   /** Only these errors are retried; any other fails the wait at once, as itself. */
   retryOn?: ErrorClass | readonly ErrorClass[];
   /** These errors fail the wait at once, as themselves. */
@@ -92,6 +94,7 @@ const KNOWN = new Set<string>([
   'attempts',
   'message',
   'wakeOn',
+  'wakeOnPath',
   'retryOn',
   'failOn',
   'signal',
@@ -114,6 +117,7 @@ export interface Checked {
     intervals?: number[];
     backoff?: number;
     wakeOn?: string[];
+    wakeOnPath?: string[];
   };
   retryOn: ErrorClass[] | undefined;
   failOn: ErrorClass[];
@@ -197,6 +201,13 @@ export function check(options: unknown): Checked {
       throw new TypeError('option `wakeOn` must be an event pattern or an array of them');
     }
     native.wakeOn = [...(list as string[])];
+  }
+  if (o.wakeOnPath !== undefined) {
+    const list = typeof o.wakeOnPath === 'string' ? [o.wakeOnPath] : o.wakeOnPath;
+    if (!Array.isArray(list) || list.some((p) => typeof p !== 'string')) {
+      throw new TypeError('option `wakeOnPath` must be a path or an array of them');
+    }
+    native.wakeOnPath = [...(list as string[])];
   }
   if (o.signal !== undefined && !isAbortSignal(o.signal)) {
     throw new TypeError('option `signal` must be an AbortSignal');

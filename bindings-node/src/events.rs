@@ -342,7 +342,8 @@ impl NativeCapture {
 
 /// A wake-hint subscription for one wait. An event emitted from JavaScript (on this wait's own
 /// thread) calls `onWake` at once, inside the emit, so the driver's sleep is cut short before the
-/// emitting callback even returns; an event from another thread queues the call to the JS thread.
+/// emitting callback even returns; an event from another thread, or a change of one of `paths`
+/// (seen on the file-system watcher's thread), queues the call to the JS thread.
 /// `onWake` gets the emission time on [`monotonic_ms`]'s clock: a queued hint arrives on a later
 /// turn, possibly after the evaluation it was emitted during has ended, and the Poller needs to
 /// know when it happened (SPEC §5: that decides whether it earns one more evaluation or none).
@@ -358,10 +359,12 @@ impl NativeWake {
         env: Env,
         patterns: Vec<String>,
         #[napi(ts_arg_type = "(emittedAtMs: string) => void")] on_wake: Function<String, Unknown<'static>>,
+        paths: Option<Vec<String>>,
     ) -> Result<Self> {
         let home = Home::of(&env)?;
         let on_wake = JsCallback::new(&env, home.clone(), on_wake)?;
-        let sub = WakeSubscription::new(&patterns, move || {
+        let paths: Vec<std::path::PathBuf> = paths.into_iter().flatten().map(Into::into).collect();
+        let sub = WakeSubscription::for_sources(&patterns, &paths, "wakeOnPath", move || {
             let emitted_at = monotonic_ms().to_string();
             if let Some(Err(_)) = on_wake.deliver(emitted_at.clone()) {
                 // The direct call failed: the hint must not be lost, so queue it.

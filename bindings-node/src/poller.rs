@@ -31,6 +31,8 @@ pub struct NativeOptions {
     pub at_least: Option<f64>,
     pub late_check: Option<f64>,
     pub wake_on: Option<Vec<String>>,
+    /// Paths whose change is a wake hint (`wakeOnPath`).
+    pub wake_on_path: Option<Vec<String>>,
 }
 
 /// The core's defaults the TypeScript layer needs before a poller exists (to fit a wait into the
@@ -77,6 +79,7 @@ fn options(o: &NativeOptions) -> Result<Options> {
         at_least: millis("atLeast", o.at_least, d.at_least)?,
         late_check: millis("lateCheck", o.late_check, d.late_check)?,
         wake_on: o.wake_on.clone().unwrap_or_default(),
+        wake_on_path: o.wake_on_path.iter().flatten().map(std::path::PathBuf::from).collect(),
         ..d
     })
 }
@@ -349,5 +352,11 @@ impl NativePoller {
     #[napi(getter, catch_unwind)]
     pub fn wake_patterns(&self) -> Vec<String> {
         self.inner.wake_patterns().to_vec()
+    }
+
+    /// The wait's `wakeOnPath`, validated (for `NativeWake`).
+    #[napi(getter, catch_unwind)]
+    pub fn wake_paths(&self) -> Vec<String> {
+        self.inner.wake_paths().iter().map(|p| p.to_string_lossy().into_owned()).collect()
     }
 }

@@ -97,6 +97,30 @@ pub fn patterns(option: &str, value: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<
     Ok(out)
 }
 
+/// `wake_on_path`: a path (`str` or `os.PathLike`) or an iterable of them.
+pub fn paths(option: &str, value: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<std::path::PathBuf>> {
+    let Some(value) = value.filter(|v| !v.is_none()) else { return Ok(Vec::new()) };
+    let wrong = || {
+        PyTypeError::new_err(format!(
+            "invalid option `{option}`: expected a path (str or os.PathLike) or a list of them, got {}",
+            short_repr(value)
+        ))
+    };
+    // A str is iterable too: one path, not a list of one-letter paths.
+    if value.is_instance_of::<PyString>() || value.hasattr("__fspath__")? {
+        return Ok(vec![value.extract().map_err(|_| wrong())?]);
+    }
+    let mut out = Vec::new();
+    for item in value.try_iter().map_err(|_| wrong())? {
+        let item = item?;
+        if !(item.is_instance_of::<PyString>() || item.hasattr("__fspath__")?) {
+            return Err(wrong());
+        }
+        out.push(item.extract().map_err(|_| wrong())?);
+    }
+    Ok(out)
+}
+
 /// An exception class or a tuple of them (what `isinstance` takes), kept as a tuple.
 pub fn exception_types(option: &str, value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Py<PyTuple>>> {
     let Some(value) = value.filter(|v| !v.is_none()) else { return Ok(None) };
@@ -137,6 +161,7 @@ pub struct RawOptions<'a, 'py> {
     pub at_least: Option<&'a Bound<'py, PyAny>>,
     pub late_check: Option<&'a Bound<'py, PyAny>>,
     pub wake_on: Option<&'a Bound<'py, PyAny>>,
+    pub wake_on_path: Option<&'a Bound<'py, PyAny>>,
 }
 
 impl RawOptions<'_, '_> {
@@ -181,6 +206,7 @@ impl RawOptions<'_, '_> {
             ),
         };
         o.wake_on = patterns("wake_on", self.wake_on)?;
+        o.wake_on_path = paths("wake_on_path", self.wake_on_path)?;
         o.validate().map_err(core_error)?;
         Ok(o)
     }
@@ -238,7 +264,7 @@ pub fn timeout_scale() -> PyResult<f64> {
 #[pyfunction]
 #[pyo3(signature = (*, timeout=None, interval=None, intervals=None, backoff=None, min_interval=None,
                     max_interval=None, delay=None, attempts=None, message=None, stable_for=None, at_least=None, late_check=None,
-                    wake_on=None))]
+                    wake_on=None, wake_on_path=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn validate_options(
     timeout: Option<Bound<'_, PyAny>>,
@@ -254,6 +280,7 @@ pub fn validate_options(
     at_least: Option<Bound<'_, PyAny>>,
     late_check: Option<Bound<'_, PyAny>>,
     wake_on: Option<Bound<'_, PyAny>>,
+    wake_on_path: Option<Bound<'_, PyAny>>,
 ) -> PyResult<()> {
     let raw = RawOptions {
         timeout: timeout.as_ref(),
@@ -269,6 +296,7 @@ pub fn validate_options(
         at_least: at_least.as_ref(),
         late_check: late_check.as_ref(),
         wake_on: wake_on.as_ref(),
+        wake_on_path: wake_on_path.as_ref(),
     };
     raw.to_core()?;
     timeout_scale()?;

@@ -20,7 +20,7 @@ use pyo3::sync::PyOnceLock;
 
 use crate::errors::core_error;
 use crate::gate;
-use crate::options::patterns;
+use crate::options::{paths, patterns};
 
 /// How long a pause on the main thread stays detached before looking for a pending signal.
 const SIGNAL_CHECK: Duration = Duration::from_millis(20);
@@ -77,22 +77,24 @@ pub struct BlockingClock {
 
 #[pymethods]
 impl BlockingClock {
-    /// `wake_on`: the wait's wake patterns (an event matching one ends a pause early).
+    /// `wake_on`: the wait's wake patterns (an event matching one ends a pause early);
+    /// `wake_on_path`: its paths (a change of one does too).
     #[new]
-    #[pyo3(signature = (wake_on=None))]
-    fn new(wake_on: Option<Bound<'_, PyAny>>) -> PyResult<BlockingClock> {
+    #[pyo3(signature = (wake_on=None, wake_on_path=None))]
+    fn new(wake_on: Option<Bound<'_, PyAny>>, wake_on_path: Option<Bound<'_, PyAny>>) -> PyResult<BlockingClock> {
         let origin = match VirtualClock::installed() {
             Some(clock) => Clock::Virtual { origin: clock.now(), clock },
             None => Clock::Real(Instant::now()),
         };
         let hint = Arc::new(Hint { at: AtomicU64::new(0), waiter: thread::current(), origin });
         let patterns = patterns("wake_on", wake_on.as_ref())?;
-        let subscription = if patterns.is_empty() {
+        let paths = paths("wake_on_path", wake_on_path.as_ref())?;
+        let subscription = if patterns.is_empty() && paths.is_empty() {
             None
         } else {
             let hint = Arc::clone(&hint);
             Some(
-                WakeSubscription::new(&patterns, move || {
+                WakeSubscription::for_sources(&patterns, &paths, "wake_on_path", move || {
                     let nanos = u64::try_from(hint.origin.elapsed().as_nanos()).unwrap_or(u64::MAX - 1);
                     hint.at.store(nanos + 1, Ordering::Release);
                     hint.waiter.unpark();

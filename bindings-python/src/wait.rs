@@ -21,7 +21,7 @@ use pyo3::types::{PyBool, PyInt, PyString, PyWeakrefReference};
 use crate::acceptance::{Acceptance, ExceptionPolicy, Raised, rejected_value};
 use crate::errors::{core_error, report_error};
 use crate::gate;
-use crate::options::{RawOptions, exception_types, operation, patterns, short_repr, type_name};
+use crate::options::{RawOptions, exception_types, operation, paths, patterns, short_repr, type_name};
 use crate::stepper::signal_slice;
 use crate::testing;
 
@@ -236,7 +236,7 @@ impl Wait {
     #[pyo3(signature = (operation_name, *, event_loop=false, during=None, quiet=None, timeout=None,
                         interval=None, intervals=None, backoff=None, min_interval=None, max_interval=None,
                         delay=None, attempts=None, message=None, stable_for=None, at_least=None, late_check=None,
-                        wake_on=None,
+                        wake_on=None, wake_on_path=None,
                         retry_on=None, fail_on=None, on_evaluation=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -257,6 +257,7 @@ impl Wait {
         at_least: Option<Bound<'_, PyAny>>,
         late_check: Option<Bound<'_, PyAny>>,
         wake_on: Option<Bound<'_, PyAny>>,
+        wake_on_path: Option<Bound<'_, PyAny>>,
         retry_on: Option<Bound<'_, PyAny>>,
         fail_on: Option<Bound<'_, PyAny>>,
         on_evaluation: Option<Bound<'_, PyAny>>,
@@ -286,6 +287,7 @@ impl Wait {
             at_least: at_least.as_ref(),
             late_check: late_check.as_ref(),
             wake_on: wake_on.as_ref(),
+            wake_on_path: wake_on_path.as_ref(),
         };
         // Python's os.environ is the process environment (it writes through with putenv).
         let options = raw.to_core()?.with_env_scale().map_err(core_error)?;
@@ -463,6 +465,12 @@ impl Wait {
         self.poller.wake_patterns().to_vec()
     }
 
+    /// The wait's `wake_on_path`, validated (absolute or as given).
+    #[getter]
+    fn wake_paths(&self) -> Vec<std::path::PathBuf> {
+        self.poller.wake_paths().to_vec()
+    }
+
     /// The failure this wait raised, once it raised one (`None` before, and when it succeeded
     /// or a probe's exception propagated).
     #[getter(failure)]
@@ -471,8 +479,9 @@ impl Wait {
     }
 }
 
-/// Asynchronous waits' wake hints: calls `callback()` (from the emitting thread, interpreter
-/// attached) for each matching event until closed.
+/// Asynchronous waits' wake hints: calls `callback()` (from the emitting thread, or the file-system
+/// watcher's, interpreter attached) for each matching event and each change of a `wake_on_path`
+/// until closed.
 #[pyclass(module = "liveness._native")]
 pub struct WakeHint {
     subscription: Option<WakeSubscription>,
@@ -481,9 +490,15 @@ pub struct WakeHint {
 #[pymethods]
 impl WakeHint {
     #[new]
-    fn new(wake_on: Bound<'_, PyAny>, callback: Py<PyAny>) -> PyResult<WakeHint> {
+    #[pyo3(signature = (wake_on, callback, wake_on_path=None))]
+    fn new(
+        wake_on: Bound<'_, PyAny>,
+        callback: Py<PyAny>,
+        wake_on_path: Option<Bound<'_, PyAny>>,
+    ) -> PyResult<WakeHint> {
         let patterns = patterns("wake_on", Some(&wake_on))?;
-        let subscription = WakeSubscription::new(&patterns, move || {
+        let paths = paths("wake_on_path", wake_on_path.as_ref())?;
+        let subscription = WakeSubscription::for_sources(&patterns, &paths, "wake_on_path", move || {
             gate::attach(|py| {
                 if let Err(err) = callback.call0(py) {
                     // A hint is advice: a failing callback must not detach the hint or disturb

@@ -90,6 +90,14 @@ pub struct liveness_options {
     /// after the deadline") or still not. The status stays LIVENESS_TIMEOUT. 0 turns it off.
     /// Default 1000.
     pub late_check_ms: f64,
+    /// Paths (UTF-8) whose change re-evaluates the probe at once, like an event matching
+    /// `wake_on`: a file created, written, renamed into place or deleted, or for a directory an
+    /// entry in it. A path that does not exist yet is watched through its directory, which must
+    /// exist (else LIVENESS_INVALID_ARGUMENT naming `wake_on_path`). NULL/0 for none (default).
+    /// Borrowed for the duration of the call.
+    pub wake_on_path: *const *const c_char,
+    /// Number of paths in `wake_on_path`.
+    pub wake_on_path_len: usize,
 }
 
 impl liveness_options {
@@ -114,6 +122,8 @@ impl liveness_options {
             on_evaluation: None,
             on_evaluation_context: std::ptr::null_mut(),
             late_check_ms: millis(d.late_check),
+            wake_on_path: std::ptr::null(),
+            wake_on_path_len: 0,
         }
     }
 }
@@ -123,7 +133,7 @@ fn millis(d: Duration) -> f64 {
 }
 
 /// The default options (timeout 5000 ms, adaptive interval 1..50 ms, no delay, no attempt
-/// limit, no message, no stable_for, no wake hints, no at_least, no intervals list, no backoff,
+/// limit, no message, no stable_for, no wake hints (events or paths), no at_least, no intervals list, no backoff,
 /// no on_evaluation hook). Thread-safe.
 #[unsafe(no_mangle)]
 pub extern "C" fn liveness_options_default() -> liveness_options {
@@ -194,6 +204,11 @@ pub(crate) unsafe fn read_options(opts: *const liveness_options) -> Result<ReadO
         wake_on: unsafe { str_array_arg("options.wake_on", c.wake_on, c.wake_on_len) }?
             .into_iter()
             .map(str::to_owned)
+            .collect(),
+        // SAFETY: the caller promises valid strings.
+        wake_on_path: unsafe { str_array_arg("options.wake_on_path", c.wake_on_path, c.wake_on_path_len) }?
+            .into_iter()
+            .map(std::path::PathBuf::from)
             .collect(),
         ..Options::default()
     }

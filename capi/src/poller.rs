@@ -273,7 +273,10 @@ fn with_poller<T>(
 /// two evaluations that follow each other at once, and gives each PREPARE / EVALUATE step the
 /// time to abandon it at. `opts.wake_on` is checked but not subscribed to: the host attaches its
 /// own handler (liveness_attach()) and reports hints with liveness_poller_wake() (unless it waits
-/// with liveness_poller_wait(), which subscribes).
+/// with liveness_poller_wait(), which subscribes). `opts.wake_on_path` is checked here and
+/// watched from the first liveness_poller_now_ms() / _wait(): a host that keeps its own clock
+/// and waits its own way calls liveness_poller_now_ms() before each wait to have the paths watched
+/// and their changes handed to the poller.
 /// `opts.on_evaluation` is called by liveness_poller_accepted(), _raised() and _returned(), after
 /// the poller counted the evaluation (a liveness_probe_stop() in it makes that call return
 /// LIVENESS_PROBE_FAILED: end the wait and free the poller). With `opts.timeout_ms` INFINITY
@@ -490,7 +493,7 @@ pub unsafe extern "C" fn liveness_poller_wake(poller_ptr: *mut liveness_poller, 
 /// liveness_assert.h run): stores in `*out_ms` the time elapsed since liveness_poller_new(), on
 /// the clock of the thread that made the poller: a monotonic clock, or that thread's virtual
 /// clock (liveness_virtual_clock_install()) when one was installed then. The first call of it or
-/// of liveness_poller_wait() subscribes the poller to `opts.wake_on`, and every call hands the
+/// of liveness_poller_wait() subscribes the poller to `opts.wake_on` and `opts.wake_on_path`, and every call hands the
 /// poller a hint emitted since (as liveness_poller_wake() would). An event-loop host that keeps
 /// its own clock needs neither.
 #[unsafe(no_mangle)]
@@ -507,9 +510,10 @@ pub unsafe extern "C" fn liveness_poller_now_ms(poller_ptr: *mut liveness_poller
 
 /// For a host that waits on the calling thread: blocks it for `ms` milliseconds (a
 /// LIVENESS_STEP_WAIT's `wait_ms`) on the poller's clock (liveness_poller_now_ms()), returning
-/// early when an event matching `opts.wake_on` is emitted from any thread; on a virtual clock it
+/// early when an event matching `opts.wake_on` is emitted from any thread or a path of
+/// `opts.wake_on_path` changes; on a virtual clock it
 /// advances the clock instead of sleeping (and does not when a hint is pending). A `ms` too large
-/// for a time waits until a hint (forever without `wake_on`). LIVENESS_INVALID_ARGUMENT for a
+/// for a time waits until a hint (forever without `wake_on` and `wake_on_path`). LIVENESS_INVALID_ARGUMENT for a
 /// negative, NaN or infinite `ms`, or a bad handle. The poller is not locked while waiting.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn liveness_poller_wait(poller_ptr: *mut liveness_poller, ms: f64) -> liveness_status {
@@ -542,16 +546,15 @@ pub unsafe extern "C" fn liveness_poller_set_origin(
 }
 
 impl PollerState {
-    /// Subscribes to `wake_on` (once; a poller without patterns gets a subscription-less waiter)
+    /// Subscribes to `wake_on` and `wake_on_path` (once; a poller without either gets a
+    /// subscription-less waiter)
     /// and hands the poller the hint emitted since the last call, if any. Returns the waiter.
     fn deliver_hints(&mut self) -> Result<Arc<Hints>, Error> {
         if self.hints.is_none() {
             let hints =
                 Arc::new(Hints { latest: AtomicU64::new(0), waiter: Mutex::new(None), clock: self.clock.clone() });
             let waker = Arc::clone(&hints);
-            let patterns = self.poller.wake_patterns();
-            let subscription =
-                if patterns.is_empty() { None } else { Some(WakeSubscription::new(patterns, move || waker.wake())?) };
+            let subscription = self.poller.subscribe_wakes(move || waker.wake())?;
             self.hints = Some((hints, subscription));
         }
         let hints = match &self.hints {

@@ -1,5 +1,6 @@
 //! Options, their validation, `LIVENESS_TIMEOUT_SCALE` and the adaptive schedule (SPEC §2).
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::error::Error;
@@ -43,6 +44,9 @@ pub struct Options {
     pub late_check: Duration,
     /// Event patterns whose emission re-evaluates the probe at once.
     pub wake_on: Vec<String>,
+    /// Paths whose change (create, write, rename into place, delete; for a directory, of an
+    /// entry in it) re-evaluates the probe at once, like an event matching `wake_on`.
+    pub wake_on_path: Vec<PathBuf>,
     /// Multiplies the timeout, `delay`, `stable_for` and `during` (not the polling periods).
     pub timeout_scale: f64,
 }
@@ -63,6 +67,7 @@ impl Default for Options {
             at_least: Duration::ZERO,
             late_check: DEFAULT_LATE_CHECK,
             wake_on: Vec::new(),
+            wake_on_path: Vec::new(),
             timeout_scale: 1.0,
         }
     }
@@ -190,7 +195,13 @@ impl Options {
         for pattern in &self.wake_on {
             crate::events::Pattern::new(pattern).map_err(|e| Error::invalid_option(&name("wake_on"), e.to_string()))?;
         }
+        crate::events::validate_paths(&self.wake_on_path, &name("wake_on_path"))?;
         Ok(())
+    }
+
+    /// Whether something can wake the wait before its next period: an event pattern or a path.
+    pub fn has_wake_source(&self) -> bool {
+        !self.wake_on.is_empty() || !self.wake_on_path.is_empty()
     }
 
     /// These options with `timeout_scale` multiplied by the process environment's

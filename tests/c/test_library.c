@@ -65,6 +65,7 @@ TEST(options_default_values) {
     EXPECT(o.message == NULL);
     EXPECT(o.stable_for_ms == 0.0);
     EXPECT(o.wake_on == NULL && o.wake_on_len == 0);
+    EXPECT(o.wake_on_path == NULL && o.wake_on_path_len == 0);
 }
 
 TEST(string_free_and_capture_close_accept_null) {

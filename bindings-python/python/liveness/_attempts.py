@@ -24,7 +24,7 @@ from typing import Any, Protocol
 from . import _native
 from ._errors import _ReportedError
 from ._hooks import OnEvaluation, OnTimeout
-from ._ops import ExceptionTypes, Patterns, Seconds, new_wait, refuse_running_loop
+from ._ops import ExceptionTypes, Paths, Patterns, Seconds, new_wait, refuse_running_loop
 
 __all__ = ["Attempt", "Attempts", "attempts"]
 
@@ -106,7 +106,7 @@ class Attempts:
     def _run(self) -> Iterator[Attempt]:
         __tracebackhide__ = True
         wait = self._wait
-        clock = self._clock = _native.BlockingClock(wait.wake_patterns or None)
+        clock = self._clock = _native.BlockingClock(wait.wake_patterns or None, wait.wake_paths or None)
         try:
             while True:
                 step, arg = wait.next(clock.elapsed())
@@ -148,6 +148,7 @@ def attempts(
     at_least: Seconds | None = None,
     late_check: Seconds | None = None,
     wake_on: Patterns | None = None,
+    wake_on_path: Paths | None = None,
     retry_on: ExceptionTypes | None = None,
     fail_on: ExceptionTypes | None = None,
     on_evaluation: OnEvaluation | None = None,
@@ -176,6 +177,7 @@ def attempts(
             at_least=at_least,
             late_check=late_check,
             wake_on=wake_on,
+            wake_on_path=wake_on_path,
             retry_on=retry_on,
             fail_on=fail_on,
             on_evaluation=on_evaluation,

@@ -1,10 +1,13 @@
 # Stubs of the private native module (bindings-python/src). Checked against the runtime by
 # mypy.stubtest in the test suite (tests/test_package.py).
+import os
 from collections.abc import Callable, Mapping, Sequence
 from contextvars import ContextVar
+from pathlib import Path
 from typing import Any, TypeAlias, final
 
 _Patterns: TypeAlias = str | Sequence[str]
+_Paths: TypeAlias = str | os.PathLike[str] | Sequence[str | os.PathLike[str]]
 _ExceptionTypes: TypeAlias = type[BaseException] | tuple[type[BaseException], ...] | list[type[BaseException]]
 
 __all__ = [
@@ -62,6 +65,7 @@ class Wait:
         at_least: float | None = None,
         late_check: float | None = None,
         wake_on: _Patterns | None = None,
+        wake_on_path: _Paths | None = None,
         retry_on: _ExceptionTypes | None = None,
         fail_on: _ExceptionTypes | None = None,
         on_evaluation: Callable[[Any], object] | None = None,
@@ -86,16 +90,20 @@ class Wait:
     @property
     def wake_patterns(self) -> list[str]: ...
     @property
+    def wake_paths(self) -> list[Path]: ...
+    @property
     def failure(self) -> BaseException | None: ...
 
 @final
 class WakeHint:
-    def __new__(cls, wake_on: _Patterns, callback: Callable[[], object]) -> WakeHint: ...
+    def __new__(
+        cls, wake_on: _Patterns, callback: Callable[[], object], wake_on_path: _Paths | None = None
+    ) -> WakeHint: ...
     def close(self) -> None: ...
 
 @final
 class BlockingClock:
-    def __new__(cls, wake_on: _Patterns | None = None) -> BlockingClock: ...
+    def __new__(cls, wake_on: _Patterns | None = None, wake_on_path: _Paths | None = None) -> BlockingClock: ...
     def elapsed(self) -> float: ...
     @property
     def is_virtual(self) -> bool: ...
@@ -196,6 +204,7 @@ def validate_options(
     at_least: float | None = None,
     late_check: float | None = None,
     wake_on: _Patterns | None = None,
+    wake_on_path: _Paths | None = None,
 ) -> None: ...
 def emit(
     name: str, measurements: Mapping[str, float] | None = None, metadata: Mapping[str, Any] | None = None

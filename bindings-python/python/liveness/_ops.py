@@ -7,6 +7,7 @@ synchronous wait would hold it for the whole wait)."""
 from __future__ import annotations
 
 import inspect
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
@@ -19,6 +20,8 @@ T = TypeVar("T")
 
 Seconds = float
 Patterns = str | Sequence[str]
+# `wake_on_path`: one path or several (a change of one is a wake hint).
+Paths = str | os.PathLike[str] | Sequence[str | os.PathLike[str]]
 # A class, or a tuple or list of them (any sequence is taken as a tuple).
 ExceptionTypes = type[BaseException] | Sequence[type[BaseException]]
 
@@ -185,6 +188,7 @@ def eventually(
     at_least: Seconds | None = None,
     late_check: Seconds | None = None,
     wake_on: Patterns | None = None,
+    wake_on_path: Paths | None = None,
     retry_on: ExceptionTypes | None = None,
     fail_on: ExceptionTypes | None = None,
     on_evaluation: OnEvaluation | None = None,
@@ -215,6 +219,7 @@ def eventually(
             at_least=at_least,
             late_check=late_check,
             wake_on=wake_on,
+            wake_on_path=wake_on_path,
             retry_on=retry_on,
             fail_on=fail_on,
             on_evaluation=on_evaluation,
@@ -241,6 +246,7 @@ def eventually_passes(
     at_least: Seconds | None = None,
     late_check: Seconds | None = None,
     wake_on: Patterns | None = None,
+    wake_on_path: Paths | None = None,
     retry_on: ExceptionTypes | None = None,
     fail_on: ExceptionTypes | None = None,
     on_evaluation: OnEvaluation | None = None,
@@ -266,6 +272,7 @@ def eventually_passes(
             at_least=at_least,
             late_check=late_check,
             wake_on=wake_on,
+            wake_on_path=wake_on_path,
             retry_on=retry_on,
             fail_on=fail_on,
             on_evaluation=on_evaluation,
@@ -292,6 +299,7 @@ def eventually_changes(
     at_least: Seconds | None = None,
     late_check: Seconds | None = None,
     wake_on: Patterns | None = None,
+    wake_on_path: Paths | None = None,
     retry_on: ExceptionTypes | None = None,
     fail_on: ExceptionTypes | None = None,
     on_evaluation: OnEvaluation | None = None,
@@ -318,6 +326,7 @@ def eventually_changes(
             at_least=at_least,
             late_check=late_check,
             wake_on=wake_on,
+            wake_on_path=wake_on_path,
             retry_on=retry_on,
             fail_on=fail_on,
             on_evaluation=on_evaluation,
@@ -344,6 +353,7 @@ def eventually_settles(
     at_least: Seconds | None = None,
     late_check: Seconds | None = None,
     wake_on: Patterns | None = None,
+    wake_on_path: Paths | None = None,
     retry_on: ExceptionTypes | None = None,
     fail_on: ExceptionTypes | None = None,
     on_evaluation: OnEvaluation | None = None,
@@ -369,6 +379,7 @@ def eventually_settles(
             at_least=at_least,
             late_check=late_check,
             wake_on=wake_on,
+            wake_on_path=wake_on_path,
             retry_on=retry_on,
             fail_on=fail_on,
             on_evaluation=on_evaluation,
@@ -393,6 +404,7 @@ def always(
     attempts: int | None = None,
     message: str | None = None,
     wake_on: Patterns | None = None,
+    wake_on_path: Paths | None = None,
     retry_on: ExceptionTypes | None = None,
     fail_on: ExceptionTypes | None = None,
     on_evaluation: OnEvaluation | None = None,
@@ -414,6 +426,7 @@ def always(
             attempts=attempts,
             message=message,
             wake_on=wake_on,
+            wake_on_path=wake_on_path,
             retry_on=retry_on,
             fail_on=fail_on,
             on_evaluation=on_evaluation,
@@ -438,6 +451,7 @@ def never(
     attempts: int | None = None,
     message: str | None = None,
     wake_on: Patterns | None = None,
+    wake_on_path: Paths | None = None,
     retry_on: ExceptionTypes | None = None,
     fail_on: ExceptionTypes | None = None,
     on_evaluation: OnEvaluation | None = None,
@@ -459,6 +473,7 @@ def never(
             attempts=attempts,
             message=message,
             wake_on=wake_on,
+            wake_on_path=wake_on_path,
             retry_on=retry_on,
             fail_on=fail_on,
             on_evaluation=on_evaluation,
@@ -487,6 +502,7 @@ def sync_operation(
     at_least: Seconds | None = None,
     late_check: Seconds | None = None,
     wake_on: Patterns | None = None,
+    wake_on_path: Paths | None = None,
     retry_on: ExceptionTypes | None = None,
     fail_on: ExceptionTypes | None = None,
     on_evaluation: OnEvaluation | None = None,
@@ -514,6 +530,7 @@ def sync_operation(
             at_least=at_least,
             late_check=late_check,
             wake_on=wake_on,
+            wake_on_path=wake_on_path,
             retry_on=retry_on,
             fail_on=fail_on,
             on_evaluation=on_evaluation,

@@ -21,13 +21,14 @@ import math
 import sys
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
+from pathlib import Path
 from typing import Any, ParamSpec, TypeVar, overload
 
 from . import _config, _native
 from ._attempts import Attempt, attempt_finished, not_run
 from ._errors import _ReportedError
 from ._hooks import OnEvaluation, OnTimeout
-from ._ops import ExceptionTypes, Patterns, Seconds, check_callable, new_wait, running_event_loop
+from ._ops import ExceptionTypes, Paths, Patterns, Seconds, check_callable, new_wait, running_event_loop
 
 T = TypeVar("T")
 
@@ -75,7 +76,7 @@ async def _drive(
     """Executes the Poller's steps. ``prepare``: ``sync_operation``'s action (the probe takes
     ``eventually_changes``' baseline)."""
     __tracebackhide__ = True
-    run = _Trio(wait.wake_patterns) if running_event_loop() == "trio" else _Asyncio(wait.wake_patterns)
+    run = _loop_for(wait)
     try:
         while True:
             step, arg = wait.next(run.elapsed())
@@ -115,6 +116,13 @@ async def _drive(
         run.close()
 
 
+def _loop_for(wait: _native.Wait) -> _Trio | _Asyncio:
+    """The running library's loop, subscribed to the wait's wake sources."""
+    if running_event_loop() == "trio":
+        return _Trio(wait.wake_patterns, wait.wake_paths)
+    return _Asyncio(wait.wake_patterns, wait.wake_paths)
+
+
 def _abandon(wait: _native.Wait, abandoned: _Abandoned) -> None:
     try:
         wait.abandon(abandoned.at)  # raises: the report says what was pending
@@ -131,10 +139,10 @@ class _Loop:
 
     start: float
 
-    def __init__(self, patterns: list[str], deliver: Callable[..., object]) -> None:
+    def __init__(self, patterns: list[str], paths: list[Path], deliver: Callable[..., object]) -> None:
         self.latest_hint: float | None = None
         self.deliver = deliver
-        self.subscription = _native.WakeHint(patterns, self.on_emit) if patterns else None
+        self.subscription = _native.WakeHint(patterns, self.on_emit, paths) if patterns or paths else None
 
     def elapsed(self) -> float:
         raise NotImplementedError
@@ -243,7 +251,7 @@ _timers_by_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _SharedTim
 
 
 class _Asyncio(_Loop):
-    def __init__(self, patterns: list[str]) -> None:
+    def __init__(self, patterns: list[str], paths: list[Path]) -> None:
         self.loop = asyncio.get_running_loop()
         if isinstance(self.loop, asyncio.BaseEventLoop) and type(self.loop).time is asyncio.BaseEventLoop.time:
             self.start = _refuse_frozen_clock(
@@ -256,7 +264,7 @@ class _Asyncio(_Loop):
             self.start = self.loop.time()
         self.timers = _SharedTimers.of(self.loop)
         self.waiter: asyncio.Future[None] | None = None
-        super().__init__(patterns, self.loop.call_soon_threadsafe)
+        super().__init__(patterns, paths, self.loop.call_soon_threadsafe)
 
     def elapsed(self) -> float:
         return self.loop.time() - self.start
@@ -422,7 +430,7 @@ _trio_timers: Any = None
 class _Trio(_Loop):
     """Also anyio's trio backend."""
 
-    def __init__(self, patterns: list[str]) -> None:
+    def __init__(self, patterns: list[str], paths: list[Path]) -> None:
         import trio
 
         self.trio = trio
@@ -438,7 +446,7 @@ class _Trio(_Loop):
             self.start = self.clock.current_time()
         self.timers = _TrioTimers.of(trio, real=type(self.clock).__name__ == "SystemClock")
         self.waiter: trio.Event | None = None
-        super().__init__(patterns, trio.lowlevel.current_trio_token().run_sync_soon)
+        super().__init__(patterns, paths, trio.lowlevel.current_trio_token().run_sync_soon)
 
     def elapsed(self) -> float:
         return self.clock.current_time() - self.start
@@ -530,6 +538,7 @@ async def eventually(
     at_least: Seconds | None = ...,
     late_check: Seconds | None = ...,
     wake_on: Patterns | None = ...,
+    wake_on_path: Paths | None = ...,
     retry_on: ExceptionTypes | None = ...,
     fail_on: ExceptionTypes | None = ...,
     on_evaluation: OnEvaluation | None = ...,
@@ -552,6 +561,7 @@ async def eventually(
     at_least: Seconds | None = ...,
     late_check: Seconds | None = ...,
     wake_on: Patterns | None = ...,
+    wake_on_path: Paths | None = ...,
     retry_on: ExceptionTypes | None = ...,
     fail_on: ExceptionTypes | None = ...,
     on_evaluation: OnEvaluation | None = ...,
@@ -574,6 +584,7 @@ async def eventually(
     at_least: Seconds | None = None,
     late_check: Seconds | None = None,
     wake_on: Patterns | None = None,
+    wake_on_path: Paths | None = None,
     retry_on: ExceptionTypes | None = None,
     fail_on: ExceptionTypes | None = None,
     on_evaluation: OnEvaluation | None = None,
@@ -598,6 +609,7 @@ async def eventually(
             at_least=at_least,
             late_check=late_check,
             wake_on=wake_on,
+            wake_on_path=wake_on_path,
             retry_on=retry_on,
             fail_on=fail_on,
             on_evaluation=on_evaluation,
@@ -626,6 +638,7 @@ async def eventually_passes(
     at_least: Seconds | None = ...,
     late_check: Seconds | None = ...,
     wake_on: Patterns | None = ...,
+    wake_on_path: Paths | None = ...,
     retry_on: ExceptionTypes | None = ...,
     fail_on: ExceptionTypes | None = ...,
     on_evaluation: OnEvaluation | None = ...,
@@ -648,6 +661,7 @@ async def eventually_passes(
     at_least: Seconds | None = ...,
     late_check: Seconds | None = ...,
     wake_on: Patterns | None = ...,
+    wake_on_path: Paths | None = ...,
     retry_on: ExceptionTypes | None = ...,
     fail_on: ExceptionTypes | None = ...,
     on_evaluation: OnEvaluation | None = ...,
@@ -670,6 +684,7 @@ async def eventually_passes(
     at_least: Seconds | None = None,
     late_check: Seconds | None = None,
     wake_on: Patterns | None = None,
+    wake_on_path: Paths | None = None,
     retry_on: ExceptionTypes | None = None,
     fail_on: ExceptionTypes | None = None,
     on_evaluation: OnEvaluation | None = None,
@@ -694,6 +709,7 @@ async def eventually_passes(
             at_least=at_least,
             late_check=late_check,
             wake_on=wake_on,
+            wake_on_path=wake_on_path,
             retry_on=retry_on,
             fail_on=fail_on,
             on_evaluation=on_evaluation,
@@ -722,6 +738,7 @@ async def eventually_changes(
     at_least: Seconds | None = ...,
     late_check: Seconds | None = ...,
     wake_on: Patterns | None = ...,
+    wake_on_path: Paths | None = ...,
     retry_on: ExceptionTypes | None = ...,
     fail_on: ExceptionTypes | None = ...,
     on_evaluation: OnEvaluation | None = ...,
@@ -744,6 +761,7 @@ async def eventually_changes(
     at_least: Seconds | None = ...,
     late_check: Seconds | None = ...,
     wake_on: Patterns | None = ...,
+    wake_on_path: Paths | None = ...,
     retry_on: ExceptionTypes | None = ...,
     fail_on: ExceptionTypes | None = ...,
     on_evaluation: OnEvaluation | None = ...,
@@ -766,6 +784,7 @@ async def eventually_changes(
     at_least: Seconds | None = None,
     late_check: Seconds | None = None,
     wake_on: Patterns | None = None,
+    wake_on_path: Paths | None = None,
     retry_on: ExceptionTypes | None = None,
     fail_on: ExceptionTypes | None = None,
     on_evaluation: OnEvaluation | None = None,
@@ -790,6 +809,7 @@ async def eventually_changes(
             at_least=at_least,
             late_check=late_check,
             wake_on=wake_on,
+            wake_on_path=wake_on_path,
             retry_on=retry_on,
             fail_on=fail_on,
             on_evaluation=on_evaluation,
@@ -818,6 +838,7 @@ async def eventually_settles(
     at_least: Seconds | None = ...,
     late_check: Seconds | None = ...,
     wake_on: Patterns | None = ...,
+    wake_on_path: Paths | None = ...,
     retry_on: ExceptionTypes | None = ...,
     fail_on: ExceptionTypes | None = ...,
     on_evaluation: OnEvaluation | None = ...,
@@ -840,6 +861,7 @@ async def eventually_settles(
     at_least: Seconds | None = ...,
     late_check: Seconds | None = ...,
     wake_on: Patterns | None = ...,
+    wake_on_path: Paths | None = ...,
     retry_on: ExceptionTypes | None = ...,
     fail_on: ExceptionTypes | None = ...,
     on_evaluation: OnEvaluation | None = ...,
@@ -862,6 +884,7 @@ async def eventually_settles(
     at_least: Seconds | None = None,
     late_check: Seconds | None = None,
     wake_on: Patterns | None = None,
+    wake_on_path: Paths | None = None,
     retry_on: ExceptionTypes | None = None,
     fail_on: ExceptionTypes | None = None,
     on_evaluation: OnEvaluation | None = None,
@@ -885,6 +908,7 @@ async def eventually_settles(
             at_least=at_least,
             late_check=late_check,
             wake_on=wake_on,
+            wake_on_path=wake_on_path,
             retry_on=retry_on,
             fail_on=fail_on,
             on_evaluation=on_evaluation,
@@ -911,6 +935,7 @@ async def always(
     attempts: int | None = None,
     message: str | None = None,
     wake_on: Patterns | None = None,
+    wake_on_path: Paths | None = None,
     retry_on: ExceptionTypes | None = None,
     fail_on: ExceptionTypes | None = None,
     on_evaluation: OnEvaluation | None = None,
@@ -931,6 +956,7 @@ async def always(
             attempts=attempts,
             message=message,
             wake_on=wake_on,
+            wake_on_path=wake_on_path,
             retry_on=retry_on,
             fail_on=fail_on,
             on_evaluation=on_evaluation,
@@ -957,6 +983,7 @@ async def never(
     attempts: int | None = None,
     message: str | None = None,
     wake_on: Patterns | None = None,
+    wake_on_path: Paths | None = None,
     retry_on: ExceptionTypes | None = None,
     fail_on: ExceptionTypes | None = None,
     on_evaluation: OnEvaluation | None = None,
@@ -977,6 +1004,7 @@ async def never(
             attempts=attempts,
             message=message,
             wake_on=wake_on,
+            wake_on_path=wake_on_path,
             retry_on=retry_on,
             fail_on=fail_on,
             on_evaluation=on_evaluation,
@@ -1007,6 +1035,7 @@ async def sync_operation(
     at_least: Seconds | None = ...,
     late_check: Seconds | None = ...,
     wake_on: Patterns | None = ...,
+    wake_on_path: Paths | None = ...,
     retry_on: ExceptionTypes | None = ...,
     fail_on: ExceptionTypes | None = ...,
     on_evaluation: OnEvaluation | None = ...,
@@ -1030,6 +1059,7 @@ async def sync_operation(
     at_least: Seconds | None = ...,
     late_check: Seconds | None = ...,
     wake_on: Patterns | None = ...,
+    wake_on_path: Paths | None = ...,
     retry_on: ExceptionTypes | None = ...,
     fail_on: ExceptionTypes | None = ...,
     on_evaluation: OnEvaluation | None = ...,
@@ -1053,6 +1083,7 @@ async def sync_operation(
     at_least: Seconds | None = None,
     late_check: Seconds | None = None,
     wake_on: Patterns | None = None,
+    wake_on_path: Paths | None = None,
     retry_on: ExceptionTypes | None = None,
     fail_on: ExceptionTypes | None = None,
     on_evaluation: OnEvaluation | None = None,
@@ -1078,6 +1109,7 @@ async def sync_operation(
             at_least=at_least,
             late_check=late_check,
             wake_on=wake_on,
+            wake_on_path=wake_on_path,
             retry_on=retry_on,
             fail_on=fail_on,
             on_evaluation=on_evaluation,
@@ -1113,7 +1145,7 @@ class AsyncAttempts:
     async def _run(self) -> AsyncIterator[Attempt]:
         __tracebackhide__ = True
         wait = self._wait
-        run = self._loop = _Trio(wait.wake_patterns) if running_event_loop() == "trio" else _Asyncio(wait.wake_patterns)
+        run = self._loop = _loop_for(wait)
         try:
             while True:
                 # The block runs in the caller's frame: it cannot be abandoned at the deadline.
@@ -1157,6 +1189,7 @@ def attempts(
     at_least: Seconds | None = None,
     late_check: Seconds | None = None,
     wake_on: Patterns | None = None,
+    wake_on_path: Paths | None = None,
     retry_on: ExceptionTypes | None = None,
     fail_on: ExceptionTypes | None = None,
     on_evaluation: OnEvaluation | None = None,
@@ -1185,6 +1218,7 @@ def attempts(
             at_least=at_least,
             late_check=late_check,
             wake_on=wake_on,
+            wake_on_path=wake_on_path,
             retry_on=retry_on,
             fail_on=fail_on,
             on_evaluation=on_evaluation,

@@ -1,5 +1,5 @@
 //! Events: names and patterns, the process-wide bus, handlers, captures, assertions and wake
-//! hints (SPEC §5). Events are for verification; to wait, poll the state with `eventually`.
+//! hints, from the bus and from the file system (SPEC §5). Events are for verification; to wait, poll the state with `eventually`.
 
 mod assertion;
 mod builder;
@@ -10,6 +10,7 @@ mod expect;
 mod fork;
 mod index;
 mod name;
+mod path_wake;
 mod pattern;
 mod scope;
 mod value;
@@ -26,6 +27,7 @@ pub use capture::Capture;
 pub use event::Event;
 pub use expect::{Emitted, EmittedInOrder, NotEmitted, emitted, emitted_in_order, not_emitted};
 pub use name::{EventName, bridge_event_name, bridge_name, validate_name};
+pub use path_wake::{PathWatch, validate_paths, waits_watching};
 pub use pattern::{Mismatch, Pattern};
 pub use scope::{Scope, ScopeGuard, Scoped, scoped, unscoped};
 pub use value::{HostValue, MAX_METADATA_LEVEL, MAX_PAYLOAD_DEPTH, Number, Value};

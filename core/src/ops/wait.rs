@@ -167,6 +167,14 @@ impl<K> Wait<K> {
         self
     }
 
+    /// Re-evaluate at once when `path` changes: a file created, written, renamed into place or
+    /// deleted, or (for a directory) an entry in it (may be repeated). A path that does not exist
+    /// yet is watched through its directory, which must exist.
+    pub fn wake_on_path(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.options.wake_on_path.push(path.into());
+        self
+    }
+
     /// Replaces every option at once (bindings and tests).
     pub fn options(mut self, options: Options) -> Self {
         self.options = options;

@@ -12,7 +12,6 @@ use tokio::time::Instant;
 use super::blocking::DriveError;
 use super::outcome::Outcome;
 use super::poller::{Evaluated, Poller, Step};
-use crate::events::WakeSubscription;
 
 /// The probe as the tokio driver calls it (see [`super::Probe`]).
 pub trait AsyncProbe {
@@ -47,17 +46,14 @@ impl Hints {
 pub async fn drive_async<P: AsyncProbe>(poller: &mut Poller, probe: &mut P) -> Result<(), DriveError<P::Stop>> {
     let start = Instant::now();
     let hints = Arc::new(Hints { notify: Notify::new(), latest: Mutex::new(None) });
-    let _subscription = if poller.wake_patterns().is_empty() {
-        None
-    } else {
+    let wake = {
         let hints = hints.clone();
-        let patterns = poller.wake_patterns().to_vec();
-        let wake = move || {
+        move || {
             *hints.latest.lock().unwrap_or_else(PoisonError::into_inner) = Some(start.elapsed());
             hints.notify.notify_one();
-        };
-        Some(WakeSubscription::new(&patterns, wake).map_err(DriveError::Setup)?)
+        }
     };
+    let _subscription = poller.subscribe_wakes(wake).map_err(DriveError::Setup)?;
     loop {
         match poller.next(start.elapsed()) {
             Step::Prepare { abandon_at } => {

@@ -1,5 +1,5 @@
 //! The blocking driver: evaluates on the calling thread and parks it between evaluations, waking
-//! early when a wake-hint event is emitted. Used by the Rust sync API, the C ABI and Python's
+//! early on a wake hint (an event matching `wake_on`, a change of a `wake_on_path`). Used by the Rust sync API, the C ABI and Python's
 //! sync functions (which wrap `wait` to release the interpreter and check signals). It executes
 //! the Poller's steps and decides nothing.
 
@@ -12,7 +12,6 @@ use super::outcome::Outcome;
 use super::poller::{Evaluated, Poller, Step};
 use super::report::Report;
 use crate::error::Error;
-use crate::events::WakeSubscription;
 use crate::testing::VirtualClock;
 
 /// The probe as a driver calls it: the binding's adapter, which judges each value in its
@@ -172,15 +171,10 @@ pub fn drive_blocking<P: Probe>(
     mut wait: impl FnMut(Duration, &WakeSignal) -> Result<(), P::Stop>,
 ) -> Result<(), DriveError<P::Stop>> {
     let clock = Clock::for_this_thread();
-    let hinted = !poller.wake_patterns().is_empty();
+    let hinted = poller.has_wake_source();
     let signal = WakeSignal::new(clock.clone(), hinted);
-    let _subscription = if !hinted {
-        None
-    } else {
-        let waker = signal.clone();
-        let patterns = poller.wake_patterns().to_vec();
-        Some(WakeSubscription::new(&patterns, move || waker.wake()).map_err(DriveError::Setup)?)
-    };
+    let waker = signal.clone();
+    let _subscription = poller.subscribe_wakes(move || waker.wake()).map_err(DriveError::Setup)?;
     // One clock read per step that took time: the end of an evaluation is also when the next
     // step is decided and the next evaluation starts, unless something ran in between.
     probe.want_accepted_text(poller.wants_accepted_text());
@@ -214,7 +208,7 @@ pub fn drive_blocking<P: Probe>(
             Step::Done(Ok(())) => return Ok(()),
             Step::Done(Err(report)) => return Err(DriveError::Failed(report)),
         }
-        // Only a wait with `wake_on` can have a hint (and skipping the swap keeps the busy loop
+        // Only a wait with a wake source can have a hint (and skipping the swap keeps the busy loop
         // of `min_interval = 0` as cheap as before hints had times).
         if hinted && let Some(at) = signal.take() {
             poller.wake(at);

@@ -2,6 +2,7 @@
 //! but never sleeps and never calls a probe. Every driver executes the same decisions with its own
 //! clock and its own way of waiting (ARCHITECTURE.md, "Why a sans-IO poller").
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use super::history::History;
@@ -9,6 +10,7 @@ use super::operation::{Operation, Spelling};
 use super::outcome::{Failure, Outcome};
 use super::report::{Late, Report, ReportKind};
 use crate::error::Error;
+use crate::events::WakeSubscription;
 use crate::policy::{FOREVER, Options, Schedule, scaled};
 
 /// An evaluation that ends this far past the deadline is reported as overrun: the smallest time
@@ -105,6 +107,7 @@ pub struct Poller {
     late_check: Duration,
     late: Option<LateCheck>,
     wake_on: Vec<String>,
+    wake_on_path: Vec<PathBuf>,
     driver: Driver,
 
     preparation: Preparation,
@@ -194,6 +197,7 @@ impl Poller {
             },
             late: None,
             wake_on: options.wake_on.clone(),
+            wake_on_path: options.wake_on_path.clone(),
             driver,
             preparation: if operation.prepares() { Preparation::Pending } else { Preparation::Done },
             evaluations: 0,
@@ -231,6 +235,29 @@ impl Poller {
 
     pub fn wake_patterns(&self) -> &[String] {
         &self.wake_on
+    }
+
+    /// The paths whose change is a wake hint (`wake_on_path`, validated).
+    pub fn wake_paths(&self) -> &[PathBuf] {
+        &self.wake_on_path
+    }
+
+    /// Whether anything can wake this wait early: a driver subscribes only then.
+    pub fn has_wake_source(&self) -> bool {
+        !self.wake_on.is_empty() || !self.wake_on_path.is_empty()
+    }
+
+    /// Subscribes `on_wake` to every wake source of this wait (see [`WakeSubscription`]); `None`
+    /// when it has none.
+    pub fn subscribe_wakes(
+        &self,
+        on_wake: impl Fn() + Send + Sync + 'static,
+    ) -> Result<Option<WakeSubscription>, Error> {
+        if !self.has_wake_source() {
+            return Ok(None);
+        }
+        let option = self.spelling.option("wake_on_path");
+        WakeSubscription::for_sources(&self.wake_on, &self.wake_on_path, &option, on_wake).map(Some)
     }
 
     /// Whether the binding should describe accepted values: `never` and a wait with `at_least`
