@@ -19,6 +19,8 @@ VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' $(ROOT)/Cargo.toml | head
 # Rust first: every other binding builds on the core.
 TEST_SUITES := test-rust
 DEMO_PARTS := demo-rust
+# The doors whose target/demo/<door>.json the table reads (each ported door adds itself).
+DEMO_DOORS := rust
 # Suites that build on all the others run last: the artifacts installed as users install them,
 # the benchmarks' smoke test.
 TEST_LAST := test-dist
@@ -41,7 +43,8 @@ test: $(TEST_SUITES) $(TEST_LAST) ## build everything and run every test suite (
 demo: ## build everything, run the seeds' scenarios with sleeps and with liveness, print the table
 	@rm -rf $(ROOT)/target/demo && mkdir -p $(ROOT)/target/demo
 	@$(MAKE) --no-print-directory $(DEMO_PARTS)
-	@$(CARGO) run -q --release -p liveness-examples --bin demo -- table $(ROOT)/target/demo
+	@$(CARGO) run -q --release -p liveness-examples --bin demo -- table $(ROOT)/demo/scenarios.json \
+	  $(ROOT)/target/demo $(DEMO_DOORS)
 
 dist: $(DIST_PARTS) ## build every release artifact into dist/ (wheel + sdist, npm packages, C tarball, .crate)
 	@mkdir -p $(DIST_DIR); echo "make dist: artifacts in $(DIST_DIR):"; ls -l $(DIST_DIR)

@@ -15,8 +15,8 @@ test-rust: dist-rust ## Rust: rustfmt check, clippy (warnings denied), core + ex
 	$(CARGO) test -q -p liveness --features tokio,tracing
 	$(CARGO) test -q -p liveness-examples
 
-demo-rust: ## the Rust rows of the demo (target/demo/rust.jsonl)
-	$(CARGO) run -q --release -p liveness-examples --bin demo -- run $(ROOT)/target/demo/rust.jsonl
+demo-rust: ## the Rust door of the demo: every scenario of demo/scenarios.json (target/demo/rust.json)
+	$(CARGO) run -q --release -p liveness-examples --bin demo -- run $(ROOT)/demo/scenarios.json $(ROOT)/target/demo/rust.json
 
 # The crate as crates.io gets it (`cargo package`, verified: it builds alone from the .crate),
 # and a user's project that depends on it (issue 14).

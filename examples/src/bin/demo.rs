@@ -1,35 +1,41 @@
-//! `demo run FILE`: the seeds' scenarios in Rust, with sleeps and with liveness, as JSON rows.
-//! `demo table DIR`: every binding's rows side by side.
+//! `demo run SCENARIOS.json OUT.json`: the Rust door, every scenario of the file.
+//! `demo table SCENARIOS.json DIR DOOR...`: the table and its sentences from DIR/<door>.json,
+//! refusing any door that is missing or left out a scenario of the file.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use liveness_examples::demo::{rows, scenarios, table};
+use liveness_examples::demo::results::DoorResults;
+use liveness_examples::demo::{run, spec::Spec, summary, table};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.as_slice() {
-        [cmd, file] if cmd == "run" => {
-            let rows = scenarios::run_all();
-            if let Err(e) = rows::write(&PathBuf::from(file), &rows) {
-                eprintln!("demo: cannot write {file}: {e}");
-                return ExitCode::FAILURE;
-            }
-            ExitCode::SUCCESS
+    let result = match args.as_slice() {
+        [cmd, scenarios, out] if cmd == "run" => {
+            Spec::read(Path::new(scenarios)).and_then(|spec| run::run_all(&spec)).and_then(|r| r.write(Path::new(out)))
         }
-        [cmd, dir] if cmd == "table" => match rows::read_dir(&PathBuf::from(dir)) {
-            Ok(rows) => {
-                print!("{}", table::render(&rows));
-                ExitCode::SUCCESS
-            }
-            Err(e) => {
-                eprintln!("demo: cannot read the rows in {dir}: {e}");
-                ExitCode::FAILURE
-            }
-        },
+        [cmd, scenarios, dir, doors @ ..] if cmd == "table" && !doors.is_empty() => {
+            print_table(Path::new(scenarios), &PathBuf::from(dir), doors)
+        }
         _ => {
-            eprintln!("usage: demo run FILE.jsonl | demo table DIR");
-            ExitCode::from(2)
+            eprintln!("usage: demo run SCENARIOS.json OUT.json | demo table SCENARIOS.json DIR DOOR...");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("demo: {e}");
+            ExitCode::FAILURE
         }
     }
+}
+
+fn print_table(scenarios: &Path, dir: &Path, doors: &[String]) -> Result<(), String> {
+    let spec = Spec::read(scenarios)?;
+    let results: Vec<DoorResults> =
+        doors.iter().map(|d| DoorResults::read(&dir.join(format!("{d}.json")))).collect::<Result<_, _>>()?;
+    let lines = table::lines(&spec, &results)?;
+    print!("{}\n{}", table::render(&lines), summary::sentences(&spec, &lines));
+    Ok(())
 }
