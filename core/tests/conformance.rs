@@ -446,7 +446,7 @@ fn changes_value(call: Call) -> Compared {
 fn vector_kind(failure: &Failure) -> String {
     match failure {
         Failure::Raised { kind, text } if kind == "panic" => text.split(':').next().unwrap_or("").to_owned(),
-        Failure::Raised { kind, .. } => kind.clone(),
+        Failure::Raised { kind, .. } => kind.to_string(),
         Failure::Returned { .. } => String::new(),
     }
 }
