@@ -63,12 +63,10 @@ format-python: $(PY_TOOLS_OK) ## Python: ruff format, then ruff check --fix (saf
 test-python: lint-python $(PY_BUILT) ## run the Python suite (ruff, pytest -n 2, conformance vectors, stubtest)
 	cd $(PY_DIR) && $(PY) -m pytest $(PY_TEST_ARGS) tests
 
-demo-python: $(PY_BUILT) ## the Python rows of the demo table (target/demo/python.jsonl)
-	@mkdir -p $(ROOT)/target/demo
-	$(PY) $(PY_DIR)/demo/demo.py --out $(ROOT)/target/demo/python.jsonl
+demo-python: $(PY_BUILT) ## the Python door of the demo: every scenario of demo/scenarios.json (target/demo/python.json)
+	$(PY) $(PY_DIR)/demo/demo.py $(ROOT)/demo/scenarios.json $(ROOT)/target/demo/python.json
 
 TEST_SUITES += test-python
-# Not in DEMO_PARTS yet: this door still runs its own scenarios, not demo/scenarios.json.
 
 # ---- Release artifacts (issue 14): the wheel and the sdist users get from PyPI -----------------
 #
