@@ -90,10 +90,14 @@ test-c-asan: c-deps c-stage
 	  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 PKG_CONFIG_PATH=$(C_STAGE)/lib/pkgconfig \
 	  ctest $(C_CTEST_FLAGS)
 
+# Go's build cache does not hash headers found through pkg-config: an object compiled against an
+# older liveness.h (a smaller liveness_options) would be reused and pass garbage lengths to the new
+# library. The header's hash in CGO_CFLAGS is part of the cache key, so a header change recompiles.
 test-c-go: c-deps c-stage
 	@if command -v go >/dev/null 2>&1; then \
 	  cd $(ROOT)/tests/go && PKG_CONFIG_PATH=$(C_STAGE)/lib/pkgconfig LD_LIBRARY_PATH=$(C_STAGE)/lib \
-	    CGO_ENABLED=1 go test -count=1 ./...; \
+	    CGO_ENABLED=1 CGO_CFLAGS="-g -O2 -DLIVENESS_HEADER_SHA=$$(sha256sum $(ROOT)/include/liveness.h | cut -c1-16)" \
+	    go test -count=1 ./...; \
 	else echo "test-c-go: go is not installed; the cgo suite (tests/go) was not run"; fi
 
 demo-c: c-deps c-stage ## C rows of the demo table: target/demo/c.jsonl
