@@ -41,10 +41,23 @@ test: $(TEST_SUITES) $(TEST_LAST) ## build everything and run every test suite (
 	@echo "make test: all suites passed ($(TEST_SUITES) $(TEST_LAST))"
 
 demo: ## build everything, run the seeds' scenarios with sleeps and with liveness, print the table
-	@rm -rf $(ROOT)/target/demo && mkdir -p $(ROOT)/target/demo
-	@$(MAKE) --no-print-directory $(DEMO_PARTS)
-	@$(CARGO) run -q --release -p liveness-examples --bin demo -- table $(ROOT)/demo/scenarios.json \
-	  $(ROOT)/target/demo $(DEMO_DOORS)
+	@rm -rf $(ROOT)/target/demo && mkdir -p $(ROOT)/target/demo/logs
+	@# One door at a time: the loaded scenarios start their own hog, which must not slow another door.
+	@for part in $(DEMO_PARTS); do \
+	  $(ROOT)/demo/quietly.sh "$${part#demo-} door: building and running the scenarios" \
+	    $(ROOT)/target/demo/logs/$${part#demo-}.log $(MAKE) --no-print-directory $$part || exit 1; \
+	done
+	@$(ROOT)/demo/quietly.sh "the table builder" $(ROOT)/target/demo/logs/table.log \
+	  $(CARGO) build -q --release -p liveness-examples --bin demo
+	@echo
+	@$(TARGET_DIR)/release/demo table $(ROOT)/demo/scenarios.json $(ROOT)/target/demo $(DEMO_DOORS) \
+	  > $(ROOT)/target/demo/table.txt && cat $(ROOT)/target/demo/table.txt
+	@echo
+	@# The chart draws with the bench's matplotlib (bench/.venv, installed once, then only checked).
+	@$(ROOT)/demo/quietly.sh "the chart" $(ROOT)/target/demo/logs/chart.log sh -c \
+	  '$(MAKE) --no-print-directory $(BENCH_PY_OK) && $(BENCH_PY) $(ROOT)/demo/chart.py \
+	    $(ROOT)/demo/scenarios.json $(ROOT)/target/demo $(ROOT)/target/demo/demo.png $(DEMO_DOORS)'
+	@echo "the table: target/demo/table.txt; the chart: target/demo/demo.png; the build logs: target/demo/logs"
 
 dist: $(DIST_PARTS) ## build every release artifact into dist/ (wheel + sdist, npm packages, C tarball, .crate)
 	@mkdir -p $(DIST_DIR); echo "make dist: artifacts in $(DIST_DIR):"; ls -l $(DIST_DIR)

@@ -25,9 +25,9 @@ PY_BUILT    := $(PY_DIR)/python/liveness/_native.abi3.so
 PY_NATIVE_SRC := $(shell find $(ROOT)/core/src $(ROOT)/lint/src $(PY_DIR)/src -name '*.rs' 2>/dev/null) \
                  $(ROOT)/core/Cargo.toml $(ROOT)/lint/Cargo.toml $(PY_DIR)/Cargo.toml $(PY_DIR)/pyproject.toml $(ROOT)/Cargo.toml
 PY_TEST_ARGS ?= -n 2
-# What ruff checks: the package, its tests and demo, and the bench harness (whose ruff.toml
+# What ruff checks: the package, its tests and demo, the demo chart (demo/), and the bench harness (whose ruff.toml
 # extends bindings-python/pyproject.toml).
-PY_LINT_PATHS := $(PY_DIR) $(ROOT)/bench/python
+PY_LINT_PATHS := $(PY_DIR) $(ROOT)/bench/python $(ROOT)/demo
 RUFF        := $(PY_VENV)/bin/ruff
 
 .PHONY: python-env python-develop lint-python format-python test-python demo-python
