@@ -15,7 +15,7 @@
 #                      under valgrind: no invalid read or write (leaks are out of scope). About 25 s a
 #                      scenario, 2-3 min in all: a suite of its own in `make test` (a cold
 #                      `make test` took 9 min without it), kept out of test-node for quick runs.
-#   make demo-node     target/demo/node.jsonl (sleep vs liveness)
+#   make demo-node     the Node door of the demo: demo/scenarios.json -> target/demo/node.json
 
 NODE_DIR := $(ROOT)/bindings-node
 NODE_NAPI_OUT := $(ROOT)/target/napi
@@ -24,7 +24,6 @@ NODE_SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 NODE_STAMP := $(NODE_DIR)/node_modules/.package-lock.json
 
 TEST_SUITES += test-node test-node-valgrind
-# Not in DEMO_PARTS yet: this door still runs its own scenarios, not demo/scenarios.json.
 
 .PHONY: node-deps node-build node-test-build node-lint node-format node-dts test-node test-node-valgrind demo-node
 
@@ -83,9 +82,9 @@ test-node-valgrind: node-test-build ## Node: the Worker scenarios under valgrind
 	done
 	@echo "test-node-valgrind: $(words $(NODE_VALGRIND_SCENARIOS)) Worker scenarios clean under valgrind"
 
-demo-node: node-test-build ## Node rows of the demo table (target/demo/node.jsonl)
-	@mkdir -p $(ROOT)/target/demo
-	cd $(NODE_DIR) && node demo/demo.js $(ROOT)/target/demo/node.jsonl
+# node-test-build: the demo's systems under test are the tests' (__tests__/support/scenarios.ts).
+demo-node: node-test-build ## the Node door of the demo: every scenario of demo/scenarios.json (target/demo/node.json)
+	cd $(NODE_DIR) && node demo/demo.js $(ROOT)/demo/scenarios.json $(ROOT)/target/demo/node.json
 
 
 # The npm packages (issue 14), napi-rs's layout: @liveness-dev/liveness (the TypeScript build, no

@@ -109,6 +109,24 @@ describe('the circuit breaker of seed 000', () => {
     await expect(breaker.call(() => Promise.resolve('ok'))).rejects.toThrow('is open');
   });
 
+  test('fire-and-forget failures: syncOperation waits for the open state, assertEmitted sees the change', async () => {
+    const breaker = new CircuitBreaker('casts', 3);
+    await assertEmitted(
+      'breaker.state_change',
+      () =>
+        syncOperation(
+          () => {
+            for (let i = 0; i < 3; i++) breaker.castFail(2);
+            // A cast returns before the breaker records it: asserting here is the seed's race.
+            expect(breaker.failures).toBe(0);
+          },
+          () => breaker.state === 'open',
+        ),
+      { where: { breaker: 'casts', from: 'closed', to: 'open' } },
+    );
+    expect(breaker.failures).toBe(3);
+  });
+
   test('below the threshold the breaker never opens', async () => {
     const breaker = new CircuitBreaker('mail', 3);
     await breaker.call(failing).catch(() => {});

@@ -26,6 +26,11 @@ export class Registry {
     return this.names.get(name) ?? null;
   }
 
+  /** Stops `name` asynchronously: the name is free `shutdownMs` later (seed 004's demo: no restart). */
+  stop(name: string, shutdownMs: number): void {
+    setTimeout(() => this.names.delete(name), shutdownMs);
+  }
+
   /** Stops `name` asynchronously; a supervisor starts a new instance once it is gone. */
   restart(name: string): void {
     setTimeout(
@@ -38,9 +43,9 @@ export class Registry {
   }
 }
 
-/** Writes `text` to `file` after 5–30 ms, the way a background job would. */
-export function delayedWrite(file: string, text: string): void {
-  setTimeout(() => fs.writeFile(file, text, () => {}), jitter(5, 30));
+/** Writes `text` to `file` after `delayMs` (by default 5–30 ms), the way a background job would. */
+export function delayedWrite(file: string, text: string, delayMs = jitter(5, 30)): void {
+  setTimeout(() => fs.writeFile(file, text, () => {}), delayMs);
 }
 
 export type BreakerState = 'closed' | 'open';
@@ -52,6 +57,8 @@ export type BreakerState = 'closed' | 'open';
 export class CircuitBreaker {
   failures = 0;
   state: BreakerState = 'closed';
+  // Fire-and-forget failures wait here, in order, as in a GenServer's mailbox.
+  private mailbox: Promise<void> = Promise.resolve();
 
   constructor(
     readonly name: string,
@@ -71,6 +78,19 @@ export class CircuitBreaker {
       if (this.failures >= this.threshold) this.transition('open');
       throw error;
     }
+  }
+
+  /**
+   * Seed 000's fire-and-forget call: returns at once; the breaker records the failure
+   * `latencyMs` later, after the failures sent before it.
+   */
+  castFail(latencyMs: number): void {
+    const failing = () => Promise.reject(new Error('fire-and-forget failure'));
+    this.mailbox = this.mailbox
+      // liveness: allow-sleep(the breaker's processing time per failure: the simulated system's delay)
+      .then(() => new Promise<void>((resolve) => setTimeout(resolve, latencyMs)))
+      .then(() => this.call(failing))
+      .catch(() => {}); // the failure is the point; an open breaker's refusal is one too
   }
 
   transition(to: BreakerState): void {
