@@ -13,7 +13,7 @@ from typing import Any
 
 import liveness
 
-from failures import guarded
+from failures import guarded_row
 from params import Params
 from peers import HAND_1MS, HAND_10MS, LIVENESS, PUSH, Probe, Waiter, held, notify_push
 from stats import summary_ms
@@ -83,13 +83,12 @@ def run(p: Params) -> list[dict[str, Any]]:
     print(f"  {'library':<24}" + "".join(f" {'written at ' + format(r, 'g') + ' ms':>28}" for r in d.ready_ms))
     records: list[dict[str, Any]] = []
     for label in WAITERS:
-        print(f"  {label:<24}", end="", flush=True)
-        for ready_ms, reps in zip(d.ready_ms, d.reps, strict=True):
-            rec = guarded("delayed_write", label, lambda: cell(label, ready_ms, reps, p))  # noqa: B023 - called at once
-            if rec is None:
-                print(f" {'failed':>28}", end="", flush=True)
-                continue
-            records.append(rec)
-            print(f" {rec['p50_ms']:8.2f} / {rec['p99_ms']:7.2f} cpu {rec['cpu_ms_per_s']:6.2f}", end="", flush=True)
-        print()
+        records += guarded_row(
+            "delayed_write",
+            label,
+            list(zip(d.ready_ms, d.reps, strict=True)),
+            lambda ready_ms, reps: cell(label, ready_ms, reps, p),  # noqa: B023 - called at once, in this iteration
+            lambda rec: f"{rec['p50_ms']:8.2f} / {rec['p99_ms']:7.2f} cpu {rec['cpu_ms_per_s']:6.2f}",
+            (24, 28),
+        )
     return records
