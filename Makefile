@@ -30,7 +30,9 @@ DIST_DIR := $(ROOT)/dist
 DIST_PARTS :=
 TEST_DIST_PARTS :=
 
-include $(sort $(wildcard mk/*.mk))
+# bench.mk last: its rules' prerequisites name every door's build products ($(PY_BUILT),
+# $(PY_TOOLS_OK), ...), which a rule expands as it is read.
+include $(filter-out mk/bench.mk,$(sort $(wildcard mk/*.mk))) mk/bench.mk
 
 .PHONY: help test demo dist test-dist
 help: ## list the targets

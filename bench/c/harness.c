@@ -3,7 +3,7 @@
  * bench/scenarios.json). C's peer is the hand-written nanosleep loop, so every liveness figure
  * comes with that baseline from the same run, all through the C ABI (include/liveness.h).
  *
- * Files: params (scenarios.json), waiters (liveness and the hand loops), overshoot, cpu,
+ * Files: params (scenarios.json), waiters (liveness and the hand loops), overshoot, cpu, delayed_write,
  * eval_overhead, suite (with singleton, the system under test, and hog, the loaded machine), emit,
  * poller, concurrency; timing, stats and failures are shared helpers. */
 #include <errno.h>
@@ -121,6 +121,7 @@ int main(int argc, char **argv) {
     cJSON *records = cJSON_CreateArray();
     overshoot_run(&p, records);
     cpu_run(&p, records);
+    delayed_write_run(&p, records);
     eval_overhead_run(&p, records);
     suite_run(&p, records);
     emit_run(&p, records);

@@ -182,6 +182,18 @@ bool params_load(params *p, const char *file, const char *mode, char *err, size_
         counts(&pr, m, "concurrency.n", p->concurrency.n, PARAMS_MAX_CELLS, &p->concurrency.n_len);
         p->concurrency.thread_max_n = count(&pr, m, "concurrency.thread_max_n");
         p->concurrency.wait_timeout_s = num(&pr, m, "concurrency.wait_timeout_s");
+        size_t n_dw_reps = 0;
+        counts(&pr, m, "delayed_write.ready_ms", p->delayed_write.ready_ms, PARAMS_MAX_CELLS, &p->delayed_write.cells);
+        counts(&pr, m, "delayed_write.reps", p->delayed_write.reps, PARAMS_MAX_CELLS, &n_dw_reps);
+        if (n_dw_reps != p->delayed_write.cells) {
+            complain(&pr, "bench/scenarios.json: delayed_write.reps and delayed_write.ready_ms differ in length");
+        }
+        const cJSON *result = at(all, "delayed_write.result");
+        if (!cJSON_IsString(result) || strlen(result->valuestring) >= sizeof p->delayed_write.result) {
+            complain(&pr, "bench/scenarios.json: delayed_write.result is not a short string");
+        } else {
+            snprintf(p->delayed_write.result, sizeof p->delayed_write.result, "%s", result->valuestring);
+        }
         if (!pr.failed && (p->shutdowns.tail_every == 0 || p->shutdowns.spread_ms == 0)) {
             complain(&pr, "bench/scenarios.json: suite.tail_every and suite.spread_ms must be > 0");
         }

@@ -55,6 +55,14 @@ typedef struct {
     double wait_timeout_s;
 } concurrency_params;
 
+/* Seed 004's delayed write: a writer thread writes `result` into a file after about ready_ms. */
+typedef struct {
+    uint64_t ready_ms[PARAMS_MAX_CELLS];
+    uint64_t reps[PARAMS_MAX_CELLS];
+    size_t cells;
+    char result[PARAMS_MAX_WORD];
+} delayed_write_params;
+
 typedef struct {
     char mode[PARAMS_MAX_WORD];
     overshoot_params overshoot;
@@ -67,6 +75,7 @@ typedef struct {
     char hog_command[PARAMS_MAX_ARGV][PARAMS_MAX_WORD];
     size_t hog_len;
     concurrency_params concurrency;
+    delayed_write_params delayed_write;
 } params;
 
 /* Reads `file` for `mode`; false (with the reason in `err`) when the file is missing or malformed. */

@@ -8,6 +8,7 @@
 
 void overshoot_run(const params *p, cJSON *records);
 void cpu_run(const params *p, cJSON *records);
+void delayed_write_run(const params *p, cJSON *records);
 void eval_overhead_run(const params *p, cJSON *records);
 void suite_run(const params *p, cJSON *records);
 void emit_run(const params *p, cJSON *records);

@@ -76,7 +76,7 @@ static void run_load(const params *p, const char *load, const way *ways, size_t 
         const way *w = &ways[k];
         char err[1024] = "";
         /* The first test of a run must not inherit a name still taken by the previous run. */
-        if (liveness_wait(name_free, NULL, p->shutdowns.wait_timeout_s, NULL, 0, err, sizeof err) != WAIT_HELD) {
+        if (liveness_wait(name_free, NULL, p->shutdowns.wait_timeout_s, NULL, 0, NULL, err, sizeof err) != WAIT_HELD) {
             failure("suite", w->label, "the name stayed taken before the run %s", err);
             continue;
         }
@@ -110,26 +110,6 @@ static void run_load(const params *p, const char *load, const way *ways, size_t 
     }
 }
 
-/* The arithmetic floor: test i waits for test i - 1's shutdown, so a run of n tests waits for the
- * delays of tests 0 .. n - 2 (the last shutdown ends after the run). */
-static void sum_of_delays(const params *p, const char *load, cJSON *records) {
-    double wall = 0;
-    for (uint64_t i = 0; i + 1 < p->suite.tests; i++) {
-        wall += (double)params_shutdown_ms(p, i) / 1000.0;
-    }
-    printf("  %-5s %-24s %7.2f s (computed)\n", load, SUM_OF_DELAYS_LABEL, wall);
-    cJSON *r = cJSON_CreateObject();
-    cJSON_AddStringToObject(r, "scenario", "suite");
-    cJSON_AddStringToObject(r, "library", SUM_OF_DELAYS_LABEL);
-    cJSON_AddStringToObject(r, "load", load);
-    cJSON_AddNumberToObject(r, "run", 0);
-    cJSON_AddNumberToObject(r, "tests", (double)p->suite.tests);
-    cJSON_AddNumberToObject(r, "suite_tests", (double)p->suite.tests);
-    cJSON_AddNumberToObject(r, "wall_s", wall);
-    cJSON_AddNumberToObject(r, "failures", 0);
-    cJSON_AddItemToArray(records, r);
-}
-
 void suite_run(const params *p, cJSON *records) {
     way ways[1 + WAITERS_SUITE_LEN] = {{NULL, sleep_label(p)}};
     for (size_t i = 0; i < WAITERS_SUITE_LEN; i++) {
@@ -151,7 +131,6 @@ void suite_run(const params *p, cJSON *records) {
             }
         }
         run_load(p, load, ways, n_ways, records);
-        sum_of_delays(p, load, records);
         if (hogging) {
             hog_stop(&h);
         }

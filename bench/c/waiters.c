@@ -67,11 +67,16 @@ static wait_outcome push_wait(probe_fn probe, void *ctx, double timeout_s) {
 static const char *const WAKE_PATTERNS[] = {WAKE_EVENT};
 
 wait_outcome liveness_wait(probe_fn probe, void *ctx, double timeout_s, const char *const *wake_on,
-                           size_t wake_on_len, char *err, size_t errlen) {
+                           size_t wake_on_len, const char *wake_on_path, char *err, size_t errlen) {
     liveness_options opts = liveness_options_default();
     opts.timeout_ms = timeout_s * 1000.0;
     opts.wake_on = wake_on;
     opts.wake_on_len = wake_on_len;
+    const char *const paths[1] = {wake_on_path};
+    if (wake_on_path) {
+        opts.wake_on_path = paths;
+        opts.wake_on_path_len = 1;
+    }
     liveness_status st = liveness_eventually(probe, ctx, &opts);
     if (st == LIVENESS_OK) {
         return WAIT_HELD;
@@ -101,9 +106,9 @@ wait_outcome waiter_wait_until(const waiter *w, probe_fn probe, void *ctx, doubl
                                size_t errlen) {
     switch (w->kind) {
     case WAITER_LIVENESS:
-        return liveness_wait(probe, ctx, timeout_s, NULL, 0, err, errlen);
+        return liveness_wait(probe, ctx, timeout_s, NULL, 0, NULL, err, errlen);
     case WAITER_WAKE_HINT:
-        return liveness_wait(probe, ctx, timeout_s, WAKE_PATTERNS, 1, err, errlen);
+        return liveness_wait(probe, ctx, timeout_s, WAKE_PATTERNS, 1, NULL, err, errlen);
     case WAITER_HAND_LOOP:
         return hand_loop(w->period_ms, probe, ctx, timeout_s);
     case WAITER_PUSH:
@@ -138,13 +143,13 @@ cJSON *waiters_describe(const params *p) {
     library(libs, "liveness + wake hint", v,
             "defaults + wake_on = {\"bench.ready\"}, liveness_emit by the system under test right after the flip "
             "(overshoot); in cpu nothing emits it during the wait");
+    library(libs, WAKE_ON_PATH_LABEL, v,
+            "delayed_write only: defaults + wake_on_path = {<the result file>} (its directory is watched until the "
+            "file exists)");
     library(libs, PUSH_LABEL, "-",
             "pthread mutex + condition variable (CLOCK_MONOTONIC): the probe under the lock, "
             "pthread_cond_timedwait until the system under test notifies (overshoot: the setter right after the "
             "flip; suite: the singleton's shutdown thread right after it frees the name; cpu: nobody)");
-    library(libs, SUM_OF_DELAYS_LABEL, "-",
-            "suite: the sum of the shutdown delays the run waits for (tests 0 .. n-2, bench/scenarios.json), no "
-            "waiting cost at all");
     library(libs, "hand loop 1 ms", "-", "while (!p()) nanosleep(1 ms) with a CLOCK_MONOTONIC deadline check");
     library(libs, "hand loop 10 ms", "-", "while (!p()) nanosleep(10 ms) with a CLOCK_MONOTONIC deadline check");
     library(libs, "hand loop 50 ms", "-",

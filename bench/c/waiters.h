@@ -20,9 +20,11 @@ typedef enum {
     WAITER_PUSH,      /* the floor: pthread_cond_timedwait until the system under test notifies */
 } waiter_kind;
 
-/* The floor's labels (bench/README.md): one name in every harness. */
+/* The floor's label (bench/README.md): one name in every harness. (The suite's other floor, the
+ * sum of its delays, is computed by bench/report from bench/scenarios.json.) */
 #define PUSH_LABEL "floor (push waiter)"
-#define SUM_OF_DELAYS_LABEL "floor (sum of delays)"
+/* The delayed write's liveness waiter that watches the result file. */
+#define WAKE_ON_PATH_LABEL "liveness + wake_on_path"
 
 typedef struct {
     waiter_kind kind;
@@ -55,9 +57,10 @@ void push_notify(void);
 wait_outcome waiter_wait_until(const waiter *w, probe_fn probe, void *ctx, double timeout_s, char *err,
                                size_t errlen);
 
-/* liveness_eventually with the defaults and `timeout_s`; the other fields of `opts` as given. */
+/* liveness_eventually with the defaults and `timeout_s`; `wake_on` as given, and `wake_on_path`
+ * watched when not NULL. */
 wait_outcome liveness_wait(probe_fn probe, void *ctx, double timeout_s, const char *const *wake_on,
-                           size_t wake_on_len, char *err, size_t errlen);
+                           size_t wake_on_len, const char *wake_on_path, char *err, size_t errlen);
 
 /* The label of the suite's sleep variant, "sleep <sleep_ms> ms". */
 const char *sleep_label(const params *p);

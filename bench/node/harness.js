@@ -8,6 +8,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const concurrency = require('./concurrency');
+const delayedWrite = require('./delayed-write');
 const params = require('./params');
 const peers = require('./peers');
 const scenarios = require('./scenarios');
@@ -85,6 +86,9 @@ async function main() {
   records.push(...(await scenarios.cpu(ctx, adapters)));
   vitestRows('cpu', (rs) => table.row('cpu', vitestRun.LABEL, rs));
 
+  table.header('delayed_write', p);
+  records.push(...(await delayedWrite.run(ctx, adapters)));
+
   table.header('eval_overhead', p);
   records.push(...(await scenarios.evalOverhead(ctx, adapters)));
   vitestRows('eval_overhead', (rs) => table.row('eval_overhead', vitestRun.LABEL, rs));
@@ -104,13 +108,13 @@ async function main() {
   records.push(...(await concurrency.run(ctx, adapters)));
 
   // Group the expect.poll records with their scenarios, in table order.
-  const order = ['overshoot', 'cpu', 'eval_overhead', 'suite', 'emit', 'concurrency'];
+  const order = ['overshoot', 'cpu', 'delayed_write', 'eval_overhead', 'suite', 'emit', 'concurrency'];
   const all = [...records, ...vitest.records].sort((a, b) => order.indexOf(a.scenario) - order.indexOf(b.scenario));
 
   const sleep = scenarios.sleepWay(p.suite.sleepMs);
-  const sumOfDelays = scenarios.sumOfDelaysWay();
+  const wakeOnPath = delayedWrite.wakeOnPathWay();
   const libraries = {};
-  for (const a of [...adapters, sleep, sumOfDelays]) libraries[a.label] = { version: a.version, settings: a.settings };
+  for (const a of [...adapters, sleep, wakeOnPath]) libraries[a.label] = { version: a.version, settings: a.settings };
   if (vitest.library) libraries[vitestRun.LABEL] = vitest.library;
   Object.assign(libraries, concurrency.libraries());
   // liveness is also an emit label: its entry says both how it waits and how it emits.
@@ -120,7 +124,7 @@ async function main() {
 
   const vitestWay = { label: vitestRun.LABEL, scenarios: ['overshoot', 'cpu', 'eval_overhead', 'suite'] };
   const emitWays = Object.keys(scenarios.emitLibraries()).map((label) => ({ label, scenarios: ['emit'] }));
-  for (const want of expected([...adapters, sleep, sumOfDelays, vitestWay, ...emitWays], p)) {
+  for (const want of expected([...adapters, sleep, wakeOnPath, vitestWay, ...emitWays], p)) {
     const found = all.some((r) => r.scenario === want.scenario && r.library === want.label && (want.load === undefined || r.load === want.load));
     if (!found && !failures.some((f) => f.label === want.label)) failures.push({ ...want, error: 'no record' });
     if (!found) console.log(`  missing: ${want.label} in ${want.scenario}${want.load ? ` (${want.load})` : ''}`);

@@ -48,6 +48,11 @@ function load(mode) {
     },
     emit: { iterations: need(m.emit?.iterations, 'emit.iterations'), repeats: need(m.emit?.repeats, 'emit.repeats') },
     hogCommand: need(all.hog?.command, 'hog.command'),
+    delayedWrite: {
+      readyMs: need(m.delayed_write?.ready_ms, `modes.${mode}.delayed_write.ready_ms`),
+      reps: need(m.delayed_write?.reps, `modes.${mode}.delayed_write.reps`),
+      result: need(all.delayed_write?.result, 'delayed_write.result'),
+    },
   };
 }
 

@@ -139,24 +139,6 @@ function sleepWay(sleepMs) {
   };
 }
 
-const SUM_OF_DELAYS = 'floor (sum of delays)';
-
-/** The suite's arithmetic floor, computed: test i waits for test i − 1's shutdown, so a run of n tests waits for the delays of tests 0 … n − 2 (the last shutdown ends after the run). */
-function sumOfDelaysWay() {
-  return {
-    label: SUM_OF_DELAYS,
-    version: '-',
-    settings: 'suite: the sum of the shutdown delays the run waits for (tests 0 .. n-2, bench/scenarios.json), no waiting cost at all',
-    scenarios: new Set(['suite']),
-  };
-}
-
-function sumOfDelays(s, load) {
-  let ms = 0;
-  for (let i = 0; i + 1 < s.tests; i++) ms += s.shutdownMs(i);
-  return { scenario: 'suite', library: SUM_OF_DELAYS, load, run: 0, tests: s.tests, suite_tests: s.tests, wall_s: ms / 1000, failures: 0 };
-}
-
 async function oneTest(way, s, i) {
   let adder;
   if (way.sleepMs !== undefined) {
@@ -199,12 +181,6 @@ async function suite(ctx, adapters, { withSleep = true } = {}) {
         return out;
       });
       records.push(...rows);
-      if (withSleep) {
-        // The harness's own run (not the Vitest one) adds the computed floor once per load.
-        const floor = sumOfDelays(s, load);
-        records.push(floor);
-        ctx.onRow(`suite:${load}`, SUM_OF_DELAYS, [floor]);
-      }
     } finally {
       await hogs?.stop();
     }
@@ -306,4 +282,4 @@ async function waiting(ctx, adapters, options) {
   ];
 }
 
-module.exports = { overshoot, cpu, evalOverhead, suite, emit, waiting, sleepWay, sumOfDelaysWay, emitLibraries, NAME };
+module.exports = { overshoot, cpu, evalOverhead, suite, emit, waiting, sleepWay, emitLibraries, NAME };

@@ -8,6 +8,9 @@ const HEADERS = {
     `\novershoot (ms from 'condition true' to 'wait returned'; p50 / p99)\n  ${'library'.padEnd(W)}` +
     p.overshoot.readyMs.map((r) => `ready at ${r} ms`.padStart(20)).join(''),
   cpu: (p) => `\ncpu while waiting (${p.cpu.waitS} s on a probe that never holds; ms of CPU per s of wall time)`,
+  delayed_write: (p) =>
+    `\ndelayed write (ms from 'file written' to 'wait returned', p50 / p99; ms of CPU per s of waiting)\n  ${'library'.padEnd(W)}` +
+    p.delayedWrite.readyMs.map((r) => `written at ${r} ms`.padStart(30)).join(''),
   eval_overhead: (p) =>
     `\nevaluation overhead (trivial probe, up to ${p.evalOverhead.evaluations} evaluations per run, budget ${p.evalOverhead.budgetS} s per library)\n` +
     `  ${'library'.padEnd(W)} ${'interval s'.padStart(10)} ${'evaluations'.padStart(12)} ${'evals/s'.padStart(12)}`,
@@ -18,6 +21,8 @@ const HEADERS = {
 const ROWS = {
   overshoot: (label, rs) => `  ${label.padEnd(W)}` + rs.map((r) => `${fix(r.p50_ms)} / ${fix(r.p99_ms)}`.padStart(20)).join(''),
   cpu: (label, rs) => `  ${label.padEnd(W)} ${fix(rs[0].cpu_ms_per_s, 2)}`,
+  delayed_write: (label, rs) =>
+    `  ${label.padEnd(W)}` + rs.map((r) => `${fix(r.p50_ms)} / ${fix(r.p99_ms)} cpu ${fix(r.cpu_ms_per_s, 2, 6)}`.padStart(30)).join(''),
   eval_overhead: (label, rs) =>
     `  ${label.padEnd(W)} ${String(rs[0].interval_s).padStart(10)} ${String(rs[0].evaluations).padStart(12)} ${rs[0].evals_per_s.toFixed(0).padStart(12)}`,
   suite: (label, rs) => `  ${rs[0].load.padEnd(5)} ${label.padEnd(W)}` + rs.map((r) => ` ${fix(r.wall_s, 2, 7)} s ${String(r.failures).padStart(3)} failed`).join(''),

@@ -5,7 +5,7 @@ libraries a Python test would use instead, each with its own defaults, in the sa
 
 Modules: params (scenarios.json), peers (one adapter per library), overshoot, cpu,
 eval_overhead, suite (its system under test is the Python suite's ExternalAdder; hog, the
-loaded machine), emit, concurrency (N waits at once).
+loaded machine), delayed_write (seed 004's delayed write), emit, concurrency (N waits at once).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import liveness
 
 import concurrency
 import cpu
+import delayed_write
 import emit
 import eval_overhead
 import failures
@@ -58,7 +59,7 @@ def main() -> int:
     t0 = time.perf_counter()
 
     records: list[dict[str, Any]] = []
-    for scenario in (overshoot, cpu, eval_overhead, suite, emit, concurrency):
+    for scenario in (overshoot, cpu, delayed_write, eval_overhead, suite, emit, concurrency):
         started = time.perf_counter()
         records.extend(scenario.run(p))
         print(f"  ({scenario.__name__}: {time.perf_counter() - started:.1f} s)", flush=True)

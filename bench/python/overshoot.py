@@ -9,7 +9,7 @@ from typing import Any
 
 import liveness
 
-from failures import guarded
+from failures import guarded_row
 from params import Params
 from peers import OVERSHOOT, PUSH, WAKE_EVENT, WAKE_HINT, Waiter, notify_push
 from stats import summary_ms
@@ -62,13 +62,12 @@ def run(p: Params) -> list[dict[str, Any]]:
     )
     records: list[dict[str, Any]] = []
     for waiter in OVERSHOOT:
-        print(f"  {waiter.label:<22}", end="", flush=True)
-        for ready_ms, reps in zip(o.ready_ms, o.reps, strict=True):
-            rec = guarded("overshoot", waiter.label, lambda: cell(waiter, ready_ms, reps, p))  # noqa: B023 - called at once, in this iteration
-            if rec is None:
-                print(f" {'failed':>20}", end="", flush=True)
-                continue
-            records.append(rec)
-            print(f" {rec['p50_ms']:9.2f} / {rec['p99_ms']:8.2f}", end="", flush=True)
-        print()
+        records += guarded_row(
+            "overshoot",
+            waiter.label,
+            list(zip(o.ready_ms, o.reps, strict=True)),
+            lambda ready_ms, reps: cell(waiter, ready_ms, reps, p),  # noqa: B023 - called at once, in this iteration
+            lambda rec: f"{rec['p50_ms']:9.2f} / {rec['p99_ms']:8.2f}",
+            (22, 20),
+        )
     return records

@@ -24,6 +24,13 @@ class Overshoot:
 
 
 @dataclass(frozen=True)
+class DelayedWrite:
+    ready_ms: list[float]
+    reps: list[int]
+    result: str
+
+
+@dataclass(frozen=True)
 class EvalOverhead:
     evaluations: int
     repeats: int
@@ -61,6 +68,7 @@ class Params:
     emit_iterations: int
     emit_repeats: int
     hog_command: list[str]
+    delayed_write: DelayedWrite
 
 
 def load(mode: str, path: Path = SCENARIOS) -> Params:
@@ -95,4 +103,7 @@ def load(mode: str, path: Path = SCENARIOS) -> Params:
         emit_iterations=m["emit"]["iterations"],
         emit_repeats=m["emit"]["repeats"],
         hog_command=raw["hog"]["command"],
+        delayed_write=DelayedWrite(
+            m["delayed_write"]["ready_ms"], m["delayed_write"]["reps"], raw["delayed_write"]["result"]
+        ),
     )

@@ -78,7 +78,6 @@ def liveness_interval_0(probe: Probe, timeout: float) -> bool:
 # decides).
 
 PUSH_LABEL = "floor (push waiter)"
-SUM_OF_DELAYS_LABEL = "floor (sum of delays)"
 _PUSHED = threading.Event()
 
 
@@ -218,10 +217,10 @@ def describe() -> dict[str, dict[str, str]]:
             "(overshoot: the setter right after the flip; suite: the adder's shutdown thread right after it frees the "
             "name; cpu: nobody)",
         },
-        SUM_OF_DELAYS_LABEL: {
-            "version": "-",
-            "settings": "suite: the sum of the shutdown delays the run waits for (tests 0 .. n-2, "
-            "bench/scenarios.json), no waiting cost at all",
+        "liveness + wake_on_path": {
+            "version": ours,
+            "settings": "delayed_write only: defaults + wake_on_path=<the result file> (its directory is watched "
+            "until the file exists)",
         },
         "hand loop 1 ms": {"version": "-", "settings": "while not p(): time.sleep(0.001), with a deadline check"},
         "hand loop 10 ms": {"version": "-", "settings": "while not p(): time.sleep(0.01), with a deadline check"},

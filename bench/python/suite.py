@@ -19,7 +19,7 @@ import liveness
 from failures import guarded
 from hog import Hog
 from params import Params, Suite
-from peers import PUSH, SLEEP_50MS, SUITE, SUM_OF_DELAYS_LABEL, notify_push
+from peers import PUSH, SLEEP_50MS, SUITE, notify_push
 
 # The system under test is the Python suite's own ExternalAdder (as in `make demo`): its stop
 # frees the name the given number of milliseconds later, on another thread.
@@ -108,12 +108,6 @@ def settle(s: Suite) -> None:
     liveness.eventually(lambda: Adder.whereis() is None, timeout=s.tail_ms / 1000 + s.wait_timeout_s)
 
 
-def sum_of_delays(s: Suite) -> float:
-    """The arithmetic floor: test i waits for test i - 1's shutdown, so a run of n tests waits for
-    the delays of tests 0 .. n - 2 (the last shutdown ends after the run)."""
-    return sum(s.shutdown_ms(i) for i in range(s.tests - 1)) / 1000
-
-
 def run(p: Params) -> list[dict[str, Any]]:
     s = p.suite
     ways: list[tuple[str, Start]] = [(SLEEP_50MS, start_after_sleep)]
@@ -154,18 +148,4 @@ def run(p: Params) -> list[dict[str, Any]]:
                         }
                     )
                 print()
-        floor = sum_of_delays(s)
-        print(f"  {load:<5} {SUM_OF_DELAYS_LABEL:<22} {floor:7.2f} s (computed)", flush=True)
-        records.append(
-            {
-                "scenario": "suite",
-                "library": SUM_OF_DELAYS_LABEL,
-                "load": load,
-                "run": 0,
-                "tests": s.tests,
-                "suite_tests": s.tests,
-                "wall_s": floor,
-                "failures": 0,
-            }
-        )
     return records

@@ -64,7 +64,7 @@ def concurrency_table(recs: List[Record]) -> List[str]:
     return out
 
 
-def _verdict(ok: bool) -> str:
+def verdict(ok: bool) -> str:
     return "pass" if ok else "**FAIL**"
 
 
@@ -81,16 +81,16 @@ def concurrency_checks(recs: List[Record]) -> List[str]:
         cpu = [(n, ours[n]["cpu_ms"] / base[n]["cpu_ms"] if base[n]["cpu_ms"] > 0 else float("inf"))
                for n in sorted(ours) if n >= CPU_FROM_N and n in base]
         if cpu:
-            lines.append(f"- {driver}: {_verdict(all(x <= CPU_RATIO for _, x in cpu))}: CPU at N ≥ {CPU_FROM_N} "
+            lines.append(f"- {driver}: {verdict(all(x <= CPU_RATIO for _, x in cpu))}: CPU at N ≥ {CPU_FROM_N} "
                          f"≤ {CPU_RATIO:g}× the 50 ms loop's: " + ", ".join(f"N={n} {x:.2f}×" for n, x in cpu))
         p50 = [(n, ours[n]["overshoot_p50_ms"], base[n]["overshoot_p50_ms"]) for n in sorted(ours) if n in base]
-        lines.append(f"- {driver}: {_verdict(all(a <= b for _, a, b in p50))}: overshoot p50 ≤ the 50 ms loop's at "
+        lines.append(f"- {driver}: {verdict(all(a <= b for _, a, b in p50))}: overshoot p50 ≤ the 50 ms loop's at "
                      "every N: " + ", ".join(f"N={n} {a:.2f} vs {b:.2f} ms" for n, a, b in p50))
         small = [(n, r["overshoot_p50_ms"]) for n, r in sorted(ours.items()) if n <= P50_CAP_UP_TO_N]
-        lines.append(f"- {driver}: {_verdict(all(v <= P50_CAP_MS for _, v in small))}: overshoot p50 ≤ "
+        lines.append(f"- {driver}: {verdict(all(v <= P50_CAP_MS for _, v in small))}: overshoot p50 ≤ "
                      f"{P50_CAP_MS:g} ms up to N = {P50_CAP_UP_TO_N}: " + ", ".join(f"N={n} {v:.2f} ms" for n, v in small))
         worst = max(ours.items(), key=lambda kv: kv[1]["overshoot_max_ms"])
-        lines.append(f"- {driver}: {_verdict(worst[1]['overshoot_max_ms'] <= MAX_OVERSHOOT_MS)}: no wait overshoots "
+        lines.append(f"- {driver}: {verdict(worst[1]['overshoot_max_ms'] <= MAX_OVERSHOOT_MS)}: no wait overshoots "
                      f"by more than {MAX_OVERSHOOT_MS:g} ms: worst {worst[1]['overshoot_max_ms']:.1f} ms at N={worst[0]}")
     return lines + [""]
 

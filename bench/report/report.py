@@ -6,7 +6,7 @@ reads DIR/<language>.json (written by the harnesses), writes DIR/results.json (t
 command, every language's records), DIR/table.md (headline ratios, then every figure) and the
 plots DIR/overshoot.png, DIR/cpu.png, DIR/suite.png, DIR/concurrency.png,
 DIR/latency_cpu.png. With --check it fails
-when a harness left a scenario, a library or a required row (the floors, the wake hint) out,
+when a harness left a scenario, a library or a required row (the floors, the wake hint, wake_on_path) out,
 which is what the smoke test in `make test` relies on.
 """
 
@@ -21,17 +21,20 @@ from typing import Any, Dict, List
 from concurrency import missing_drivers, plot_concurrency
 from machine import describe_machine
 from plots import plot_cpu, plot_latency_cpu, plot_overshoot, plot_suite
-from records import PUSH_FLOOR, SUM_FLOOR, WAKE_HINT
+from delayed_write import HAND_1MS, WAKE_ON_PATH
+from floors import add_sum_floor
+from records import PUSH_FLOOR, WAKE_HINT
 from tables import render_markdown
 
 LANGUAGES = ("rust", "c", "python", "node")
-SCENARIOS = ("overshoot", "cpu", "eval_overhead", "suite", "emit", "concurrency")
+SCENARIOS = ("overshoot", "cpu", "delayed_write", "eval_overhead", "suite", "emit", "concurrency")
 # Rows every harness must measure, whatever it declares: the headline's ratios to the floor and the
 # wake hint's CPU figure (issue 17) are computed from them. In suite, under every load measured.
 REQUIRED_ROWS = {
     "overshoot": (WAKE_HINT, PUSH_FLOOR),
     "cpu": (WAKE_HINT, PUSH_FLOOR),
-    "suite": (PUSH_FLOOR, SUM_FLOOR),
+    "suite": (PUSH_FLOOR,),
+    "delayed_write": (WAKE_ON_PATH, HAND_1MS, PUSH_FLOOR),
 }
 
 
@@ -79,6 +82,8 @@ def main() -> int:
     args = parser.parse_args()
 
     languages = load_languages(args.folder)
+    for data in languages.values():
+        add_sum_floor(data)
     problems = completeness_problems(languages, [x for x in args.expect.split(",") if x])
     # Re-rendering a run (a new plot, say) keeps the machine, date and commit it was measured at.
     previous = args.folder / "results.json"

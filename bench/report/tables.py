@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional, Tuple
 
 from concurrency import concurrency_checks, concurrency_table
+from delayed_write import delayed_write_table, wake_checks
 from records import PUSH_FLOOR, SUM_FLOOR, WAKE_HINT, Record, best_peer, libraries, select, suite_summary
 
 LANGUAGE_NAMES = {"rust": "Rust", "c": "C", "python": "Python", "node": "Node"}
@@ -150,6 +151,16 @@ def concurrency_section(languages: Dict[str, Dict[str, Any]]) -> List[str]:
     return out
 
 
+def wake_section(languages: Dict[str, Dict[str, Any]]) -> List[str]:
+    out = ["## Waking without polling: issue 17's targets (computed from this run, not asserted)", "",
+           "`liveness + wake_on_path` on seed 004's delayed write and `liveness + wake hint` in the cpu scenario, "
+           "against the hand loop at 1 ms of the same run; the figures are in each language's *Delayed write* "
+           "and *CPU while waiting* tables.", ""]
+    for lang, data in languages.items():
+        out += [f"**{LANGUAGE_NAMES.get(lang, lang)}**", ""] + wake_checks(data["records"])
+    return out
+
+
 def render_markdown(run: Dict[str, Any]) -> str:
     m = run["machine"]
     out = [f"# liveness benchmarks: {m['date']}", "",
@@ -169,12 +180,14 @@ def render_markdown(run: Dict[str, Any]) -> str:
             "against its CPU per second of waiting, log axes; the lower left is better, and the floor sits "
             "there.", "", "![latency against CPU](latency_cpu.png)", ""]
     out += concurrency_section(run["languages"])
+    out += wake_section(run["languages"])
     for lang, data in run["languages"].items():
         recs = data["records"]
         out += [f"## {LANGUAGE_NAMES.get(lang, lang)} ({data.get('runtime', '')})", ""]
         out += ["### Libraries", ""] + library_table(data)
         out += ["### Overshoot", ""] + overshoot_table(recs)
         out += ["### CPU while waiting", ""] + cpu_table(recs)
+        out += ["### Delayed write (seed 004: a result file written after a while)", ""] + delayed_write_table(recs)
         out += ["### Evaluation overhead", ""] + eval_table(recs)
         out += ["### Suite time (seed 004: 100 restarts of a singleton)", ""] + suite_table(recs)
         out += ["### Emit", ""] + emit_table(recs)

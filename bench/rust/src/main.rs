@@ -4,6 +4,7 @@
 
 mod concurrency;
 mod cpu;
+mod delayed_write;
 mod emit;
 mod eval_overhead;
 mod hog;
@@ -37,9 +38,10 @@ fn main() {
     let wanted = |name: &str| only.as_deref().is_none_or(|o| o.split(',').any(|w| w == name));
     let mut records = Vec::new();
     type Scenario = fn(&params::Params) -> Vec<serde_json::Value>;
-    let scenarios: [(&str, Scenario); 7] = [
+    let scenarios: [(&str, Scenario); 8] = [
         ("overshoot", overshoot::run),
         ("cpu", cpu::run),
+        ("delayed_write", delayed_write::run),
         ("eval_overhead", eval_overhead::run),
         ("suite", suite::run),
         ("emit", emit::run),

@@ -60,6 +60,7 @@ pub struct Params {
     pub emit_repeats: usize,
     pub hog_command: Vec<String>,
     pub concurrency: crate::concurrency::Concurrency,
+    pub delayed_write: crate::delayed_write::DelayedWrite,
 }
 
 fn num(v: &Value, path: &str) -> f64 {
@@ -127,6 +128,11 @@ impl Params {
             emit_repeats: num(m, "emit.repeats") as usize,
             hog_command: list(&all, "hog.command", |x| x.as_str().map(str::to_owned)),
             concurrency: crate::concurrency::Concurrency::load(&all, m),
+            delayed_write: crate::delayed_write::DelayedWrite {
+                ready_ms: list(m, "delayed_write.ready_ms", Value::as_u64),
+                reps: list(m, "delayed_write.reps", |x| x.as_u64().map(|n| n as usize)),
+                result: all["delayed_write"]["result"].as_str().expect("delayed_write.result is text").to_owned(),
+            },
         }
     }
 }

@@ -15,9 +15,6 @@ use crate::waiters::{self, Waiter};
 
 const NAME: &str = "bench-adder";
 
-/// The label of the suite's arithmetic floor (bench/README.md): one name in every harness.
-pub const SUM_OF_DELAYS: &str = "floor (sum of delays)";
-
 /// The push waiter's system under test: seed 004's Adder with one line more, a notification
 /// right after the shutdown thread frees the name. A twin, because the examples crate's Adder
 /// notifies nobody (a system written to be waited for would); same rule and same shutdown
@@ -121,12 +118,6 @@ fn one_run(way: Way, p: &Params) -> (f64, u64, u64) {
     (start.elapsed().as_secs_f64(), tests, failures)
 }
 
-/// The arithmetic floor: test i waits for test i − 1's shutdown, so a run of n tests waits for the
-/// delays of tests 0 … n − 2 (the last shutdown ends after the run).
-fn sum_of_delays(p: &Params) -> f64 {
-    (0..p.suite.tests.saturating_sub(1)).map(|i| p.shutdowns.delay(i).as_secs_f64()).sum()
-}
-
 pub fn run(p: &Params) -> Vec<Value> {
     let ways = std::iter::once(Way::Sleep).chain(waiters::SUITE.map(Way::Wait));
     let ways: Vec<Way> = ways.collect();
@@ -153,11 +144,6 @@ pub fn run(p: &Params) -> Vec<Value> {
             }
             println!("{line}");
         }
-        let floor = sum_of_delays(p);
-        println!("  {load:<5} {SUM_OF_DELAYS:<24} {floor:7.2} s (computed)");
-        records.push(json!({"scenario": "suite", "library": SUM_OF_DELAYS, "load": load, "run": 0,
-                            "tests": p.suite.tests, "suite_tests": p.suite.tests, "wall_s": floor,
-                            "failures": 0}));
     }
     records
 }

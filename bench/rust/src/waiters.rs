@@ -112,8 +112,8 @@ pub fn describe() -> serde_json::Value {
     serde_json::json!({
         "liveness": {"version": env!("CARGO_PKG_VERSION"), "settings": "defaults: adaptive period (20 × probe cost, 1–50 ms)"},
         "liveness + wake hint": {"version": env!("CARGO_PKG_VERSION"), "settings": "defaults + wake_on(\"bench.ready\"), emitted by the system under test right after the flip (overshoot); in cpu nothing emits it during the wait"},
+        "liveness + wake_on_path": {"version": env!("CARGO_PKG_VERSION"), "settings": "delayed_write only: defaults + wake_on_path(<the result file>) (its directory is watched until the file exists)"},
         "floor (push waiter)": {"version": "-", "settings": "Mutex + Condvar: the probe under the lock, wait_timeout until the system under test notifies (overshoot: the setter right after the flip; suite: the singleton's shutdown thread right after it frees the name; cpu: nobody)"},
-        "floor (sum of delays)": {"version": "-", "settings": "suite: the sum of the shutdown delays of the tests run (bench/scenarios.json), no waiting cost at all"},
         "hand loop 1 ms": {"version": "-", "settings": "while !p() { thread::sleep(1 ms) } with a deadline check (concurrency on tokio: tokio::time::sleep)"},
         "hand loop 10 ms": {"version": "-", "settings": "while !p() { thread::sleep(10 ms) } with a deadline check"},
         "hand loop 50 ms": {"version": "-", "settings": "concurrency only: while !p() { sleep(50 ms) } with a deadline check (thread::sleep on threads, tokio::time::sleep on tokio)"},
