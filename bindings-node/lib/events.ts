@@ -2,7 +2,7 @@
 // The bus, matching and the failure reports are the core's; this file translates.
 import { EventAssertionError, translate } from './errors';
 import { native } from './native';
-import { checkPayload, type LivenessEvent, measurementsJson, metadataJson, parseEvent, parseEvents } from './payload';
+import { checkPayload, flatPayload, type LivenessEvent, measurementsJson, metadataJson, parseEvent, parseEvents } from './payload';
 import { describeError, isThenable } from './repr';
 import { currentScope, newScope, type NativeScope, runIn } from './scope';
 import { restack } from './stack';
@@ -40,7 +40,19 @@ export function emit(name: string, measurements?: Measurements, metadata?: Metad
   }
   // Nothing attached anywhere (the usual case in production code): no string crosses to native,
   // and the payload is only checked, the same way as when it is built.
-  if (!native.anyAttached() || !native.hasSubscribers(name)) {
+  if (!native.anyAttached()) {
+    checkPayload(measurements, metadata);
+    return;
+  }
+  // The usual payload crosses as napi values in one call, which converts it only when someone
+  // listens to `name` (the core decides); JSON would cost more than the whole emit.
+  const flat = flatPayload(measurements, metadata);
+  if (flat !== undefined) {
+    const scope = currentScope() ?? null;
+    translate(() => native.emitFlat(name, flat.measurementKeys, flat.measurementValues, flat.metadataKeys, flat.metadataValues, scope));
+    return;
+  }
+  if (!native.hasSubscribers(name)) {
     checkPayload(measurements, metadata);
     return;
   }
