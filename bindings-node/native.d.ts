@@ -262,5 +262,12 @@ export declare function nativeVersion(): string
  */
 export declare function optionDefaultsMs(): Array<number>
 
+/**
+ * The core's [`events::subscription_generation`]: 0 with nothing attached, else a number that
+ * changes at every attach and detach. `emit` keeps each name's `hasSubscribers` answer under it,
+ * so an emit nobody listens to costs this one call, not a string crossing.
+ */
+export declare function subscriptionGeneration(): number
+
 /** Ids of JavaScript objects of the calling environment no event refers to any more. */
 export declare function takeReleasedHostIds(): Array<number>

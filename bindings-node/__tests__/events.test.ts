@@ -93,6 +93,25 @@ describe('emit', () => {
     expect(events[0].metadata.data).toEqual({ count: 1 });
   });
 
+  test('what emit knows of who listens to a name follows every attach, detach, capture and close', () => {
+    // emit keeps the core's answer per name while nothing is attached or detached: each change
+    // below must be seen by the very next emit.
+    const other = capture('other.**');
+    const seen: number[] = [];
+    emit('gen.x', { n: 1 });
+    attach('t.handler', 'gen.*', (e) => seen.push(e.measurements.n));
+    emit('gen.x', { n: 2 });
+    const c = capture('gen.x');
+    emit('gen.x', { n: 3 });
+    detach('t.handler');
+    emit('gen.x', { n: 4 });
+    c.close();
+    emit('gen.x', { n: 5 });
+    other.close();
+    expect(seen).toEqual([2, 3]);
+    expect(c.events.map((e) => e.measurements.n)).toEqual([3, 4]);
+  });
+
   test('a flat payload (napi values) and one that takes the JSON path give the same values and report', async () => {
     // A nested value sends the whole payload through JSON; without it the payload crosses as napi
     // values. Integers at and past 2^53 are where the two could part (JSON has its own digits).

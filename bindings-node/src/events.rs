@@ -287,6 +287,14 @@ pub fn any_attached() -> bool {
     events::any_attached()
 }
 
+/// The core's [`events::subscription_generation`]: 0 with nothing attached, else a number that
+/// changes at every attach and detach. `emit` keeps each name's `hasSubscribers` answer under it,
+/// so an emit nobody listens to costs this one call, not a string crossing.
+#[napi(catch_unwind)]
+pub fn subscription_generation() -> f64 {
+    events::subscription_generation() as f64
+}
+
 /// Checks a pattern's syntax (for `wakeOn`, `where` and the assertions) without attaching.
 #[napi(catch_unwind)]
 pub fn check_pattern(pattern: String) -> Result<()> {
