@@ -142,6 +142,14 @@ export declare function detach(id: string): boolean
 export declare function emitCheck(name: string): boolean
 
 /**
+ * Emits a flat payload crossing as napi values, not JSON (the usual payload: numbers by name,
+ * and metadata whose values are strings, numbers, booleans, null or undefined), read once by the
+ * TypeScript layer into these parallel arrays. They are read only when someone listens to `name`
+ * (the core decides), so an emit nobody receives costs the name and one lookup.
+ */
+export declare function emitFlat(name: string, measurementKeys: string[], measurementValues: number[], metadataKeys: string[], metadataValues: (string | number | boolean | null | undefined)[], scope?: NativeScope | undefined | null): void
+
+/**
  * Emits `count` events named `name` from a new native thread (metadata `{"i": n}`), the way
  * native code under test would; resolves nothing — the JavaScript side waits with `eventually`.
  * Exists so the suite can prove cross-thread delivery to captures and handlers.
@@ -253,6 +261,13 @@ export declare function nativeVersion(): string
  * running test's budget): `[timeout, lateCheck]` in ms. Read once; never a copy in TypeScript.
  */
 export declare function optionDefaultsMs(): Array<number>
+
+/**
+ * The core's [`events::subscription_generation`]: 0 with nothing attached, else a number that
+ * changes at every attach and detach. `emit` keeps each name's `hasSubscribers` answer under it,
+ * so an emit nobody listens to costs this one call, not a string crossing.
+ */
+export declare function subscriptionGeneration(): number
 
 /** Ids of JavaScript objects of the calling environment no event refers to any more. */
 export declare function takeReleasedHostIds(): Array<number>

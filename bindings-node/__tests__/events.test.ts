@@ -1,7 +1,18 @@
 // The event bus from JavaScript: emit, attach/detach, hasSubscribers, captures, payloads, handler
 // failures, and events emitted by native code on another thread.
 import { afterEach, describe, expect, jest, test } from '@jest/globals';
-import { attach, capture, Capture, detach, emit, eventually, eventuallyPasses, hasSubscribers, type LivenessEvent } from '@liveness-dev/liveness';
+import {
+  assertEmitted,
+  attach,
+  capture,
+  Capture,
+  detach,
+  emit,
+  eventually,
+  eventuallyPasses,
+  hasSubscribers,
+  type LivenessEvent,
+} from '@liveness-dev/liveness';
 
 // The private native module, for its test hook that emits from a native thread.
 import { native } from '../dist/native';
@@ -80,6 +91,51 @@ describe('emit', () => {
     expect(events[0].metadata.fn).toBe(detach);
     expect(events[0].metadata.when).toBeInstanceOf(Date);
     expect(events[0].metadata.data).toEqual({ count: 1 });
+  });
+
+  test('what emit knows of who listens to a name follows every attach, detach, capture and close', () => {
+    // emit keeps the core's answer per name while nothing is attached or detached: each change
+    // below must be seen by the very next emit.
+    const other = capture('other.**');
+    const seen: number[] = [];
+    emit('gen.x', { n: 1 });
+    attach('t.handler', 'gen.*', (e) => seen.push(e.measurements.n));
+    emit('gen.x', { n: 2 });
+    const c = capture('gen.x');
+    emit('gen.x', { n: 3 });
+    detach('t.handler');
+    emit('gen.x', { n: 4 });
+    c.close();
+    emit('gen.x', { n: 5 });
+    other.close();
+    expect(seen).toEqual([2, 3]);
+    expect(c.events.map((e) => e.measurements.n)).toEqual([3, 4]);
+  });
+
+  test('a flat payload (napi values) and one that takes the JSON path give the same values and report', async () => {
+    // A nested value sends the whole payload through JSON; without it the payload crosses as napi
+    // values. Integers at and past 2^53 are where the two could part (JSON has its own digits).
+    const measurements = { i: 3, f: 1.5, nan: Number.NaN, big: 2 ** 60, low: -(2 ** 63), high: 2 ** 63, exp: 1e21, zero: -0 };
+    const metadata = { s: 'x\u0000y', n: 2, f: 0.1, b: true, z: null, u: undefined, big: 2 ** 62, ['__proto__']: 'own', é: '' };
+    const reports: string[] = [];
+    const events: LivenessEvent[] = [];
+    for (const extra of [{}, { nested: [1] }]) {
+      const error = await assertEmitted('never.emitted', () => {
+        emit('same.payload', measurements, { ...metadata, ...extra });
+      }).catch((e: unknown) => e as Error);
+      reports.push(String((error as Error).message).replace(/,"nested":\["l",1\]|,"nested":\[1\]/, ''));
+      const c = capture('same.payload');
+      emit('same.payload', measurements, { ...metadata, ...extra });
+      c.close();
+      const [e] = c.events;
+      delete e.metadata.nested;
+      events.push(e);
+    }
+    expect(reports[0]).toContain('1152921504606847000');
+    expect(reports[0]).toBe(reports[1]);
+    expect(events[0].measurements).toEqual(events[1].measurements);
+    expect(events[0].metadata).toEqual(events[1].metadata);
+    expect(Object.keys(events[0].metadata)).toContain('__proto__');
   });
 
   test('a Map with string keys is metadata too', () => {

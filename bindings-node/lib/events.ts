@@ -2,7 +2,7 @@
 // The bus, matching and the failure reports are the core's; this file translates.
 import { EventAssertionError, translate } from './errors';
 import { native } from './native';
-import { checkPayload, type LivenessEvent, measurementsJson, metadataJson, parseEvent, parseEvents } from './payload';
+import { checkPayload, flatPayload, type LivenessEvent, measurementsJson, metadataJson, parseEvent, parseEvents } from './payload';
 import { describeError, isThenable } from './repr';
 import { currentScope, newScope, type NativeScope, runIn } from './scope';
 import { restack } from './stack';
@@ -25,6 +25,25 @@ function patternList(name: string, patterns: unknown): string[] {
 const checkedNames = new Set<string>();
 const CHECKED_NAMES_MAX = 4096;
 
+/** name → what hasSubscribers said, under the subscription generation it was asked at. */
+const listening = new Map<string, { generation: number; listened: boolean }>();
+
+/** Whether someone listens to `name`: asks the core only when the generation has changed. */
+function listenedTo(name: string, generation: number): boolean {
+  const known = listening.get(name);
+  if (known !== undefined && known.generation === generation) return known.listened;
+  // Asked after the generation was read: an attach or detach meanwhile changes it again.
+  const listened = native.hasSubscribers(name);
+  if (known !== undefined) {
+    known.generation = generation;
+    known.listened = listened;
+  } else {
+    if (listening.size >= CHECKED_NAMES_MAX) listening.clear();
+    listening.set(name, { generation, listened });
+  }
+  return listened;
+}
+
 /**
  * Emits an event to every attached handler whose pattern matches, synchronously. Throws a
  * TypeError for an invalid name, a non-numeric measurement or bad metadata (a cycle, nesting
@@ -38,10 +57,19 @@ export function emit(name: string, measurements?: Measurements, metadata?: Metad
     if (checkedNames.size >= CHECKED_NAMES_MAX) checkedNames.clear();
     checkedNames.add(name);
   }
-  // Nothing attached anywhere (the usual case in production code): no string crosses to native,
-  // and the payload is only checked, the same way as when it is built.
-  if (!native.anyAttached() || !native.hasSubscribers(name)) {
+  // Nothing attached anywhere (the usual case in production code), or nobody listening to this
+  // name (the core's answer, kept while its subscription generation is unchanged): no string
+  // crosses to native, and the payload is only checked, the same way as when it is built.
+  const generation = native.subscriptionGeneration();
+  if (generation === 0 || !listenedTo(name, generation)) {
     checkPayload(measurements, metadata);
+    return;
+  }
+  // The usual payload crosses as napi values in one call; JSON would cost more than the emit.
+  const flat = flatPayload(measurements, metadata);
+  if (flat !== undefined) {
+    const scope = currentScope() ?? null;
+    translate(() => native.emitFlat(name, flat.measurementKeys, flat.measurementValues, flat.metadataKeys, flat.metadataValues, scope));
     return;
   }
   const m = measurementsJson(measurements);

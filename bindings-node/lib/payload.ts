@@ -266,6 +266,49 @@ export function checkPayload(measurements: unknown, metadata: unknown): void {
   }
 }
 
+/** A flat payload as the parallel arrays `emitFlat` takes: each value read once. */
+export interface FlatPayload {
+  measurementKeys: string[];
+  measurementValues: number[];
+  metadataKeys: string[];
+  metadataValues: (string | number | boolean | null | undefined)[];
+}
+
+/**
+ * The usual payload (a plain object of numbers, and metadata a plain object of strings, numbers,
+ * booleans, null or undefined) as arrays that cross to native as napi values, without JSON;
+ * `undefined` for anything else (it takes the JSON path, with its checks and errors). A property
+ * that throws when read also gives `undefined`: the JSON path then reads it again and reports it.
+ */
+export function flatPayload(measurements: unknown, metadata: unknown): FlatPayload | undefined {
+  const out: FlatPayload = { measurementKeys: [], measurementValues: [], metadataKeys: [], metadataValues: [] };
+  try {
+    if (measurements !== undefined && measurements !== null) {
+      if (typeof measurements !== 'object' || Array.isArray(measurements) || !isPlain(measurements)) return undefined;
+      const m = measurements as Record<string, unknown>;
+      for (const k of Object.keys(m)) {
+        const v = m[k];
+        if (typeof v !== 'number') return undefined;
+        out.measurementKeys.push(k);
+        out.measurementValues.push(v);
+      }
+    }
+    if (metadata !== undefined && metadata !== null) {
+      if (typeof metadata !== 'object' || Array.isArray(metadata) || !isPlain(metadata)) return undefined;
+      const d = metadata as Record<string, unknown>;
+      for (const k of Object.keys(d)) {
+        const v = d[k];
+        if (v !== null && v !== undefined && typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') return undefined;
+        out.metadataKeys.push(k);
+        out.metadataValues.push(v);
+      }
+    }
+  } catch {
+    return undefined;
+  }
+  return out;
+}
+
 /** One event, as handlers and captures see it. */
 export interface LivenessEvent {
   name: string;

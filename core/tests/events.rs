@@ -8,7 +8,7 @@ use std::thread;
 
 use liveness::events::{
     Capture, HANDLER_FAILURE_EVENT, Value, attach, attach_with_reporter, detach, emit, emitted, emitted_in_order,
-    event, has_subscribers, not_emitted,
+    event, has_subscribers, not_emitted, subscription_generation,
 };
 use liveness::{Error, eventually};
 
@@ -43,6 +43,20 @@ fn eight_threads_of_100_000_emits_land_in_one_capture_in_order() {
         last_seq = Some(e.seq);
     }
     assert!(next_per_thread.values().all(|&n| n == PER_THREAD));
+}
+
+#[test]
+fn the_subscription_generation_changes_at_every_attach_and_detach() {
+    // Other tests attach in parallel, so only "changed" and "never 0 while attached" are stable.
+    let capture = Capture::open(&["generation.**"]).unwrap();
+    let before = subscription_generation();
+    assert_ne!(before, 0, "something is attached: the capture");
+    attach("generation.handler", &["generation.x"], |_| Ok(())).unwrap();
+    let attached = subscription_generation();
+    assert_ne!(attached, before);
+    assert!(detach("generation.handler"));
+    assert_ne!(subscription_generation(), attached);
+    drop(capture);
 }
 
 #[test]

@@ -87,6 +87,9 @@ struct Bus {
 /// How many handlers are attached anywhere: the one load an idle `emit` pays.
 static ATTACHED: AtomicUsize = AtomicUsize::new(0);
 static SEQ: AtomicU64 = AtomicU64::new(0);
+/// Bumped by every attach and detach, inside the registry's write lock: what a binding caches a
+/// name's [`has_subscribers`] answer against (see [`subscription_generation`]).
+static GENERATION: AtomicU64 = AtomicU64::new(1);
 static NEXT_KEY: AtomicU64 = AtomicU64::new(0);
 static BUS: Lazy<Bus> = Lazy::new(|| {
     super::fork::install();
@@ -190,6 +193,7 @@ pub(crate) fn attach_boxed<S: AsRef<str>>(
     }
     registry.by_id.insert(handler.id.clone(), handler);
     ATTACHED.fetch_add(1, Ordering::SeqCst);
+    GENERATION.fetch_add(1, Ordering::SeqCst);
     Ok(())
 }
 
@@ -200,6 +204,7 @@ fn unregister(registry: &mut Registry, handler: &Arc<Handler>) {
     }
     handler.detached.store(true, Ordering::SeqCst);
     ATTACHED.fetch_sub(1, Ordering::SeqCst);
+    GENERATION.fetch_add(1, Ordering::SeqCst);
 }
 
 fn take(id: &str) -> Option<Arc<Handler>> {
@@ -256,6 +261,14 @@ fn detach_exact(handler: &Arc<Handler>) -> bool {
 #[inline]
 pub fn any_attached() -> bool {
     ATTACHED.load(Ordering::Acquire) != 0
+}
+
+/// 0 when nothing is attached; otherwise a number that changes whenever a handler, capture or
+/// wake subscription is attached or detached. A binding whose every call into the core has a
+/// fixed cost may keep what [`has_subscribers`] said for a name while this is unchanged: read this
+/// first, then ask, and cache the answer under the value read.
+pub fn subscription_generation() -> u64 {
+    if ATTACHED.load(Ordering::Acquire) == 0 { 0 } else { GENERATION.load(Ordering::Acquire) }
 }
 
 /// Whether emitting `name` would reach any handler now.

@@ -21,7 +21,7 @@ pub use builder::{EventBuilder, event};
 pub use bus::{
     HANDLER_FAILURE_EVENT, HandlerFailure, HandlerResult, MAX_CASCADE_CALLS, MAX_NESTING, any_attached, attach,
     attach_with_reporter, bus_time, detach, detach_and_wait, emit, emit_event, emit_event_in, emit_named,
-    has_subscribers,
+    has_subscribers, subscription_generation,
 };
 pub use capture::Capture;
 pub use event::Event;
