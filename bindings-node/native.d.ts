@@ -29,8 +29,32 @@ export declare class NativeCapture {
 
 /** One wait in progress (a thin handle on `liveness::poll::Poller`). */
 export declare class NativePoller {
-  /** Validates the options (and `LIVENESS_TIMEOUT_SCALE`) at once, before any evaluation. */
-  constructor(operationName: string, argumentMs: number | undefined | null, optionsIn: NativeOptions, timeoutScale?: string | undefined | null)
+  /**
+   * Validates the options (and `LIVENESS_TIMEOUT_SCALE`) at once, before any evaluation.
+   * `options_in` undefined: every option at its default (the common case, and converting an
+   * object of 14 fields costs more than the rest of an already-true wait). `clock_origin_ms`:
+   * where the wait's elapsed time starts on `monotonicMs()`, for the `*Step` methods.
+   */
+  constructor(operationName: string, argumentMs?: number | undefined | null, optionsIn?: NativeOptions | undefined | null, timeoutScale?: string | undefined | null, clockOriginMs?: number | undefined | null)
+  /**
+   * Makes this poller a new wait, as the constructor would (the arguments are the same): a
+   * driver reuses the poller of a wait that ended, since creating a napi object costs more than
+   * the rest of an already-true wait (issue 17). On an error the poller is left as it was.
+   */
+  reset(operationName: string, argumentMs?: number | undefined | null, optionsIn?: NativeOptions | undefined | null, timeoutScale?: string | undefined | null, clockOriginMs?: number | undefined | null): void
+  /**
+   * `next(atMs)`, and `started(atMs)` when the step is to prepare (`-4`) or evaluate (`-1`):
+   * the driver calls the step at once. No `atMs`: now, on the real clock.
+   */
+  step(atMs?: number | undefined | null): number
+  /** `accepted`, then `step`, at the same instant: one crossing per evaluation's end. */
+  acceptedStep(text?: string | undefined | null, atMs?: number | undefined | null): number
+  /** `returned`, then `step`, at the same instant. */
+  returnedStep(repr: string, nullish: boolean, atMs?: number | undefined | null): number
+  /** `raised`, then `step`, at the same instant. */
+  raisedStep(kind: string, text: string, atMs?: number | undefined | null): number
+  /** `prepared`, then `step`, at the same instant. */
+  preparedStep(atMs?: number | undefined | null): number
   /**
    * What to do at `atMs`: a wait in ms (≥ 0), or `-1` evaluate, `-4` prepare (then `prepared`),
    * `-5` let the event loop turn once, `-2` succeeded, `-3` failed (see `report()`). After `-1`

@@ -43,11 +43,26 @@ type Settled = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 /** Starts a wait; the Promise is tracked so a forgotten `await` can be reported. */
 export function start(plan: Plan, options: unknown): Promise<unknown> {
-  // Captured now, so failures and the forgotten-await guard point at the caller's line.
-  const origin = new Error(`${plan.operation} started here`);
   const cancel = new Cancel();
-  const wait: Mutable<PendingWait> = { operation: plan.operation, origin, cancel: (reason: unknown) => cancel.abort(reason), unbounded: false };
-  return tracked(wait, () => run(plan, options, cancel, wait));
+  let origin: Error | undefined;
+  const wait: Mutable<PendingWait> = {
+    operation: plan.operation,
+    // Failures and the forgotten-await guard point at the caller's line, so the stack is taken
+    // while the caller is still on it: at the latest below, when `run` first awaits. Not before:
+    // capturing a stack costs more than an already-true wait's whole run (issue 17), and a wait
+    // that settles without awaiting needs one only if it fails (then `failure` reads it, still
+    // inside the caller's call).
+    get origin() {
+      return (origin ??= new Error(`${plan.operation} started here`));
+    },
+    cancel: (reason: unknown) => cancel.abort(reason),
+    unbounded: false,
+  };
+  const ran = { settled: false };
+  const promise = tracked(wait, () => run(plan, options, cancel, wait, ran));
+  // `run` returned at its first await (or settled): the caller's frames are still on the stack.
+  if (!ran.settled) void wait.origin;
+  return promise;
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -175,6 +190,33 @@ function cutForBudget(checked: Checked, scaleText: string | null): ReturnType<ty
   return cut(timeout, lateCheck, scale);
 }
 
+/**
+ * The pollers of waits that ended, for the next waits: creating a napi object costs more than the
+ * rest of an already-true wait (issue 17). `reset` makes one a new wait, as the constructor would.
+ */
+const idlePollers: NativePoller[] = [];
+/** As many as waits commonly run at once; a burst beyond it creates new ones. */
+const IDLE_POLLERS_MAX = 64;
+
+function obtainPoller(...args: ConstructorParameters<typeof native.NativePoller>): NativePoller {
+  const idle = idlePollers.pop();
+  if (idle === undefined) return new native.NativePoller(...args);
+  try {
+    idle.reset(...args);
+  } catch (error) {
+    // Bad options: the poller is as it was, still free.
+    idlePollers.push(idle);
+    throw error;
+  }
+  return idle;
+}
+
+/** Whether an options object has no own key (the native options of a call given none). */
+function isEmpty(options: object): boolean {
+  for (const key in options) if (Object.hasOwn(options, key)) return false;
+  return true;
+}
+
 function settled(p: PromiseLike<unknown>): Promise<Settled> {
   return Promise.resolve(p).then(
     (value) => ({ ok: true as const, value }),
@@ -182,8 +224,8 @@ function settled(p: PromiseLike<unknown>): Promise<Settled> {
   );
 }
 
-async function run(plan: Plan, options: unknown, cancel: Cancel, wait: Mutable<PendingWait>): Promise<unknown> {
-  const origin = wait.origin;
+/** `ran.settled`: set when the wait's loop ends, so `start` can tell whether it ever awaited. */
+async function run(plan: Plan, options: unknown, cancel: Cancel, wait: Mutable<PendingWait>, ran: { settled: boolean }): Promise<unknown> {
   if (typeof plan.probe !== 'function') {
     throw new TypeError(`${plan.operation}: \`${plan.probeName}\` must be a function, got ${plan.probe === null ? 'null' : typeof plan.probe}`);
   }
@@ -195,9 +237,23 @@ async function run(plan: Plan, options: unknown, cancel: Cancel, wait: Mutable<P
   }
   // The environment as this program sees it (Jest gives each test file its own copy).
   const scaleText = process.env.LIVENESS_TIMEOUT_SCALE ?? null;
-  const create = (options: Checked['native']) =>
-    translate(() => new native.NativePoller(plan.operation, typeof argument === 'number' ? argument : null, options, scaleText));
   const clock = currentClock(checked.realTimers);
+  // The call's time zero. On the real clock it is a reading of the addon's `monotonicMs()`, so the
+  // poller's `*Step` methods read the elapsed time themselves (`now()` gives them none).
+  const t0 = clock.now();
+  const at = () => clock.now() - t0;
+  const now = clock.fake ? at : () => undefined;
+  const create = (options: Checked['native']) =>
+    translate(() =>
+      // No options: undefined, which the addon does not have to take apart field by field.
+      obtainPoller(
+        plan.operation,
+        typeof argument === 'number' ? argument : null,
+        isEmpty(options) ? undefined : options,
+        scaleText,
+        clock.fake ? 0 : t0,
+      ),
+    );
   // Under Jest or Vitest, a wait ends before its test does (budget.ts). Not always/never: ending
   // one early would pass a safety check that was not done. Not on a fake clock: the wait's
   // timeout is then in fake time, the runner's in real time.
@@ -224,8 +280,6 @@ async function run(plan: Plan, options: unknown, cancel: Cancel, wait: Mutable<P
   if (signal?.aborted) throw signal.reason;
   const onAbort = () => cancel.abort(signal?.reason);
   signal?.addEventListener('abort', onAbort, { once: true });
-  const t0 = clock.now();
-  const at = () => clock.now() - t0;
   const patterns = poller.wakePatterns;
   const paths = poller.wakePaths;
   const hinted = patterns.length > 0 || paths.length > 0;
@@ -241,6 +295,8 @@ async function run(plan: Plan, options: unknown, cancel: Cancel, wait: Mutable<P
           new native.NativeWake(
             patterns,
             (emittedAtMs) => {
+              // A hint queued before the wait ended must not reach the next wait's (pooled) poller.
+              if (ran.settled) return;
               poller.wake(clock.fake ? at() : Math.min(at(), Number(emittedAtMs) + addonZero));
               cancel.wake();
             },
@@ -253,51 +309,73 @@ async function run(plan: Plan, options: unknown, cancel: Cancel, wait: Mutable<P
   try {
     let value: unknown;
     let lastRaised: { error: unknown } | undefined;
+    // Each native call records what happened and answers with the next step (already started
+    // when it is to prepare or evaluate): two crossings per evaluation (issue 19).
+    let step = poller.step(now());
     for (;;) {
-      const step = poller.next(at());
       if (step >= 0) {
         await clock.sleep(step, cancel);
+        step = poller.step(now());
         continue;
       }
       if (step === YIELD) {
         await realTurn(cancel);
+        step = poller.step(now());
         continue;
       }
       // always/never check safety and return nothing.
       if (step === DONE_OK) return plan.operation === 'always' || plan.operation === 'never' ? undefined : value;
-      if (step === DONE_FAILED) throw failure(poller.report()!, lastRaised, origin, checked, note);
+      if (step === DONE_FAILED) throw failure(poller.report()!, lastRaised, wait.origin, checked, note);
       if (step !== EVALUATE && step !== PREPARE) throw new Error(`liveness: unknown step ${step} from the native poller`);
-      poller.started(at());
       const called = invoke(step === PREPARE ? prepare : probe);
       // Only a Promise can still be pending at the step's abandonAt: a synchronous call never reads it.
       const result = isThenable(called) ? await settle(called, poller.abandonAtMs, clock, at, cancel) : called;
       // Given up at abandonAt: the wait settles now and the step is never resumed.
-      if (result === ABANDONED) throw failure(poller.abandon(at()), lastRaised, origin, checked, note);
+      if (result === ABANDONED) throw failure(poller.abandon(at()), lastRaised, wait.origin, checked, note);
       if (cancel.aborted) throw cancel.aborted.reason;
+      // `onEvaluation` runs after the Poller counted the evaluation and before the next step.
+      const hooked = step === EVALUATE && onEvaluation !== undefined;
       if (step === PREPARE) {
         if (!result.ok) throw result.error;
-        poller.prepared(at());
+        step = poller.preparedStep(now());
+        continue;
       } else if (!result.ok) {
         if (stops(checked, result.error)) throw result.error;
         const { kind, text } = describeError(result.error);
-        poller.raised(at(), kind, text);
         plan.raised?.();
         lastRaised = { error: result.error };
+        if (!hooked) {
+          step = poller.raisedStep(kind, text, now());
+          continue;
+        }
+        poller.raised(at(), kind, text);
       } else {
         const outcome = plan.acceptance(result.value);
         if (outcome.accept) {
-          poller.accepted(at(), describeAccepted ? repr(result.value) : null);
           value = result.value;
+          const text = describeAccepted ? repr(result.value) : null;
+          if (!hooked) {
+            step = poller.acceptedStep(text, now());
+            continue;
+          }
+          poller.accepted(at(), text);
         } else {
-          poller.returned(at(), outcome.repr, outcome.nullish);
           lastRaised = undefined;
+          if (!hooked) {
+            step = poller.returnedStep(outcome.repr, outcome.nullish, now());
+            continue;
+          }
+          poller.returned(at(), outcome.repr, outcome.nullish);
         }
       }
       // Right after the Poller counted it, before the next step; a throw ends the wait as itself.
-      if (step === EVALUATE && onEvaluation !== undefined) onEvaluation(evaluation(poller, result));
+      onEvaluation(evaluation(poller, result));
+      step = poller.step(now());
     }
   } finally {
+    ran.settled = true;
     signal?.removeEventListener('abort', onAbort);
     wake?.close();
+    if (idlePollers.length < IDLE_POLLERS_MAX) idlePollers.push(poller);
   }
 }

@@ -206,6 +206,10 @@ pub struct NativePoller {
     failed: Option<Report>,
     /// The `abandon_at` of the last `Prepare`/`Evaluate` step.
     abandon_at: Option<Duration>,
+    /// Where the wait's elapsed time is zero on the addon's `monotonicMs()` clock: the `*Step`
+    /// methods read the clock themselves when given no time (a driver on the real clock), so an
+    /// evaluation costs two crossings, not eight.
+    clock_origin_ms: f64,
     /// What the last `accepted`/`raised`/`returned` counted; read through `evaluated()` only by a
     /// driver with an `onEvaluation` hook, so a wait without one allocates nothing per evaluation.
     evaluated: Option<Evaluated>,
@@ -214,15 +218,48 @@ pub struct NativePoller {
 #[napi]
 impl NativePoller {
     /// Validates the options (and `LIVENESS_TIMEOUT_SCALE`) at once, before any evaluation.
+    /// `options_in` undefined: every option at its default (the common case, and converting an
+    /// object of 14 fields costs more than the rest of an already-true wait). `clock_origin_ms`:
+    /// where the wait's elapsed time starts on `monotonicMs()`, for the `*Step` methods.
     #[napi(constructor, catch_unwind)]
     pub fn new(
         operation_name: String,
         argument_ms: Option<f64>,
-        options_in: NativeOptions,
+        options_in: Option<NativeOptions>,
         timeout_scale: Option<String>,
+        clock_origin_ms: Option<f64>,
+    ) -> Result<Self> {
+        Self::build(operation_name, argument_ms, options_in, timeout_scale, clock_origin_ms)
+    }
+
+    /// Makes this poller a new wait, as the constructor would (the arguments are the same): a
+    /// driver reuses the poller of a wait that ended, since creating a napi object costs more than
+    /// the rest of an already-true wait (issue 17). On an error the poller is left as it was.
+    #[napi(catch_unwind)]
+    pub fn reset(
+        &mut self,
+        operation_name: String,
+        argument_ms: Option<f64>,
+        options_in: Option<NativeOptions>,
+        timeout_scale: Option<String>,
+        clock_origin_ms: Option<f64>,
+    ) -> Result<()> {
+        *self = Self::build(operation_name, argument_ms, options_in, timeout_scale, clock_origin_ms)?;
+        Ok(())
+    }
+
+    fn build(
+        operation_name: String,
+        argument_ms: Option<f64>,
+        options_in: Option<NativeOptions>,
+        timeout_scale: Option<String>,
+        clock_origin_ms: Option<f64>,
     ) -> Result<Self> {
         let op = operation(&operation_name, argument_ms)?;
-        let mut opts = options(&options_in)?;
+        let mut opts = match &options_in {
+            None => Options::default(),
+            Some(o) => options(o)?,
+        };
         // The scale of the calling thread's `process.env` (a worker has its own), passed per wait:
         // no binding writes the process environment (a worker's value must not reach the others).
         if let Some(text) = timeout_scale {
@@ -230,15 +267,32 @@ impl NativePoller {
         }
         // The core names invalid options as JavaScript spells them (`maxInterval`).
         let inner = Poller::new(op, &opts, Spelling::Camel, Driver::EventLoop).map_err(to_napi)?;
-        Ok(NativePoller { inner, name: operation_name, failed: None, abandon_at: None, evaluated: None })
+        Ok(NativePoller {
+            inner,
+            name: operation_name,
+            failed: None,
+            abandon_at: None,
+            evaluated: None,
+            clock_origin_ms: clock_origin_ms.unwrap_or(0.0),
+        })
     }
 
-    /// What to do at `atMs`: a wait in ms (≥ 0), or `-1` evaluate, `-4` prepare (then `prepared`),
-    /// `-5` let the event loop turn once, `-2` succeeded, `-3` failed (see `report()`). After `-1`
-    /// and `-4`, `abandonAtMs` says when a step still pending is given up.
-    #[napi(catch_unwind)]
-    pub fn next(&mut self, at_ms: f64) -> f64 {
-        match self.inner.next(at(at_ms)) {
+    /// The time a `*Step` method was given, or (none given) the wait's elapsed time now.
+    fn now(&self, at_ms: Option<f64>) -> Duration {
+        at(at_ms.unwrap_or_else(|| crate::events::monotonic_ms() - self.clock_origin_ms))
+    }
+
+    /// `next` and, when the step is to prepare or evaluate, `started` at the same instant.
+    fn step_at(&mut self, now: Duration) -> f64 {
+        let code = self.next_at(now);
+        if code == EVALUATE || code == PREPARE {
+            self.inner.started(now);
+        }
+        code
+    }
+
+    fn next_at(&mut self, now: Duration) -> f64 {
+        match self.inner.next(now) {
             Step::Prepare { abandon_at } => {
                 self.abandon_at = abandon_at;
                 PREPARE
@@ -255,6 +309,56 @@ impl NativePoller {
                 DONE_FAILED
             }
         }
+    }
+
+    /// `next(atMs)`, and `started(atMs)` when the step is to prepare (`-4`) or evaluate (`-1`):
+    /// the driver calls the step at once. No `atMs`: now, on the real clock.
+    #[napi(catch_unwind)]
+    pub fn step(&mut self, at_ms: Option<f64>) -> f64 {
+        let now = self.now(at_ms);
+        self.step_at(now)
+    }
+
+    /// `accepted`, then `step`, at the same instant: one crossing per evaluation's end.
+    #[napi(catch_unwind)]
+    pub fn accepted_step(&mut self, text: Option<String>, at_ms: Option<f64>) -> f64 {
+        let now = self.now(at_ms);
+        let text = text.map(|t| liveness::poll::shorten_repr(&t));
+        self.evaluated = Some(self.inner.finished(now, Outcome::Accepted { text }));
+        self.step_at(now)
+    }
+
+    /// `returned`, then `step`, at the same instant.
+    #[napi(catch_unwind)]
+    pub fn returned_step(&mut self, repr: String, nullish: bool, at_ms: Option<f64>) -> f64 {
+        let now = self.now(at_ms);
+        let repr = liveness::poll::shorten_repr(&repr);
+        self.evaluated = Some(self.inner.finished(now, Outcome::Rejected(Failure::returned(repr, nullish))));
+        self.step_at(now)
+    }
+
+    /// `raised`, then `step`, at the same instant.
+    #[napi(catch_unwind)]
+    pub fn raised_step(&mut self, kind: String, text: String, at_ms: Option<f64>) -> f64 {
+        let now = self.now(at_ms);
+        self.evaluated = Some(self.inner.finished(now, Outcome::Rejected(Failure::raised(kind, text))));
+        self.step_at(now)
+    }
+
+    /// `prepared`, then `step`, at the same instant.
+    #[napi(catch_unwind)]
+    pub fn prepared_step(&mut self, at_ms: Option<f64>) -> f64 {
+        let now = self.now(at_ms);
+        self.inner.prepared(now);
+        self.step_at(now)
+    }
+
+    /// What to do at `atMs`: a wait in ms (≥ 0), or `-1` evaluate, `-4` prepare (then `prepared`),
+    /// `-5` let the event loop turn once, `-2` succeeded, `-3` failed (see `report()`). After `-1`
+    /// and `-4`, `abandonAtMs` says when a step still pending is given up.
+    #[napi(catch_unwind)]
+    pub fn next(&mut self, at_ms: f64) -> f64 {
+        self.next_at(at(at_ms))
     }
 
     /// The last prepare or evaluate step's `abandon_at` in ms: an asynchronous step still pending
