@@ -104,11 +104,79 @@ export function realDelay(ms: number, done: () => void): () => void {
   return () => real('clearTimeout')(handle);
 }
 
-/** One real turn of the event loop (timers, I/O and promise callbacks get to run). */
+/**
+ * Waits due at the same moment share one timer (issue 19): a thousand concurrent waits on one
+ * schedule then cost one timer per due time, not one each. Each wait keeps its own entry in the
+ * batch, so a wake hint or an abort takes out only its own; the batch's last one clears the timer.
+ */
+class Batch {
+  readonly entries = new Set<() => void>();
+  /** Clears the batch's timer; set by whoever arms it. */
+  clear: () => void = () => {};
+
+  /** Runs the entries (Promise resolvers, which do not throw). */
+  fire(): void {
+    for (const entry of this.entries) entry();
+  }
+
+  /** Adds `done`; returns what takes it out again. `forget`: drops the batch from its index. */
+  join(done: () => void, forget: () => void): () => void {
+    const entry = () => done();
+    this.entries.add(entry);
+    return () => {
+      if (this.entries.delete(entry) && this.entries.size === 0) {
+        forget();
+        this.clear();
+      }
+    };
+  }
+}
+
+/** The pending sleeps' batches by due time: the addon's monotonic ms, rounded up to the whole ms (Node's timers count whole ms anyway). */
+const dueAt = new Map<number, Batch>();
+/** The one `setImmediate` the waits that ask for a turn before it runs share. */
+let nextTurn: Batch | undefined;
+
+/** `realDelay` for the waits' sleeps: a timer shared with every sleep due in the same millisecond. */
+function sharedDelay(ms: number, done: () => void): () => void {
+  if (!(ms <= MAX_TIMER_MS)) return realDelay(ms, done);
+  const now = native.monotonicMs();
+  // The key is the millisecond the sleep ends in; the timer keeps a lone wait's whole-ms delay.
+  const at = Math.ceil(now + ms);
+  let batch = dueAt.get(at);
+  if (batch === undefined) {
+    const b = new Batch();
+    const handle = real('setTimeout')(() => {
+      if (dueAt.get(at) === b) dueAt.delete(at);
+      b.fire();
+    }, Math.ceil(ms));
+    b.clear = () => real('clearTimeout')(handle);
+    dueAt.set(at, b);
+    batch = b;
+  }
+  const b = batch;
+  return b.join(done, () => {
+    if (dueAt.get(at) === b) dueAt.delete(at);
+  });
+}
+
+/** One real turn of the event loop (timers, I/O and promise callbacks get to run), shared by every wait that asks before it passes. */
 export function realTurn(cancel: Cancel): Promise<void> {
   return cancel.wrap((done) => {
-    const h = real('setImmediate')(done);
-    return () => real('clearImmediate')(h);
+    let batch = nextTurn;
+    if (batch === undefined) {
+      const b = new Batch();
+      const handle = real('setImmediate')(() => {
+        if (nextTurn === b) nextTurn = undefined;
+        b.fire();
+      });
+      b.clear = () => real('clearImmediate')(handle);
+      nextTurn = batch = b;
+    }
+    const b = batch;
+    return b.join(done, () => {
+      if (nextTurn === b) nextTurn = undefined;
+    });
   });
 }
 
@@ -123,8 +191,9 @@ const realClock: Clock = {
     if (ms <= 0) return realTurn(cancel);
     // Node's timers count whole milliseconds: a 2.5 ms timer fires after 2, short of the
     // evaluation it waits for, and a second timer then costs a wake-up for nothing. Rounding
-    // up keeps one timer per evaluation (half the CPU of an adaptive wait, by `make bench`).
-    return cancel.wrap((done) => realDelay(Math.ceil(ms), done));
+    // up keeps one timer per evaluation (half the CPU of an adaptive wait, by `make bench`); the
+    // due time is rounded up, and the timer shared with the other waits due then (sharedDelay).
+    return cancel.wrap((done) => sharedDelay(ms, done));
   },
 };
 
