@@ -81,6 +81,7 @@ fuzz_target!(|input: Input| {
         message: None,
         stable_for: input.stable_for.get(),
         wake_on: Vec::new(),
+        wake_on_path: Vec::new(),
         timeout_scale: if input.scale.is_finite() && input.scale > 0.0 { input.scale } else { 1.0 },
     };
     let spelling = if input.camel { Spelling::Camel } else { Spelling::Snake };
@@ -100,7 +101,7 @@ fuzz_target!(|input: Input| {
                 poller.finished(t.get(), Outcome::Accepted { text: text.clone() });
             }
             Call::Raised(t, kind, text) => {
-                poller.finished(t.get(), Outcome::Rejected(Failure::raised(kind, text)));
+                poller.finished(t.get(), Outcome::Rejected(Failure::raised(kind.clone(), text.clone())));
             }
             Call::Returned(t, repr, nullish) => {
                 poller.finished(t.get(), Outcome::Rejected(Failure::returned(repr.clone(), *nullish)));
