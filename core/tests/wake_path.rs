@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use liveness::Error;
 use liveness::events::waits_watching;
 use liveness::eventually;
+use liveness::ops::Wait;
 
 /// A fresh directory of this test's own (tests run in parallel in one process).
 fn scratch(name: &str) -> PathBuf {
@@ -46,6 +47,17 @@ fn reads(path: &Path, expected: &str) -> bool {
     fs::read_to_string(path).is_ok_and(|s| s == expected)
 }
 
+/// `wait` with a 20 s interval, watching `path`: within a test's run, only the hint can bring a
+/// second evaluation.
+fn woken_by<K>(wait: Wait<K>, path: &Path) -> Wait<K> {
+    wait.interval(Duration::from_secs(20)).timeout(Duration::from_secs(40)).wake_on_path(path)
+}
+
+/// Not a speed target: without the hint the second evaluation comes after 20 s.
+fn assert_woken(started: Instant) {
+    assert!(started.elapsed() < Duration::from_secs(10), "the wait was not woken by the path");
+}
+
 #[test]
 fn a_file_renamed_into_place_wakes_the_wait_at_once() {
     let dir = scratch("rename");
@@ -53,18 +65,13 @@ fn a_file_renamed_into_place_wakes_the_wait_at_once() {
     let evaluations = Arc::new(AtomicU32::new(0));
     let system = after_first_evaluation(&evaluations, rename_into_place(&dir, &result));
     let started = Instant::now();
-    let seen = eventually(|| {
+    let wait = eventually(|| {
         evaluations.fetch_add(1, Ordering::SeqCst);
         reads(&result, "3")
-    })
-    .interval(Duration::from_secs(20))
-    .timeout(Duration::from_secs(40))
-    .wake_on_path(&result)
-    .run()
-    .unwrap();
+    });
+    let seen = woken_by(wait, &result).run().unwrap();
     system.join().unwrap();
-    // Not a speed target: without the hint the second evaluation comes after 20 s.
-    assert!(started.elapsed() < Duration::from_secs(10));
+    assert_woken(started);
     assert!(seen);
     // The partial file's changes are another name's: only the rename wakes.
     assert_eq!(evaluations.load(Ordering::SeqCst), 2, "the first evaluation and the woken one");
@@ -80,18 +87,13 @@ fn a_delayed_write_in_place_is_seen_without_waiting_for_the_interval() {
     let r = result.clone();
     let system = after_first_evaluation(&evaluations, move || fs::write(&r, "3").unwrap());
     let started = Instant::now();
-    let seen = eventually(|| {
+    let wait = eventually(|| {
         evaluations.fetch_add(1, Ordering::SeqCst);
         reads(&result, "3")
-    })
-    .interval(Duration::from_secs(20))
-    .timeout(Duration::from_secs(40))
-    .wake_on_path(&result)
-    .run()
-    .unwrap();
+    });
+    let seen = woken_by(wait, &result).run().unwrap();
     system.join().unwrap();
-    // Not a speed target: without the hint the second evaluation comes after 20 s.
-    assert!(started.elapsed() < Duration::from_secs(10));
+    assert_woken(started);
     assert!(seen);
     assert!(evaluations.load(Ordering::SeqCst) <= 4, "one evaluation per change at most");
 }
@@ -104,19 +106,14 @@ fn a_directory_wakes_on_any_entry_and_its_watch_ends_with_the_last_wait() {
     let system = after_first_evaluation(&evaluations, move || fs::write(d.join("done.flag"), "").unwrap());
     let mut watching = 0;
     let started = Instant::now();
-    eventually(|| {
+    let wait = eventually(|| {
         evaluations.fetch_add(1, Ordering::SeqCst);
         watching = waits_watching(&dir);
         dir.join("done.flag").exists()
-    })
-    .interval(Duration::from_secs(20))
-    .timeout(Duration::from_secs(40))
-    .wake_on_path(&dir)
-    .run()
-    .unwrap();
+    });
+    woken_by(wait, &dir).run().unwrap();
     system.join().unwrap();
-    // Not a speed target: without the hint the second evaluation comes after 20 s.
-    assert!(started.elapsed() < Duration::from_secs(10));
+    assert_woken(started);
     assert_eq!(watching, 1, "the wait watched its directory while it ran");
     assert_eq!(waits_watching(&dir), 0, "the last wait on the directory unwatched it");
 }
@@ -136,19 +133,13 @@ async fn the_tokio_driver_is_woken_by_a_path_too() {
     let evaluations = Arc::new(AtomicU32::new(0));
     let system = after_first_evaluation(&evaluations, rename_into_place(&dir, &result));
     let started = Instant::now();
-    let seen = eventually(|| {
+    let wait = eventually(|| {
         evaluations.fetch_add(1, Ordering::SeqCst);
         reads(&result, "3")
-    })
-    .interval(Duration::from_secs(20))
-    .timeout(Duration::from_secs(40))
-    .wake_on_path(&result)
-    .run_async()
-    .await
-    .unwrap();
+    });
+    let seen = woken_by(wait, &result).run_async().await.unwrap();
     system.join().unwrap();
-    // Not a speed target: without the hint the second evaluation comes after 20 s.
-    assert!(started.elapsed() < Duration::from_secs(10));
+    assert_woken(started);
     assert!(seen);
     assert_eq!(evaluations.load(Ordering::SeqCst), 2);
 }
