@@ -168,10 +168,12 @@ export declare function emitCheck(name: string): boolean
 /**
  * Emits a flat payload crossing as napi values, not JSON (the usual payload: numbers by name,
  * and metadata whose values are strings, numbers, booleans, null or undefined), read once by the
- * TypeScript layer into these parallel arrays. They are read only when someone listens to `name`
- * (the core decides), so an emit nobody receives costs the name and one lookup.
+ * TypeScript layer into one array `[key, value, …]`, the measurements first (see flat.rs). The
+ * TypeScript layer calls this only when the core said someone listens to `name` (it keeps that
+ * answer under the subscription generation), so nothing is asked again here: an emit that finds
+ * nobody after all (a detach from another thread meanwhile) ends in the core's own lookup.
  */
-export declare function emitFlat(name: string, measurementKeys: string[], measurementValues: number[], metadataKeys: string[], metadataValues: (string | number | boolean | null | undefined)[], scope?: NativeScope | undefined | null): void
+export declare function emitFlat(name: string, entries: (string | number | boolean | null | undefined)[], measurementCount: number, scope?: NativeScope | undefined | null): void
 
 /**
  * Emits `count` events named `name` from a new native thread (metadata `{"i": n}`), the way

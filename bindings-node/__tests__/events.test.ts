@@ -138,6 +138,19 @@ describe('emit', () => {
     expect(Object.keys(events[0].metadata)).toContain('__proto__');
   });
 
+  test('names, keys and texts of any length and any characters arrive whole on the flat path', () => {
+    // The native side reads a short string through a 128-byte buffer and a longer one another
+    // way: byte lengths all around that size, ending in characters of 1 to 4 bytes in UTF-8.
+    const texts: string[] = [];
+    for (const last of ['a', 'é', '€', '😀']) for (let n = 118; n <= 130; n++) texts.push('k'.repeat(n) + last);
+    const name = `${'n'.repeat(200)}.flat`;
+    const c = capture('**');
+    for (const text of texts) emit(name, { [text]: 1 }, { [text]: text, short: text.slice(-3) });
+    c.close();
+    expect(c.events.map((e) => e.name)).toEqual(texts.map(() => name));
+    expect(c.events.map((e) => [e.measurements, e.metadata])).toEqual(texts.map((t) => [{ [t]: 1 }, { [t]: t, short: t.slice(-3) }]));
+  });
+
   test('a Map with string keys is metadata too', () => {
     const events: LivenessEvent[] = [];
     attach('t.handler', 'map', (e) => events.push(e));

@@ -69,7 +69,7 @@ export function emit(name: string, measurements?: Measurements, metadata?: Metad
   const flat = flatPayload(measurements, metadata);
   if (flat !== undefined) {
     const scope = currentScope() ?? null;
-    translate(() => native.emitFlat(name, flat.measurementKeys, flat.measurementValues, flat.metadataKeys, flat.metadataValues, scope));
+    translate(() => native.emitFlat(name, flat.entries, flat.measurementCount, scope));
     return;
   }
   const m = measurementsJson(measurements);

@@ -266,22 +266,25 @@ export function checkPayload(measurements: unknown, metadata: unknown): void {
   }
 }
 
-/** A flat payload as the parallel arrays `emitFlat` takes: each value read once. */
+/**
+ * A flat payload as `emitFlat` takes it: one array `[key, value, key, value, …]`, the first
+ * `measurementCount` pairs the measurements; each value read once. One array, not four: every
+ * array crossing to native costs napi calls of its own.
+ */
 export interface FlatPayload {
-  measurementKeys: string[];
-  measurementValues: number[];
-  metadataKeys: string[];
-  metadataValues: (string | number | boolean | null | undefined)[];
+  entries: (string | number | boolean | null | undefined)[];
+  measurementCount: number;
 }
 
 /**
  * The usual payload (a plain object of numbers, and metadata a plain object of strings, numbers,
- * booleans, null or undefined) as arrays that cross to native as napi values, without JSON;
+ * booleans, null or undefined) as an array that crosses to native as napi values, without JSON;
  * `undefined` for anything else (it takes the JSON path, with its checks and errors). A property
  * that throws when read also gives `undefined`: the JSON path then reads it again and reports it.
  */
 export function flatPayload(measurements: unknown, metadata: unknown): FlatPayload | undefined {
-  const out: FlatPayload = { measurementKeys: [], measurementValues: [], metadataKeys: [], metadataValues: [] };
+  const entries: FlatPayload['entries'] = [];
+  let measurementCount = 0;
   try {
     if (measurements !== undefined && measurements !== null) {
       if (typeof measurements !== 'object' || Array.isArray(measurements) || !isPlain(measurements)) return undefined;
@@ -289,8 +292,8 @@ export function flatPayload(measurements: unknown, metadata: unknown): FlatPaylo
       for (const k of Object.keys(m)) {
         const v = m[k];
         if (typeof v !== 'number') return undefined;
-        out.measurementKeys.push(k);
-        out.measurementValues.push(v);
+        entries.push(k, v);
+        measurementCount++;
       }
     }
     if (metadata !== undefined && metadata !== null) {
@@ -299,14 +302,13 @@ export function flatPayload(measurements: unknown, metadata: unknown): FlatPaylo
       for (const k of Object.keys(d)) {
         const v = d[k];
         if (v !== null && v !== undefined && typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') return undefined;
-        out.metadataKeys.push(k);
-        out.metadataValues.push(v);
+        entries.push(k, v);
       }
     }
   } catch {
     return undefined;
   }
-  return out;
+  return { entries, measurementCount };
 }
 
 /** One event, as handlers and captures see it. */

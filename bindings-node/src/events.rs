@@ -16,12 +16,13 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Instant;
 
 use liveness::events::{self, Capture, Event, Scope, WakeSubscription, Where};
-use napi::bindgen_prelude::{Array, FromNapiValue, Function, FunctionRef, Unknown};
+use napi::bindgen_prelude::{Array, Function, FunctionRef, JsValue, Unknown};
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi::{Env, ValueType, sys};
 use napi_derive::napi;
 
 use crate::errors::{Result, invalid_argument, to_napi};
+use crate::flat;
 use crate::home::{Home, Shared, lock};
 use crate::values::{event_text, events_text, measurements_from_json, metadata_from_json};
 
@@ -67,80 +68,24 @@ pub fn emit_payload(
 
 /// Emits a flat payload crossing as napi values, not JSON (the usual payload: numbers by name,
 /// and metadata whose values are strings, numbers, booleans, null or undefined), read once by the
-/// TypeScript layer into these parallel arrays. They are read only when someone listens to `name`
-/// (the core decides), so an emit nobody receives costs the name and one lookup.
+/// TypeScript layer into one array `[key, value, …]`, the measurements first (see flat.rs). The
+/// TypeScript layer calls this only when the core said someone listens to `name` (it keeps that
+/// answer under the subscription generation), so nothing is asked again here: an emit that finds
+/// nobody after all (a detach from another thread meanwhile) ends in the core's own lookup.
 #[napi(catch_unwind)]
 pub fn emit_flat(
     env: Env,
-    name: String,
-    #[napi(ts_arg_type = "string[]")] measurement_keys: Array,
-    #[napi(ts_arg_type = "number[]")] measurement_values: Array,
-    #[napi(ts_arg_type = "string[]")] metadata_keys: Array,
-    #[napi(ts_arg_type = "(string | number | boolean | null | undefined)[]")] metadata_values: Array,
+    #[napi(ts_arg_type = "string")] name: Unknown,
+    #[napi(ts_arg_type = "(string | number | boolean | null | undefined)[]")] entries: Array,
+    measurement_count: u32,
     scope: Option<&NativeScope>,
 ) -> Result<()> {
-    events::validate_name(&name).map_err(to_napi)?;
-    if !events::has_subscribers(&name) {
-        return Ok(());
-    }
-    let measurements = flat_entries(&measurement_keys, &measurement_values, |v: f64| Ok(measurement(v)))?;
-    let metadata = flat_entries(&metadata_keys, &metadata_values, flat_value)?;
+    let (measurements, metadata) = flat::payload(&entries, measurement_count)?;
     let scope = scope.map(|s| s.inner.clone());
-    with_env(&env, || events::emit_event_in(&name, measurements, metadata, scope)).map_err(to_napi)
-}
-
-/// `keys[i] → convert(values[i])`, for the arrays of [`emit_flat`].
-fn flat_entries<T: FromNapiValue, V>(
-    keys: &Array,
-    values: &Array,
-    convert: impl Fn(T) -> Result<V>,
-) -> Result<std::collections::BTreeMap<String, V>> {
-    let bug = |what: &str| invalid_argument(format!("emitFlat: {what} (a liveness bug)"));
-    if keys.len() != values.len() {
-        return Err(bug("keys and values differ in length"));
-    }
-    let napi_error = |e: napi::Error| invalid_argument(e.reason.clone());
-    (0..keys.len())
-        .map(|i| {
-            let key: String = keys.get(i).map_err(napi_error)?.ok_or_else(|| bug("a key is missing"))?;
-            let value: T = values.get(i).map_err(napi_error)?.ok_or_else(|| bug("a value is missing"))?;
-            Ok((key, convert(value)?))
-        })
-        .collect()
-}
-
-/// A primitive metadata value. undefined is null, as in the JSON encoding.
-fn flat_value(v: Unknown) -> Result<liveness::Value> {
-    let bad = |e: napi::Error| invalid_argument(e.reason.clone());
-    Ok(match v.get_type().map_err(bad)? {
-        ValueType::Undefined | ValueType::Null => liveness::Value::Null,
-        ValueType::Boolean => liveness::Value::Bool(unsafe { v.cast::<bool>() }.map_err(bad)?),
-        ValueType::String => liveness::Value::Str(unsafe { v.cast::<String>() }.map_err(bad)?),
-        ValueType::Number => json_rule_number(unsafe { v.cast::<f64>() }.map_err(bad)?),
-        other => return Err(invalid_argument(format!("emitFlat: a {other:?} is not a flat value (a liveness bug)"))),
-    })
-}
-
-/// The JSON path's rule (values.rs), so both paths give the same value: a whole number whose
-/// JSON text (JavaScript's shortest digits, zero-padded below 1e21) fits an i64 is that integer.
-fn as_integer(n: f64) -> Option<i64> {
-    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53: below it the digits are the value
-    if n.fract() != 0.0 || !n.is_finite() || n.abs() >= 1e21 {
-        return None;
-    }
-    if n.abs() < EXACT {
-        return Some(n as i64);
-    }
-    // Rust prints the same shortest digits as JavaScript, zero-padded: 2^60 is 1152921504606847000.
-    format!("{n}").parse().ok()
-}
-
-fn json_rule_number(n: f64) -> liveness::Value {
-    as_integer(n).map_or(liveness::Value::Float(n), liveness::Value::Int)
-}
-
-fn measurement(n: f64) -> events::Number {
-    as_integer(n).map_or(events::Number::Float(n), events::Number::Int)
+    flat::with_str(env.raw(), name.raw(), |name| {
+        events::validate_name(name).map_err(to_napi)?;
+        with_env(&env, || events::emit_event_in(name, measurements, metadata, scope)).map_err(to_napi)
+    })?
 }
 
 /// The event name a bridge gives a logger, an emitter prefix or a span (SPEC §5, bridges): the

@@ -8,6 +8,7 @@
 
 mod errors;
 mod events;
+mod flat;
 mod home;
 mod lint;
 mod poller;
