@@ -324,9 +324,23 @@ where
     emit_event(name, measurements, metadata)
 }
 
+thread_local! {
+    /// The list an emit collects its handlers in, kept for this thread's next emit: one
+    /// allocation and free fewer per emit (an emit from inside a handler takes a fresh one).
+    static SPARE_TARGETS: Cell<Vec<Arc<Handler>>> = const { Cell::new(Vec::new()) };
+}
+
+/// Hands a drained target list back for this thread's next emit (a huge one is let go).
+fn return_targets(mut targets: Vec<Arc<Handler>>) {
+    targets.clear();
+    if targets.capacity() <= 64 {
+        SPARE_TARGETS.with(|spare| spare.set(targets));
+    }
+}
+
 /// The handlers listening to `name`, in attach order, each once.
 fn listeners(name: &str) -> Vec<Arc<Handler>> {
-    let mut found: Vec<Arc<Handler>> = Vec::new();
+    let mut found: Vec<Arc<Handler>> = SPARE_TARGETS.with(Cell::take);
     read().index.find(name, &mut |_, handler| {
         found.push(handler.clone());
         true
@@ -361,8 +375,9 @@ pub fn emit_event_in(
     if ATTACHED.load(Ordering::Acquire) == 0 {
         return Ok(());
     }
-    let targets = listeners(name);
+    let mut targets = listeners(name);
     if targets.is_empty() {
+        return_targets(targets);
         return Ok(());
     }
     let depth = DEPTH.with(Cell::get);
@@ -387,11 +402,12 @@ pub fn emit_event_in(
         scope,
     });
     DEPTH.with(|n| n.set(depth + 1));
-    for handler in targets {
+    for handler in targets.drain(..) {
         if let Some(error) = call(&handler, &event) {
             handler_failed(&handler, &event, error);
         }
     }
+    return_targets(targets);
     DEPTH.with(|n| n.set(depth));
     if depth == 0 {
         emit_failures();
