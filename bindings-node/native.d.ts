@@ -166,14 +166,16 @@ export declare function detach(id: string): boolean
 export declare function emitCheck(name: string): boolean
 
 /**
- * Emits a flat payload crossing as napi values, not JSON (the usual payload: numbers by name,
- * and metadata whose values are strings, numbers, booleans, null or undefined), read once by the
- * TypeScript layer into one array `[key, value, …]`, the measurements first (see flat.rs). The
- * TypeScript layer calls this only when the core said someone listens to `name` (it keeps that
- * answer under the subscription generation), so nothing is asked again here: an emit that finds
- * nobody after all (a detach from another thread meanwhile) ends in the core's own lookup.
+ * The function `emitFlat(name, scope, measurementCount, key, value, key, value, …)`, made once by
+ * the TypeScript layer: it emits a flat payload crossing as napi values, not JSON (the usual
+ * payload: numbers by name, and metadata whose values are strings, numbers, booleans, null or
+ * undefined), the measurements first. A raw napi function, because its entries arrive in one
+ * `napi_get_cb_info` as arguments, where an array costs a `napi_get_element` each (most of the
+ * crossing's cost). The TypeScript layer calls it only when the core said someone listens to
+ * `name` (it keeps that answer under the subscription generation), so nothing is asked again
+ * here: an emit that finds nobody after all (a detach on another thread) ends in the core's lookup.
  */
-export declare function emitFlat(name: string, entries: (string | number | boolean | null | undefined)[], measurementCount: number, scope?: NativeScope | undefined | null): void
+export declare function emitFlatFunction(): (name: string, scope: NativeScope | null, measurementCount: number, ...entries: (string | number | boolean | null | undefined)[]) => void
 
 /**
  * Emits `count` events named `name` from a new native thread (metadata `{"i": n}`), the way

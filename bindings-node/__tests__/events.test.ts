@@ -151,6 +151,33 @@ describe('emit', () => {
     expect(c.events.map((e) => [e.measurements, e.metadata])).toEqual(texts.map((t) => [{ [t]: 1 }, { [t]: t, short: t.slice(-3) }]));
   });
 
+  test('the raw native emitFlat throws coded errors for bad arguments instead of crashing', () => {
+    // A raw napi function (src/events.rs): its errors are thrown by hand, not by napi-rs.
+    const emitFlat = native.emitFlatFunction();
+    const c = capture('**');
+    const code = (f: () => void): unknown => {
+      try {
+        f();
+      } catch (error) {
+        return (error as { code?: unknown }).code;
+      }
+      return 'no error';
+    };
+    expect(code(() => emitFlat('bad..name', null, 0))).toBe('LIVENESS_INVALID_ARGUMENT');
+    expect(code(() => emitFlat('raw.ok', null, 1, 'n'))).toBe('LIVENESS_INVALID_ARGUMENT');
+    expect(code(() => emitFlat('raw.ok', null, 1, 'n', 'not a number'))).toBe('LIVENESS_INVALID_ARGUMENT');
+    expect(code(() => emitFlat('raw.ok', null, 0, 'k', {} as unknown as string))).toBe('LIVENESS_INVALID_ARGUMENT');
+    expect(code(() => (emitFlat as unknown as () => void)())).toBe('LIVENESS_INVALID_ARGUMENT');
+    expect(code(() => emitFlat('raw.ok', null, 1, 'n', 2, 'k', 'v'))).toBe('no error');
+    const pairs = Array.from({ length: 20 }, (_, i) => [`k${i}`, i]).flat();
+    expect(code(() => emitFlat('raw.many', null, 0, ...pairs))).toBe('no error');
+    c.close();
+    expect(c.events.map((e) => [e.name, e.measurements, e.metadata])).toEqual([
+      ['raw.ok', { n: 2 }, { k: 'v' }],
+      ['raw.many', {}, Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}`, i]))],
+    ]);
+  });
+
   test('a Map with string keys is metadata too', () => {
     const events: LivenessEvent[] = [];
     attach('t.handler', 'map', (e) => events.push(e));

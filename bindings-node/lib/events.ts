@@ -25,6 +25,9 @@ function patternList(name: string, patterns: unknown): string[] {
 const checkedNames = new Set<string>();
 const CHECKED_NAMES_MAX = 4096;
 
+/** The native emit of a flat payload: its entries cross as arguments (src/events.rs). */
+const emitFlat = native.emitFlatFunction();
+
 /** name → what hasSubscribers said, under the subscription generation it was asked at. */
 const listening = new Map<string, { generation: number; listened: boolean }>();
 
@@ -69,7 +72,7 @@ export function emit(name: string, measurements?: Measurements, metadata?: Metad
   const flat = flatPayload(measurements, metadata);
   if (flat !== undefined) {
     const scope = currentScope() ?? null;
-    translate(() => native.emitFlat(name, flat.entries, flat.measurementCount, scope));
+    translate(() => emitFlat(name, scope, flat.measurementCount, ...flat.entries));
     return;
   }
   const m = measurementsJson(measurements);

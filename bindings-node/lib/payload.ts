@@ -267,9 +267,9 @@ export function checkPayload(measurements: unknown, metadata: unknown): void {
 }
 
 /**
- * A flat payload as `emitFlat` takes it: one array `[key, value, key, value, …]`, the first
- * `measurementCount` pairs the measurements; each value read once. One array, not four: every
- * array crossing to native costs napi calls of its own.
+ * A flat payload as `emitFlat` takes it: `[key, value, key, value, …]`, the first
+ * `measurementCount` pairs the measurements; each value read once. They cross as the call's
+ * arguments: an array's elements would cost a napi call each.
  */
 export interface FlatPayload {
   entries: (string | number | boolean | null | undefined)[];

@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Instant;
 
 use liveness::events::{self, Capture, Event, Scope, WakeSubscription, Where};
-use napi::bindgen_prelude::{Array, Function, FunctionRef, JsValue, Unknown};
+use napi::bindgen_prelude::{FromNapiValue, Function, FunctionRef, Unknown};
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi::{Env, ValueType, sys};
 use napi_derive::napi;
@@ -66,23 +66,49 @@ pub fn emit_payload(
     with_env(&env, || events::emit_event_in(&name, measurements, metadata, scope)).map_err(to_napi)
 }
 
-/// Emits a flat payload crossing as napi values, not JSON (the usual payload: numbers by name,
-/// and metadata whose values are strings, numbers, booleans, null or undefined), read once by the
-/// TypeScript layer into one array `[key, value, …]`, the measurements first (see flat.rs). The
-/// TypeScript layer calls this only when the core said someone listens to `name` (it keeps that
-/// answer under the subscription generation), so nothing is asked again here: an emit that finds
-/// nobody after all (a detach from another thread meanwhile) ends in the core's own lookup.
-#[napi(catch_unwind)]
-pub fn emit_flat(
-    env: Env,
-    #[napi(ts_arg_type = "string")] name: Unknown,
-    #[napi(ts_arg_type = "(string | number | boolean | null | undefined)[]")] entries: Array,
-    measurement_count: u32,
-    scope: Option<&NativeScope>,
-) -> Result<()> {
-    let (measurements, metadata) = flat::payload(&entries, measurement_count)?;
+/// The function `emitFlat(name, scope, measurementCount, key, value, key, value, …)`, made once by
+/// the TypeScript layer: it emits a flat payload crossing as napi values, not JSON (the usual
+/// payload: numbers by name, and metadata whose values are strings, numbers, booleans, null or
+/// undefined), the measurements first. A raw napi function, because its entries arrive in one
+/// `napi_get_cb_info` as arguments, where an array costs a `napi_get_element` each (most of the
+/// crossing's cost). The TypeScript layer calls it only when the core said someone listens to
+/// `name` (it keeps that answer under the subscription generation), so nothing is asked again
+/// here: an emit that finds nobody after all (a detach on another thread) ends in the core's lookup.
+#[napi(
+    catch_unwind,
+    ts_return_type = "(name: string, scope: NativeScope | null, measurementCount: number, ...entries: (string | number | boolean | null | undefined)[]) => void"
+)]
+pub fn emit_flat_function(env: &Env) -> Result<Function<'_, (), ()>> {
+    env.create_function("emitFlat", emit_flat_call).map_err(|e| invalid_argument(e.reason.clone()))
+}
+
+unsafe extern "C" fn emit_flat_call(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
+    // SAFETY: called by napi with this call's env and info.
+    let outcome = std::panic::catch_unwind(|| unsafe { emit_flat_args(env, info) });
+    let error = match outcome {
+        Ok(Ok(())) => return std::ptr::null_mut(), // undefined
+        Ok(Err(error)) => error,
+        Err(panic) => invalid_argument(format!("emitFlat panicked: {}", liveness::ops::panic_text(panic.as_ref()))),
+    };
+    // SAFETY: `env` is this call's env; nothing is pending (every napi call above succeeded or
+    // was turned into this error).
+    unsafe { napi::JsError::from(error).throw_into(env) };
+    std::ptr::null_mut()
+}
+
+/// The arguments of one `emitFlat` call: `name, scope, measurementCount, entries…`.
+unsafe fn emit_flat_args(env: sys::napi_env, info: sys::napi_callback_info) -> Result<()> {
+    let args = flat::arguments(env, info)?;
+    let [name, scope, measurement_count, entries @ ..] = args.as_slice() else {
+        return Err(invalid_argument("emitFlat: name, scope and measurementCount are needed (a liveness bug)"));
+    };
+    // SAFETY: `scope` is an argument of this call.
+    let scope = unsafe { <Option<&NativeScope> as FromNapiValue>::from_napi_value(env, *scope) }
+        .map_err(|e| invalid_argument(e.reason.clone()))?;
+    let (measurements, metadata) = flat::payload(env, entries, flat::count(env, *measurement_count)?)?;
     let scope = scope.map(|s| s.inner.clone());
-    flat::with_str(env.raw(), name.raw(), |name| {
+    let env = Env::from_raw(env);
+    flat::with_str(env.raw(), *name, |name| {
         events::validate_name(name).map_err(to_napi)?;
         with_env(&env, || events::emit_event_in(name, measurements, metadata, scope)).map_err(to_napi)
     })?

@@ -1,12 +1,12 @@
-//! The flat payload of `emitFlat`, read with raw napi calls: a captured emit is a few hundred
-//! nanoseconds, so each napi call and allocation saved here is a visible part of it. Strings are
+//! The flat payload of `emitFlat`, read with raw napi calls from the call's arguments (one
+//! `napi_get_cb_info` for all of them; an array would cost a `napi_get_element` per value): a
+//! captured emit is about a microsecond, so each napi call and allocation saved is visible. Strings are
 //! read into a stack buffer first (one napi call, no allocation for the name, one for a key);
 //! napi-rs's `String` conversion asks for the length and then copies, two calls and a heap buffer.
 
 use std::collections::BTreeMap;
 
 use liveness::events::Number;
-use napi::bindgen_prelude::{Array, JsValue};
 use napi::sys;
 
 use crate::errors::{Result, invalid_argument};
@@ -41,12 +41,54 @@ pub fn with_str<T>(env: sys::napi_env, value: sys::napi_value, f: impl FnOnce(&s
     Ok(f(&long))
 }
 
-fn element(entries: &Array, index: u32) -> Result<sys::napi_value> {
-    let value = entries.value();
-    let mut out = std::ptr::null_mut();
-    // SAFETY: `entries` is a live array of `value.env`.
-    ok(unsafe { sys::napi_get_element(value.env, value.value, index, &mut out) }, "an entry is missing")?;
-    Ok(out)
+/// Arguments at most this many take no allocation (3 + 8 key-value pairs).
+const INLINE_ARGS: usize = 19;
+
+/// The arguments of the napi call `info`, all of them.
+pub fn arguments(env: sys::napi_env, info: sys::napi_callback_info) -> Result<smallargs::Args> {
+    let mut inline = [std::ptr::null_mut(); INLINE_ARGS];
+    let mut argc = INLINE_ARGS;
+    let get = |argc: &mut usize, argv: *mut sys::napi_value| {
+        // SAFETY: `argv` is writable for `*argc` values; `info` is the current call's.
+        ok(
+            unsafe { sys::napi_get_cb_info(env, info, argc, argv, std::ptr::null_mut(), std::ptr::null_mut()) },
+            "no arguments",
+        )
+    };
+    get(&mut argc, inline.as_mut_ptr())?;
+    if argc <= INLINE_ARGS {
+        return Ok(smallargs::Args::Inline(inline, argc));
+    }
+    let mut all = vec![std::ptr::null_mut(); argc];
+    get(&mut argc, all.as_mut_ptr())?;
+    Ok(smallargs::Args::Heap(all))
+}
+
+mod smallargs {
+    use napi::sys::napi_value;
+
+    /// Arguments on the stack when few, else on the heap.
+    pub enum Args {
+        Inline([napi_value; super::INLINE_ARGS], usize),
+        Heap(Vec<napi_value>),
+    }
+
+    impl Args {
+        pub fn as_slice(&self) -> &[napi_value] {
+            match self {
+                Args::Inline(values, len) => &values[..*len],
+                Args::Heap(values) => values,
+            }
+        }
+    }
+}
+
+/// A count argument (a non-negative integer number).
+pub fn count(env: sys::napi_env, value: sys::napi_value) -> Result<usize> {
+    let mut n = 0u32;
+    // SAFETY: `value` is a live value of `env`; a non-number fails the call.
+    ok(unsafe { sys::napi_get_value_uint32(env, value, &mut n) }, "a count was expected")?;
+    Ok(n as usize)
 }
 
 fn type_of(env: sys::napi_env, value: sys::napi_value) -> Result<sys::napi_valuetype> {
@@ -68,21 +110,18 @@ fn number(env: sys::napi_env, value: sys::napi_value) -> Result<f64> {
 /// booleans, null or undefined).
 pub type Payload = (BTreeMap<String, Number>, BTreeMap<String, liveness::Value>);
 
-pub fn payload(entries: &Array, measurement_count: u32) -> Result<Payload> {
-    let env = entries.value().env;
-    let len = entries.len();
-    if len % 2 != 0 || measurement_count > len / 2 {
+pub fn payload(env: sys::napi_env, entries: &[sys::napi_value], measurement_count: usize) -> Result<Payload> {
+    if !entries.len().is_multiple_of(2) || measurement_count > entries.len() / 2 {
         return Err(bug("entries are not key-value pairs"));
     }
     let mut measurements = BTreeMap::new();
     let mut metadata = BTreeMap::new();
-    for pair in 0..len / 2 {
-        let key = with_str(env, element(entries, 2 * pair)?, str::to_owned)?;
-        let value = element(entries, 2 * pair + 1)?;
+    for (pair, entry) in entries.chunks_exact(2).enumerate() {
+        let key = with_str(env, entry[0], str::to_owned)?;
         if pair < measurement_count {
-            measurements.insert(key, measurement(number(env, value)?));
+            measurements.insert(key, measurement(number(env, entry[1])?));
         } else {
-            metadata.insert(key, flat_value(env, value)?);
+            metadata.insert(key, flat_value(env, entry[1])?);
         }
     }
     Ok((measurements, metadata))
