@@ -511,10 +511,7 @@ impl WakeHint {
         Ok(WakeHint { subscription: Some(subscription) })
     }
 
-    fn close(&mut self, py: Python<'_>) {
-        let subscription = self.subscription.take();
-        // Detached: dropping a path watch waits for the watcher's thread, which may be inside
-        // `callback` waiting for the interpreter (a deadlock seen in the suite when held).
-        py.detach(|| drop(subscription));
+    fn close(&mut self) {
+        self.subscription = None;
     }
 }
