@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "support/services.h"
+#include "support/json_file.h"
 
 #define WAIT_TIMEOUT_MS 5000
 #define MAX_HOGS 256
@@ -238,19 +239,6 @@ static bool hog_start(hog *h, const cJSON *command) {
 
 /* ---- the file and the results ---------------------------------------------------------- */
 
-static char *read_text(const char *path) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *text = malloc((size_t)(n > 0 ? n : 0) + 1);
-    size_t got = fread(text, 1, (size_t)(n > 0 ? n : 0), f);
-    text[got] = '\0';
-    fclose(f);
-    return text;
-}
-
 /* An integer field of `obj`; false (and a message) when it is missing and `required`. */
 static bool int_field(const cJSON *obj, const char *key, bool required, int *out) {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
@@ -351,9 +339,7 @@ int main(int argc, char **argv) {
         fprintf(stderr, "usage: %s SCENARIOS.json OUT.json\n", argv[0]);
         return 2;
     }
-    char *text = read_text(argv[1]);
-    cJSON *doc = text ? cJSON_Parse(text) : NULL;
-    free(text);
+    cJSON *doc = read_json_file(argv[1]);
     const cJSON *scenarios = cJSON_GetObjectItemCaseSensitive(doc, "scenarios");
     delay d;
     if (!cJSON_IsArray(scenarios) || !read_delay(doc, &d)) {
