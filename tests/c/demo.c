@@ -273,8 +273,11 @@ static bool read_scenario(const cJSON *j, scenario *s) {
     if (!s->name || !s->kind || !s->load || !int_field(j, "tests", true, &s->tests) ||
         !int_field(j, "flush_ms", false, &s->flush_ms) || !int_field(j, "threshold", false, &s->threshold))
         return false;
-    if (!cJSON_IsArray(s->before_sleep_ms)) {
-        fprintf(stderr, "demo: scenario \"%s\": before_sleep_ms is not a list\n", s->name);
+    bool sleeps_ok = cJSON_IsArray(s->before_sleep_ms);
+    const cJSON *ms;
+    cJSON_ArrayForEach(ms, s->before_sleep_ms) sleeps_ok = sleeps_ok && cJSON_IsNumber(ms) && ms->valueint > 0;
+    if (!sleeps_ok) { /* a sleep of 0 would be the liveness variant */
+        fprintf(stderr, "demo: scenario \"%s\": before_sleep_ms is not a list of positive numbers\n", s->name);
         return false;
     }
     bool known_kind = !strcmp(s->kind, "restart_race") || !strcmp(s->kind, "delayed_write") || !strcmp(s->kind, "breaker");
