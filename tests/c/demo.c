@@ -353,13 +353,15 @@ int main(int argc, char **argv) {
     cJSON *results = cJSON_CreateObject();
     cJSON_AddStringToObject(results, "door", "c");
     cJSON *rows = cJSON_AddArrayToObject(results, "rows");
+    /* The whole file is checked before the first scenario runs: a bad entry costs no run. */
+    size_t n = (size_t)cJSON_GetArraySize(scenarios);
+    scenario *all = calloc(n + 1, sizeof *all);
     bool ok = true;
+    size_t i = 0;
     const cJSON *j;
-    cJSON_ArrayForEach(j, scenarios) {
-        scenario s;
-        ok = read_scenario(j, &s) && run_scenario(doc, &s, &d, rows);
-        if (!ok) break;
-    }
+    cJSON_ArrayForEach(j, scenarios) ok = ok && read_scenario(j, &all[i++]);
+    for (i = 0; ok && i < n; i++) ok = run_scenario(doc, &all[i], &d, rows);
+    free(all);
     ok = ok && write_results(argv[2], results);
     cJSON_Delete(results);
     cJSON_Delete(doc);
