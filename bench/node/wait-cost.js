@@ -1,6 +1,6 @@
 // The fixed costs of issue 17's "last overheads" bullet, best of the repeats after a warm-up:
 // an already-true `eventually` (µs per awaited call) against a hand loop that returns at once, and
-// the time per evaluation of a busy wait (`eventually` at minInterval = maxInterval = 0, one
+// the CPU time per evaluation of a busy wait (`eventually` at minInterval = maxInterval = 0, one
 // setImmediate turn between evaluations) against the hand loop of eval_overhead (peers.js).
 //   node bench/node/wait-cost.js [package dir, default bindings-node] [calls] [evaluations]
 // Prints one JSON line with the ratios; the ways alternate run by run, best of 5 each. To compare
@@ -30,12 +30,17 @@ async function usPerCall(count, wait) {
   return Number(process.hrtime.bigint() - t0) / 1000 / count;
 }
 
-/** ns per evaluation of `waitUntil` on a probe that holds at its `count`-th call. */
+/**
+ * CPU ns (user + system) per evaluation of `waitUntil` on a probe that holds at its `count`-th
+ * call: CPU time, not wall time, since on a loaded machine the wall time of a busy wait is mostly
+ * the time other processes ran.
+ */
 async function nsPerEvaluation(count, waitUntil) {
   let n = 0;
-  const t0 = process.hrtime.bigint();
+  const cpu0 = process.cpuUsage();
   await waitUntil(() => ++n >= count);
-  return Number(process.hrtime.bigint() - t0) / n;
+  const used = process.cpuUsage(cpu0);
+  return ((used.user + used.system) * 1000) / n;
 }
 
 /**
