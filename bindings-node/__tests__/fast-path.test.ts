@@ -86,3 +86,45 @@ describe('a wait with the default options', () => {
     }
   });
 });
+
+// A busy wait (minInterval = maxInterval = 0): the core asks for one turn of the event loop after
+// each evaluation, and the driver lets it pass before it reports the next one (one native call).
+describe('a busy wait', () => {
+  const busy = { minInterval: 0, maxInterval: 0 };
+
+  test.each([
+    ['returns a falsy value', () => 0, 'returned 0'],
+    [
+      'throws',
+      () => {
+        throw new Error('not yet');
+      },
+      'not yet',
+    ],
+  ])('whose probe %s fails after exactly `attempts` calls, with the last failure', async (_, probe, last) => {
+    const p = scripted([probe]);
+    const error = await eventually(p.probe, { ...busy, attempts: 50 }).catch((e: unknown) => e);
+    expectInstanceOf(error, LivenessTimeoutError);
+    expect(p.calls()).toBe(50);
+    expect(error.evaluations).toBe(50);
+    expect(error.lastFailure).toContain(last);
+  });
+
+  test('ends at the first accepted value after rejected ones', async () => {
+    const p = scripted([...Array.from({ length: 20 }, () => () => null), () => 'ready']);
+    await expect(eventually(p.probe, busy)).resolves.toBe('ready');
+    expect(p.calls()).toBe(21);
+  });
+
+  test('an abort during the turn after an evaluation rejects with its reason, the probe not called again', async () => {
+    const controller = new AbortController();
+    const reason = new Error('stopped');
+    let calls = 0;
+    const probe = () => {
+      if (++calls === 10) controller.abort(reason);
+      return false;
+    };
+    await expect(eventually(probe, { ...busy, signal: controller.signal })).rejects.toBe(reason);
+    expect(calls).toBe(10);
+  });
+});

@@ -388,16 +388,22 @@ async function run(
     let value: unknown;
     let lastRaised: { error: unknown } | undefined;
     // Each native call records what happened and answers with the next step (already started
-    // when it is to prepare or evaluate): two crossings per evaluation (issue 19).
+    // when it is to prepare or evaluate): two crossings per evaluation (issue 19), one in a busy wait.
     // A first evaluation already made started at the call's time zero.
     let step = poller.step(first === undefined ? now() : 0);
+    // The core's last answer after an evaluation was a turn of the event loop, then the next one
+    // (a busy wait): the next evaluation that is not accepted lets that turn pass first and then
+    // reports, in one crossing (`*TurnedStep`). Not with a wake hint, which may arrive in the turn.
+    let busy = false;
     for (;;) {
       if (step >= 0) {
+        busy = false;
         await clock.sleep(step, cancel);
         step = poller.step(now());
         continue;
       }
       if (step === YIELD) {
+        busy = !hinted;
         await realTurn(cancel);
         step = poller.step(now());
         continue;
@@ -432,7 +438,13 @@ async function run(
         plan.raised?.();
         lastRaised = { error: result.error };
         if (!hooked) {
-          step = poller.raisedStep(kind, text, now());
+          if (busy) {
+            const ended = at();
+            await realTurn(cancel);
+            step = poller.raisedTurnedStep(kind, text, ended, now());
+          } else {
+            step = poller.raisedStep(kind, text, now());
+          }
           continue;
         }
         poller.raised(at(), kind, text);
@@ -449,7 +461,13 @@ async function run(
         } else {
           lastRaised = undefined;
           if (!hooked) {
-            step = poller.returnedStep(outcome.repr, outcome.nullish, now());
+            if (busy) {
+              const ended = at();
+              await realTurn(cancel);
+              step = poller.returnedTurnedStep(outcome.repr, outcome.nullish, ended, now());
+            } else {
+              step = poller.returnedStep(outcome.repr, outcome.nullish, now());
+            }
             continue;
           }
           poller.returned(at(), outcome.repr, outcome.nullish);
