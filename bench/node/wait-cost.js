@@ -12,16 +12,8 @@ const pkg = path.resolve(process.argv[2] ?? path.join(__dirname, '../../bindings
 const calls = Number(process.argv[3] ?? 100_000);
 const evaluations = Number(process.argv[4] ?? 20_000);
 const { eventually } = require(path.join(pkg, 'dist/index.js'));
-
-/** eval_overhead's hand loop (peers.js): one setImmediate turn between evaluations. */
-async function handLoop(probe, timeoutMs) {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    if (probe()) return true;
-    if (performance.now() >= deadline) return false;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
+// eval_overhead's hand loop: one setImmediate turn between evaluations.
+const { handLoopImmediate: handLoop } = require('./hand-loops');
 
 /** Mean µs per awaited call of `wait`, over `count` calls. */
 async function usPerCall(count, wait) {
