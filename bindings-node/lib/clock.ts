@@ -40,7 +40,7 @@ export class Cancel {
   // closures made per sleep: a busy wait sleeps once per evaluation (issue 17).
   private resolveSleep: (() => void) | undefined;
   private rejectSleep: ((reason: unknown) => void) | undefined;
-  private stopSleep: (() => void) | undefined;
+  private stopSleep: ((done: () => void) => void) | undefined;
   aborted: { reason: unknown } | undefined;
   private rejectAborted: ((reason: unknown) => void) | undefined;
   /** Rejects with the abort reason; raced with everything a wait awaits. */
@@ -67,7 +67,7 @@ export class Cancel {
   wake(): void {
     const { resolveSleep: resolve, stopSleep: stop } = this;
     this.clearSleep();
-    stop?.();
+    stop?.(this.ended);
     resolve?.();
   }
 
@@ -76,12 +76,15 @@ export class Cancel {
     this.rejectAborted?.(reason);
     const { rejectSleep: reject, stopSleep: stop } = this;
     this.clearSleep();
-    stop?.();
+    stop?.(this.ended);
     reject?.(reason);
   }
 
-  /** A promise that settles on `wake`/`abort` or when `start` calls the function it is given; `start` returns what stops it. */
-  wrap(start: (done: () => void) => () => void): Promise<void> {
+  /**
+   * A promise that settles on `wake`/`abort` or when `start` calls the function it is given;
+   * `start` returns what stops it (called with that function).
+   */
+  wrap(start: (done: () => void) => (done: () => void) => void): Promise<void> {
     if (this.aborted) return Promise.reject(this.aborted.reason);
     return new Promise<void>((resolve, reject) => {
       this.resolveSleep = resolve;
@@ -145,9 +148,6 @@ class Batch {
 
 /** The pending sleeps' batches by due time: the addon's monotonic ms, rounded up to the whole ms (Node's timers count whole ms anyway). */
 const dueAt = new Map<number, Batch>();
-/** The one `setImmediate` the waits that ask for a turn before it runs share. */
-let nextTurn: Batch | undefined;
-
 /** `realDelay` for the waits' sleeps: a timer shared with every sleep due in the same millisecond. */
 function sharedDelay(ms: number, done: () => void): () => void {
   if (!(ms <= MAX_TIMER_MS)) return realDelay(ms, done);
@@ -170,21 +170,35 @@ function sharedDelay(ms: number, done: () => void): () => void {
   return batch.join(done);
 }
 
+// The next turn, shared by every wait that asks before it passes: their entries and the one
+// `setImmediate` that runs them. The set of the turn that ran is kept, emptied, for the turn after
+// the next: a busy wait asks for a turn once per evaluation, and allocates nothing for it.
+let turnEntries = new Set<() => void>();
+let spareTurnEntries = new Set<() => void>();
+let turnHandle: ReturnType<typeof setImmediate> | undefined;
+
+function runTurn(): void {
+  const entries = turnEntries;
+  turnEntries = spareTurnEntries;
+  spareTurnEntries = entries;
+  turnHandle = undefined;
+  for (const entry of entries) entry();
+  entries.clear();
+}
+
 /** Joins the next shared turn (`realTurn`'s start). */
-function joinTurn(done: () => void): () => void {
-  let batch = nextTurn;
-  if (batch === undefined) {
-    const b = new Batch(() => {
-      if (nextTurn === b) nextTurn = undefined;
-    });
-    const handle = real('setImmediate')(() => {
-      if (nextTurn === b) nextTurn = undefined;
-      b.fire();
-    });
-    b.clear = () => real('clearImmediate')(handle);
-    nextTurn = batch = b;
+function joinTurn(done: () => void): (done: () => void) => void {
+  turnEntries.add(done);
+  turnHandle ??= real('setImmediate')(runTurn);
+  return leaveTurn;
+}
+
+/** Takes `done` out of the next turn; the last one out cancels it. */
+function leaveTurn(done: () => void): void {
+  if (turnEntries.delete(done) && turnEntries.size === 0 && turnHandle !== undefined) {
+    real('clearImmediate')(turnHandle);
+    turnHandle = undefined;
   }
-  return batch.join(done);
 }
 
 /** One real turn of the event loop (timers, I/O and promise callbacks get to run), shared by every wait that asks before it passes. */

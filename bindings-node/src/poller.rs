@@ -328,7 +328,7 @@ impl NativePoller {
     #[napi(catch_unwind)]
     pub fn accepted_step(&mut self, text: Option<String>, at_ms: Option<f64>) -> f64 {
         let now = self.now(at_ms);
-        let text = text.map(|t| liveness::poll::shorten_repr(&t));
+        let text = text.map(liveness::poll::shorten_repr_owned);
         self.evaluated = Some(self.inner.finished(now, Outcome::Accepted { text }));
         self.step_at(now)
     }
@@ -337,7 +337,7 @@ impl NativePoller {
     #[napi(catch_unwind)]
     pub fn returned_step(&mut self, repr: String, nullish: bool, at_ms: Option<f64>) -> f64 {
         let now = self.now(at_ms);
-        let repr = liveness::poll::shorten_repr(&repr);
+        let repr = liveness::poll::shorten_repr_owned(repr);
         self.evaluated = Some(self.inner.finished(now, Outcome::Rejected(Failure::returned(repr, nullish))));
         self.step_at(now)
     }
@@ -357,7 +357,7 @@ impl NativePoller {
     /// only its request for a turn is answered by the one that passed.
     #[napi(catch_unwind)]
     pub fn returned_turned_step(&mut self, repr: String, nullish: bool, ended_at_ms: f64, at_ms: Option<f64>) -> f64 {
-        let repr = liveness::poll::shorten_repr(&repr);
+        let repr = liveness::poll::shorten_repr_owned(repr);
         self.finished_turned_step(ended_at_ms, Outcome::Rejected(Failure::returned(repr, nullish)), at_ms)
     }
 
@@ -415,7 +415,7 @@ impl NativePoller {
     /// The evaluation was accepted; `text` (the value's repr) is read when `wantsAcceptedText`.
     #[napi(catch_unwind)]
     pub fn accepted(&mut self, at_ms: f64, text: Option<String>) {
-        let text = text.map(|t| liveness::poll::shorten_repr(&t));
+        let text = text.map(liveness::poll::shorten_repr_owned);
         self.evaluated = Some(self.inner.finished(at(at_ms), Outcome::Accepted { text }));
     }
 
@@ -428,7 +428,7 @@ impl NativePoller {
     /// The probe returned a value the operation does not accept.
     #[napi(catch_unwind)]
     pub fn returned(&mut self, at_ms: f64, repr: String, nullish: bool) {
-        let repr = liveness::poll::shorten_repr(&repr);
+        let repr = liveness::poll::shorten_repr_owned(repr);
         self.evaluated = Some(self.inner.finished(at(at_ms), Outcome::Rejected(Failure::returned(repr, nullish))));
     }
 
