@@ -54,6 +54,62 @@ def test_waits_due_at_the_same_moment_share_one_timer() -> None:
     assert len(loop.timers) <= 11
 
 
+def test_100_concurrent_waits_on_the_default_schedule_arm_one_timer_per_due_moment() -> None:
+    evaluations = 0
+
+    async def main(loop: CountingLoop) -> list[bool]:
+        def ready() -> bool:
+            nonlocal evaluations
+            evaluations += 1
+            return loop.time() >= 1.0
+
+        return await asyncio.gather(*(aio.eventually(ready, timeout=5) for _ in range(100)))
+
+    ended, loop = run(main)
+    assert ended == [True] * 100
+    # A timer per wait and pause would be about one per evaluation (each wait pauses before
+    # every evaluation but its first): 100 waits on one schedule share each due moment's timer.
+    per_wait = evaluations / 100
+    assert per_wait >= 5
+    assert len(loop.timers) <= per_wait + 1
+
+
+class CountingRealLoop(asyncio.SelectorEventLoop):
+    """The real-clock loop, keeping every timer asked of it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.timers: list[asyncio.TimerHandle] = []
+
+    def call_at(self, when: float, callback: Any, *args: Any, context: Any = None) -> asyncio.TimerHandle:
+        handle = super().call_at(when, callback, *args, context=context)
+        self.timers.append(handle)
+        return handle
+
+
+def test_100_concurrent_waits_on_the_real_clock_share_timers() -> None:
+    evaluations = 0
+
+    async def main(loop: CountingRealLoop) -> list[bool]:
+        ready_at = loop.time() + 0.3
+
+        def ready() -> bool:
+            nonlocal evaluations
+            evaluations += 1
+            return loop.time() >= ready_at
+
+        return await asyncio.gather(*(aio.eventually(ready, timeout=30) for _ in range(100)))
+
+    loop = CountingRealLoop()
+    try:
+        assert loop.run_until_complete(main(loop)) == [True] * 100
+    finally:
+        loop.close()
+    # Due times are rounded up to a 0.25 ms grid: waits that pause within it share a timer. One
+    # timer per wait and pause would be as many timers as evaluations, less the first ones.
+    assert len(loop.timers) <= evaluations / 5
+
+
 def test_a_cancelled_wait_leaves_the_others_sharing_its_timer_on_schedule() -> None:
     async def main(loop: CountingLoop) -> tuple[list[Any], float]:
         async def one() -> float:
