@@ -18,17 +18,23 @@ from liveness import aio
 from liveness.testing import VirtualTimeLoop
 
 
-class CountingLoop(VirtualTimeLoop):
-    """A virtual-time loop that keeps every timer asked of it."""
+class KeepsTimers(asyncio.BaseEventLoop):
+    """Keeps every timer asked of the loop it is mixed into."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.timers: list[asyncio.TimerHandle] = []
+    timers: list[asyncio.TimerHandle]
 
     def call_at(self, when: float, callback: Any, *args: Any, context: Any = None) -> asyncio.TimerHandle:
         handle = super().call_at(when, callback, *args, context=context)
         self.timers.append(handle)
         return handle
+
+
+class CountingLoop(KeepsTimers, VirtualTimeLoop):
+    """A virtual-time loop that keeps every timer asked of it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.timers = []
 
 
 def run(main: Any) -> tuple[Any, CountingLoop]:
@@ -74,17 +80,12 @@ def test_100_concurrent_waits_on_the_default_schedule_arm_one_timer_per_due_mome
     assert len(loop.timers) <= per_wait + 1
 
 
-class CountingRealLoop(asyncio.SelectorEventLoop):
+class CountingRealLoop(KeepsTimers, asyncio.SelectorEventLoop):
     """The real-clock loop, keeping every timer asked of it."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.timers: list[asyncio.TimerHandle] = []
-
-    def call_at(self, when: float, callback: Any, *args: Any, context: Any = None) -> asyncio.TimerHandle:
-        handle = super().call_at(when, callback, *args, context=context)
-        self.timers.append(handle)
-        return handle
+        self.timers = []
 
 
 def test_100_concurrent_waits_on_the_real_clock_share_timers() -> None:
