@@ -58,14 +58,14 @@ def test_an_evaluation_measures_its_wait_for_the_gil(no_forced_switches: None) -
         return len(calls) > 1
 
     def worker() -> None:
-        liveness.eventually(probe, interval=0.2, timeout=30, on_evaluation=evaluations.append)
+        liveness.eventually(probe, interval=0.5, timeout=30, on_evaluation=evaluations.append)
 
     t = threading.Thread(target=worker)
     t.start()
-    liveness.eventually(lambda: calls)  # its first evaluation is done: it pauses for 0.2 s
-    # This thread now holds the GIL for 0.6 s (no forced switch takes it away): the worker's
+    liveness.eventually(lambda: calls)  # its first evaluation is done: it pauses for 0.5 s
+    # This thread now holds the GIL for 1 s (no forced switch takes it away): the worker's
     # pause ends and it waits for the GIL until this loop ends.
-    until = time.perf_counter() + 0.6
+    until = time.perf_counter() + 1.0
     while time.perf_counter() < until:
         pass
     liveness.eventually(lambda: not t.is_alive())
