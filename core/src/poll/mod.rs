@@ -15,6 +15,6 @@ pub use async_driver::{AsyncProbe, drive_async};
 pub use blocking::{DriveError, Probe, WakeSignal, drive_blocking};
 pub use history::{Run, RunOutcome, SHOWN_RUNS};
 pub use operation::{Operation, Spelling};
-pub use outcome::{Failure, Outcome, shorten_repr};
+pub use outcome::{Failure, Outcome, shorten_repr, shorten_repr_owned};
 pub use poller::{Driver, Evaluated, Poller, Step};
 pub use report::{Late, Report, ReportKind};
