@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread::{self, Thread};
 use std::time::{Duration, Instant};
 
+use super::budget::Budget;
 use super::outcome::Outcome;
 use super::poller::{Evaluated, Poller, Step};
 use super::report::Report;
@@ -83,6 +84,14 @@ impl Clock {
         match VirtualClock::installed() {
             Some(clock) => Clock::Virtual { origin: clock.now(), clock },
             None => Clock::Real(Instant::now()),
+        }
+    }
+
+    /// The polling budget of the waits on this clock.
+    fn budget(&self) -> Arc<Budget> {
+        match self {
+            Clock::Real(_) => Budget::process(),
+            Clock::Virtual { clock, .. } => clock.budget(),
         }
     }
 
@@ -171,6 +180,7 @@ pub fn drive_blocking<P: Probe>(
     mut wait: impl FnMut(Duration, &WakeSignal) -> Result<(), P::Stop>,
 ) -> Result<(), DriveError<P::Stop>> {
     let clock = Clock::for_this_thread();
+    poller.set_budget(clock.budget());
     let hinted = poller.has_wake_source();
     let signal = WakeSignal::new(clock.clone(), hinted);
     let waker = signal.clone();
