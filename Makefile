@@ -18,9 +18,9 @@ VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' $(ROOT)/Cargo.toml | head
 
 # Rust first: every other binding builds on the core.
 TEST_SUITES := test-rust
-DEMO_PARTS := demo-rust demo-python demo-node
+DEMO_PARTS := demo-rust demo-c demo-python demo-node
 # The doors whose target/demo/<door>.json the table reads (each ported door adds itself).
-DEMO_DOORS := rust python node
+DEMO_DOORS := rust c python node
 # Suites that build on all the others run last: the artifacts installed as users install them,
 # the benchmarks' smoke test.
 TEST_LAST := test-dist

@@ -53,6 +53,16 @@ export declare class NativePoller {
   returnedStep(repr: string, nullish: boolean, atMs?: number | undefined | null): number
   /** `raised`, then `step`, at the same instant. */
   raisedStep(kind: string, text: string, atMs?: number | undefined | null): number
+  /**
+   * `returned` at `endedAtMs`, then `step` at `atMs` (none: now) with a turn of the event loop
+   * passed in between. A driver whose last answer was `-5` (turn once, then evaluate) lets the
+   * turn the core will ask for again pass first, then reports: one crossing per evaluation of a
+   * busy wait instead of two (issue 17). The core still decides: it is asked at `atMs`, and
+   * only its request for a turn is answered by the one that passed.
+   */
+  returnedTurnedStep(repr: string, nullish: boolean, endedAtMs: number, atMs?: number | undefined | null): number
+  /** `raised` at `endedAtMs`, then `step` at `atMs` with a turn passed in between (see `returnedTurnedStep`). */
+  raisedTurnedStep(kind: string, text: string, endedAtMs: number, atMs?: number | undefined | null): number
   /** `prepared`, then `step`, at the same instant. */
   preparedStep(atMs?: number | undefined | null): number
   /**

@@ -6,7 +6,7 @@
 #   make header                regenerate the committed include/liveness.h
 #   make test-c                header drift check, CTest suite (plain C, cmocka, GoogleTest),
 #                              the same suite under AddressSanitizer, and `go test` through cgo
-#   make demo-c                target/demo/c.jsonl (sleep vs liveness, C scenarios)
+#   make demo-c                the C door of the demo: demo/scenarios.json -> target/demo/c.json
 #   make dist-c                dist/liveness-VERSION-TRIPLE.tar.gz, the relocatable release tarball
 #   make test-dist-c           a C project built against only the extracted tarball (ctest, pkg-config)
 
@@ -37,7 +37,6 @@ C_SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 C_CTEST_FLAGS := --output-on-failure -j2 --timeout 300
 
 TEST_SUITES += test-c
-# Not in DEMO_PARTS yet: this door still runs its own scenarios, not demo/scenarios.json.
 
 .PHONY: c-deps c-lib c-stage install header test-c test-c-header test-c-ctest test-c-asan test-c-go demo-c
 
@@ -100,13 +99,12 @@ test-c-go: c-deps c-stage
 	    go test -count=1 ./...; \
 	else echo "test-c-go: go is not installed; the cgo suite (tests/go) was not run"; fi
 
-demo-c: c-deps c-stage ## C rows of the demo table: target/demo/c.jsonl
+demo-c: c-deps c-stage ## the C door of the demo: every scenario of demo/scenarios.json (target/demo/c.json)
 	cmake -S $(ROOT)/tests/c -B $(C_BUILD_DEMO) -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH=$(C_STAGE) \
 	  -DLIVENESS_CONFORMANCE_DIR=$(ROOT)/tests/conformance >/dev/null
 	cmake --build $(C_BUILD_DEMO) -j2 --target liveness_c_demo >/dev/null
 	@mkdir -p $(ROOT)/target/demo
-	$(C_BUILD_DEMO)/liveness_c_demo > $(ROOT)/target/demo/c.jsonl
-	@cat $(ROOT)/target/demo/c.jsonl
+	$(C_BUILD_DEMO)/liveness_c_demo $(ROOT)/demo/scenarios.json $(ROOT)/target/demo/c.json
 
 # The release tarball: what `make install` lays out (capi/pkg/install.sh), from the `dist`
 # profile, with the licences and a README, under one top directory liveness-VERSION-TRIPLE/.

@@ -27,26 +27,49 @@ TEST_SUITES += test-node test-node-valgrind
 
 .PHONY: node-deps node-build node-test-build node-lint node-format node-dts test-node test-node-valgrind demo-node
 
-node-deps: ## install the Node package's toolchain (npm ci) when node_modules is missing or stale
+node-deps: $(NODE_STAMP) ## install the Node package's toolchain (npm ci) when node_modules is missing or stale
+
+$(NODE_STAMP): $(NODE_DIR)/package-lock.json
 	@command -v npm >/dev/null 2>&1 || { \
 	  echo "node-deps: installing nodejs and npm"; $(NODE_SUDO) apt-get update -qq; \
 	  DEBIAN_FRONTEND=noninteractive $(NODE_SUDO) apt-get install -y -qq nodejs npm >/dev/null; }
-	@if [ ! -f $(NODE_STAMP) ] || [ $(NODE_DIR)/package-lock.json -nt $(NODE_STAMP) ]; then \
-	  cd $(NODE_DIR) && npm ci --no-audit --no-fund --loglevel=error; fi
+	cd $(NODE_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
 
-node-build: node-deps ## build the Node addon (napi, release) and compile the TypeScript API
+# Stamps under target/napi, so that a second `make demo` or `make test` with nothing changed skips
+# napi build (cargo's check of the addon, ~10 s here) and both tsc runs: the demo's second run
+# takes only as long as its experiments. The inputs are every file the addon is built from (the
+# core, the lint engine it ships as `npx liveness lint`, the binding, the manifests), lib/ for
+# dist/, and __tests__/ for test-build/.
+NODE_RUST_INPUTS := $(shell find $(ROOT)/core/src $(ROOT)/lint/src $(NODE_DIR)/src -type f) \
+  $(wildcard $(ROOT)/Cargo.toml $(ROOT)/Cargo.lock $(ROOT)/core/Cargo.toml $(ROOT)/lint/Cargo.toml \
+    $(NODE_DIR)/Cargo.toml $(NODE_DIR)/build.rs)
+NODE_ADDON_STAMP := $(NODE_NAPI_OUT)/.addon-built
+NODE_DIST_STAMP := $(NODE_NAPI_OUT)/.dist-built
+NODE_TEST_STAMP := $(NODE_NAPI_OUT)/.test-build-built
+
+node-build: $(NODE_ADDON_STAMP) $(NODE_DIST_STAMP) ## build the Node addon (napi, release) and compile the TypeScript API
+
+$(NODE_ADDON_STAMP): $(NODE_RUST_INPUTS) $(NODE_STAMP)
 	cd $(NODE_DIR) && npx --no-install napi build --platform --no-js --release --output-dir $(NODE_NAPI_OUT) --dts native.d.ts
 	@# The name lib/loader.ts looks for beside package.json (liveness.linux-x64-gnu.node, …), the
 	@# one napi-rs gives each platform package's binary; liveness.node was the name before it.
 	rm -f $(NODE_DIR)/liveness.node
 	cp $(NODE_NAPI_OUT)/liveness.*.node $(NODE_DIR)/
+	@touch $@
+
+$(NODE_DIST_STAMP): $(NODE_ADDON_STAMP) $(shell find $(NODE_DIR)/lib -type f) $(NODE_DIR)/tsconfig.json $(NODE_DIR)/native.d.ts
 	cd $(NODE_DIR) && npx --no-install tsc -p tsconfig.json
+	@touch $@
 
 # Jest runs the tests' sources through ts-jest, which only transpiles: this is their type check. It
 # also emits test-build/, one level below the package like __tests__/ (so relative paths hold),
 # for the fixtures that run in a child process or under valgrind, and for the demo's scenarios.
-node-test-build: node-build ## type-check the Node tests and compile them to bindings-node/test-build/
+node-test-build: $(NODE_TEST_STAMP) ## type-check the Node tests and compile them to bindings-node/test-build/
+
+$(NODE_TEST_STAMP): $(NODE_DIST_STAMP) $(shell find $(NODE_DIR)/__tests__ -type f)
 	cd $(NODE_DIR) && npx --no-install tsc -p __tests__
+	@touch $@
 
 # Prettier first: it takes a second, ESLint's type-aware rules take 15-30 s. Those read the types
 # of lib/ through dist/*.d.ts, as the tests import them.

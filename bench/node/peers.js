@@ -12,6 +12,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const liveness = require('@liveness-dev/liveness');
 const push = require('./push');
+const { handLoop, handLoopImmediate } = require('./hand-loops');
 
 const WAKE_EVENT = 'bench.ready';
 
@@ -43,25 +44,6 @@ function timedOut(promise, isTimeout) {
 
 const onlyIn = (...names) => new Set(names);
 const WAITING = ['overshoot', 'cpu', 'suite'];
-
-async function handLoop(probe, timeoutMs, intervalMs) {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    if (probe()) return true;
-    if (performance.now() >= deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
-}
-
-/** interval 0: one setImmediate turn between evaluations, as liveness lets one pass (fair: timers and I/O still run). */
-async function handLoopImmediate(probe, timeoutMs) {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    if (probe()) return true;
-    if (performance.now() >= deadline) return false;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
 
 function livenessAdapters() {
   const version = versionOf('@liveness-dev/liveness');

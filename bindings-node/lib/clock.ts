@@ -36,51 +36,60 @@ export interface Clock {
 
 /** Cuts a sleep short (a wake hint) or rejects it (an abort). */
 export class Cancel {
-  private wakeUp: (() => void) | undefined;
-  private fail: ((reason: unknown) => void) | undefined;
+  // The sleep in progress: what settles its Promise and what stops its timer. Fields, not
+  // closures made per sleep: a busy wait sleeps once per evaluation (issue 17).
+  private resolveSleep: (() => void) | undefined;
+  private rejectSleep: ((reason: unknown) => void) | undefined;
+  private stopSleep: ((done: () => void) => void) | undefined;
   aborted: { reason: unknown } | undefined;
   private rejectAborted: ((reason: unknown) => void) | undefined;
   /** Rejects with the abort reason; raced with everything a wait awaits. */
   readonly whenAborted: Promise<never> = new Promise<never>((_, reject) => {
     this.rejectAborted = reject;
   });
+  /** What a timer calls when the sleep ends: one function per wait (a wait sleeps once at a time). */
+  private readonly ended = (): void => {
+    const resolve = this.resolveSleep;
+    this.clearSleep();
+    resolve?.();
+  };
 
   constructor() {
     // Raced, never awaited alone: its rejection is always handled by the race that uses it.
     this.whenAborted.catch(() => undefined);
   }
 
+  private clearSleep(): void {
+    this.resolveSleep = this.rejectSleep = this.stopSleep = undefined;
+  }
+
   /** Resolves the sleep in progress, if any. */
   wake(): void {
-    const w = this.wakeUp;
-    this.wakeUp = this.fail = undefined;
-    w?.();
+    const { resolveSleep: resolve, stopSleep: stop } = this;
+    this.clearSleep();
+    stop?.(this.ended);
+    resolve?.();
   }
 
   abort(reason: unknown): void {
     this.aborted ??= { reason };
     this.rejectAborted?.(reason);
-    const f = this.fail;
-    this.wakeUp = this.fail = undefined;
-    f?.(reason);
+    const { rejectSleep: reject, stopSleep: stop } = this;
+    this.clearSleep();
+    stop?.(this.ended);
+    reject?.(reason);
   }
 
-  /** A promise that settles on `wake`/`abort` or when `start` calls its resolver. */
-  wrap(start: (resolve: () => void) => () => void): Promise<void> {
+  /**
+   * A promise that settles on `wake`/`abort` or when `start` calls the function it is given;
+   * `start` returns what stops it (called with that function).
+   */
+  wrap(start: (done: () => void) => (done: () => void) => void): Promise<void> {
     if (this.aborted) return Promise.reject(this.aborted.reason);
     return new Promise<void>((resolve, reject) => {
-      const stop = start(() => {
-        this.wakeUp = this.fail = undefined;
-        resolve();
-      });
-      this.wakeUp = () => {
-        stop();
-        resolve();
-      };
-      this.fail = (reason) => {
-        stop();
-        reject(reason);
-      };
+      this.resolveSleep = resolve;
+      this.rejectSleep = reject;
+      this.stopSleep = start(this.ended);
     });
   }
 }
@@ -107,25 +116,30 @@ export function realDelay(ms: number, done: () => void): () => void {
 /**
  * Waits due at the same moment share one timer (issue 19): a thousand concurrent waits on one
  * schedule then cost one timer per due time, not one each. Each wait keeps its own entry in the
- * batch, so a wake hint or an abort takes out only its own; the batch's last one clears the timer.
+ * batch (its Cancel's `ended`: a wait sleeps once at a time), so a wake hint or an abort takes out
+ * only its own; the batch's last one clears the timer.
  */
+const nothing = (): void => {};
+
 class Batch {
   readonly entries = new Set<() => void>();
   /** Clears the batch's timer; set by whoever arms it. */
-  clear: () => void = () => {};
+  clear: () => void = nothing;
+
+  /** `forget`: drops the batch from its index (once its last entry left before it fired). */
+  constructor(private readonly forget: () => void) {}
 
   /** Runs the entries (Promise resolvers, which do not throw). */
   fire(): void {
     for (const entry of this.entries) entry();
   }
 
-  /** Adds `done`; returns what takes it out again. `forget`: drops the batch from its index. */
-  join(done: () => void, forget: () => void): () => void {
-    const entry = () => done();
-    this.entries.add(entry);
+  /** Adds `done`; returns what takes it out again. */
+  join(done: () => void): () => void {
+    this.entries.add(done);
     return () => {
-      if (this.entries.delete(entry) && this.entries.size === 0) {
-        forget();
+      if (this.entries.delete(done) && this.entries.size === 0) {
+        this.forget();
         this.clear();
       }
     };
@@ -134,9 +148,6 @@ class Batch {
 
 /** The pending sleeps' batches by due time: the addon's monotonic ms, rounded up to the whole ms (Node's timers count whole ms anyway). */
 const dueAt = new Map<number, Batch>();
-/** The one `setImmediate` the waits that ask for a turn before it runs share. */
-let nextTurn: Batch | undefined;
-
 /** `realDelay` for the waits' sleeps: a timer shared with every sleep due in the same millisecond. */
 function sharedDelay(ms: number, done: () => void): () => void {
   if (!(ms <= MAX_TIMER_MS)) return realDelay(ms, done);
@@ -145,7 +156,9 @@ function sharedDelay(ms: number, done: () => void): () => void {
   const at = Math.ceil(now + ms);
   let batch = dueAt.get(at);
   if (batch === undefined) {
-    const b = new Batch();
+    const b = new Batch(() => {
+      if (dueAt.get(at) === b) dueAt.delete(at);
+    });
     const handle = real('setTimeout')(() => {
       if (dueAt.get(at) === b) dueAt.delete(at);
       b.fire();
@@ -154,30 +167,43 @@ function sharedDelay(ms: number, done: () => void): () => void {
     dueAt.set(at, b);
     batch = b;
   }
-  const b = batch;
-  return b.join(done, () => {
-    if (dueAt.get(at) === b) dueAt.delete(at);
-  });
+  return batch.join(done);
+}
+
+// The next turn, shared by every wait that asks before it passes: their entries and the one
+// `setImmediate` that runs them. The set of the turn that ran is kept, emptied, for the turn after
+// the next: a busy wait asks for a turn once per evaluation, and allocates nothing for it.
+let turnEntries = new Set<() => void>();
+let spareTurnEntries = new Set<() => void>();
+let turnHandle: ReturnType<typeof setImmediate> | undefined;
+
+function runTurn(): void {
+  const entries = turnEntries;
+  turnEntries = spareTurnEntries;
+  spareTurnEntries = entries;
+  turnHandle = undefined;
+  for (const entry of entries) entry();
+  entries.clear();
+}
+
+/** Joins the next shared turn (`realTurn`'s start). */
+function joinTurn(done: () => void): (done: () => void) => void {
+  turnEntries.add(done);
+  turnHandle ??= real('setImmediate')(runTurn);
+  return leaveTurn;
+}
+
+/** Takes `done` out of the next turn; the last one out cancels it. */
+function leaveTurn(done: () => void): void {
+  if (turnEntries.delete(done) && turnEntries.size === 0 && turnHandle !== undefined) {
+    real('clearImmediate')(turnHandle);
+    turnHandle = undefined;
+  }
 }
 
 /** One real turn of the event loop (timers, I/O and promise callbacks get to run), shared by every wait that asks before it passes. */
 export function realTurn(cancel: Cancel): Promise<void> {
-  return cancel.wrap((done) => {
-    let batch = nextTurn;
-    if (batch === undefined) {
-      const b = new Batch();
-      const handle = real('setImmediate')(() => {
-        if (nextTurn === b) nextTurn = undefined;
-        b.fire();
-      });
-      b.clear = () => real('clearImmediate')(handle);
-      nextTurn = batch = b;
-    }
-    const b = batch;
-    return b.join(done, () => {
-      if (nextTurn === b) nextTurn = undefined;
-    });
-  });
+  return cancel.wrap(joinTurn);
 }
 
 const realClock: Clock = {

@@ -41,8 +41,40 @@ const FAKE_STEP_MS = 10;
 
 type Settled = { ok: true; value: unknown } | { ok: false; error: unknown };
 
+/**
+ * A wait's first evaluation, made before any poller exists (`start`'s fast path) and handed to
+ * the poller as its evaluation #1 when it was not the end of the wait.
+ */
+interface First {
+  clock: Clock;
+  /** The call's time zero on `clock`, read right before the probe was called. */
+  t0: number;
+  result: Settled | PromiseLike<unknown>;
+  /** `plan.acceptance` of a value returned synchronously. */
+  outcome: Outcome | undefined;
+}
+
 /** Starts a wait; the Promise is tracked so a forgotten `await` can be reported. */
 export function start(plan: Plan, options: unknown): Promise<unknown> {
+  // The fast path (issue 17): a wait with the default options evaluates its probe before it
+  // creates or borrows a poller; when the core ends such a wait at an accepted first evaluation,
+  // an already-true wait then costs the probe call and a resolved Promise.
+  const scaleText = process.env.LIVENESS_TIMEOUT_SCALE ?? null;
+  let first: First | undefined;
+  if (
+    options === undefined &&
+    plan.prepare === undefined &&
+    plan.argument === undefined &&
+    typeof plan.probe === 'function' &&
+    knownScale(scaleText)
+  ) {
+    const clock = currentClock();
+    const t0 = clock.now();
+    const result = invoke(plan.probe as () => unknown);
+    const outcome = isThenable(result) || !result.ok ? undefined : plan.acceptance(result.value);
+    if (outcome?.accept === true && endsAtAcceptedFirst(plan.operation)) return Promise.resolve((result as { value: unknown }).value);
+    first = { clock, t0, result, outcome };
+  }
   const cancel = new Cancel();
   let origin: Error | undefined;
   const wait: Mutable<PendingWait> = {
@@ -59,7 +91,7 @@ export function start(plan: Plan, options: unknown): Promise<unknown> {
     unbounded: false,
   };
   const ran = { settled: false };
-  const promise = tracked(wait, () => run(plan, options, cancel, wait, ran));
+  const promise = tracked(wait, () => run(plan, options, scaleText, first, cancel, wait, ran));
   // `run` returned at its first await (or settled): the caller's frames are still on the stack.
   if (!ran.settled) void wait.origin;
   return promise;
@@ -200,15 +232,54 @@ const IDLE_POLLERS_MAX = 64;
 
 function obtainPoller(...args: ConstructorParameters<typeof native.NativePoller>): NativePoller {
   const idle = idlePollers.pop();
-  if (idle === undefined) return new native.NativePoller(...args);
-  try {
-    idle.reset(...args);
-  } catch (error) {
-    // Bad options: the poller is as it was, still free.
-    idlePollers.push(idle);
-    throw error;
+  let poller: NativePoller;
+  if (idle === undefined) {
+    poller = new native.NativePoller(...args);
+  } else {
+    try {
+      idle.reset(...args);
+    } catch (error) {
+      // Bad options: the poller is as it was, still free.
+      idlePollers.push(idle);
+      throw error;
+    }
+    poller = idle;
   }
-  return idle;
+  const scaleText = args[3];
+  if (scaleText !== null && scaleText !== undefined) goodScales.add(scaleText);
+  return poller;
+}
+
+function releasePoller(poller: NativePoller): void {
+  if (idlePollers.length < IDLE_POLLERS_MAX) idlePollers.push(poller);
+}
+
+/**
+ * The `LIVENESS_TIMEOUT_SCALE` texts the core accepted: the fast path calls the probe before the
+ * core sees the scale, so it runs only for one the core would not reject (that error comes first).
+ */
+const goodScales = new Set<string>();
+
+function knownScale(scaleText: string | null): boolean {
+  return scaleText === null || goodScales.has(scaleText);
+}
+
+/**
+ * Whether the core ends a wait of `operation` with the default options at an accepted first
+ * evaluation (asked once per operation, of a poller given exactly that): the fast path's rule
+ * stays the core's. Not when the core wants the accepted value's text.
+ */
+const endsAtAccepted = new Map<string, boolean>();
+
+function endsAtAcceptedFirst(operation: string): boolean {
+  let ends = endsAtAccepted.get(operation);
+  if (ends === undefined) {
+    const poller = obtainPoller(operation, null, undefined, null, 0);
+    ends = !poller.wantsAcceptedText && poller.step(0) === EVALUATE && poller.acceptedStep(null, 0) === DONE_OK;
+    releasePoller(poller);
+    endsAtAccepted.set(operation, ends);
+  }
+  return ends;
 }
 
 /** Whether an options object has no own key (the native options of a call given none). */
@@ -225,7 +296,15 @@ function settled(p: PromiseLike<unknown>): Promise<Settled> {
 }
 
 /** `ran.settled`: set when the wait's loop ends, so `start` can tell whether it ever awaited. */
-async function run(plan: Plan, options: unknown, cancel: Cancel, wait: Mutable<PendingWait>, ran: { settled: boolean }): Promise<unknown> {
+async function run(
+  plan: Plan,
+  options: unknown,
+  scaleText: string | null,
+  first: First | undefined,
+  cancel: Cancel,
+  wait: Mutable<PendingWait>,
+  ran: { settled: boolean },
+): Promise<unknown> {
   if (typeof plan.probe !== 'function') {
     throw new TypeError(`${plan.operation}: \`${plan.probeName}\` must be a function, got ${plan.probe === null ? 'null' : typeof plan.probe}`);
   }
@@ -235,12 +314,11 @@ async function run(plan: Plan, options: unknown, cancel: Cancel, wait: Mutable<P
     const what = argument === undefined && plan.argument.name === 'quiet' ? ' (it is required)' : '';
     throw new TypeError(`${plan.operation}: \`${plan.argument.name}\` must be a number of milliseconds${what}, got ${typeof argument}`);
   }
-  // The environment as this program sees it (Jest gives each test file its own copy).
-  const scaleText = process.env.LIVENESS_TIMEOUT_SCALE ?? null;
-  const clock = currentClock(checked.realTimers);
+  // `scaleText`: the environment as this program sees it (Jest gives each test file its own copy).
+  const clock = first?.clock ?? currentClock(checked.realTimers);
   // The call's time zero. On the real clock it is a reading of the addon's `monotonicMs()`, so the
   // poller's `*Step` methods read the elapsed time themselves (`now()` gives them none).
-  const t0 = clock.now();
+  const t0 = first?.t0 ?? clock.now();
   const at = () => clock.now() - t0;
   const now = clock.fake ? at : () => undefined;
   const create = (options: Checked['native']) =>
@@ -310,15 +388,22 @@ async function run(plan: Plan, options: unknown, cancel: Cancel, wait: Mutable<P
     let value: unknown;
     let lastRaised: { error: unknown } | undefined;
     // Each native call records what happened and answers with the next step (already started
-    // when it is to prepare or evaluate): two crossings per evaluation (issue 19).
-    let step = poller.step(now());
+    // when it is to prepare or evaluate): two crossings per evaluation (issue 19), one in a busy wait.
+    // A first evaluation already made started at the call's time zero.
+    let step = poller.step(first === undefined ? now() : 0);
+    // The core's last answer after an evaluation was a turn of the event loop, then the next one
+    // (a busy wait): the next evaluation that is not accepted lets that turn pass first and then
+    // reports, in one crossing (`*TurnedStep`). Not with a wake hint, which may arrive in the turn.
+    let busy = false;
     for (;;) {
       if (step >= 0) {
+        busy = false;
         await clock.sleep(step, cancel);
         step = poller.step(now());
         continue;
       }
       if (step === YIELD) {
+        busy = !hinted;
         await realTurn(cancel);
         step = poller.step(now());
         continue;
@@ -327,7 +412,15 @@ async function run(plan: Plan, options: unknown, cancel: Cancel, wait: Mutable<P
       if (step === DONE_OK) return plan.operation === 'always' || plan.operation === 'never' ? undefined : value;
       if (step === DONE_FAILED) throw failure(poller.report()!, lastRaised, wait.origin, checked, note);
       if (step !== EVALUATE && step !== PREPARE) throw new Error(`liveness: unknown step ${step} from the native poller`);
-      const called = invoke(step === PREPARE ? prepare : probe);
+      let called: Settled | PromiseLike<unknown>;
+      let known: Outcome | undefined;
+      if (first !== undefined && step === EVALUATE) {
+        // Evaluation #1 was made by `start`: its outcome is given, the probe is not called again.
+        ({ result: called, outcome: known } = first);
+        first = undefined;
+      } else {
+        called = invoke(step === PREPARE ? prepare : probe);
+      }
       // Only a Promise can still be pending at the step's abandonAt: a synchronous call never reads it.
       const result = isThenable(called) ? await settle(called, poller.abandonAtMs, clock, at, cancel) : called;
       // Given up at abandonAt: the wait settles now and the step is never resumed.
@@ -345,12 +438,18 @@ async function run(plan: Plan, options: unknown, cancel: Cancel, wait: Mutable<P
         plan.raised?.();
         lastRaised = { error: result.error };
         if (!hooked) {
-          step = poller.raisedStep(kind, text, now());
+          if (busy) {
+            const ended = at();
+            await realTurn(cancel);
+            step = poller.raisedTurnedStep(kind, text, ended, now());
+          } else {
+            step = poller.raisedStep(kind, text, now());
+          }
           continue;
         }
         poller.raised(at(), kind, text);
       } else {
-        const outcome = plan.acceptance(result.value);
+        const outcome = known ?? plan.acceptance(result.value);
         if (outcome.accept) {
           value = result.value;
           const text = describeAccepted ? repr(result.value) : null;
@@ -362,7 +461,13 @@ async function run(plan: Plan, options: unknown, cancel: Cancel, wait: Mutable<P
         } else {
           lastRaised = undefined;
           if (!hooked) {
-            step = poller.returnedStep(outcome.repr, outcome.nullish, now());
+            if (busy) {
+              const ended = at();
+              await realTurn(cancel);
+              step = poller.returnedTurnedStep(outcome.repr, outcome.nullish, ended, now());
+            } else {
+              step = poller.returnedStep(outcome.repr, outcome.nullish, now());
+            }
             continue;
           }
           poller.returned(at(), outcome.repr, outcome.nullish);
@@ -376,6 +481,6 @@ async function run(plan: Plan, options: unknown, cancel: Cancel, wait: Mutable<P
     ran.settled = true;
     signal?.removeEventListener('abort', onAbort);
     wake?.close();
-    if (idlePollers.length < IDLE_POLLERS_MAX) idlePollers.push(poller);
+    releasePoller(poller);
   }
 }

@@ -3,6 +3,18 @@ import { inspect, stripVTControlCharacters } from 'node:util';
 
 /** A value as a reader would recognise it in a failure message. */
 export function repr(value: unknown): string {
+  // The primitives a falsy probe returns, as `inspect` writes them without its cost: it ran once
+  // per failed evaluation, and was the largest part of one (issue 17).
+  switch (typeof value) {
+    case 'boolean':
+    case 'undefined':
+      return String(value);
+    case 'number':
+      return Object.is(value, -0) ? '-0' : String(value);
+    case 'bigint':
+      return `${value}n`;
+  }
+  if (value === null) return 'null';
   return inspect(value, { depth: 3, breakLength: Infinity, maxArrayLength: 20, maxStringLength: 200 });
 }
 

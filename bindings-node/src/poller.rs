@@ -285,6 +285,11 @@ impl NativePoller {
     /// `next` and, when the step is to prepare or evaluate, `started` at the same instant.
     fn step_at(&mut self, now: Duration) -> f64 {
         let code = self.next_at(now);
+        self.started_if_stepping(code, now)
+    }
+
+    /// `started` when `code` is to prepare or evaluate (the driver calls the step at once).
+    fn started_if_stepping(&mut self, code: f64, now: Duration) -> f64 {
         if code == EVALUATE || code == PREPARE {
             self.inner.started(now);
         }
@@ -323,7 +328,7 @@ impl NativePoller {
     #[napi(catch_unwind)]
     pub fn accepted_step(&mut self, text: Option<String>, at_ms: Option<f64>) -> f64 {
         let now = self.now(at_ms);
-        let text = text.map(|t| liveness::poll::shorten_repr(&t));
+        let text = text.map(liveness::poll::shorten_repr_owned);
         self.evaluated = Some(self.inner.finished(now, Outcome::Accepted { text }));
         self.step_at(now)
     }
@@ -332,7 +337,7 @@ impl NativePoller {
     #[napi(catch_unwind)]
     pub fn returned_step(&mut self, repr: String, nullish: bool, at_ms: Option<f64>) -> f64 {
         let now = self.now(at_ms);
-        let repr = liveness::poll::shorten_repr(&repr);
+        let repr = liveness::poll::shorten_repr_owned(repr);
         self.evaluated = Some(self.inner.finished(now, Outcome::Rejected(Failure::returned(repr, nullish))));
         self.step_at(now)
     }
@@ -343,6 +348,32 @@ impl NativePoller {
         let now = self.now(at_ms);
         self.evaluated = Some(self.inner.finished(now, Outcome::Rejected(Failure::raised(kind, text))));
         self.step_at(now)
+    }
+
+    /// `returned` at `endedAtMs`, then `step` at `atMs` (none: now) with a turn of the event loop
+    /// passed in between. A driver whose last answer was `-5` (turn once, then evaluate) lets the
+    /// turn the core will ask for again pass first, then reports: one crossing per evaluation of a
+    /// busy wait instead of two (issue 17). The core still decides: it is asked at `atMs`, and
+    /// only its request for a turn is answered by the one that passed.
+    #[napi(catch_unwind)]
+    pub fn returned_turned_step(&mut self, repr: String, nullish: bool, ended_at_ms: f64, at_ms: Option<f64>) -> f64 {
+        let repr = liveness::poll::shorten_repr_owned(repr);
+        self.finished_turned_step(ended_at_ms, Outcome::Rejected(Failure::returned(repr, nullish)), at_ms)
+    }
+
+    /// `raised` at `endedAtMs`, then `step` at `atMs` with a turn passed in between (see `returnedTurnedStep`).
+    #[napi(catch_unwind)]
+    pub fn raised_turned_step(&mut self, kind: String, text: String, ended_at_ms: f64, at_ms: Option<f64>) -> f64 {
+        self.finished_turned_step(ended_at_ms, Outcome::Rejected(Failure::raised(kind, text)), at_ms)
+    }
+
+    fn finished_turned_step(&mut self, ended_at_ms: f64, outcome: Outcome, at_ms: Option<f64>) -> f64 {
+        let ended = at(ended_at_ms);
+        self.evaluated = Some(self.inner.finished(ended, outcome));
+        let now = self.now(at_ms).max(ended);
+        let code = self.next_at(now);
+        // The turn it asks for has passed (after the evaluation ended, before this call).
+        if code == YIELD { self.step_at(now) } else { self.started_if_stepping(code, now) }
     }
 
     /// `prepared`, then `step`, at the same instant.
@@ -384,7 +415,7 @@ impl NativePoller {
     /// The evaluation was accepted; `text` (the value's repr) is read when `wantsAcceptedText`.
     #[napi(catch_unwind)]
     pub fn accepted(&mut self, at_ms: f64, text: Option<String>) {
-        let text = text.map(|t| liveness::poll::shorten_repr(&t));
+        let text = text.map(liveness::poll::shorten_repr_owned);
         self.evaluated = Some(self.inner.finished(at(at_ms), Outcome::Accepted { text }));
     }
 
@@ -397,7 +428,7 @@ impl NativePoller {
     /// The probe returned a value the operation does not accept.
     #[napi(catch_unwind)]
     pub fn returned(&mut self, at_ms: f64, repr: String, nullish: bool) {
-        let repr = liveness::poll::shorten_repr(&repr);
+        let repr = liveness::poll::shorten_repr_owned(repr);
         self.evaluated = Some(self.inner.finished(at(at_ms), Outcome::Rejected(Failure::returned(repr, nullish))));
     }
 

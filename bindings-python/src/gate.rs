@@ -110,13 +110,17 @@ pub fn attach<R>(f: impl for<'py> FnOnce(Python<'py>) -> R) -> R {
 }
 
 /// `py.detach(f)`; the return (re-taking the GIL) is a section's re-entry.
+///
+/// While detached this thread counts no section (`DEPTH` 0), so that an [`attach`] or
+/// [`reattach`] inside `f` counts only its own.
 pub fn detach<T: Send>(py: Python<'_>, f: impl FnOnce() -> T + Send) -> T {
-    let depth = DEPTH.with(Cell::get);
+    let depth = DEPTH.with(|d| d.replace(0));
     let holds = HOLDS_GIL.with(|h| h.replace(false));
     IN_FLIGHT.fetch_sub(depth, Ordering::SeqCst);
     let out = py.detach(|| {
         let out = f();
         IN_FLIGHT.fetch_add(depth, Ordering::SeqCst);
+        DEPTH.with(|d| d.set(depth));
         if CLOSING.load(Ordering::SeqCst) && !CLOSER.with(Cell::get) {
             park_forever();
         }
@@ -136,6 +140,16 @@ pub fn pause<T: Send>(py: Python<'_>, f: impl FnOnce() -> T + Send) -> T {
     });
     give_turn();
     out
+}
+
+/// Inside a [`detach`]: re-takes the GIL to run `f` (a synchronous wait's evaluation after a
+/// pause), in turn with the other waits' threads (see [`TURN`]), as a section.
+pub fn reattach<R>(f: impl for<'py> FnOnce(Python<'py>) -> R) -> R {
+    take_turn();
+    attach(|py| {
+        give_turn();
+        f(py)
+    })
 }
 
 /// Leaves every section of this thread and parks it for good, without the GIL.

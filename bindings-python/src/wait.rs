@@ -158,17 +158,18 @@ fn refuse_awaitable<'py>(operation: &str, role: &str, value: Bound<'py, PyAny>) 
     )))
 }
 
-/// The synchronous operations' probe as the blocking driver calls it.
-struct SyncProbe<'a, 'py> {
-    py: Python<'py>,
+/// The synchronous operations' probe as the blocking driver calls it. The driver runs detached
+/// (see [`Wait::run`]): each call re-takes the GIL, so the evaluation's measured duration, which
+/// the core's cost rule reads, includes the wait for the GIL when other threads hold it.
+struct SyncProbe<'a> {
     judge: &'a mut Judge,
     name: &'a str,
-    probe: &'a Bound<'py, PyAny>,
+    probe: &'a Py<PyAny>,
     /// `sync_operation`'s action (`eventually_changes` prepares by calling the probe).
-    action: Option<&'a Bound<'py, PyAny>>,
+    action: Option<&'a Py<PyAny>>,
 }
 
-impl Probe for SyncProbe<'_, '_> {
+impl Probe for SyncProbe<'_> {
     type Stop = PyErr;
 
     fn prepare(&mut self) -> PyResult<()> {
@@ -176,22 +177,29 @@ impl Probe for SyncProbe<'_, '_> {
             Some(action) => (action, "action"),
             None => (self.probe, "probe"),
         };
-        let value = refuse_awaitable(self.name, role, callable.call0()?)?;
-        self.judge.prepared(value);
-        Ok(())
+        gate::reattach(|py| {
+            let value = refuse_awaitable(self.name, role, callable.bind(py).call0()?)?;
+            self.judge.prepared(value);
+            Ok(())
+        })
     }
 
     fn evaluate(&mut self) -> PyResult<Outcome> {
-        let result = match self.probe.call0() {
-            // Not a value to judge: a mistake in the test, raised at once.
-            Ok(value) => Ok(refuse_awaitable(self.name, "probe", value)?),
-            Err(err) => Err(err),
-        };
-        self.judge.judge(self.py, result)
+        gate::reattach(|py| {
+            let result = match self.probe.bind(py).call0() {
+                // Not a value to judge: a mistake in the test, raised at once.
+                Ok(value) => Ok(refuse_awaitable(self.name, "probe", value)?),
+                Err(err) => Err(err),
+            };
+            self.judge.judge(py, result)
+        })
     }
 
     fn evaluated(&mut self, evaluated: Evaluated) -> PyResult<()> {
-        self.judge.evaluated(self.py, evaluated)
+        if self.judge.on_evaluation.is_none() {
+            return Ok(()); // no hook: no need of the GIL
+        }
+        gate::reattach(|py| self.judge.evaluated(py, evaluated))
     }
 }
 
@@ -331,30 +339,35 @@ impl Wait {
         if self.poller.operation() == Operation::SyncOperation && action.is_none() {
             return Err(PyTypeError::new_err("sync_operation: the action is missing"));
         }
+        let (probe, action) = (probe.unbind(), action.map(Bound::unbind));
         let Wait { poller, judge, name, .. } = self;
-        let mut adapter = SyncProbe { py, judge, name, probe: &probe, action: action.as_ref() };
+        let mut adapter = SyncProbe { judge, name, probe: &probe, action: action.as_ref() };
         let virtual_clock = testing::installed_here();
         // Only the main thread pauses in slices (to see Ctrl-C); another stays detached throughout.
         let check = signal_slice(py)?;
+        // Raises KeyboardInterrupt as soon as Ctrl-C was pressed (only ever on the main thread).
+        let check_signals = || if check.is_some() { gate::attach(|py| py.check_signals()) } else { Ok(()) };
         let wait = |d: Duration, signal: &WakeSignal| -> PyResult<()> {
             if virtual_clock {
                 // The virtual clock jumps ahead (or a pending hint ends the wait at once).
                 signal.park(d);
-                return py.check_signals();
+                return check_signals();
             }
             let until = Instant::now() + d;
             loop {
                 let left = until.saturating_duration_since(Instant::now());
                 let slice = check.map_or(left, |check| left.min(check));
-                let woken = gate::pause(py, || signal.park(slice));
-                // Raises KeyboardInterrupt (from the main thread) as soon as Ctrl-C was pressed.
-                py.check_signals()?;
+                let woken = signal.park(slice);
+                check_signals()?;
                 if woken || Instant::now() >= until {
                     return Ok(());
                 }
             }
         };
-        match drive_blocking(poller, &mut adapter, wait) {
+        // The whole drive runs without the GIL: pauses never hold it, and each step that runs
+        // Python re-takes it (in turn with the other waiting threads) inside its measured time.
+        let driven = gate::detach(py, || drive_blocking(poller, &mut adapter, wait));
+        match driven {
             Ok(()) => Ok(self.judge.accepted.take().unwrap_or_else(|| py.None())),
             Err(DriveError::Failed(report)) => Err(self.failure(py, &report)),
             Err(DriveError::Host(err)) => Err(err),
@@ -492,26 +505,33 @@ impl WakeHint {
     #[new]
     #[pyo3(signature = (wake_on, callback, wake_on_path=None))]
     fn new(
+        py: Python<'_>,
         wake_on: Bound<'_, PyAny>,
         callback: Py<PyAny>,
         wake_on_path: Option<Bound<'_, PyAny>>,
     ) -> PyResult<WakeHint> {
         let patterns = patterns("wake_on", Some(&wake_on))?;
         let paths = paths("wake_on_path", wake_on_path.as_ref())?;
-        let subscription = WakeSubscription::for_sources(&patterns, &paths, "wake_on_path", move || {
-            gate::attach(|py| {
-                if let Err(err) = callback.call0(py) {
-                    // A hint is advice: a failing callback must not detach the hint or disturb
-                    // the emitter, so it is reported like any unraisable error.
-                    err.write_unraisable(py, None);
-                }
+        // Detached: watching a path waits for the watcher's thread, which may be inside this
+        // callback of another hint, waiting for the GIL.
+        let subscription = gate::detach(py, || {
+            WakeSubscription::for_sources(&patterns, &paths, "wake_on_path", move || {
+                gate::attach(|py| {
+                    if let Err(err) = callback.call0(py) {
+                        // A hint is advice: a failing callback must not detach the hint or disturb
+                        // the emitter, so it is reported like any unraisable error.
+                        err.write_unraisable(py, None);
+                    }
+                })
             })
         })
         .map_err(core_error)?;
         Ok(WakeHint { subscription: Some(subscription) })
     }
 
-    fn close(&mut self) {
-        self.subscription = None;
+    fn close(&mut self, py: Python<'_>) {
+        // Detached, as in `new`: unwatching a path waits for the watcher's thread.
+        let subscription = self.subscription.take();
+        gate::detach(py, || drop(subscription));
     }
 }

@@ -18,17 +18,23 @@ from liveness import aio
 from liveness.testing import VirtualTimeLoop
 
 
-class CountingLoop(VirtualTimeLoop):
-    """A virtual-time loop that keeps every timer asked of it."""
+class KeepsTimers(asyncio.BaseEventLoop):
+    """Keeps every timer asked of the loop it is mixed into."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.timers: list[asyncio.TimerHandle] = []
+    timers: list[asyncio.TimerHandle]
 
     def call_at(self, when: float, callback: Any, *args: Any, context: Any = None) -> asyncio.TimerHandle:
         handle = super().call_at(when, callback, *args, context=context)
         self.timers.append(handle)
         return handle
+
+
+class CountingLoop(KeepsTimers, VirtualTimeLoop):
+    """A virtual-time loop that keeps every timer asked of it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.timers = []
 
 
 def run(main: Any) -> tuple[Any, CountingLoop]:
@@ -52,6 +58,57 @@ def test_waits_due_at_the_same_moment_share_one_timer() -> None:
     assert ended == [pytest.approx(0.1)] * 20
     # ...and the 20 waits paused 10 times each on 10 timers of the loop, not on 200.
     assert len(loop.timers) <= 11
+
+
+def test_100_concurrent_waits_on_the_default_schedule_arm_one_timer_per_due_moment() -> None:
+    evaluations = 0
+
+    async def main(loop: CountingLoop) -> list[bool]:
+        def ready() -> bool:
+            nonlocal evaluations
+            evaluations += 1
+            return loop.time() >= 1.0
+
+        return await asyncio.gather(*(aio.eventually(ready, timeout=5) for _ in range(100)))
+
+    ended, loop = run(main)
+    assert ended == [True] * 100
+    # A timer per wait and pause would be about one per evaluation (each wait pauses before
+    # every evaluation but its first): 100 waits on one schedule share each due moment's timer.
+    per_wait = evaluations / 100
+    assert per_wait >= 5
+    assert len(loop.timers) <= per_wait + 1
+
+
+class CountingRealLoop(KeepsTimers, asyncio.SelectorEventLoop):
+    """The real-clock loop, keeping every timer asked of it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.timers = []
+
+
+def test_100_concurrent_waits_on_the_real_clock_share_timers() -> None:
+    evaluations = 0
+
+    async def main(loop: CountingRealLoop) -> list[bool]:
+        ready_at = loop.time() + 0.3
+
+        def ready() -> bool:
+            nonlocal evaluations
+            evaluations += 1
+            return loop.time() >= ready_at
+
+        return await asyncio.gather(*(aio.eventually(ready, timeout=30) for _ in range(100)))
+
+    loop = CountingRealLoop()
+    try:
+        assert loop.run_until_complete(main(loop)) == [True] * 100
+    finally:
+        loop.close()
+    # Due times are rounded up to a 0.25 ms grid: waits that pause within it share a timer. One
+    # timer per wait and pause would be as many timers as evaluations, less the first ones.
+    assert len(loop.timers) <= evaluations / 5
 
 
 def test_a_cancelled_wait_leaves_the_others_sharing_its_timer_on_schedule() -> None:
@@ -98,13 +155,13 @@ def test_trio_waits_due_at_the_same_moment_share_one_timer_task() -> None:
 
         start = trio.current_time()
         async with trio.open_nursery() as nursery:
-            for _ in range(20):
+            for _ in range(100):
                 nursery.start_soon(one)
         return [t - start for t in ended]
 
     ended = trio.run(main, clock=trio.testing.MockClock(autojump_threshold=0), instruments=[Steps()])
-    assert ended == [pytest.approx(0.1)] * 20
-    # One timer task woke the 20 waits at each of the 10 moments (its first step starts it).
+    assert ended == [pytest.approx(0.1)] * 100
+    # One timer task woke the 100 waits at each of the 10 moments (its first step starts it).
     assert 10 <= steps.count("liveness shared timers") <= 12
 
 

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -44,6 +45,32 @@ def test_other_threads_run_while_waiting(no_forced_switches: None) -> None:
     # worker could never run and this would time out.
     assert liveness.eventually(lambda: len(progress) == 100, timeout=10)
     liveness.eventually(lambda: not t.is_alive())
+
+
+def test_an_evaluation_measures_its_wait_for_the_gil(no_forced_switches: None) -> None:
+    # The cost rule reads each evaluation's duration: when other threads hold the GIL, the time
+    # a wait's thread spends re-taking it after a pause is part of the evaluation.
+    evaluations: list[liveness.Evaluation] = []
+    calls: list[int] = []
+
+    def probe() -> bool:
+        calls.append(1)
+        return len(calls) > 1
+
+    def worker() -> None:
+        liveness.eventually(probe, interval=0.5, timeout=30, on_evaluation=evaluations.append)
+
+    t = threading.Thread(target=worker)
+    t.start()
+    liveness.eventually(lambda: calls)  # its first evaluation is done: it pauses for 0.5 s
+    # This thread now holds the GIL for 1 s (no forced switch takes it away): the worker's
+    # pause ends and it waits for the GIL until this loop ends.
+    until = time.perf_counter() + 1.0
+    while time.perf_counter() < until:
+        pass
+    liveness.eventually(lambda: not t.is_alive())
+    assert len(evaluations) == 2
+    assert evaluations[1].duration >= 0.2
 
 
 def test_waits_in_several_threads_at_once() -> None:

@@ -4,6 +4,7 @@
 #include "support/services.h"
 
 #include <stdatomic.h>
+#include <time.h>
 
 /* ---- seed 004, example 1: the restart race ----------------------------------------------- */
 
@@ -139,6 +140,30 @@ TEST(circuit_breaker_opens_after_3_async_failures) {
     breaker_init(&b, "search", 3);
     EXPECT_OK(liveness_assert_emitted("breaker.state_change", "{\"to\":\"open\"}", 1, trip_async, &b));
     EXPECT(breaker_status(&b) == BREAKER_OPEN);
+    EXPECT_OK(breaker_destroy(&b));
+}
+
+static double elapsed_ms_since(const struct timespec *t0) {
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+/* The mailbox: one worker records the fire-and-forget failures one after another, each taking its
+ * latency, so tripping the breaker takes at least threshold x latency (the demo's breaker relies
+ * on it: delay_ms(i) in all). Workers running side by side would take one latency. A lower bound
+ * from the simulated delay only: no speed is asserted. */
+TEST(a_breakers_fire_and_forget_failures_are_processed_one_after_another) {
+    circuit_breaker b;
+    breaker_init(&b, "mailbox", 3);
+    breaker_set_latency_us(&b, 20000);
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    EXPECT_OK(liveness_assert_emitted("breaker.state_change", "{\"breaker\":\"mailbox\",\"to\":\"open\"}", 1,
+                                      trip_async, &b));
+    double took_ms = elapsed_ms_since(&t0);
+    EXPECT(took_ms >= 60.0);
+    EXPECT(breaker_idle(&b));
     EXPECT_OK(breaker_destroy(&b));
 }
 

@@ -17,6 +17,6 @@ pub use blocking::{DriveError, Probe, WakeSignal, drive_blocking};
 pub use budget::{Budget, EVALUATION_OVERHEAD, Share};
 pub use history::{Run, RunOutcome, SHOWN_RUNS};
 pub use operation::{Operation, Spelling};
-pub use outcome::{Failure, Outcome, shorten_repr};
+pub use outcome::{Failure, Outcome, shorten_repr, shorten_repr_owned};
 pub use poller::{Driver, Evaluated, Poller, Step};
 pub use report::{Late, Report, ReportKind};

@@ -117,14 +117,30 @@ pub(crate) fn shorten(text: &str, max: usize) -> String {
     format!("{cut}…")
 }
 
+/// The length (in chars) of a binding's repr in a report line.
+const REPR_MAX_CHARS: usize = 200;
+
 /// Cuts a binding's repr to a length that fits in a report line.
 pub fn shorten_repr(repr: &str) -> String {
-    shorten(repr, 200)
+    shorten(repr, REPR_MAX_CHARS)
+}
+
+/// `shorten_repr` of a repr the binding already owns: kept as it is when it fits, so a door that
+/// reports a value's text per evaluation does not copy it each time.
+pub fn shorten_repr_owned(repr: String) -> String {
+    if repr.chars().count() <= REPR_MAX_CHARS { repr } else { shorten(&repr, REPR_MAX_CHARS) }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::Failure;
+    use super::{Failure, shorten_repr, shorten_repr_owned};
+
+    #[test]
+    fn an_owned_repr_is_shortened_as_a_borrowed_one() {
+        for text in ["false".to_owned(), "é".repeat(200), "é".repeat(201), "x".repeat(500)] {
+            assert_eq!(shorten_repr_owned(text.clone()), shorten_repr(&text));
+        }
+    }
 
     #[test]
     fn labels_keep_what_tells_two_failures_apart() {

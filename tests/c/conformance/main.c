@@ -4,28 +4,14 @@
 #include <string.h>
 
 #include "runner.h"
-
-static char *slurp(const char *path) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *text = malloc((size_t)n + 1);
-    size_t got = fread(text, 1, (size_t)n, f);
-    text[got] = '\0';
-    fclose(f);
-    return text;
-}
+#include "support/json_file.h"
 
 int main(int argc, char **argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: %s VECTORS.json\n", argv[0]);
         return 2;
     }
-    char *text = slurp(argv[1]);
-    cJSON *doc = text ? cJSON_Parse(text) : NULL;
-    free(text);
+    cJSON *doc = read_json_file(argv[1]);
     const cJSON *cases = cJSON_GetObjectItem(doc, "cases");
     if (!cJSON_IsArray(cases) || cJSON_GetArraySize(cases) == 0) {
         fprintf(stderr, "%s: no cases\n", argv[1]);

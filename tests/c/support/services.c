@@ -124,17 +124,40 @@ void breaker_record_failure(circuit_breaker *b) {
     }
 }
 
-static void record_failure_cast(void *arg) { breaker_record_failure(arg); }
+void breaker_set_latency_us(circuit_breaker *b, int latency_us) {
+    pthread_mutex_lock(&b->lock);
+    b->latency_us = latency_us;
+    pthread_mutex_unlock(&b->lock);
+}
+
+/* The mailbox worker: one failure at a time, until the mailbox is empty. `pending` drops only once
+ * a failure is fully processed (its event emitted), so breaker_idle() means "all handled". */
+static void drain_mailbox(void *arg) {
+    circuit_breaker *b = arg;
+    pthread_mutex_lock(&b->lock);
+    while (b->pending > 0) {
+        int latency_us = b->latency_us;
+        pthread_mutex_unlock(&b->lock);
+        simulated_delay_us(latency_us); /* the worker's processing time: the behaviour under test */
+        breaker_record_failure(b);
+        pthread_mutex_lock(&b->lock);
+        b->pending--;
+    }
+    b->draining = false;
+    pthread_mutex_unlock(&b->lock);
+}
 
 void breaker_record_failure_async(circuit_breaker *b) {
     pthread_mutex_lock(&b->lock);
-    int slot = b->cast_count < BREAKER_MAX_CASTS ? b->cast_count++ : -1;
+    b->pending++;
+    bool start = !b->draining;
+    b->draining = true;
     pthread_mutex_unlock(&b->lock);
-    if (slot < 0) {
-        breaker_record_failure(b);
-        return;
-    }
-    worker_start(&b->casts[slot], record_failure_cast, b);
+    if (!start) return; /* the running worker takes it */
+    /* Only the sender starts workers, so the reap below never races another start (one thread
+     * sends a breaker's casts, as a test does). */
+    worker_join(&b->mailbox); /* reap the previous worker, which has emptied the mailbox */
+    if (!worker_start(&b->mailbox, drain_mailbox, b)) drain_mailbox(b); /* no thread: process here */
 }
 
 breaker_state breaker_status(circuit_breaker *b) {
@@ -146,11 +169,9 @@ breaker_state breaker_status(circuit_breaker *b) {
 
 bool breaker_idle(circuit_breaker *b) {
     pthread_mutex_lock(&b->lock);
-    int n = b->cast_count;
+    bool idle = b->pending == 0;
     pthread_mutex_unlock(&b->lock);
-    for (int i = 0; i < n; i++)
-        if (!__atomic_load_n(&b->casts[i].done, __ATOMIC_ACQUIRE)) return false;
-    return true;
+    return idle;
 }
 
 bool breaker_call(circuit_breaker *b, bool (*fn)(void *ctx), void *ctx) {
@@ -167,11 +188,7 @@ bool breaker_call(circuit_breaker *b, bool (*fn)(void *ctx), void *ctx) {
 }
 
 liveness_status breaker_destroy(circuit_breaker *b) {
-    liveness_status status = LIVENESS_OK;
-    for (int i = 0; i < b->cast_count; i++) {
-        liveness_status s = worker_join(&b->casts[i]);
-        if (s != LIVENESS_OK) status = s;
-    }
+    liveness_status status = worker_join(&b->mailbox);
     pthread_mutex_destroy(&b->lock);
     return status;
 }

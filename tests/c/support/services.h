@@ -59,22 +59,25 @@ liveness_status addition_job_destroy(addition_job *job);
 
 typedef enum { BREAKER_CLOSED, BREAKER_OPEN } breaker_state;
 
-#define BREAKER_MAX_CASTS 16
-
 typedef struct circuit_breaker {
     pthread_mutex_t lock;
     char name[32];
     int failures;
     int threshold;
     breaker_state state;
-    worker casts[BREAKER_MAX_CASTS];
-    int cast_count;
+    int latency_us;  /* the worker's processing time per fire-and-forget failure */
+    int pending;     /* fire-and-forget failures sent, not yet fully processed: the mailbox */
+    bool draining;   /* the mailbox worker is running */
+    worker mailbox;  /* processes the pending failures one after another, in order */
 } circuit_breaker;
 
 void breaker_init(circuit_breaker *b, const char *name, int threshold);
+/* How long the worker takes over each fire-and-forget failure (0 after breaker_init). */
+void breaker_set_latency_us(circuit_breaker *b, int latency_us);
 /* The synchronous path (seed 000's sync_record_failure): done when it returns. */
 void breaker_record_failure(circuit_breaker *b);
-/* The fire-and-forget path (seed 000's cast): records the failure on another thread. */
+/* The fire-and-forget path (seed 000's cast): puts the failure in the mailbox and returns; one
+ * worker thread records the mailbox's failures in order, latency_us each. */
 void breaker_record_failure_async(circuit_breaker *b);
 breaker_state breaker_status(circuit_breaker *b);
 /* Whether every fire-and-forget failure has been fully processed (its events emitted too):
@@ -83,7 +86,7 @@ bool breaker_idle(circuit_breaker *b);
 /* Runs `fn(ctx)` through the breaker: rejected (false) while open. Emits breaker.call_success,
  * breaker.call_failure or breaker.call_rejected. */
 bool breaker_call(circuit_breaker *b, bool (*fn)(void *ctx), void *ctx);
-/* Waits (through liveness) for the async casts, then frees the breaker. */
+/* Waits (through liveness) for the mailbox worker, then frees the breaker. */
 liveness_status breaker_destroy(circuit_breaker *b);
 
 #endif

@@ -32,9 +32,11 @@ liveness_status worker_join(worker *w) {
     return status;
 }
 
-void simulated_delay_ms(int ms) {
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    // liveness: allow-sleep(simulated_delay_ms: the simulated system's delay)
+void simulated_delay_ms(int ms) { simulated_delay_us((long)ms * 1000L); }
+
+void simulated_delay_us(long us) {
+    struct timespec ts = {us / 1000000L, (us % 1000000L) * 1000L};
+    // liveness: allow-sleep(simulated_delay_us: the simulated system's delay)
     while (nanosleep(&ts, &ts) != 0) {
     }
 }

@@ -28,5 +28,7 @@ liveness_status worker_join(worker *w);
 /* Sleeps `ms` milliseconds. Only the simulated systems under test use it: their delay IS the
  * behaviour under test (a shutdown that takes 5-30 ms, a write flushed after 30 ms). */
 void simulated_delay_ms(int ms);
+/* The same in microseconds (a breaker's per-failure processing time: a few ms split in three). */
+void simulated_delay_us(long us);
 
 #endif
