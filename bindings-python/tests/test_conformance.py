@@ -36,7 +36,7 @@ import json
 import logging
 import math
 import threading
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -198,10 +198,11 @@ def invoke(
     return getattr(api, op)(probe, **options)
 
 
-def settle(seen: Observed, call: Callable[[], Any]) -> None:
+@contextlib.contextmanager
+def settled(seen: Observed) -> Iterator[None]:
+    """How the block ended, in the vectors' terms: ``ok``, or the kind of error it raised."""
     try:
-        seen.value = call()
-        seen.result = "ok"
+        yield
     except liveness.ViolationError as err:
         seen.result, seen.error = "violated", err
     except liveness.TimeoutError as err:
@@ -210,6 +211,13 @@ def settle(seen: Observed, call: Callable[[], Any]) -> None:
         seen.result, seen.error = "propagated", err
     except (ValueError, TypeError) as err:
         seen.result, seen.error = "invalid_option", err
+    else:
+        seen.result = "ok"
+
+
+def settle(seen: Observed, call: Callable[[], Any]) -> None:
+    with settled(seen):
+        seen.value = call()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -322,17 +330,8 @@ async def run_on_loop(
 
     # The outcome is taken inside the block: an error leaving a task group comes out in a group.
     async with alongside(case, now, pending):
-        try:
+        with settled(seen):
             seen.value = await invoke(aio, case, probe, action, seen, runner)
-            seen.result = "ok"
-        except liveness.ViolationError as err:
-            seen.result, seen.error = "violated", err
-        except liveness.TimeoutError as err:
-            seen.result, seen.error = "timeout", err
-        except Scripted as err:
-            seen.result, seen.error = "propagated", err
-        except (ValueError, TypeError) as err:
-            seen.result, seen.error = "invalid_option", err
         seen.elapsed = now()
 
 
@@ -460,17 +459,8 @@ async def attempts_on_loop(
                 attempt_body(script, attempt, advance)
         return waiting.result
 
-    try:
+    with settled(seen):
         seen.value = await call()
-        seen.result = "ok"
-    except liveness.ViolationError as err:
-        seen.result, seen.error = "violated", err
-    except liveness.TimeoutError as err:
-        seen.result, seen.error = "timeout", err
-    except Scripted as err:
-        seen.result, seen.error = "propagated", err
-    except (ValueError, TypeError) as err:
-        seen.result, seen.error = "invalid_option", err
     seen.elapsed = now()
 
 
