@@ -383,6 +383,7 @@ async function run(
       )
     : undefined;
   const describeAccepted = poller.wantsAcceptedText;
+  let done = false;
   const { onEvaluation } = checked;
   try {
     let value: unknown;
@@ -409,8 +410,14 @@ async function run(
         continue;
       }
       // always/never check safety and return nothing.
-      if (step === DONE_OK) return plan.operation === 'always' || plan.operation === 'never' ? undefined : value;
-      if (step === DONE_FAILED) throw failure(poller.report()!, lastRaised, wait.origin, checked, note);
+      if (step === DONE_OK) {
+        done = true;
+        return plan.operation === 'always' || plan.operation === 'never' ? undefined : value;
+      }
+      if (step === DONE_FAILED) {
+        done = true;
+        throw failure(poller.report()!, lastRaised, wait.origin, checked, note);
+      }
       if (step !== EVALUATE && step !== PREPARE) throw new Error(`liveness: unknown step ${step} from the native poller`);
       let called: Settled | PromiseLike<unknown>;
       let known: Outcome | undefined;
@@ -481,6 +488,9 @@ async function run(
     ran.settled = true;
     signal?.removeEventListener('abort', onAbort);
     wake?.close();
+    // A wait that ended without a done step (its probe's error propagated, it was aborted, a hook
+    // threw) leaves the polling budget now: a pooled poller may sit idle for the rest of the run.
+    if (!done) poller.leaveBudget();
     releasePoller(poller);
   }
 }

@@ -64,6 +64,13 @@ fn runtime_budget() -> Arc<Budget> {
 /// Runs `poller` (made for [`super::Driver::EventLoop`]) to completion.
 pub async fn drive_async<P: AsyncProbe>(poller: &mut Poller, probe: &mut P) -> Result<(), DriveError<P::Stop>> {
     poller.set_budget(runtime_budget());
+    let driven = drive(poller, probe).await;
+    // An error of the probe propagates before `Done`: the wait leaves the budget all the same.
+    poller.leave_budget();
+    driven
+}
+
+async fn drive<P: AsyncProbe>(poller: &mut Poller, probe: &mut P) -> Result<(), DriveError<P::Stop>> {
     let start = Instant::now();
     let hints = Arc::new(Hints { notify: Notify::new(), latest: Mutex::new(None) });
     let wake = {

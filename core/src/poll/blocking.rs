@@ -177,6 +177,18 @@ impl WakeSignal {
 pub fn drive_blocking<P: Probe>(
     poller: &mut Poller,
     probe: &mut P,
+    wait: impl FnMut(Duration, &WakeSignal) -> Result<(), P::Stop>,
+) -> Result<(), DriveError<P::Stop>> {
+    let driven = drive(poller, probe, wait);
+    // However the drive ended (an error of the probe or of `wait` propagates before `Done`), the
+    // wait no longer polls: it leaves the budget even if its host keeps the Poller.
+    poller.leave_budget();
+    driven
+}
+
+fn drive<P: Probe>(
+    poller: &mut Poller,
+    probe: &mut P,
     mut wait: impl FnMut(Duration, &WakeSignal) -> Result<(), P::Stop>,
 ) -> Result<(), DriveError<P::Stop>> {
     let clock = Clock::for_this_thread();

@@ -293,6 +293,15 @@ impl Poller {
         step
     }
 
+    /// The host stopped driving this wait before its `Done` step (an error of the probe
+    /// propagated, its task was cancelled, a hook raised): it leaves its clock's polling budget
+    /// now. Dropping the Poller does the same, but a host may keep it alive long after (a Python
+    /// traceback that refers to it, a pool of Node pollers), and a share left behind would slow
+    /// every later wait on the clock. Idempotent.
+    pub fn leave_budget(&mut self) {
+        self.release_share();
+    }
+
     /// A wait that ended costs its clock nothing any more.
     fn release_share(&mut self) {
         if let Some(share) = &mut self.share {
