@@ -8,7 +8,6 @@ import pytest
 
 import liveness
 from liveness import aio
-
 from liveness.testing import VirtualClock
 
 from .support.virtual_loop import VirtualTimeLoop
