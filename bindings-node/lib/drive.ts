@@ -179,15 +179,12 @@ async function settleReal(p: PromiseLike<unknown>, remainingMs: number, cancel: 
 async function settleFake(p: PromiseLike<unknown>, clock: Clock, remaining: () => number, cancel: Cancel): Promise<Settled | typeof ABANDONED> {
   const outcome = settled(p);
   for (;;) {
-    const turn = realTurn(cancel).then(() => TURN);
-    const out = await Promise.race([outcome, turn, cancel.whenAborted]);
-    if (out !== TURN) return out as Settled;
-    const left = remaining();
-    if (left <= 0) return ABANDONED;
     // The step may be waiting on a faked timer: let fake time pass, as a real wait would —
     // exactly up to the next fake timer when it is known, so virtual times stay exact.
-    const next = clock.nextTimerIn();
-    clock.advance(Math.min(left, next ?? FAKE_STEP_MS));
+    const turn = clock.turn(cancel, () => Math.min(Math.max(0, remaining()), clock.nextTimerIn() ?? FAKE_STEP_MS)).then(() => TURN);
+    const out = await Promise.race([outcome, turn, cancel.whenAborted]);
+    if (out !== TURN) return out as Settled;
+    if (remaining() <= 0) return ABANDONED;
   }
 }
 
