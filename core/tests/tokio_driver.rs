@@ -195,3 +195,37 @@ async fn back_to_back_evaluations_let_the_runtime_turn() {
     let seen = seen.into_inner().unwrap();
     assert_eq!(seen, vec![0, 1, 2], "the ticker ran between every two evaluations");
 }
+
+/// A hint from another task ends the Wait step in progress, and the wait's timer, re-armed
+/// after a step that a hint cut short, still keeps the schedule: evaluations at 0, at the first
+/// hint (1 s), at the second (3 s), none at the 10 s period in between.
+#[tokio::test(start_paused = true)]
+async fn a_hint_from_another_task_cuts_each_wait_step_short() {
+    let ready = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let system = {
+        let ready = ready.clone();
+        // The system under test: it changes its state in (paused) time and says so.
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            event("tokio.hint.cut").emit();
+            tokio::time::sleep(Duration::from_secs(2)).await;
+            ready.store(true, Ordering::SeqCst);
+            event("tokio.hint.cut").emit();
+        })
+    };
+    let start = tokio::time::Instant::now();
+    let starts = std::sync::Mutex::new(Vec::new());
+    eventually(|| {
+        starts.lock().unwrap().push(start.elapsed());
+        ready.load(Ordering::SeqCst)
+    })
+    .interval(Duration::from_secs(10))
+    .timeout(Duration::from_secs(100))
+    .wake_on("tokio.hint.**")
+    .run_async()
+    .await
+    .unwrap();
+    system.await.unwrap();
+    let secs = |s: u64| Duration::from_secs(s);
+    assert_eq!(starts.into_inner().unwrap(), vec![secs(0), secs(1), secs(3)]);
+}

@@ -146,6 +146,9 @@ impl<P: AsyncPlan> AsyncProbe for AsyncAdapter<'_, P> {
         self.hooks.evaluated(evaluated, self.last_failure.as_ref());
         Ok(())
     }
+    fn evaluated_takes_time(&self) -> bool {
+        self.hooks.observes()
+    }
 }
 
 /// A panic while polling the probe's future is its evaluation failing (a failed `assert_eq!`

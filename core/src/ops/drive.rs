@@ -8,7 +8,7 @@ use std::time::Duration;
 use super::panics::catch;
 use super::wait::{Hooks, StopRules};
 use crate::error::Error;
-use crate::policy::Options;
+use crate::policy::{Options, timeout_scale};
 use crate::poll::{
     Driver, Evaluated, Failure, Operation, Outcome, Poller, Probe, Spelling, WakeSignal, drive_blocking,
 };
@@ -119,11 +119,21 @@ impl<P: Plan> crate::poll::AsyncProbe for Adapter<'_, P> {
     fn evaluated(&mut self, evaluated: Evaluated) -> Result<(), Error> {
         Probe::evaluated(self, evaluated)
     }
+
+    fn evaluated_takes_time(&self) -> bool {
+        Probe::evaluated_takes_time(self)
+    }
 }
 
 /// Makes the poller, after the binding's part of the options (the environment's scale).
+/// The options are copied only when the environment scales them: a thousand concurrent waits
+/// each make a Poller.
 pub(crate) fn poller(operation: Operation, options: &Options, driver: Driver) -> Result<Poller, Error> {
-    let options = options.clone().with_env_scale()?;
+    let scale = timeout_scale()?;
+    if scale == 1.0 {
+        return Poller::new(operation, options, Spelling::Snake, driver);
+    }
+    let options = Options { timeout_scale: options.timeout_scale * scale, ..options.clone() };
     Poller::new(operation, &options, Spelling::Snake, driver)
 }
 

@@ -1,13 +1,23 @@
 //! The tokio driver: executes the Poller's steps waiting with `tokio::time` (so
-//! `tokio::time::pause` makes tests instant) and a `Notify` for wake hints. It decides nothing:
-//! which step is bounded by the deadline, when to yield, what a hint means are the Poller's.
+//! `tokio::time::pause` makes tests instant) and, for a wait with a wake source, a `Notify` for
+//! wake hints. It decides nothing: which step is bounded by the deadline, when to yield, what a
+//! hint means are the Poller's.
+//!
+//! Many waits run at once on one runtime (issue 19), each evaluating every few tens of
+//! milliseconds: what the driver costs per step is multiplied by all of them. So a wait keeps one
+//! timer for its whole life (re-armed, not re-made, at each Wait step), reads the clock once per
+//! step that took time, arms no timeout for a probe that answers at its first poll, and only a
+//! wait that something can wake registers with a `Notify` at each step.
 
 use std::future::Future;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::pin::{Pin, pin};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::task::Poll;
 use std::time::Duration;
 
 use tokio::sync::Notify;
-use tokio::time::Instant;
+use tokio::time::{Instant, Sleep};
 
 use super::blocking::DriveError;
 use super::budget::Budget;
@@ -29,17 +39,34 @@ pub trait AsyncProbe {
     fn evaluated(&mut self, _evaluated: Evaluated) -> Result<(), Self::Stop> {
         Ok(())
     }
+
+    /// Whether [`AsyncProbe::evaluated`] may take time (see [`super::Probe::evaluated_takes_time`]).
+    fn evaluated_takes_time(&self) -> bool {
+        true
+    }
 }
 
-/// Hints from any thread, with their time on the wait's clock.
+/// Hints from any thread: the latest one's time on the wait's clock, and the `Notify` that ends
+/// the Wait step in progress. Lock-free, so that a hint never blocks the emitting thread.
+#[derive(Default)]
 struct Hints {
     notify: Notify,
-    latest: Mutex<Option<Duration>>,
+    /// Nanoseconds + 1 of the latest hint not yet taken; 0: none.
+    latest: AtomicU64,
 }
 
 impl Hints {
+    fn hint(&self, at: Duration) {
+        let ns = u64::try_from(at.as_nanos()).unwrap_or(u64::MAX - 1);
+        self.latest.store(ns + 1, Ordering::Release);
+        self.notify.notify_one();
+    }
+
     fn take(&self) -> Option<Duration> {
-        self.latest.lock().unwrap_or_else(PoisonError::into_inner).take()
+        match self.latest.swap(0, Ordering::Acquire) {
+            0 => None,
+            ns => Some(Duration::from_nanos(ns - 1)),
+        }
     }
 }
 
@@ -72,54 +99,94 @@ pub async fn drive_async<P: AsyncProbe>(poller: &mut Poller, probe: &mut P) -> R
 
 async fn drive<P: AsyncProbe>(poller: &mut Poller, probe: &mut P) -> Result<(), DriveError<P::Stop>> {
     let start = Instant::now();
-    let hints = Arc::new(Hints { notify: Notify::new(), latest: Mutex::new(None) });
-    let wake = {
-        let hints = hints.clone();
-        move || {
-            *hints.latest.lock().unwrap_or_else(PoisonError::into_inner) = Some(start.elapsed());
-            hints.notify.notify_one();
+    let hints = poller.has_wake_source().then(|| Arc::new(Hints::default()));
+    let _subscription = match &hints {
+        Some(hints) => {
+            let hints = hints.clone();
+            poller.subscribe_wakes(move || hints.hint(start.elapsed())).map_err(DriveError::Setup)?
         }
+        None => None,
     };
-    let _subscription = poller.subscribe_wakes(wake).map_err(DriveError::Setup)?;
+    // The wait's one timer, made at its first Wait step (a wait that ends at its first
+    // evaluation needs none) and re-armed at each later one.
+    let mut timer: Option<Pin<Box<Sleep>>> = None;
+    // One clock read per step that took time: the end of an evaluation is also when the next
+    // step is decided and the next evaluation starts, unless a hook ran in between.
+    let hook_takes_time = probe.evaluated_takes_time();
+    let mut now = start.elapsed();
     loop {
-        match poller.next(start.elapsed()) {
+        match poller.next(now) {
             Step::Prepare { abandon_at } => {
-                poller.started(start.elapsed());
+                poller.started(now);
                 match bounded(probe.prepare(), start, abandon_at).await {
                     Some(prepared) => prepared.map_err(DriveError::Host)?,
                     None => return Err(DriveError::Failed(Box::new(poller.abandon(start.elapsed())))),
                 }
-                poller.prepared(start.elapsed());
+                now = start.elapsed();
+                poller.prepared(now);
             }
             Step::Evaluate { abandon_at } => {
-                poller.started(start.elapsed());
+                poller.started(now);
                 match bounded(probe.evaluate(), start, abandon_at).await {
                     Some(outcome) => {
-                        let evaluated = poller.finished(start.elapsed(), outcome.map_err(DriveError::Host)?);
+                        now = start.elapsed();
+                        let evaluated = poller.finished(now, outcome.map_err(DriveError::Host)?);
                         probe.evaluated(evaluated).map_err(DriveError::Host)?;
+                        if hook_takes_time {
+                            now = start.elapsed();
+                        }
                     }
                     // Still pending when the step said: dropped there, never polled again.
                     None => return Err(DriveError::Failed(Box::new(poller.abandon(start.elapsed())))),
                 }
             }
-            Step::Yield => tokio::task::yield_now().await,
+            Step::Yield => {
+                tokio::task::yield_now().await;
+                now = start.elapsed();
+            }
             Step::Wait(d) => {
-                tokio::select! {
-                    _ = tokio::time::sleep(d) => {}
-                    _ = hints.notify.notified() => {}
+                let until = instant_after(start, now.saturating_add(d));
+                let timer = match &mut timer {
+                    Some(timer) => {
+                        timer.as_mut().reset(until);
+                        timer
+                    }
+                    None => timer.insert(Box::pin(tokio::time::sleep_until(until))),
+                };
+                match &hints {
+                    None => timer.as_mut().await,
+                    Some(hints) => {
+                        tokio::select! {
+                            _ = timer.as_mut() => {}
+                            _ = hints.notify.notified() => {}
+                        }
+                    }
                 }
+                now = start.elapsed();
             }
             Step::Done(Ok(())) => return Ok(()),
             Step::Done(Err(report)) => return Err(DriveError::Failed(report)),
         }
-        if let Some(at) = hints.take() {
+        if let Some(at) = hints.as_ref().and_then(|hints| hints.take()) {
             poller.wake(at);
         }
     }
 }
 
-/// Awaits `step`, giving up at `abandon_at` (elapsed since `start`) when there is one.
+/// `start + elapsed`, or a moment decades away when an Instant cannot hold it (a wait without a
+/// deadline waits "forever", as `tokio::time::sleep` does for a huge duration).
+fn instant_after(start: Instant, elapsed: Duration) -> Instant {
+    const FAR: Duration = Duration::from_secs(86_400 * 365 * 30);
+    start.checked_add(elapsed).unwrap_or_else(|| Instant::now() + FAR)
+}
+
+/// Awaits `step`, giving up at `abandon_at` (elapsed since `start`) when there is one. A step
+/// ready at its first poll (every synchronous probe's) arms no timeout.
 async fn bounded<T>(step: impl Future<Output = T>, start: Instant, abandon_at: Option<Duration>) -> Option<T> {
+    let mut step = pin!(step);
+    if let Poll::Ready(done) = std::future::poll_fn(|cx| Poll::Ready(step.as_mut().poll(cx))).await {
+        return Some(done);
+    }
     // A deadline past what an Instant can hold is no deadline.
     match abandon_at.and_then(|at| start.checked_add(at)) {
         None => Some(step.await),
