@@ -97,6 +97,12 @@ export declare class NativePoller {
    */
   wake(atMs: number): void
   /**
+   * The wait ended without a done step (an error of the probe propagated, it was aborted, a
+   * hook threw): it leaves its clock's polling budget now, not when this poller is reset or
+   * collected (a pooled one may sit idle for the rest of the run).
+   */
+  leaveBudget(): void
+  /**
    * The preparation or evaluation in flight is still pending at `atMs` (its `abandonAtMs`):
    * give up on it; the wait fails with the report returned.
    */

@@ -701,6 +701,9 @@ struct liveness_options liveness_options_default(void);
  * the poller counted the evaluation (a liveness_probe_stop() in it makes that call return
  * LIVENESS_PROBE_FAILED: end the wait and free the poller). With `opts.timeout_ms` INFINITY
  * every step's `abandon_at_ms` is LIVENESS_NO_ABANDON.
+ * On the default schedule the poller shares its clock's polling budget (SPEC §2): the other
+ * waits in progress lengthen its period. Its clock is this thread's virtual clock when one is
+ * installed now (liveness_virtual_clock_install()), else the process's real one.
  */
 enum liveness_status liveness_poller_new(int32_t operation_code, double duration_ms, const struct liveness_options *opts, struct liveness_poller **out);
 

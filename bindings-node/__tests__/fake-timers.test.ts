@@ -40,6 +40,19 @@ describe("Jest's modern fake timers", () => {
     expect(Date.now() - t0).toBe(3_601_000);
   });
 
+  test('concurrent waits share the fake clock: two 1-hour waits end after 1 fake hour, not 2', async () => {
+    jest.useFakeTimers();
+    const t0 = Date.now();
+    const wait = () => eventually(() => false, { timeout: 3_600_000, interval: 60_000, lateCheck: 0 }).catch((e: unknown) => e);
+    const [a, b] = await Promise.all([wait(), wait()]);
+    for (const error of [a, b]) {
+      expectInstanceOf(error, LivenessTimeoutError);
+      expect(error.message).toContain('not met after 3600.00 s (61 evaluations)');
+    }
+    // Each wait moving the clock by its own sleeps would have taken 2 fake hours.
+    expect(Date.now() - t0).toBe(3_600_000);
+  });
+
   test('an async probe waiting on a faked timer settles', async () => {
     jest.useFakeTimers();
     // liveness: allow-sleep(the probe's own timer, on Jest's fake clock: the timer under test)

@@ -2,7 +2,8 @@
 // global setTimeout, and sinon-based ones also the functions of `node:timers`; see `real`). When fake timers are installed, time is the fake clock's and waiting *advances* it, the
 // way testing-library's waitFor does, so a system under test driven by faked timers progresses
 // and the wait runs in virtual time; a real turn of the event loop still passes between steps so
-// promises and I/O callbacks run.
+// promises and I/O callbacks run. Concurrent waits share the fake clock: it moves once per turn,
+// to the earliest of their next steps and the fake timers (`fakeTurn`).
 import * as timers from 'node:timers';
 
 import { native } from './native';
@@ -32,6 +33,11 @@ export interface Clock {
   advance(ms: number): void;
   /** Fake clocks only: ms until the next fake timer falls due, if one is pending and known. */
   nextTimerIn(): number | undefined;
+  /**
+   * One real turn of the event loop; on a fake clock time then moves by the least any wait
+   * asked for in that turn (`ask`, read when the turn comes), so that concurrent waits share it.
+   */
+  turn(cancel: Cancel, ask: () => number): Promise<void>;
 }
 
 /** Cuts a sleep short (a wake hint) or rejects it (an abort). */
@@ -206,9 +212,48 @@ export function realTurn(cancel: Cancel): Promise<void> {
   return cancel.wrap(joinTurn);
 }
 
+/**
+ * The fake clock's next move, shared by every wait on it: after a real turn (all continuations
+ * ran) it moves once, by the least its waits ask, then releases them after one more real turn
+ * (what the fake timers that fell due started has settled). A wait alone moves it as it asks;
+ * several never move it past one another's next timer.
+ */
+let fakeMove: { batch: Batch; asks: Map<() => void, () => number> } | undefined;
+
+function fakeTurn(advance: (ms: number) => void, cancel: Cancel, ask: () => number): Promise<void> {
+  return cancel.wrap((done) => {
+    let move = fakeMove;
+    if (move === undefined) {
+      const m = {
+        batch: new Batch(() => {
+          if (fakeMove === m) fakeMove = undefined;
+        }),
+        asks: new Map<() => void, () => number>(),
+      };
+      let handle = real('setImmediate')(() => {
+        if (fakeMove === m) fakeMove = undefined;
+        let by = Infinity;
+        for (const a of m.asks.values()) by = Math.min(by, a());
+        if (by < Infinity) advance(Math.max(0, by));
+        handle = real('setImmediate')(() => m.batch.fire());
+      });
+      m.batch.clear = () => real('clearImmediate')(handle);
+      fakeMove = move = m;
+    }
+    const m = move;
+    m.asks.set(done, ask);
+    const leave = m.batch.join(done);
+    return () => {
+      m.asks.delete(done);
+      leave();
+    };
+  });
+}
+
 const realClock: Clock = {
   fake: false,
   advance() {},
+  turn: (cancel) => realTurn(cancel),
   nextTimerIn: () => undefined,
   // The addon's monotonic clock, not performance.now(): sinon and Vitest fake that too (through
   // node:perf_hooks), even when they leave the timers alone (`toFake: ['Date', 'performance']`).
@@ -235,18 +280,25 @@ interface SinonClock {
   timers?: Map<unknown, SinonTimer> | Record<string, SinonTimer>;
 }
 
+/**
+ * A fake clock. A sleep is one move of it (`turn`): by its length, or less when the next fake
+ * timer or another wait's sleep ends sooner, so that concurrent waits share the clock's time (the
+ * poller then asks for the rest).
+ */
 function fakeClock(advance: (ms: number) => void, now: () => number, nextTimerIn: () => number | undefined = () => undefined): Clock {
-  return {
+  const clock: Clock = {
     fake: true,
     now,
     nextTimerIn,
     advance: (ms) => advance(Math.max(0, ms)),
-    sleep(ms, cancel) {
-      if (cancel.aborted) return Promise.reject(cancel.aborted.reason);
-      advance(Math.max(0, ms));
-      return realTurn(cancel);
+    turn: (cancel, ask) => fakeTurn(advance, cancel, ask),
+    async sleep(ms, cancel) {
+      if (cancel.aborted) throw cancel.aborted.reason;
+      const from = now();
+      await clock.turn(cancel, () => Math.min(Math.max(0, ms - (now() - from)), nextTimerIn() ?? Infinity));
     },
   };
+  return clock;
 }
 
 /**

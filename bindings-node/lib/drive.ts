@@ -179,15 +179,12 @@ async function settleReal(p: PromiseLike<unknown>, remainingMs: number, cancel: 
 async function settleFake(p: PromiseLike<unknown>, clock: Clock, remaining: () => number, cancel: Cancel): Promise<Settled | typeof ABANDONED> {
   const outcome = settled(p);
   for (;;) {
-    const turn = realTurn(cancel).then(() => TURN);
-    const out = await Promise.race([outcome, turn, cancel.whenAborted]);
-    if (out !== TURN) return out as Settled;
-    const left = remaining();
-    if (left <= 0) return ABANDONED;
     // The step may be waiting on a faked timer: let fake time pass, as a real wait would —
     // exactly up to the next fake timer when it is known, so virtual times stay exact.
-    const next = clock.nextTimerIn();
-    clock.advance(Math.min(left, next ?? FAKE_STEP_MS));
+    const turn = clock.turn(cancel, () => Math.min(Math.max(0, remaining()), clock.nextTimerIn() ?? FAKE_STEP_MS)).then(() => TURN);
+    const out = await Promise.race([outcome, turn, cancel.whenAborted]);
+    if (out !== TURN) return out as Settled;
+    if (remaining() <= 0) return ABANDONED;
   }
 }
 
@@ -383,6 +380,7 @@ async function run(
       )
     : undefined;
   const describeAccepted = poller.wantsAcceptedText;
+  let done = false;
   const { onEvaluation } = checked;
   try {
     let value: unknown;
@@ -409,8 +407,14 @@ async function run(
         continue;
       }
       // always/never check safety and return nothing.
-      if (step === DONE_OK) return plan.operation === 'always' || plan.operation === 'never' ? undefined : value;
-      if (step === DONE_FAILED) throw failure(poller.report()!, lastRaised, wait.origin, checked, note);
+      if (step === DONE_OK) {
+        done = true;
+        return plan.operation === 'always' || plan.operation === 'never' ? undefined : value;
+      }
+      if (step === DONE_FAILED) {
+        done = true;
+        throw failure(poller.report()!, lastRaised, wait.origin, checked, note);
+      }
       if (step !== EVALUATE && step !== PREPARE) throw new Error(`liveness: unknown step ${step} from the native poller`);
       let called: Settled | PromiseLike<unknown>;
       let known: Outcome | undefined;
@@ -481,6 +485,9 @@ async function run(
     ran.settled = true;
     signal?.removeEventListener('abort', onAbort);
     wake?.close();
+    // A wait that ended without a done step (its probe's error propagated, it was aborted, a hook
+    // threw) leaves the polling budget now: a pooled poller may sit idle for the rest of the run.
+    if (!done) poller.leaveBudget();
     releasePoller(poller);
   }
 }

@@ -450,6 +450,14 @@ impl NativePoller {
         self.inner.wake(at(at_ms));
     }
 
+    /// The wait ended without a done step (an error of the probe propagated, it was aborted, a
+    /// hook threw): it leaves its clock's polling budget now, not when this poller is reset or
+    /// collected (a pooled one may sit idle for the rest of the run).
+    #[napi(catch_unwind)]
+    pub fn leave_budget(&mut self) {
+        self.inner.leave_budget();
+    }
+
     /// The preparation or evaluation in flight is still pending at `atMs` (its `abandonAtMs`):
     /// give up on it; the wait fails with the report returned.
     #[napi(catch_unwind)]

@@ -304,7 +304,12 @@ impl Wait {
             fail_on: exception_types("fail_on", fail_on.as_ref())?,
         };
         let driver = if event_loop { Driver::EventLoop } else { Driver::Blocking };
-        let poller = Poller::new(op, &options, Spelling::Snake, driver).map_err(core_error)?;
+        let mut poller = Poller::new(op, &options, Spelling::Snake, driver).map_err(core_error)?;
+        // A sync wait stepped from Python (`liveness.attempts`) on a virtual clock counts in that
+        // clock's budget, as `drive_blocking` gives a `run` one (SPEC §2, one budget per clock).
+        if let (Driver::Blocking, Some(clock)) = (driver, liveness::testing::VirtualClock::installed()) {
+            poller.set_budget(clock.budget());
+        }
         Ok(Wait {
             judge: Judge {
                 describe_accepted: poller.wants_accepted_text(),
@@ -432,6 +437,13 @@ impl Wait {
     /// decides what it means).
     fn wake(&mut self, at_: f64) {
         self.poller.wake(at(at_));
+    }
+
+    /// The host stopped stepping this wait (it ended, or an exception propagated out of it): it
+    /// leaves its clock's polling budget now, not when this object is freed, which a traceback
+    /// that refers to it can delay indefinitely.
+    fn leave_budget(&mut self) {
+        self.poller.leave_budget();
     }
 
     /// The preparation or evaluation in flight is still pending at `at_`, its step's

@@ -13,6 +13,15 @@ Every polling case runs five times, once per runner:
   ``async for`` with ``liveness.aio.attempts``) on the same clocks, the block taking its time
   synchronously (judged by ``expect``).
 
+A case with ``alongside`` waits (the polling budget, polling/budget.json) runs its wait beside
+``count`` copies of each: ``liveness.aio.eventually`` on their own scripts and options, started
+with it as tasks on the same loop, their probes pending for their ``duration_ms`` (coroutines)
+while the others run; they are cancelled and awaited when the case's wait ends. Only the runners
+whose probes are coroutines (``asyncio-async``, ``trio-async``) can run them: ``sync`` skips them
+(a blocking wait has its thread to itself), and so do the runners whose probes advance the clock
+synchronously (``asyncio-sync``, ``trio-sync``, the block form: the shared clock jumps while the
+waits beside cannot run, as the Rust runner's tokio-sync driver says too).
+
 The event-loop runners check ``loop_turns_between_evaluations`` with a task woken (trio) or a
 callback scheduled (asyncio) at each probe call: by the next call it must have run. Event cases
 run through the public API too. The terminal summary counts the vectors each runner passed.
@@ -20,16 +29,18 @@ run through the public API too. The terminal summary counts the vectors each run
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import itertools
 import json
 import logging
 import math
 import threading
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import anyio
 import pytest
 import trio
 import trio.testing
@@ -187,10 +198,11 @@ def invoke(
     return getattr(api, op)(probe, **options)
 
 
-def settle(seen: Observed, call: Callable[[], Any]) -> None:
+@contextlib.contextmanager
+def settled(seen: Observed) -> Iterator[None]:
+    """How the block ended, in the vectors' terms: ``ok``, or the kind of error it raised."""
     try:
-        seen.value = call()
-        seen.result = "ok"
+        yield
     except liveness.ViolationError as err:
         seen.result, seen.error = "violated", err
     except liveness.TimeoutError as err:
@@ -199,6 +211,13 @@ def settle(seen: Observed, call: Callable[[], Any]) -> None:
         seen.result, seen.error = "propagated", err
     except (ValueError, TypeError) as err:
         seen.result, seen.error = "invalid_option", err
+    else:
+        seen.result = "ok"
+
+
+def settle(seen: Observed, call: Callable[[], Any]) -> None:
+    with settled(seen):
+        seen.value = call()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -228,6 +247,44 @@ def run_sync(case: dict[str, Any]) -> Observed:
     return seen
 
 
+async def alongside_wait(
+    entry: dict[str, Any], now: Callable[[], float], pending: Callable[[float], Awaitable[None]]
+) -> None:
+    """One of a case's ``alongside`` waits: ``eventually`` on its own copy of the entry's script,
+    each call pending for its cost on the loop's clock. Its outcome is not checked."""
+    script = Script(entry, Observed(), now, [0])
+
+    async def probe() -> Any:
+        call = script.next()
+        await pending(cost(call))
+        return finish(call)
+
+    options, _ = options_of(entry)
+    with contextlib.suppress(liveness.TimeoutError, liveness.ViolationError, Scripted):
+        await aio.eventually(probe, **options)
+
+
+@contextlib.asynccontextmanager
+async def alongside(
+    case: dict[str, Any], now: Callable[[], float], pending: Callable[[float], Awaitable[None]]
+) -> AsyncIterator[None]:
+    """The case's ``alongside`` waits, running as tasks on this loop while the block runs the
+    case's own; cancelled and awaited when it ends, so none leaks into the next case (nor keeps
+    a share of the polling budget)."""
+    entries = case.get("alongside", [])
+    if not entries:  # the other cases run exactly as before, without a task group around them
+        yield
+        return
+    async with anyio.create_task_group() as company:
+        for entry in entries:
+            for _ in range(entry["count"]):
+                company.start_soon(alongside_wait, entry, now, pending)
+        try:
+            yield
+        finally:
+            company.cancel_scope.cancel()
+
+
 async def run_on_loop(
     case: dict[str, Any],
     runner: str,
@@ -236,9 +293,11 @@ async def run_on_loop(
     turns: list[int],
     poke: Callable[[], None],
     take: Callable[[float], Any],
+    pending: Callable[[float], Awaitable[None]],
 ) -> None:
     """The event-loop runners' common part: ``take(cost)`` is how a call takes its time (a
-    number advanced synchronously returns None; a coroutine stays pending)."""
+    number advanced synchronously returns None; a coroutine stays pending); ``pending(cost)`` is
+    how the ``alongside`` waits' calls take theirs (always pending, while the others run)."""
     script = Script(case, seen, now, turns)
     action_entry = case.get("action", {})
 
@@ -269,18 +328,11 @@ async def run_on_loop(
 
         return pending()
 
-    try:
-        seen.value = await invoke(aio, case, probe, action, seen, runner)
-        seen.result = "ok"
-    except liveness.ViolationError as err:
-        seen.result, seen.error = "violated", err
-    except liveness.TimeoutError as err:
-        seen.result, seen.error = "timeout", err
-    except Scripted as err:
-        seen.result, seen.error = "propagated", err
-    except (ValueError, TypeError) as err:
-        seen.result, seen.error = "invalid_option", err
-    seen.elapsed = now()
+    # The outcome is taken inside the block: an error leaving a task group comes out in a group.
+    async with alongside(case, now, pending):
+        with settled(seen):
+            seen.value = await invoke(aio, case, probe, action, seen, runner)
+        seen.elapsed = now()
 
 
 def run_asyncio(case: dict[str, Any], asynchronous: bool) -> Observed:
@@ -290,6 +342,9 @@ def run_asyncio(case: dict[str, Any], asynchronous: bool) -> Observed:
     def tick() -> None:
         turns[0] += 1
 
+    def poke() -> None:
+        loop.call_soon(tick)
+
     def take(seconds: float) -> Any:
         if asynchronous:
             return pending_for(seconds)
@@ -298,7 +353,7 @@ def run_asyncio(case: dict[str, Any], asynchronous: bool) -> Observed:
 
     try:
         runner = "asyncio-async" if asynchronous else "asyncio-sync"
-        loop.run_until_complete(run_on_loop(case, runner, seen, loop.time, turns, lambda: loop.call_soon(tick), take))
+        loop.run_until_complete(run_on_loop(case, runner, seen, loop.time, turns, poke, take, pending_for))
     finally:
         loop.close()
     return seen
@@ -330,7 +385,9 @@ def run_trio(case: dict[str, Any], asynchronous: bool) -> Observed:
         async with trio.open_nursery() as nursery:
             await nursery.start(ticker)  # and it waits in `receive` from now on
             runner = "trio-async" if asynchronous else "trio-sync"
-            await run_on_loop(case, runner, seen, trio.current_time, turns, lambda: send.send_nowait(None), take)
+            await run_on_loop(
+                case, runner, seen, trio.current_time, turns, lambda: send.send_nowait(None), take, pending
+            )
             nursery.cancel_scope.cancel()
 
     trio.run(main, clock=clock)
@@ -402,17 +459,8 @@ async def attempts_on_loop(
                 attempt_body(script, attempt, advance)
         return waiting.result
 
-    try:
+    with settled(seen):
         seen.value = await call()
-        seen.result = "ok"
-    except liveness.ViolationError as err:
-        seen.result, seen.error = "violated", err
-    except liveness.TimeoutError as err:
-        seen.result, seen.error = "timeout", err
-    except Scripted as err:
-        seen.result, seen.error = "propagated", err
-    except (ValueError, TypeError) as err:
-        seen.result, seen.error = "invalid_option", err
     seen.elapsed = now()
 
 
@@ -519,16 +567,32 @@ def polling(case: dict[str, Any], runner: str, monkeypatch: pytest.MonkeyPatch) 
     check(case, runner, RUNNERS[runner](case))
 
 
+def runnable(cases: list[dict[str, Any]], alongside_skipped: str | None = None) -> pytest.MarkDecorator:
+    """The cases of one runner's test function; with ``alongside_skipped``, the cases that have
+    waits ``alongside`` are skipped for that reason (the terminal summary counts them)."""
+    skip = [pytest.mark.skip(reason=f"waits alongside: {alongside_skipped}")] if alongside_skipped else []
+    params = [pytest.param(c, id=c["name"], marks=skip if "alongside" in c else []) for c in cases]
+    return pytest.mark.parametrize("case", params)
+
+
 # One test function per runner, so the terminal summary (conftest.py) counts the vectors each ran.
-every_polling_case = pytest.mark.parametrize("case", POLLING, ids=[c["name"] for c in POLLING])
+every_polling_case = runnable(POLLING)
 
 
-@every_polling_case
+def test_the_event_loop_runners_have_budget_cases() -> None:
+    assert sum("alongside" in c for c in POLLING) >= 6
+
+
+@runnable(POLLING, "a blocking wait has its thread to itself")
 def test_polling_sync(case: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
     polling(case, "sync", monkeypatch)
 
 
-@every_polling_case
+# A synchronous probe that takes virtual time jumps the clock the waits beside it share.
+every_case_without_company = runnable(POLLING, "a synchronous probe jumps the shared clock while they cannot run")
+
+
+@every_case_without_company
 def test_polling_asyncio_sync_probes(case: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
     polling(case, "asyncio-sync", monkeypatch)
 
@@ -538,7 +602,7 @@ def test_polling_asyncio_async_probes(case: dict[str, Any], monkeypatch: pytest.
     polling(case, "asyncio-async", monkeypatch)
 
 
-@every_polling_case
+@every_case_without_company
 def test_polling_trio_sync_probes(case: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
     polling(case, "trio-sync", monkeypatch)
 
@@ -548,10 +612,9 @@ def test_polling_trio_async_probes(case: dict[str, Any], monkeypatch: pytest.Mon
     polling(case, "trio-async", monkeypatch)
 
 
-every_passes_case = pytest.mark.parametrize(
-    "case",
-    [c for c in POLLING if c["operation"] == "eventually_passes"],
-    ids=[c["name"] for c in POLLING if c["operation"] == "eventually_passes"],
+# The block form's runners take each block's time synchronously, and run no waits beside it.
+every_passes_case = runnable(
+    [c for c in POLLING if c["operation"] == "eventually_passes"], "the block form takes its time synchronously"
 )
 
 

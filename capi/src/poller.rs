@@ -281,6 +281,9 @@ fn with_poller<T>(
 /// the poller counted the evaluation (a liveness_probe_stop() in it makes that call return
 /// LIVENESS_PROBE_FAILED: end the wait and free the poller). With `opts.timeout_ms` INFINITY
 /// every step's `abandon_at_ms` is LIVENESS_NO_ABANDON.
+/// On the default schedule the poller shares its clock's polling budget (SPEC §2): the other
+/// waits in progress lengthen its period. Its clock is this thread's virtual clock when one is
+/// installed now (liveness_virtual_clock_install()), else the process's real one.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn liveness_poller_new(
     operation_code: i32,
@@ -293,12 +296,18 @@ pub unsafe extern "C" fn liveness_poller_new(
         *out = std::ptr::null_mut();
         let operation = operation(operation_code, duration_ms)?;
         let read = unsafe { read_options(opts) }?;
-        let poller = Poller::new(operation, &read.options, Spelling::C, Driver::EventLoop)?;
+        let mut poller = Poller::new(operation, &read.options, Spelling::C, Driver::EventLoop)?;
+        let clock = Clock::for_this_thread();
+        // A poller made on this thread's virtual clock counts in that clock's budget (SPEC §2):
+        // its virtual costs must not slow the process's real waits, nor be slowed by them.
+        if let Clock::Virtual { clock, .. } = &clock {
+            poller.set_budget(clock.budget());
+        }
         let state = std::sync::Mutex::new(PollerState {
             poller,
             latest: Duration::ZERO,
             on_evaluation: read.on_evaluation,
-            clock: Clock::for_this_thread(),
+            clock,
             hints: None,
             origin: None,
         });

@@ -30,10 +30,15 @@ use std::marker::PhantomData;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
+use crate::poll::Budget;
+
 /// A clock that moves only when told to. Clones share the same time.
 #[derive(Debug, Clone, Default)]
 pub struct VirtualClock {
     now: Arc<Mutex<Duration>>,
+    /// The polling budget of the waits on this clock (SPEC §2): their virtual time is not the
+    /// process's CPU, so they neither count in the real waits' budget nor in another clock's.
+    budget: Arc<Budget>,
 }
 
 thread_local! {
@@ -55,6 +60,11 @@ impl VirtualClock {
     pub fn advance(&self, by: Duration) {
         let mut now = self.now.lock().unwrap_or_else(PoisonError::into_inner);
         *now = now.saturating_add(by);
+    }
+
+    /// The polling budget shared by the waits on this clock.
+    pub fn budget(&self) -> Arc<Budget> {
+        self.budget.clone()
     }
 
     /// Blocking waits that start on this thread until the guard drops use this clock: their

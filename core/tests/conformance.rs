@@ -580,7 +580,8 @@ fn run_polling(case: &Json, driver: Driver) -> Result<Observed, String> {
                 .start_paused(true)
                 .build()
                 .map_err(|e| e.to_string())?;
-            runtime.block_on(run_tokio(case, driver))
+            // A LocalSet, so that the waits `alongside` the case's can be spawned on this thread.
+            tokio::task::LocalSet::new().block_on(&runtime, run_tokio(case, driver))
         }
     };
     clear_env(keys);
@@ -701,6 +702,7 @@ async fn run_tokio(case: &Json, driver: Driver) -> Result<Observed, String> {
     };
     let during = parsed.during.unwrap_or_default();
     let quiet = parsed.quiet.unwrap_or_default();
+    let alongside = spawn_alongside(case, t0)?;
     let result = if driver == Driver::TokioSync {
         let call = || start().call;
         let act = || {
@@ -802,12 +804,48 @@ async fn run_tokio(case: &Json, driver: Driver) -> Result<Observed, String> {
         catch_panic(caught).await
     };
     ticker.abort();
+    for wait in alongside {
+        wait.abort();
+    }
     let end = match result {
         Ok(result) => end_of(result),
         Err(text) => End::Propagated(text.split(':').next().unwrap_or("").to_owned()),
     };
     let script = script.lock().unwrap();
     observed(end, &script, t0.elapsed(), action_calls.load(Ordering::SeqCst), &hooked)
+}
+
+/// The case's `alongside` waits: `count` copies of each, `eventually` on their own script and
+/// options, started with the case's wait on the same paused clock (their outcome is not checked:
+/// they are the company that shares the clock's polling budget).
+fn spawn_alongside(case: &Json, t0: tokio::time::Instant) -> Result<Vec<tokio::task::JoinHandle<()>>, String> {
+    let mut waits = Vec::new();
+    for entry in case["alongside"].as_array().into_iter().flatten() {
+        let options = entry["options"].as_object().cloned().unwrap_or_default();
+        for _ in 0..entry["count"].as_u64().ok_or("alongside without a count")? {
+            let parsed = parse_options("eventually", &options).map_err(|e| format!("alongside options: {e}"))?;
+            let script = Arc::new(StdMutex::new(Script::new(entry)));
+            waits.push(tokio::task::spawn_local(async move {
+                let call = || {
+                    let entry = script.lock().unwrap().next(t0.elapsed(), 0);
+                    async move {
+                        pending_for(entry.cost).await;
+                        entry.call
+                    }
+                };
+                let hooked = Hooked::default();
+                let wait = configure(eventually_async(|| async { Scripted(call().await) }), &parsed, &hooked);
+                let _ = wait.run_async().await;
+            }));
+        }
+    }
+    Ok(waits)
+}
+
+/// Whether the case runs waits alongside its own: only a driver that runs waits concurrently on
+/// one clock can (a blocking wait has its thread to itself).
+fn alone(case: &Json) -> bool {
+    case.get("alongside").is_none()
 }
 
 /// A probe's future that stays pending this long on the paused clock, as a real one waiting for
@@ -850,6 +888,7 @@ const POLLING_KEYS: &[&str] = &[
     "action",
     "script",
     "repeat_last",
+    "alongside",
     "expect",
     "async_expect",
     "host_dependent",
@@ -986,11 +1025,11 @@ fn check_polling(case: &Case, driver: Driver) -> Result<(), String> {
 
 #[test]
 fn polling_vectors_blocking() {
-    run_all("polling", |case| check_polling(case, Driver::Blocking));
+    run_cases_where(Driver::Blocking, alone, "waits alongside: a blocking wait has its thread to itself");
 }
 
-/// The tokio runners run the cases they can express and say how many they cannot (and why).
-fn run_tokio_cases(driver: Driver, runnable: impl Fn(&Json) -> bool, why: &str) {
+/// A runner runs the cases its driver can express and says how many it cannot (and why).
+fn run_cases_where(driver: Driver, runnable: impl Fn(&Json) -> bool, why: &str) {
     let skipped: Vec<String> =
         load("polling").iter().filter(|c| !runnable(&c.json)).map(|c| c.name().to_owned()).collect();
     run_where("polling", &runnable, |case| check_polling(case, driver));
@@ -999,15 +1038,15 @@ fn run_tokio_cases(driver: Driver, runnable: impl Fn(&Json) -> bool, why: &str) 
 
 #[test]
 fn polling_vectors_tokio_async_probes() {
-    run_tokio_cases(Driver::TokioAsync, whole_milliseconds, "sub-millisecond times, below tokio's timer resolution");
+    run_cases_where(Driver::TokioAsync, whole_milliseconds, "sub-millisecond times, below tokio's timer resolution");
 }
 
 #[test]
 fn polling_vectors_tokio_sync_probes() {
-    run_tokio_cases(
+    run_cases_where(
         Driver::TokioSync,
-        |c| timeless(c) && whole_milliseconds(c),
-        "a synchronous call that takes virtual time: paused tokio time cannot pass during one",
+        |c| timeless(c) && whole_milliseconds(c) && alone(c),
+        "a synchronous call that takes virtual time: paused tokio time cannot pass during one; waits alongside",
     );
 }
 

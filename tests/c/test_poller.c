@@ -371,4 +371,37 @@ TEST(poller_times_near_the_duration_maximum_saturate_and_print_nothing) {
         FAIL_AT("stderr with times near the Duration maximum: %s", err);
 }
 
+/* A poller's first evaluation, which took `cost_ms` of its clock; `*after` is the step after it. */
+static void evaluated_once(liveness_poller *p, double cost_ms, liveness_step *after) {
+    EXPECT(next(p, 0).kind == LIVENESS_STEP_EVALUATE);
+    EXPECT_OK(liveness_poller_started(p, 0, NULL));
+    EXPECT_OK(liveness_poller_returned(p, cost_ms, "false", false));
+    *after = next(p, cost_ms);
+}
+
+/* SPEC §2, one budget per clock: a poller made while a virtual clock is installed counts in that
+ * clock's budget. Its 10 ms evaluation lengthens the period of another poller on the same clock
+ * (20 x 10 ms, capped at max_interval), but not that of a poller on the real clock, which a
+ * cheap probe keeps at min_interval. */
+TEST(poller_on_a_virtual_clock_shares_that_clock_s_budget_only) {
+    liveness_options o = liveness_options_default();
+    o.timeout_ms = 1000;
+    EXPECT_OK(liveness_virtual_clock_install());
+    liveness_poller *costly = NULL, *company = NULL, *real = NULL;
+    EXPECT_OK(liveness_poller_new(LIVENESS_OP_EVENTUALLY, 0, &o, &costly));
+    EXPECT_OK(liveness_poller_new(LIVENESS_OP_EVENTUALLY, 0, &o, &company));
+    liveness_step s;
+    evaluated_once(costly, 10, &s);
+    evaluated_once(company, 0, &s);
+    EXPECT(s.kind == LIVENESS_STEP_WAIT && s.wait_ms == 50);
+    liveness_virtual_clock_uninstall();
+    EXPECT_OK(liveness_poller_new(LIVENESS_OP_EVENTUALLY, 0, &o, &real));
+    evaluated_once(real, 0, &s);
+    if (!(s.kind == LIVENESS_STEP_WAIT && s.wait_ms <= 1))
+        FAIL_AT("the real clock's poller: step %d, wait %g ms, expected a wait of at most 1 ms", (int)s.kind, s.wait_ms);
+    liveness_poller_free(costly);
+    liveness_poller_free(company);
+    liveness_poller_free(real);
+}
+
 RUN_TESTS()

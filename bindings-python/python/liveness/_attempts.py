@@ -130,6 +130,7 @@ class Attempts:
                 raise
             raise failure  # noqa: B904 - its __cause__ is the wait's failure (set by completed)
         finally:
+            wait.leave_budget()  # however it ended: a kept traceback must not keep its share
             clock.close()
 
 

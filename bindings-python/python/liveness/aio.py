@@ -113,6 +113,7 @@ async def _drive(
             raise
         raise failure  # noqa: B904 - its __cause__ is the wait's failure (set by completed)
     finally:
+        wait.leave_budget()  # however it ended: a kept traceback must not keep its share
         run.close()
 
 
@@ -1171,6 +1172,7 @@ class AsyncAttempts:
                 raise
             raise failure  # noqa: B904 - its __cause__ is the wait's failure (set by completed)
         finally:
+            wait.leave_budget()  # however it ended: a kept traceback must not keep its share
             run.close()
 
 

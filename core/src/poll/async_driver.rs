@@ -10,6 +10,7 @@ use tokio::sync::Notify;
 use tokio::time::Instant;
 
 use super::blocking::DriveError;
+use super::budget::Budget;
 use super::outcome::Outcome;
 use super::poller::{Evaluated, Poller, Step};
 
@@ -42,8 +43,34 @@ impl Hints {
     }
 }
 
+thread_local! {
+    /// The budget of the current-thread runtime running on this thread.
+    static RUNTIME_BUDGET: Arc<Budget> = Budget::new();
+}
+
+/// The polling budget of the waits on this runtime's clock. Only a current-thread runtime can
+/// pause its clock (`tokio::time::pause`), and it runs its tasks on the one thread that drives
+/// it: its waits share the thread's budget, so that paused time, whose "costs" are virtual, is
+/// not counted against real waits elsewhere in the process. A multi-thread runtime's clock is
+/// the monotonic one: its waits count in the process's budget.
+fn runtime_budget() -> Arc<Budget> {
+    use tokio::runtime::{Handle, RuntimeFlavor};
+    match Handle::try_current().map(|handle| handle.runtime_flavor()) {
+        Ok(RuntimeFlavor::CurrentThread) => RUNTIME_BUDGET.with(Arc::clone),
+        _ => Budget::process(),
+    }
+}
+
 /// Runs `poller` (made for [`super::Driver::EventLoop`]) to completion.
 pub async fn drive_async<P: AsyncProbe>(poller: &mut Poller, probe: &mut P) -> Result<(), DriveError<P::Stop>> {
+    poller.set_budget(runtime_budget());
+    let driven = drive(poller, probe).await;
+    // An error of the probe propagates before `Done`: the wait leaves the budget all the same.
+    poller.leave_budget();
+    driven
+}
+
+async fn drive<P: AsyncProbe>(poller: &mut Poller, probe: &mut P) -> Result<(), DriveError<P::Stop>> {
     let start = Instant::now();
     let hints = Arc::new(Hints { notify: Notify::new(), latest: Mutex::new(None) });
     let wake = {

@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread::{self, Thread};
 use std::time::{Duration, Instant};
 
+use super::budget::Budget;
 use super::outcome::Outcome;
 use super::poller::{Evaluated, Poller, Step};
 use super::report::Report;
@@ -83,6 +84,14 @@ impl Clock {
         match VirtualClock::installed() {
             Some(clock) => Clock::Virtual { origin: clock.now(), clock },
             None => Clock::Real(Instant::now()),
+        }
+    }
+
+    /// The polling budget of the waits on this clock.
+    fn budget(&self) -> Arc<Budget> {
+        match self {
+            Clock::Real(_) => Budget::process(),
+            Clock::Virtual { clock, .. } => clock.budget(),
         }
     }
 
@@ -168,9 +177,22 @@ impl WakeSignal {
 pub fn drive_blocking<P: Probe>(
     poller: &mut Poller,
     probe: &mut P,
+    wait: impl FnMut(Duration, &WakeSignal) -> Result<(), P::Stop>,
+) -> Result<(), DriveError<P::Stop>> {
+    let driven = drive(poller, probe, wait);
+    // However the drive ended (an error of the probe or of `wait` propagates before `Done`), the
+    // wait no longer polls: it leaves the budget even if its host keeps the Poller.
+    poller.leave_budget();
+    driven
+}
+
+fn drive<P: Probe>(
+    poller: &mut Poller,
+    probe: &mut P,
     mut wait: impl FnMut(Duration, &WakeSignal) -> Result<(), P::Stop>,
 ) -> Result<(), DriveError<P::Stop>> {
     let clock = Clock::for_this_thread();
+    poller.set_budget(clock.budget());
     let hinted = poller.has_wake_source();
     let signal = WakeSignal::new(clock.clone(), hinted);
     let waker = signal.clone();

@@ -1,6 +1,7 @@
 //! Polling: the sans-IO [`Poller`] and the drivers that execute its steps.
 
 mod blocking;
+mod budget;
 mod history;
 mod operation;
 mod outcome;
@@ -13,6 +14,7 @@ mod async_driver;
 #[cfg(feature = "tokio")]
 pub use async_driver::{AsyncProbe, drive_async};
 pub use blocking::{DriveError, Probe, WakeSignal, drive_blocking};
+pub use budget::{Budget, EVALUATION_OVERHEAD, Share};
 pub use history::{Run, RunOutcome, SHOWN_RUNS};
 pub use operation::{Operation, Spelling};
 pub use outcome::{Failure, Outcome, shorten_repr, shorten_repr_owned};

@@ -3,8 +3,10 @@
 //! clock and its own way of waiting (ARCHITECTURE.md, "Why a sans-IO poller").
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
+use super::budget::{Budget, Share};
 use super::history::History;
 use super::operation::{Operation, Spelling};
 use super::outcome::{Failure, Outcome};
@@ -109,6 +111,10 @@ pub struct Poller {
     wake_on: Vec<String>,
     wake_on_path: Vec<PathBuf>,
     driver: Driver,
+    /// This wait's share of its clock's polling budget; only the default schedule has one (an
+    /// explicit `interval`, `intervals` or `backoff` is kept as is, and a wake source's fallback
+    /// period is already `max_interval`).
+    share: Option<Share>,
 
     preparation: Preparation,
     evaluations: u32,
@@ -179,11 +185,13 @@ impl Poller {
         }
         let scale = options.timeout_scale;
         let deadline = scaled(horizon, scale);
+        let schedule = options.schedule();
         Ok(Poller {
             operation,
             spelling,
             message: options.message.clone(),
-            schedule: options.schedule(),
+            share: matches!(schedule, Schedule::Adaptive { .. }).then(|| Share::new(Budget::process())),
+            schedule,
             deadline,
             first_start: scaled(options.delay, scale).min(deadline),
             attempts: options.attempts,
@@ -222,6 +230,15 @@ impl Poller {
 
     pub fn operation(&self) -> Operation {
         self.operation
+    }
+
+    /// Counts this wait in `budget` instead of the process's: a driver on a virtual clock gives
+    /// the clock's own, so that virtual time neither slows real waits nor is slowed by them.
+    /// Call it before the first evaluation.
+    pub fn set_budget(&mut self, budget: Arc<Budget>) {
+        if let Some(share) = &mut self.share {
+            *share = Share::new(budget);
+        }
     }
 
     /// When the deadline falls (for `always`/`never`: the end of `during`), scaled.
@@ -269,6 +286,30 @@ impl Poller {
 
     /// Decides the next step at time `at`.
     pub fn next(&mut self, at: Duration) -> Step {
+        let step = self.decide(at);
+        if matches!(step, Step::Done(_)) {
+            self.release_share();
+        }
+        step
+    }
+
+    /// The host stopped driving this wait before its `Done` step (an error of the probe
+    /// propagated, its task was cancelled, a hook raised): it leaves its clock's polling budget
+    /// now. Dropping the Poller does the same, but a host may keep it alive long after (a Python
+    /// traceback that refers to it, a pool of Node pollers), and a share left behind would slow
+    /// every later wait on the clock. Idempotent.
+    pub fn leave_budget(&mut self) {
+        self.release_share();
+    }
+
+    /// A wait that ended costs its clock nothing any more.
+    fn release_share(&mut self) {
+        if let Some(share) = &mut self.share {
+            share.release();
+        }
+    }
+
+    fn decide(&mut self, at: Duration) -> Step {
         if let Some(done) = &self.done {
             return Step::Done(done.clone().map_err(Box::new));
         }
@@ -335,6 +376,9 @@ impl Poller {
         let accepted = matches!(outcome, Outcome::Accepted { .. });
         self.last_end = at;
         self.last_duration = at.saturating_sub(start);
+        if let Some(share) = &mut self.share {
+            share.set(self.last_duration);
+        }
         self.finished_evaluations += 1;
         self.turned = false;
         if std::mem::take(&mut self.hinted_during) {
@@ -440,6 +484,7 @@ impl Poller {
     /// Asynchronous drivers: the preparation or evaluation in flight is still pending at `at`, its
     /// step's `abandon_at`; it is given up and the wait fails with a report saying so.
     pub fn abandon(&mut self, at: Duration) -> Report {
+        self.release_share();
         if let Some(late) = self.late.take() {
             // A late evaluation still pending at the end of the late check: still not met.
             self.running_since = None;
@@ -464,10 +509,14 @@ impl Poller {
         report
     }
 
-    /// The period after the evaluation that started at `last_start` (SPEC §2).
+    /// The period after the evaluation that started at `last_start` (SPEC §2). On the default
+    /// schedule the cost it covers is this wait's last evaluation plus the shares of every other
+    /// wait on its clock: read afresh at each step, so a wait that wakes to find more company
+    /// waits on instead of evaluating.
     fn period(&self, last_start: Duration) -> Duration {
         let waited = last_start.saturating_sub(self.first_start);
-        self.schedule.period(self.evaluations, self.last_duration, waited)
+        let others = self.share.as_ref().map_or(Duration::ZERO, Share::others);
+        self.schedule.period(self.evaluations, self.last_duration.saturating_add(others), waited)
     }
 
     /// Evaluate at `target`: wait until then, or start now, after a turn of the event loop if

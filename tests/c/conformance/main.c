@@ -24,14 +24,19 @@ int main(int argc, char **argv) {
     int n_runners = polling ? 2 : 1;
     int failed_total = 0;
     for (int r = 0; r < n_runners; r++) {
-        int passed = 0, failed = 0, partial = 0;
+        int passed = 0, failed = 0, partial = 0, not_run = 0;
+        const char *why_not_run = "";
         const cJSON *c;
         cJSON_ArrayForEach(c, cases) {
-            verdict v = {{0}, {0}};
+            verdict v = {{0}, {0}, NULL};
             if (polling) run_polling_case(c, r == 0 ? RUN_BLOCKING : RUN_POLLER, &v);
             else run_event_case(c, &v);
             const char *name = cJSON_GetObjectItem(c, "name")->valuestring;
-            if (v.text[0]) {
+            if (v.not_run) {
+                not_run++;
+                why_not_run = v.not_run;
+                printf("not run [%s] %s: %s\n", runners[r], name, v.not_run);
+            } else if (v.text[0]) {
                 failed++;
                 printf("FAIL [%s] %s: %s\n", runners[r], name, v.text);
             } else {
@@ -44,6 +49,7 @@ int main(int argc, char **argv) {
         }
         printf("%s [%s]: %d passed (%d of them with expectations C cannot express), %d failed\n", argv[1], runners[r],
                passed, partial, failed);
+        if (not_run) printf("%s [%s]: not run by this driver (%s): %d\n", argv[1], runners[r], why_not_run, not_run);
         failed_total += failed;
     }
     cJSON_Delete(doc);

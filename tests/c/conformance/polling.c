@@ -13,7 +13,10 @@
  *    still pending at its step's abandon_at_ms is abandoned there, so it is judged by the case's
  *    async_expect where there is one. What it sees of each evaluation it reports (number, start,
  *    duration, its own judgement) is checked against expect.on_evaluation, and the options'
- *    on_evaluation hook, called by the poller, must report the same.
+ *    on_evaluation hook, called by the poller, must report the same. The loop drives the case's
+ *    wait together with the waits of its `alongside` entries, all started at 0 on its one clock,
+ *    each call pending for its duration while the others take their turns (host_loop).
+ *    RUN_BLOCKING cannot run those cases (a blocking wait has its thread to itself): it says so.
  *
  * What a C bool probe cannot say (a value other than true/false, "nothing", a text for an
  * accepted value) is named per case by c_cannot_express() and reported, never silently skipped. */
@@ -51,6 +54,12 @@ static const cJSON *script_next(script *s) {
     return e;
 }
 
+/* The script and repeat_last of `owner` (the case, or one of its alongside entries). */
+static script script_of(const cJSON *owner) {
+    const cJSON *entries = cJSON_GetObjectItem(owner, "script");
+    return (script){entries, cJSON_GetArraySize(entries), cJSON_IsTrue(cJSON_GetObjectItem(owner, "repeat_last")), 0, false};
+}
+
 static bool listed(const cJSON *list, const char *kind) {
     const cJSON *k;
     cJSON_ArrayForEach(k, list) {
@@ -80,6 +89,8 @@ static void record_evaluation(evaluations *list, evaluation e) {
     if (list->n < MAX_STARTS) list->at[list->n++] = e;
 }
 
+typedef struct c_options c_options;
+
 /* One run of a case: the case as the probes play it, and what they observed. */
 typedef struct {
     const char *op;
@@ -105,7 +116,15 @@ typedef struct {
     int n_keys;
     /* RUN_POLLER's loop state. */
     liveness_poller *poller;
+    c_options *co; /* what the poller was made with (its wake_on patterns) */
     double now;
+    double due;            /* when the host loop gives the wait its next turn */
+    unsigned long queued;  /* ... and its place among the waits due then */
+    const cJSON *call;     /* the script entry (or action) of the call in flight, NULL when none */
+    bool call_prepares;    /* ... it is the preparation */
+    bool call_abandoned;   /* ... it is still pending at its abandon_at_ms: given up at `due` */
+    const cJSON *baseline; /* the preparation's value (eventually_changes) */
+    int zero_waits;        /* WAIT steps of 0 in a row */
     bool turned;
     uint32_t number;      /* of the evaluation in flight */
     double started;       /* ... and its start */
@@ -147,12 +166,12 @@ static void clear_env(const cJSON *c) {
 /* The case's options as C spells them, with the operations' duration arguments; retry_on /
  * fail_on are not C options (the probes apply them). The arrays hold what `o` points to for the
  * duration of the call, so a c_options is filled in place and never copied. */
-typedef struct {
+struct c_options {
     liveness_options o;
     double during_ms, quiet_ms;
     const char *patterns[MAX_PATTERNS];
     double intervals[MAX_INTERVALS];
-} c_options;
+};
 
 static void options_of(const cJSON *opts, c_options *out) {
     liveness_options *o = &out->o;
@@ -370,17 +389,6 @@ static bool poller_hint(const char *event_json, void *ctx) {
     return true;
 }
 
-/* The step's call took `d`: true (and the wait failed) when the host gives it up first, at its
- * abandon_at_ms, as an asynchronous call still pending then. */
-static bool abandoned(play *pl, const liveness_step *step, double d) {
-    if (step->abandon_at_ms < 0 || pl->now + d <= step->abandon_at_ms) return false;
-    pl->now = step->abandon_at_ms;
-    liveness_status st = liveness_poller_abandon(pl->poller, pl->now);
-    pl->result = st == LIVENESS_TIMEOUT ? "timeout" : st == LIVENESS_VIOLATED ? "violated" : liveness_status_name(st);
-    snprintf(pl->detail, sizeof pl->detail, "%s", liveness_last_error_message());
-    return true;
-}
-
 /* A scripted call's start, for the loop-turn rule: two calls must have a yield or a wait between. */
 static void poller_call_starts(play *pl) {
     if (pl->n_starts > 0 && !pl->turned && !pl->no_turn) {
@@ -401,32 +409,75 @@ static void hosted(play *pl, bool accepted) {
     record_evaluation(&pl->hosted, (evaluation){pl->number, pl->started, pl->now - pl->started, accepted});
 }
 
-static void run_poller(const cJSON *c, play *pl, verdict *v) {
-    c_options *co = calloc(1, sizeof *co);
-    options_of(cJSON_GetObjectItem(c, "options"), co);
-    liveness_options o = co->o;
-    o.on_evaluation = hook_records;
-    o.on_evaluation_context = &pl->hooked;
-    double duration_ms = is_settles(pl) ? co->quiet_ms : co->during_ms;
-    if (liveness_poller_new(operation_code(pl->op), duration_ms, &o, &pl->poller) != LIVENESS_OK) {
-        pl->result = "invalid_option";
+/* The call `e` starts now and stays pending for its duration: the wait's task is due again when
+ * it finishes, or at the step's abandon_at_ms when the host gives it up first. */
+static void call_starts(play *pl, const liveness_step *step, const cJSON *e, bool preparing) {
+    emit_during(e);
+    double ends = pl->now + duration_of(e);
+    pl->call = e;
+    pl->call_prepares = preparing;
+    pl->call_abandoned = step->abandon_at_ms >= 0 && ends > step->abandon_at_ms;
+    pl->due = pl->call_abandoned ? step->abandon_at_ms : ends;
+}
+
+/* The call in flight has finished (or is given up) at pl->now: the host reports it. */
+static void call_ends(play *pl) {
+    const cJSON *e = pl->call;
+    pl->call = NULL;
+    if (pl->call_abandoned) {
+        liveness_status st = liveness_poller_abandon(pl->poller, pl->now);
+        pl->result = st == LIVENESS_TIMEOUT ? "timeout" : st == LIVENESS_VIOLATED ? "violated" : liveness_status_name(st);
         snprintf(pl->detail, sizeof pl->detail, "%s", liveness_last_error_message());
-        free(co);
         return;
     }
-    const char *hint_id = "conformance.poller.wake";
-    if (o.wake_on_len > 0 && liveness_attach(hint_id, o.wake_on, o.wake_on_len, poller_hint, pl) != LIVENESS_OK)
-        fail(v, "liveness_attach: %s", liveness_last_error_message());
-    const cJSON *baseline = NULL;
-    pl->turned = true;
-    int zero_waits = 0;
-    for (long i = 0; !pl->result && i < 1000000; i++) {
+    const cJSON *raises = cJSON_GetObjectItem(e, "raises");
+    if (pl->call_prepares) {
+        if (raises) propagate(pl, raises); /* a failed preparation ends the wait: the host reports it */
+        else {
+            pl->baseline = cJSON_GetObjectItem(e, "returns");
+            liveness_poller_prepared(pl->poller, pl->now);
+        }
+    } else if (raises && stops(pl, str_of(raises, "kind"))) {
+        propagate(pl, raises);
+    } else if (raises) {
+        hosted(pl, false);
+        pl->previous = NULL; /* eventually_settles: a raise leaves no previous value */
+        liveness_poller_raised(pl->poller, pl->now, str_of(raises, "kind"), str_of(raises, "text"));
+    } else {
+        const cJSON *value = cJSON_GetObjectItem(e, "returns");
+        char *text = json_text(value);
+        bool accepted = accepts(pl, value, is_settles(pl) ? pl->previous : pl->baseline);
+        pl->previous = value;
+        hosted(pl, accepted);
+        if (accepted) {
+            pl->value = value;
+            liveness_poller_accepted(pl->poller, pl->now, text);
+        } else {
+            /* eventually_changes: the baseline seen again; the poller words it "(unchanged)".
+             * eventually_settles: a new value, the start of its quiet period. */
+            liveness_poller_returned(pl->poller, pl->now, text, cJSON_IsNull(value));
+        }
+        free(text);
+    }
+}
+
+static bool wait_is_over(const play *pl) {
+    return pl->result || pl->s.overrun;
+}
+
+/* One turn of the host loop for one wait, at pl->now: reports the call that has just finished,
+ * then executes the poller's steps until the wait has to wait for something (a WAIT, a YIELD, a
+ * call that takes time), with pl->due set to when it runs again, or is over. */
+static void host_turn(play *pl, verdict *v) {
+    if (pl->call) call_ends(pl);
+    while (!wait_is_over(pl) && !pl->call) {
         liveness_step step;
         if (liveness_poller_next(pl->poller, pl->now, &step) != LIVENESS_OK) {
             fail(v, "liveness_poller_next: %s", liveness_last_error_message());
-            break;
+            pl->result = "poller error";
+            return;
         }
-        if (step.kind != LIVENESS_STEP_WAIT) zero_waits = 0;
+        if (step.kind != LIVENESS_STEP_WAIT) pl->zero_waits = 0;
         switch (step.kind) {
         case LIVENESS_STEP_PREPARE: {
             liveness_poller_started(pl->poller, pl->now, NULL);
@@ -436,18 +487,9 @@ static void run_poller(const cJSON *c, play *pl, verdict *v) {
             } else {
                 poller_call_starts(pl);
                 e = script_next(&pl->s);
-                if (!e) break;
+                if (!e) return;
             }
-            emit_during(e);
-            if (abandoned(pl, &step, duration_of(e))) break;
-            pl->now += duration_of(e);
-            const cJSON *raises = cJSON_GetObjectItem(e, "raises");
-            if (raises) {
-                propagate(pl, raises); /* a failed preparation ends the wait: the host reports it */
-                break;
-            }
-            baseline = cJSON_GetObjectItem(e, "returns");
-            liveness_poller_prepared(pl->poller, pl->now);
+            call_starts(pl, &step, e, true);
             break;
         }
         case LIVENESS_STEP_EVALUATE: {
@@ -455,59 +497,140 @@ static void run_poller(const cJSON *c, play *pl, verdict *v) {
             pl->started = pl->now;
             poller_call_starts(pl);
             const cJSON *e = script_next(&pl->s);
-            if (!e) break;
-            emit_during(e);
-            if (abandoned(pl, &step, duration_of(e))) break;
-            pl->now += duration_of(e);
-            const cJSON *raises = cJSON_GetObjectItem(e, "raises");
-            if (raises && stops(pl, str_of(raises, "kind"))) {
-                propagate(pl, raises);
-            } else if (raises) {
-                hosted(pl, false);
-                pl->previous = NULL; /* eventually_settles: a raise leaves no previous value */
-                liveness_poller_raised(pl->poller, pl->now, str_of(raises, "kind"), str_of(raises, "text"));
-            } else {
-                const cJSON *value = cJSON_GetObjectItem(e, "returns");
-                char *text = json_text(value);
-                bool accepted = accepts(pl, value, is_settles(pl) ? pl->previous : baseline);
-                pl->previous = value;
-                hosted(pl, accepted);
-                if (accepted) {
-                    pl->value = value;
-                    liveness_poller_accepted(pl->poller, pl->now, text);
-                } else {
-                    /* eventually_changes: the baseline seen again; the poller words it "(unchanged)".
-                     * eventually_settles: a new value, the start of its quiet period. */
-                    liveness_poller_returned(pl->poller, pl->now, text, cJSON_IsNull(value));
-                }
-                free(text);
-            }
+            if (!e) return;
+            call_starts(pl, &step, e, false);
             break;
         }
-        case LIVENESS_STEP_YIELD: pl->turned = true; break; /* nothing else runs on this loop */
+        case LIVENESS_STEP_YIELD: /* the loop runs the other waits due now, then this one again */
+            pl->turned = true;
+            pl->due = pl->now;
+            return;
         case LIVENESS_STEP_WAIT:
-            if (step.wait_ms == 0 && ++zero_waits > 3) {
+            if (step.wait_ms == 0 && ++pl->zero_waits > 3) {
                 fail(v, "the poller keeps asking to wait 0 at %.3f ms: it would spin", pl->now);
                 pl->result = "spinning";
             }
             pl->turned = true;
-            pl->now += step.wait_ms;
-            break;
+            pl->due = pl->now + step.wait_ms;
+            return;
         case LIVENESS_STEP_DONE:
             pl->result = step.status == LIVENESS_OK         ? "ok"
                          : step.status == LIVENESS_VIOLATED ? "violated"
                          : step.status == LIVENESS_TIMEOUT  ? "timeout"
                                                             : liveness_status_name(step.status);
             if (step.status != LIVENESS_OK) snprintf(pl->detail, sizeof pl->detail, "%s", liveness_last_error_message());
-            break;
+            return;
         default: fail(v, "unknown step kind %d", (int)step.kind); pl->result = "unknown step";
         }
-        if (pl->s.overrun) break;
+        /* A call that takes no time has finished at once (a zero-cost async call completes at once). */
+        if (pl->call && !pl->call_abandoned && pl->due == pl->now) call_ends(pl);
     }
-    if (o.wake_on_len > 0) liveness_detach(hint_id);
-    liveness_poller_free(pl->poller);
-    free(co);
+}
+
+/* The host's event loop on its own clock: runs `n` waits, all started at time 0, until the first
+ * one (the case's) is over. Each turn goes to the wait due first; waits due at the same time take
+ * their turns in the order they became due (at time 0: the order they started in), as a loop's
+ * timer queue runs them. */
+static void host_loop(play **plays, int n, verdict *v) {
+    unsigned long queued = 0;
+    for (int i = 0; i < n; i++) plays[i]->queued = queued++;
+    play *wait = plays[n - 1];
+    for (long turn = 0; !wait_is_over(wait); turn++) {
+        if (turn == 1000000) {
+            fail(v, "the wait is not over after %ld turns of the host loop", turn);
+            break;
+        }
+        play *next = NULL;
+        for (int i = 0; i < n; i++) {
+            play *p = plays[i];
+            if (wait_is_over(p)) continue;
+            if (!next || p->due < next->due || (p->due == next->due && p->queued < next->queued)) next = p;
+        }
+        next->now = next->due;
+        host_turn(next, v);
+        next->queued = queued++;
+    }
+}
+
+/* Makes the poller of `pl` with `opts`, as the options' C spelling; false (with the result) when
+ * liveness_poller_new rejects them. */
+static bool poller_starts(const cJSON *opts, play *pl) {
+    pl->co = calloc(1, sizeof *pl->co);
+    options_of(opts, pl->co);
+    liveness_options *o = &pl->co->o;
+    o->on_evaluation = hook_records;
+    o->on_evaluation_context = &pl->hooked;
+    double duration_ms = is_settles(pl) ? pl->co->quiet_ms : pl->co->during_ms;
+    if (liveness_poller_new(operation_code(pl->op), duration_ms, o, &pl->poller) != LIVENESS_OK) {
+        pl->result = "invalid_option";
+        snprintf(pl->detail, sizeof pl->detail, "%s", liveness_last_error_message());
+        return false;
+    }
+    pl->turned = true;
+    return true;
+}
+
+static void poller_ends(play *pl) {
+    if (pl->poller) liveness_poller_free(pl->poller);
+    free(pl->co);
+}
+
+/* The case's `alongside` waits (`count` eventuallys per entry, each on its own copy of the
+ * entry's script), started before the case's own, which comes last in `plays`. Returns how many
+ * were made; a malformed entry is the vector's bug, reported. */
+static int alongside_waits(const cJSON *c, play **plays, int max, verdict *v) {
+    int n = 0;
+    const cJSON *entry;
+    cJSON_ArrayForEach(entry, cJSON_GetObjectItem(c, "alongside")) {
+        const cJSON *key;
+        cJSON_ArrayForEach(key, entry) {
+            const char *known[] = {"count", "options", "script", "repeat_last"};
+            bool ok = false;
+            for (size_t i = 0; i < sizeof known / sizeof *known; i++) ok = ok || strcmp(key->string, known[i]) == 0;
+            if (!ok) fail(v, "alongside: unknown key `%s`", key->string);
+        }
+        const cJSON *opts = cJSON_GetObjectItem(entry, "options");
+        /* Hints reach the case's wait only: its probe is the only one that emits in these vectors. */
+        if (cJSON_GetObjectItem(opts, "wake_on")) fail(v, "alongside: wake_on is not supported by this runner");
+        const cJSON *count = cJSON_GetObjectItem(entry, "count");
+        if (!cJSON_IsNumber(count)) fail(v, "alongside without a count");
+        for (int i = 0; cJSON_IsNumber(count) && i < count->valueint; i++) {
+            if (n == max) {
+                fail(v, "alongside: more than %d waits", max);
+                return n;
+            }
+            play *pl = plays[n++] = calloc(1, sizeof *pl);
+            pl->op = "eventually";
+            pl->fail_on = cJSON_GetObjectItem(opts, "fail_on");
+            pl->retry_on = cJSON_GetObjectItem(opts, "retry_on");
+            pl->s = script_of(entry);
+            if (!poller_starts(opts, pl)) fail(v, "alongside: liveness_poller_new: %s", pl->detail);
+        }
+    }
+    return n;
+}
+
+#define MAX_ALONGSIDE 64
+
+static void run_poller(const cJSON *c, play *pl, verdict *v) {
+    play *plays[MAX_ALONGSIDE + 1];
+    int n = alongside_waits(c, plays, MAX_ALONGSIDE, v);
+    plays[n] = pl;
+    if (poller_starts(cJSON_GetObjectItem(c, "options"), pl)) {
+        const char *hint_id = "conformance.poller.wake";
+        liveness_options *o = &pl->co->o;
+        if (o->wake_on_len > 0 && liveness_attach(hint_id, o->wake_on, o->wake_on_len, poller_hint, pl) != LIVENESS_OK)
+            fail(v, "liveness_attach: %s", liveness_last_error_message());
+        host_loop(plays, n + 1, v);
+        if (o->wake_on_len > 0) liveness_detach(hint_id);
+    }
     pl->elapsed = pl->now;
+    /* The alongside waits still in progress are cancelled: freed, they leave the clock's budget. */
+    for (int i = 0; i <= n; i++) {
+        if (i < n && plays[i]->s.overrun) fail(v, "alongside wait %d: its probe was called past the end of its script", i + 1);
+        poller_ends(plays[i]);
+        if (i < n) free(plays[i]);
+    }
 }
 
 /* ---- judging ---- */
@@ -641,14 +764,17 @@ static void check_expected_evaluations(const cJSON *expected, const evaluations 
 }
 
 void run_polling_case(const cJSON *c, polling_runner runner, verdict *v) {
+    if (runner == RUN_BLOCKING && cJSON_GetObjectItem(c, "alongside")) {
+        v->not_run = "waits alongside: a blocking wait has its thread to itself";
+        return;
+    }
     play *pl = calloc(1, sizeof *pl);
     pl->op = cJSON_GetObjectItem(c, "operation")->valuestring;
     const cJSON *opts = cJSON_GetObjectItem(c, "options");
     pl->fail_on = cJSON_GetObjectItem(opts, "fail_on");
     pl->retry_on = cJSON_GetObjectItem(opts, "retry_on");
     pl->action = cJSON_GetObjectItem(c, "action");
-    pl->s = (script){cJSON_GetObjectItem(c, "script"), 0, cJSON_IsTrue(cJSON_GetObjectItem(c, "repeat_last")), 0, false};
-    pl->s.size = cJSON_GetArraySize(pl->s.entries);
+    pl->s = script_of(c);
     set_env(c);
     if (runner == RUN_BLOCKING) run_blocking(c, pl);
     else run_poller(c, pl, v);

@@ -15,10 +15,12 @@
 #include <cjson/cJSON.h>
 #include <liveness.h>
 
-/* Why a case failed (empty when it passed), and what of it C cannot express (empty when all). */
+/* Why a case failed (empty when it passed), what of it C cannot express (empty when all), and why
+ * this runner cannot run it at all (NULL when it ran). */
 typedef struct {
     char text[2048];
     char skipped[2048];
+    const char *not_run;
 } verdict;
 
 void fail(verdict *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
