@@ -53,7 +53,7 @@ impl<V> FieldMap<V> {
 
     /// Sets `key` to `value`; the value it had, if any (as `BTreeMap::insert`).
     pub fn insert(&mut self, key: impl Into<FieldKey>, value: V) -> Option<V> {
-        let key = compact(key.into());
+        let key = key.into();
         match self.position(&key) {
             Ok(i) => Some(std::mem::replace(&mut self.entries[i].1, value)),
             Err(i) => {
@@ -93,11 +93,6 @@ impl<V> FieldMap<V> {
     }
 }
 
-/// `key` stored inline when it fits: a `String` converted into a key keeps its heap buffer.
-fn compact(key: FieldKey) -> FieldKey {
-    if key.is_heap_allocated() && key.len() <= std::mem::size_of::<FieldKey>() { FieldKey::new(&key) } else { key }
-}
-
 impl<V> Default for FieldMap<V> {
     fn default() -> Self {
         FieldMap::new()
@@ -112,7 +107,7 @@ impl<V: fmt::Debug> fmt::Debug for FieldMap<V> {
 
 impl<K: Into<FieldKey>, V> FromIterator<(K, V)> for FieldMap<V> {
     fn from_iter<I: IntoIterator<Item = (K, V)>>(entries: I) -> Self {
-        let mut map = FieldMap { entries: entries.into_iter().map(|(k, v)| (compact(k.into()), v)).collect() };
+        let mut map = FieldMap { entries: entries.into_iter().map(|(k, v)| (k.into(), v)).collect() };
         map.sort_keeping_last();
         map
     }
@@ -121,7 +116,7 @@ impl<K: Into<FieldKey>, V> FromIterator<(K, V)> for FieldMap<V> {
 impl<V> From<BTreeMap<String, V>> for FieldMap<V> {
     fn from(map: BTreeMap<String, V>) -> Self {
         // Already sorted and unique.
-        FieldMap { entries: map.into_iter().map(|(k, v)| (compact(k.into()), v)).collect() }
+        FieldMap { entries: map.into_iter().map(|(k, v)| (k.into(), v)).collect() }
     }
 }
 
@@ -193,6 +188,8 @@ mod tests {
         assert_eq!(format!("{map:?}"), r#"{"a": 2, "m": 4, "z": 3}"#);
     }
 
+    // compact_str inlines a short `String` it is converted from: this pins it (an upgrade that
+    // kept the heap buffer would make every captured event one allocation per key bigger).
     #[test]
     fn short_keys_are_inline_whatever_they_came_from() {
         let map: FieldMap<i32> = [(String::from("from.a.string"), 1)].into_iter().collect();
