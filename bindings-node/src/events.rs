@@ -63,7 +63,7 @@ pub fn emit_payload(
     let metadata = metadata_from_json(&metadata, &home)?;
     events::validate_name(&name).map_err(to_napi)?;
     let scope = scope.map(|s| s.inner.clone());
-    with_env(&env, || events::emit_event_in(&name, measurements, metadata, scope)).map_err(to_napi)
+    with_env(&env, || events::emit_event_in(&name, measurements.into(), metadata.into(), scope)).map_err(to_napi)
 }
 
 /// The function `emitFlat(name, scope, measurementCount, key, value, key, value, …)`, made once by

@@ -4,9 +4,7 @@
 //! read into a stack buffer first (one napi call, no allocation for the name, one for a key);
 //! napi-rs's `String` conversion asks for the length and then copies, two calls and a heap buffer.
 
-use std::collections::BTreeMap;
-
-use liveness::events::Number;
+use liveness::events::{FieldMap, Number};
 use napi::sys;
 
 use crate::errors::{Result, invalid_argument};
@@ -108,22 +106,21 @@ fn number(env: sys::napi_env, value: sys::napi_value) -> Result<f64> {
 /// The payload of one emit: `entries` is `[key, value, key, value, …]`, the first
 /// `measurement_count` pairs the measurements (numbers), the rest the metadata (strings, numbers,
 /// booleans, null or undefined).
-pub type Payload = (BTreeMap<String, Number>, BTreeMap<String, liveness::Value>);
+pub type Payload = (FieldMap<Number>, FieldMap<liveness::Value>);
 
 pub fn payload(env: sys::napi_env, entries: &[sys::napi_value], measurement_count: usize) -> Result<Payload> {
     if !entries.len().is_multiple_of(2) || measurement_count > entries.len() / 2 {
         return Err(bug("entries are not key-value pairs"));
     }
-    let mut measurements = BTreeMap::new();
-    let mut metadata = BTreeMap::new();
-    for (pair, entry) in entries.chunks_exact(2).enumerate() {
-        let key = with_str(env, entry[0], str::to_owned)?;
-        if pair < measurement_count {
-            measurements.insert(key, measurement(number(env, entry[1])?));
-        } else {
-            metadata.insert(key, flat_value(env, entry[1])?);
-        }
-    }
+    let (measured, described) = entries.split_at(2 * measurement_count);
+    // A key is copied straight from the stack buffer into the event's key (inline when short).
+    let key = |entry: &[sys::napi_value]| with_str(env, entry[0], |k| liveness::events::FieldKey::new(k));
+    let measurements = measured
+        .chunks_exact(2)
+        .map(|entry| Ok((key(entry)?, measurement(number(env, entry[1])?))))
+        .collect::<Result<_>>()?;
+    let metadata =
+        described.chunks_exact(2).map(|entry| Ok((key(entry)?, flat_value(env, entry[1])?))).collect::<Result<_>>()?;
     Ok((measurements, metadata))
 }
 

@@ -219,15 +219,15 @@ pub fn event_json(e: &Event, home: &Arc<Home>) -> Json {
     o.insert("name".into(), Json::from(e.name.as_str()));
     o.insert(
         "measurements".into(),
-        Json::Object(e.measurements.iter().map(|(k, v)| (k.clone(), json_number(v.as_f64()))).collect()),
+        Json::Object(e.measurements.iter().map(|(k, v)| (k.to_owned(), json_number(v.as_f64()))).collect()),
     );
     o.insert(
         "metadata".into(),
-        Json::Object(e.metadata.iter().map(|(k, v)| (k.clone(), from_value(v, home))).collect()),
+        Json::Object(e.metadata.iter().map(|(k, v)| (k.to_owned(), from_value(v, home))).collect()),
     );
     o.insert("seq".into(), Json::from(e.seq));
     o.insert("atMs".into(), json_number(e.at.as_secs_f64() * 1000.0));
-    o.insert("thread".into(), Json::from(e.thread.as_str()));
+    o.insert("thread".into(), Json::from(&*e.thread));
     Json::Object(o)
 }
 

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
-use liveness::events::{self as bus, HostValue, MAX_METADATA_LEVEL, MAX_PAYLOAD_DEPTH, Number, Value, Where};
+use liveness::events::{self as bus, FieldMap, HostValue, MAX_METADATA_LEVEL, MAX_PAYLOAD_DEPTH, Number, Value, Where};
 use pyo3::exceptions::{PyException, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -214,9 +214,13 @@ fn to_python(py: Python<'_>, value: &Value) -> PyResult<Py<PyAny>> {
     })
 }
 
-fn map_to_dict<'py>(py: Python<'py>, map: &BTreeMap<String, Value>) -> PyResult<Bound<'py, PyDict>> {
+fn map_to_dict<'py, 'a, K: AsRef<str>>(
+    py: Python<'py>,
+    map: impl IntoIterator<Item = (K, &'a Value)>,
+) -> PyResult<Bound<'py, PyDict>> {
     let dict = PyDict::new(py);
     for (k, v) in map {
+        let k = k.as_ref();
         dict.set_item(k, to_python(py, v)?)?;
     }
     Ok(dict)
@@ -314,7 +318,7 @@ pub fn emit(
     })?;
     let listened = bus::has_subscribers(name);
     let mut converter = Converter::new(metadata);
-    let mut d = BTreeMap::new();
+    let mut d = FieldMap::new();
     for_each_item("metadata", metadata, |k, v| {
         check_key("metadata", k)?;
         if let Some(value) = converter.entry(k, v, listened)? {
@@ -325,7 +329,7 @@ pub fn emit(
     if !listened {
         return Ok(());
     }
-    let mut m = BTreeMap::new();
+    let mut m = FieldMap::new();
     for_each_item("measurements", measurements, |k, v| {
         m.insert(k.to_string(), measurement(k, v)?);
         Ok(())

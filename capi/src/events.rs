@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::ffi::{CString, c_char, c_void};
 
 use liveness_core::Error;
-use liveness_core::events::{self, Event, Number};
+use liveness_core::events::{self, Event, FieldMap, Number};
 
 use crate::args::{Ctx, callback_arg, opt_str_arg, patterns_arg, str_arg, str_array_arg};
 use crate::boundary::{boundary, clear_last_error, fail, guarded};
@@ -54,12 +54,12 @@ pub unsafe extern "C" fn liveness_emit(
             }
             return Ok(());
         }
-        let mut measurements = BTreeMap::new();
-        for (i, key) in keys.into_iter().enumerate() {
+        let measurements: FieldMap<Number> = keys
+            .into_iter()
+            .enumerate()
             // SAFETY: non-NULL (checked) and the caller promises `measurements_len` values.
-            let value = unsafe { *measurement_values.add(i) };
-            measurements.insert(key.to_owned(), c_measurement(value));
-        }
+            .map(|(i, key)| (key, c_measurement(unsafe { *measurement_values.add(i) })))
+            .collect();
         let metadata = match metadata_text {
             Some(text) => json::object("metadata_json", text)?,
             None => BTreeMap::new(),

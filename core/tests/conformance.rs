@@ -1097,7 +1097,7 @@ fn event_matches(got: &Event, want: &Json) -> bool {
     let measurements: BTreeMap<String, f64> =
         measurements_of(&want["measurements"]).unwrap_or_default().into_iter().collect();
     got.name == want["name"].as_str().unwrap_or("")
-        && got.measurements.iter().map(|(k, v)| (k.clone(), v.as_f64())).collect::<BTreeMap<_, _>>() == measurements
+        && got.measurements.iter().map(|(k, v)| (k.to_owned(), v.as_f64())).collect::<BTreeMap<_, _>>() == measurements
         && got.metadata == metadata_of(&want["metadata"])
 }
 
@@ -1228,7 +1228,7 @@ fn check_event_case(case: &Case) -> Result<(), String> {
                 }
                 Ok(())
             })?;
-            let names: Vec<String> = capture.close().iter().map(|e| e.name.clone()).collect();
+            let names: Vec<String> = capture.close().iter().map(|e| e.name.to_string()).collect();
             let want = strings(&c["expect_names"]);
             if names == want { Ok(()) } else { Err(format!("captured {names:?}, expected {want:?}")) }
         }

@@ -99,7 +99,7 @@ fn a_handler_may_emit_from_inside_a_handler() {
     event("relay.in").measure("n", 1.0).emit();
     detach("relay");
     let names: Vec<(String, f64)> =
-        captured.close().iter().map(|e| (e.name.clone(), e.measurement("n").unwrap())).collect();
+        captured.close().iter().map(|e| (e.name.to_string(), e.measurement("n").unwrap())).collect();
     // Emit order is the order of the emit calls: the outer event first, although the nested one
     // was delivered while the outer one was being dispatched.
     assert_eq!(names, vec![("relay.in".to_owned(), 1.0), ("relay.out".to_owned(), 2.0)]);

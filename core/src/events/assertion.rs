@@ -55,7 +55,7 @@ impl Where<'_> {
 
     fn agreeing_keys(&self, event: &Event) -> usize {
         match self {
-            Where::Metadata(want) => want.iter().filter(|(k, v)| event.metadata.get(*k) == Some(*v)).count(),
+            Where::Metadata(want) => want.iter().filter(|(k, v)| event.metadata.get(k) == Some(*v)).count(),
             _ => 0,
         }
     }

@@ -1,15 +1,14 @@
 //! `liveness::event("a.b").measure("n", 1.0).meta("k", "v").emit()`: the Rust way to emit.
 
-use std::collections::BTreeMap;
-
 use super::bus::{emit_event, has_subscribers};
+use super::fields::FieldMap;
 use super::name::{EventName, validate_name};
 use super::value::{Number, Value};
 use crate::error::Error;
 
 /// Starts an event; nothing is allocated until a payload entry is added.
 pub fn event(name: &str) -> EventBuilder<'_> {
-    EventBuilder { name, measurements: Vec::new(), metadata: Vec::new() }
+    EventBuilder { name, measurements: FieldMap::new(), metadata: FieldMap::new() }
 }
 
 impl EventName {
@@ -22,7 +21,7 @@ impl EventName {
     #[inline]
     pub fn emit(&self) {
         if has_subscribers_fast() {
-            let _ = emit_event(self.as_str(), BTreeMap::new(), BTreeMap::new());
+            let _ = emit_event(self.as_str(), FieldMap::new(), FieldMap::new());
         }
     }
 }
@@ -49,19 +48,19 @@ fn warn_once(name: &str, error: &Error) {
 #[must_use = "an event is only delivered by .emit()"]
 pub struct EventBuilder<'a> {
     name: &'a str,
-    measurements: Vec<(String, Number)>,
-    metadata: Vec<(String, Value)>,
+    measurements: FieldMap<Number>,
+    metadata: FieldMap<Value>,
 }
 
 impl EventBuilder<'_> {
     /// A measurement: an integer (`i64`, `u32`, ...) stays an integer, a float a float.
     pub fn measure(mut self, key: &str, value: impl Into<Number>) -> Self {
-        self.measurements.push((key.to_owned(), value.into()));
+        self.measurements.insert(key, value.into()); // a repeated key: the last value
         self
     }
 
     pub fn meta(mut self, key: &str, value: impl Into<Value>) -> Self {
-        self.metadata.push((key.to_owned(), value.into()));
+        self.metadata.insert(key, value.into());
         self
     }
 
@@ -81,7 +80,7 @@ impl EventBuilder<'_> {
         if !has_subscribers_fast() {
             return Ok(());
         }
-        emit_event(self.name, self.measurements.into_iter().collect(), self.metadata.into_iter().collect())
+        emit_event(self.name, self.measurements, self.metadata)
     }
 
     /// Whether anyone would receive it.

@@ -13,7 +13,7 @@
 //! detached and reported, and the top-level emit returns as if nothing happened.
 
 use std::cell::{Cell, RefCell};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
@@ -22,6 +22,7 @@ use std::time::{Duration, Instant};
 use once_cell::sync::Lazy;
 
 use super::event::Event;
+use super::fields::{FieldKey, FieldMap};
 use super::index::PatternIndex;
 use super::name::{EventName, validate_name};
 use super::pattern::Pattern;
@@ -288,7 +289,7 @@ pub fn has_subscribers(name: &str) -> bool {
 /// emit with nothing attached costs one atomic load and the payload is never looked at.
 pub fn emit<K, M, D, V>(name: &str, measurements: M, metadata: D) -> Result<(), Error>
 where
-    K: Into<String>,
+    K: Into<FieldKey>,
     M: IntoIterator<Item = (K, f64)>,
     D: IntoIterator<Item = (K, V)>,
     V: Into<Value>,
@@ -300,7 +301,7 @@ where
 /// Emits under a pre-validated name: with nothing attached, one atomic load in all.
 pub fn emit_named<K, M, D, V>(name: &EventName, measurements: M, metadata: D) -> Result<(), Error>
 where
-    K: Into<String>,
+    K: Into<FieldKey>,
     M: IntoIterator<Item = (K, f64)>,
     D: IntoIterator<Item = (K, V)>,
     V: Into<Value>,
@@ -311,7 +312,7 @@ where
 #[inline]
 fn dispatch<K, M, D, V>(name: &str, measurements: M, metadata: D) -> Result<(), Error>
 where
-    K: Into<String>,
+    K: Into<FieldKey>,
     M: IntoIterator<Item = (K, f64)>,
     D: IntoIterator<Item = (K, V)>,
     V: Into<Value>,
@@ -319,8 +320,8 @@ where
     if ATTACHED.load(Ordering::Acquire) == 0 {
         return Ok(());
     }
-    let measurements = measurements.into_iter().map(|(k, v)| (k.into(), Number::Float(v))).collect();
-    let metadata = metadata.into_iter().map(|(k, v)| (k.into(), v.into())).collect();
+    let measurements: FieldMap<Number> = measurements.into_iter().map(|(k, v)| (k, Number::Float(v))).collect();
+    let metadata: FieldMap<Value> = metadata.into_iter().map(|(k, v)| (k, v.into())).collect();
     emit_event(name, measurements, metadata)
 }
 
@@ -352,24 +353,25 @@ fn listeners(name: &str) -> Vec<Arc<Handler>> {
     found
 }
 
-/// Emits with payload maps already built, in this thread's current scope. The name must be valid.
+/// Emits with payload maps already built (a [`FieldMap`], or a `BTreeMap` converted into one),
+/// in this thread's current scope. The name must be valid.
 pub fn emit_event(
     name: &str,
-    measurements: BTreeMap<String, Number>,
-    metadata: BTreeMap<String, Value>,
+    measurements: impl Into<FieldMap<Number>>,
+    metadata: impl Into<FieldMap<Value>>,
 ) -> Result<(), Error> {
     if ATTACHED.load(Ordering::Acquire) == 0 {
         return Ok(());
     }
-    emit_event_in(name, measurements, metadata, Scope::current())
+    emit_event_in(name, measurements.into(), metadata.into(), Scope::current())
 }
 
 /// Emits with payload maps already built, in `scope` (the bindings' path: Python and JavaScript
 /// keep the current scope in their own context, not in the thread). The name must be valid.
 pub fn emit_event_in(
     name: &str,
-    measurements: BTreeMap<String, Number>,
-    metadata: BTreeMap<String, Value>,
+    measurements: FieldMap<Number>,
+    metadata: FieldMap<Value>,
     scope: Option<Scope>,
 ) -> Result<(), Error> {
     if ATTACHED.load(Ordering::Acquire) == 0 {
@@ -393,12 +395,12 @@ pub fn emit_event_in(
         });
     }
     let event = Arc::new(Event {
-        name: name.to_owned(),
+        name: name.into(),
         measurements,
         metadata,
         seq: SEQ.fetch_add(1, Ordering::Relaxed),
         at: BUS.epoch.elapsed(),
-        thread: THREAD_LABEL.with(String::clone),
+        thread: THREAD_LABEL.with(Arc::clone),
         scope,
     });
     DEPTH.with(|n| n.set(depth + 1));
@@ -476,7 +478,7 @@ fn handler_failed(handler: &Arc<Handler>, event: &Event, error: String) {
     if !detach_exact(handler) {
         return; // already detached by someone else, e.g. by itself before failing
     }
-    let failure = HandlerFailure { handler_id: handler.id.clone(), event: event.name.clone(), error };
+    let failure = HandlerFailure { handler_id: handler.id.clone(), event: event.name.to_string(), error };
     if let Some(report) = &handler.report {
         let _ = catch_unwind(AssertUnwindSafe(|| report(&failure)));
     }
@@ -509,11 +511,12 @@ pub(super) fn lock_for_fork() -> RwLockWriteGuard<'static, Registry> {
 
 thread_local! {
     // Worked out once per thread: formatting a thread id on every emit cost more than the emit.
-    static THREAD_LABEL: String = {
+    // Shared by the thread's events: one count increment per emit, not a copy.
+    static THREAD_LABEL: Arc<str> = {
         let current = std::thread::current();
         match current.name() {
-            Some(name) => name.to_owned(),
-            None => format!("{:?}", current.id()),
+            Some(name) => name.into(),
+            None => format!("{:?}", current.id()).into(),
         }
     };
 }

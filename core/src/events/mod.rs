@@ -7,6 +7,7 @@ mod bus;
 mod capture;
 mod event;
 mod expect;
+mod fields;
 mod fork;
 mod index;
 mod name;
@@ -26,6 +27,7 @@ pub use bus::{
 pub use capture::Capture;
 pub use event::Event;
 pub use expect::{Emitted, EmittedInOrder, NotEmitted, emitted, emitted_in_order, not_emitted};
+pub use fields::{FieldKey, FieldMap};
 pub use name::{EventName, bridge_event_name, bridge_name, validate_name};
 pub use path_wake::{PathWatch, validate_paths, waits_watching};
 pub use pattern::{Mismatch, Pattern};

@@ -216,8 +216,8 @@ pub(crate) fn write_json_string(s: &str, out: &mut String) {
     out.push('"');
 }
 
-pub(crate) fn write_json_map<'a, V: 'a>(
-    entries: impl Iterator<Item = (&'a String, &'a V)>,
+pub(crate) fn write_json_map<'a, K: AsRef<str>, V: 'a>(
+    entries: impl Iterator<Item = (K, &'a V)>,
     out: &mut String,
     write_value: impl Fn(&V, &mut String),
 ) {
@@ -226,7 +226,7 @@ pub(crate) fn write_json_map<'a, V: 'a>(
         if i > 0 {
             out.push(',');
         }
-        write_json_string(k, out);
+        write_json_string(k.as_ref(), out);
         out.push(':');
         write_value(v, out);
     }
