@@ -1,7 +1,7 @@
 # The side-by-side benchmarks (bench/): one harness per language over the scenario set in
 # bench/scenarios.json, then one report (results.json, table.md, PNG plots) per run.
 #
-#   make bench           full run into bench/results/<date>/  (well under 15 minutes on 2 cores)
+#   make bench           full run into bench/results/<date>/  (about 21 minutes on 2 cores)
 #   make bench QUICK=1   short run into bench/results/<date>-quick/ (under 2 minutes; not committed)
 #   make test-bench      every harness once with tiny counts, report --check (part of `make test`)
 #
