@@ -206,8 +206,10 @@ async fn a_hint_from_another_task_cuts_each_wait_step_short() {
         let ready = ready.clone();
         // The system under test: it changes its state in (paused) time and says so.
         tokio::spawn(async move {
+            // liveness: allow-sleep(the simulated system's delay, on tokio's paused clock)
             tokio::time::sleep(Duration::from_secs(1)).await;
             event("tokio.hint.cut").emit();
+            // liveness: allow-sleep(the simulated system's delay, on tokio's paused clock)
             tokio::time::sleep(Duration::from_secs(2)).await;
             ready.store(true, Ordering::SeqCst);
             event("tokio.hint.cut").emit();
