@@ -307,8 +307,8 @@ impl Wait {
         let mut poller = Poller::new(op, &options, Spelling::Snake, driver).map_err(core_error)?;
         // A sync wait stepped from Python (`liveness.attempts`) on a virtual clock counts in that
         // clock's budget, as `drive_blocking` gives a `run` one (SPEC §2, one budget per clock).
-        if let (Driver::Blocking, Some(clock)) = (driver, liveness::testing::VirtualClock::installed()) {
-            poller.set_budget(clock.budget());
+        if driver == Driver::Blocking {
+            poller.set_budget(liveness::poll::Budget::for_this_thread());
         }
         Ok(Wait {
             judge: Judge {

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use liveness_core::Error;
 use liveness_core::events::WakeSubscription;
 use liveness_core::policy::duration_from_millis;
-use liveness_core::poll::{Driver, Failure, Operation, Outcome, Poller, Report, Spelling, Step};
+use liveness_core::poll::{Budget, Driver, Failure, Operation, Outcome, Poller, Report, Spelling, Step};
 use liveness_core::testing::VirtualClock;
 
 use crate::args::{opt_str_arg, out_arg, str_arg};
@@ -300,9 +300,7 @@ pub unsafe extern "C" fn liveness_poller_new(
         let clock = Clock::for_this_thread();
         // A poller made on this thread's virtual clock counts in that clock's budget (SPEC §2):
         // its virtual costs must not slow the process's real waits, nor be slowed by them.
-        if let Clock::Virtual { clock, .. } = &clock {
-            poller.set_budget(clock.budget());
-        }
+        poller.set_budget(Budget::for_this_thread());
         let state = std::sync::Mutex::new(PollerState {
             poller,
             latest: Duration::ZERO,

@@ -87,14 +87,6 @@ impl Clock {
         }
     }
 
-    /// The polling budget of the waits on this clock.
-    fn budget(&self) -> Arc<Budget> {
-        match self {
-            Clock::Real(_) => Budget::process(),
-            Clock::Virtual { clock, .. } => clock.budget(),
-        }
-    }
-
     fn elapsed(&self) -> Duration {
         match self {
             Clock::Real(origin) => origin.elapsed(),
@@ -192,7 +184,7 @@ fn drive<P: Probe>(
     mut wait: impl FnMut(Duration, &WakeSignal) -> Result<(), P::Stop>,
 ) -> Result<(), DriveError<P::Stop>> {
     let clock = Clock::for_this_thread();
-    poller.set_budget(clock.budget());
+    poller.set_budget(Budget::for_this_thread());
     let hinted = poller.has_wake_source();
     let signal = WakeSignal::new(clock.clone(), hinted);
     let waker = signal.clone();

@@ -12,6 +12,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use once_cell::sync::Lazy;
+
+use crate::testing::VirtualClock;
 use std::time::Duration;
 
 /// What another wait's evaluation costs the process at least, beyond its probe: the timer or
@@ -41,6 +43,13 @@ impl Budget {
     /// The budget of every wait on the monotonic clock in this process.
     pub fn process() -> Arc<Budget> {
         PROCESS.clone()
+    }
+
+    /// The budget of the clock a wait started on this thread runs on: the [`VirtualClock`]
+    /// installed here (its waits take no real time), or the process's monotonic clock. Every
+    /// driver and door that makes a wait on this thread's clock asks this, so the choice is one.
+    pub fn for_this_thread() -> Arc<Budget> {
+        VirtualClock::installed().map_or_else(Budget::process, |clock| clock.budget())
     }
 
     /// The sum of all shares registered now.
