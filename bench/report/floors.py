@@ -41,3 +41,20 @@ def add_sum_floor(data: Dict[str, Any], scenarios: Path = SCENARIOS) -> None:
     data.setdefault("libraries", {})[SUM_FLOOR] = {
         "version": "-", "settings": f"suite: the sum of the shutdown delays of tests 0 .. {tests - 2} "
         "(bench/scenarios.json), computed by the report; no waiting cost at all"}
+
+
+def below_floor_problems(lang: str, data: Dict[str, Any], scenarios: Path = SCENARIOS) -> List[str]:
+    """Suite runs faster than the delays they wait for: no waiter can beat the sum of delays, so such
+    a row says the harness (not the waiter) is wrong — Rust's push waiter was, at 0.05× the floor,
+    for two full runs, because a refused start freed the name early."""
+    raw = json.loads(scenarios.read_text())
+    problems = []
+    for r in data.get("records", []):
+        if r["scenario"] != "suite" or r["library"] == SUM_FLOOR or r.get("tests", 0) < 2:
+            continue
+        floor = sum_of_delays_s(raw["suite"], r["tests"])
+        # 2% under: a timer may fire a hair early; anything below that is a waiter that did not wait.
+        if r["wall_s"] < 0.98 * floor:
+            problems.append(f"{lang}: suite {r['library']!r} ({r['load']}, run {r['run']}) took {r['wall_s']:.3f} s, "
+                            f"under the {floor:.3f} s its {r['tests']} tests wait for: the harness does not wait")
+    return problems

@@ -7,7 +7,7 @@ command, every language's records), DIR/table.md (headline ratios, then every fi
 plots DIR/overshoot.png, DIR/cpu.png, DIR/suite.png, DIR/concurrency.png,
 DIR/latency_cpu.png. With --check it fails
 when a harness left a scenario, a library or a required row (the floors, the wake hint, wake_on_path) out,
-which is what the smoke test in `make test` relies on.
+or when a suite row took less than the delays it waits for; the smoke test in `make test` relies on it.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from concurrency import missing_drivers, plot_concurrency
 from machine import describe_machine
 from plots import plot_cpu, plot_latency_cpu, plot_overshoot, plot_suite
 from delayed_write import HAND_1MS, WAKE_ON_PATH
-from floors import add_sum_floor
+from floors import add_sum_floor, below_floor_problems
 from records import PUSH_FLOOR, WAKE_HINT
 from tables import render_markdown
 
@@ -56,6 +56,7 @@ def completeness_problems(languages: Dict[str, Dict[str, Any]], expected: List[s
         scenarios = {r["scenario"] for r in records}
         problems += [f"{lang}: no {s} records" for s in SCENARIOS if s not in scenarios]
         problems += missing_drivers(lang, records)
+        problems += below_floor_problems(lang, data)
         for scenario, rows in REQUIRED_ROWS.items():
             loads = {r.get("load") for r in records if r["scenario"] == scenario} or {None}
             for lib in rows:
