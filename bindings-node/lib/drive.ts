@@ -272,7 +272,7 @@ function endsAtAcceptedFirst(operation: string): boolean {
   let ends = endsAtAccepted.get(operation);
   if (ends === undefined) {
     const poller = obtainPoller(operation, null, undefined, null, 0);
-    ends = !poller.wantsAcceptedText && poller.step(0) === EVALUATE && poller.acceptedStep(null, 0) === DONE_OK;
+    ends = !poller.wantsAcceptedText && native.pollerStep(poller.slot, 0) === EVALUATE && poller.acceptedStep(null, 0) === DONE_OK;
     releasePoller(poller);
     endsAtAccepted.set(operation, ends);
   }
@@ -380,6 +380,19 @@ async function run(
       )
     : undefined;
   const describeAccepted = poller.wantsAcceptedText;
+  // The per-evaluation calls are plain functions given the poller's slot: a method call first
+  // unwraps its napi object (issue 19).
+  const slot = poller.slot;
+  // The last rejected value's text the poller was given: the same text again is passed as null,
+  // and no string crosses napi (a probe that is not true yet mostly returns the same value).
+  let lastRepr: string | undefined;
+  let lastNullish = false;
+  const reprToPass = (outcome: { repr: string; nullish: boolean }): string | null => {
+    if (outcome.repr === lastRepr && outcome.nullish === lastNullish) return null;
+    lastRepr = outcome.repr;
+    lastNullish = outcome.nullish;
+    return outcome.repr;
+  };
   let done = false;
   const { onEvaluation } = checked;
   try {
@@ -388,7 +401,7 @@ async function run(
     // Each native call records what happened and answers with the next step (already started
     // when it is to prepare or evaluate): two crossings per evaluation (issue 19), one in a busy wait.
     // A first evaluation already made started at the call's time zero.
-    let step = poller.step(first === undefined ? now() : 0);
+    let step = native.pollerStep(slot, first === undefined ? now() : 0);
     // The core's last answer after an evaluation was a turn of the event loop, then the next one
     // (a busy wait): the next evaluation that is not accepted lets that turn pass first and then
     // reports, in one crossing (`*TurnedStep`). Not with a wake hint, which may arrive in the turn.
@@ -397,13 +410,13 @@ async function run(
       if (step >= 0) {
         busy = false;
         await clock.sleep(step, cancel);
-        step = poller.step(now());
+        step = native.pollerStep(slot, now());
         continue;
       }
       if (step === YIELD) {
         busy = !hinted;
         await realTurn(cancel);
-        step = poller.step(now());
+        step = native.pollerStep(slot, now());
         continue;
       }
       // always/never check safety and return nothing.
@@ -468,18 +481,18 @@ async function run(
             if (busy) {
               const ended = at();
               await realTurn(cancel);
-              step = poller.returnedTurnedStep(outcome.repr, outcome.nullish, ended, now());
+              step = native.pollerReturnedTurnedStep(slot, reprToPass(outcome), outcome.nullish, ended, now());
             } else {
-              step = poller.returnedStep(outcome.repr, outcome.nullish, now());
+              step = native.pollerReturnedStep(slot, reprToPass(outcome), outcome.nullish, now());
             }
             continue;
           }
-          poller.returned(at(), outcome.repr, outcome.nullish);
+          poller.returned(at(), reprToPass(outcome), outcome.nullish);
         }
       }
       // Right after the Poller counted it, before the next step; a throw ends the wait as itself.
       onEvaluation(evaluation(poller, result));
-      step = poller.step(now());
+      step = native.pollerStep(slot, now());
     }
   } finally {
     ran.settled = true;
