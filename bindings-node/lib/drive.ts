@@ -318,15 +318,18 @@ async function run(
   const t0 = first?.t0 ?? clock.now();
   const at = () => clock.now() - t0;
   const now = clock.fake ? at : () => undefined;
-  const create = (options: Checked['native']) =>
+  const create = ({ timeout, lateCheck, ...options }: Checked['native']) =>
     translate(() =>
-      // No options: undefined, which the addon does not have to take apart field by field.
+      // No other options: undefined, which the addon does not have to take apart field by field;
+      // the timeout and lateCheck (the budget's cut) cross as numbers.
       obtainPoller(
         plan.operation,
         typeof argument === 'number' ? argument : null,
         isEmpty(options) ? undefined : options,
         scaleText,
         clock.fake ? 0 : t0,
+        timeout,
+        lateCheck,
       ),
     );
   // Under Jest or Vitest, a wait ends before its test does (budget.ts). Not always/never: ending
