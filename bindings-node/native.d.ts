@@ -303,6 +303,16 @@ export declare function nativeVersion(): string
 export declare function optionDefaultsMs(): Array<number>
 
 /**
+ * `pollerReturnedStep` of the same value (and `nullish`) as the last one this wait returned: a
+ * probe that is not true yet mostly returns the same value, and these calls then carry numbers
+ * only (each argument of another type costs napi a type check and a conversion).
+ */
+export declare function pollerReturnedAgainStep(slot: number, atMs?: number | undefined | null): number
+
+/** `pollerReturnedTurnedStep` of the same value as the last one this wait returned. */
+export declare function pollerReturnedAgainTurnedStep(slot: number, endedAtMs: number, atMs?: number | undefined | null): number
+
+/**
  * `returned`, then `step`, at the same instant. `repr` null: the same value (and `nullish`) as
  * the last one this wait returned.
  */

@@ -316,7 +316,8 @@ async function run(
   // The call's time zero. On the real clock it is a reading of the addon's `monotonicMs()`, so the
   // poller's `*Step` methods read the elapsed time themselves (`now()` gives them none).
   const t0 = first?.t0 ?? clock.now();
-  const at = () => clock.now() - t0;
+  // On the real clock, the addon's clock read directly: a busy wait reads it once per evaluation.
+  const at = clock.fake ? () => clock.now() - t0 : () => native.monotonicMs() - t0;
   const now = clock.fake ? at : () => undefined;
   const create = ({ timeout, lateCheck, ...options }: Checked['native']) =>
     translate(() =>
@@ -384,10 +385,12 @@ async function run(
     : undefined;
   const describeAccepted = poller.wantsAcceptedText;
   // The per-evaluation calls are plain functions given the poller's slot: a method call first
-  // unwraps its napi object (issue 19).
+  // unwraps its napi object (issue 19). The slot is the poller's only while the poller lives:
+  // `poller` stays referenced (the finally below releases it), so it cannot be collected first.
   const slot = poller.slot;
   // The last rejected value's text the poller was given: the same text again is passed as null,
-  // and no string crosses napi (a probe that is not true yet mostly returns the same value).
+  // or through the `*AgainStep` functions, and no string crosses napi (a probe that is not true
+  // yet mostly returns the same value).
   let lastRepr: string | undefined;
   let lastNullish = false;
   const reprToPass = (outcome: { repr: string; nullish: boolean }): string | null => {
@@ -484,9 +487,14 @@ async function run(
             if (busy) {
               const ended = at();
               await realTurn(cancel);
-              step = native.pollerReturnedTurnedStep(slot, reprToPass(outcome), outcome.nullish, ended, now());
+              const repr = reprToPass(outcome);
+              step =
+                repr === null
+                  ? native.pollerReturnedAgainTurnedStep(slot, ended, now())
+                  : native.pollerReturnedTurnedStep(slot, repr, outcome.nullish, ended, now());
             } else {
-              step = native.pollerReturnedStep(slot, reprToPass(outcome), outcome.nullish, now());
+              const repr = reprToPass(outcome);
+              step = repr === null ? native.pollerReturnedAgainStep(slot, now()) : native.pollerReturnedStep(slot, repr, outcome.nullish, now());
             }
             continue;
           }

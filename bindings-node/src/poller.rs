@@ -296,6 +296,20 @@ pub fn poller_returned_turned_step(
     })
 }
 
+/// `pollerReturnedStep` of the same value (and `nullish`) as the last one this wait returned: a
+/// probe that is not true yet mostly returns the same value, and these calls then carry numbers
+/// only (each argument of another type costs napi a type check and a conversion).
+#[napi(catch_unwind)]
+pub fn poller_returned_again_step(slot: u32, at_ms: Option<f64>) -> Result<f64> {
+    poller_returned_step(slot, None, false, at_ms)
+}
+
+/// `pollerReturnedTurnedStep` of the same value as the last one this wait returned.
+#[napi(catch_unwind)]
+pub fn poller_returned_again_turned_step(slot: u32, ended_at_ms: f64, at_ms: Option<f64>) -> Result<f64> {
+    poller_returned_turned_step(slot, None, false, ended_at_ms, at_ms)
+}
+
 impl Wait {
     fn build(
         operation_name: String,
@@ -434,7 +448,15 @@ impl NativePoller {
         timeout_ms: Option<f64>,
         late_check_ms: Option<f64>,
     ) -> Result<Self> {
-        let wait = Wait::build(operation_name, argument_ms, options_in, timeout_scale, clock_origin_ms, timeout_ms, late_check_ms)?;
+        let wait = Wait::build(
+            operation_name,
+            argument_ms,
+            options_in,
+            timeout_scale,
+            clock_origin_ms,
+            timeout_ms,
+            late_check_ms,
+        )?;
         WAITS
             .try_with(|table| {
                 let mut table = table.try_borrow_mut().map_err(|_| no_wait())?;
@@ -469,7 +491,15 @@ impl NativePoller {
         timeout_ms: Option<f64>,
         late_check_ms: Option<f64>,
     ) -> Result<()> {
-        let fresh = Wait::build(operation_name, argument_ms, options_in, timeout_scale, clock_origin_ms, timeout_ms, late_check_ms)?;
+        let fresh = Wait::build(
+            operation_name,
+            argument_ms,
+            options_in,
+            timeout_scale,
+            clock_origin_ms,
+            timeout_ms,
+            late_check_ms,
+        )?;
         with_wait(self.slot, |w| {
             *w = fresh;
             Ok(())
