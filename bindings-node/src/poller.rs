@@ -480,6 +480,8 @@ impl NativePoller {
     /// Makes this poller a new wait, as the constructor would (the arguments are the same): a
     /// driver reuses the poller of a wait that ended, since creating a napi object costs more than
     /// the rest of an already-true wait (issue 17). On an error the poller is left as it was.
+    // The constructor's arguments (positional across napi: an object would cost a property read each).
+    #[allow(clippy::too_many_arguments)]
     #[napi(catch_unwind)]
     pub fn reset(
         &mut self,
