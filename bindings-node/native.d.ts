@@ -163,9 +163,6 @@ export declare function attach(id: string, patterns: Array<string>, dispatcher: 
  */
 export declare function bridgeName(path: string, explicit?: string | undefined | null): string
 
-/** Checks an event name's syntax: the TypeScript `emit` asks once per distinct name. */
-export declare function checkName(name: string): void
-
 /** Checks a pattern's syntax (for `wakeOn`, `where` and the assertions) without attaching. */
 export declare function checkPattern(pattern: string): void
 
@@ -178,16 +175,18 @@ export declare function detach(id: string): boolean
 export declare function emitCheck(name: string): boolean
 
 /**
- * The function `emitFlat(name, scope, measurementCount, key, value, key, value, …)`, made once by
- * the TypeScript layer: it emits a flat payload crossing as napi values, not JSON (the usual
+ * The function `emitFlat(nameId, scope, measurementCount, key, value, key, value, …)`, made once
+ * by the TypeScript layer: it emits a flat payload crossing as napi values, not JSON (the usual
  * payload: numbers by name, and metadata whose values are strings, numbers, booleans, null or
- * undefined), the measurements first. A raw napi function, because its entries arrive in one
- * `napi_get_cb_info` as arguments, where an array costs a `napi_get_element` each (most of the
- * crossing's cost). The TypeScript layer calls it only when the core said someone listens to
- * `name` (it keeps that answer under the subscription generation), so nothing is asked again
- * here: an emit that finds nobody after all (a detach on another thread) ends in the core's lookup.
+ * undefined), the measurements first. The name crosses as its id from `internName` (names.rs),
+ * validated when it was interned: no string is read or checked for it per emit. A raw napi
+ * function, because its entries arrive in one `napi_get_cb_info` as arguments, where an array
+ * costs a `napi_get_element` each (most of the crossing's cost). The TypeScript layer calls it
+ * only when the core said someone listens to the name (it keeps that answer under the
+ * subscription generation), so nothing is asked again here: an emit that finds nobody after all
+ * (a detach on another thread) ends in the core's lookup.
  */
-export declare function emitFlatFunction(): (name: string, scope: NativeScope | null, measurementCount: number, ...entries: (string | number | boolean | null | undefined)[]) => void
+export declare function emitFlatFunction(): (nameId: number, scope: NativeScope | null, measurementCount: number, ...entries: (string | number | boolean | null | undefined)[]) => void
 
 /**
  * Emits `count` events named `name` from a new native thread (metadata `{"i": n}`), the way
@@ -204,6 +203,12 @@ export declare function emitFromNativeThread(name: string, count: number): void
 export declare function emitPayload(name: string, measurements: string, metadata: string, scope?: NativeScope | undefined | null): void
 
 export declare function hasSubscribers(name: string): boolean
+
+/**
+ * Validates `name` (a TypeError for an invalid one) and gives its id on this thread, or -1 once
+ * the table is full (the caller then emits with the name itself).
+ */
+export declare function internName(name: string): number
 
 /** Runs `liveness ARGS…` (`["lint", "src/"]`, without the program's name). */
 export declare function lintMain(args: Array<string>): LintOutcome

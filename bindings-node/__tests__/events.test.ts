@@ -163,14 +163,19 @@ describe('emit', () => {
       }
       return 'no error';
     };
-    expect(code(() => emitFlat('bad..name', null, 0))).toBe('LIVENESS_INVALID_ARGUMENT');
-    expect(code(() => emitFlat('raw.ok', null, 1, 'n'))).toBe('LIVENESS_INVALID_ARGUMENT');
-    expect(code(() => emitFlat('raw.ok', null, 1, 'n', 'not a number'))).toBe('LIVENESS_INVALID_ARGUMENT');
-    expect(code(() => emitFlat('raw.ok', null, 0, 'k', {} as unknown as string))).toBe('LIVENESS_INVALID_ARGUMENT');
+    const ok = native.internName('raw.ok');
+    const many = native.internName('raw.many');
+    expect(native.internName('raw.ok')).toBe(ok); // one id per name
+    expect(code(() => native.internName('bad..name'))).toBe('LIVENESS_INVALID_ARGUMENT');
+    expect(code(() => emitFlat(1_000_000, null, 0))).toBe('LIVENESS_INVALID_ARGUMENT'); // no such id
+    expect(code(() => emitFlat('raw.ok' as unknown as number, null, 0))).toBe('LIVENESS_INVALID_ARGUMENT');
+    expect(code(() => emitFlat(ok, null, 1, 'n'))).toBe('LIVENESS_INVALID_ARGUMENT');
+    expect(code(() => emitFlat(ok, null, 1, 'n', 'not a number'))).toBe('LIVENESS_INVALID_ARGUMENT');
+    expect(code(() => emitFlat(ok, null, 0, 'k', {} as unknown as string))).toBe('LIVENESS_INVALID_ARGUMENT');
     expect(code(() => (emitFlat as unknown as () => void)())).toBe('LIVENESS_INVALID_ARGUMENT');
-    expect(code(() => emitFlat('raw.ok', null, 1, 'n', 2, 'k', 'v'))).toBe('no error');
+    expect(code(() => emitFlat(ok, null, 1, 'n', 2, 'k', 'v'))).toBe('no error');
     const pairs = Array.from({ length: 20 }, (_, i) => [`k${i}`, i]).flat();
-    expect(code(() => emitFlat('raw.many', null, 0, ...pairs))).toBe('no error');
+    expect(code(() => emitFlat(many, null, 0, ...pairs))).toBe('no error');
     c.close();
     expect(c.events.map((e) => [e.name, e.measurements, e.metadata])).toEqual([
       ['raw.ok', { n: 2 }, { k: 'v' }],

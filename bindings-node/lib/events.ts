@@ -2,7 +2,7 @@
 // The bus, matching and the failure reports are the core's; this file translates.
 import { EventAssertionError, translate } from './errors';
 import { native } from './native';
-import { checkPayload, flatPayload, type LivenessEvent, measurementsJson, metadataJson, parseEvent, parseEvents } from './payload';
+import { checkPayload, flatArguments, type LivenessEvent, measurementsJson, metadataJson, parseEvent, parseEvents } from './payload';
 import { describeError, isThenable } from './repr';
 import { currentScope, newScope, type NativeScope, runIn } from './scope';
 import { restack } from './stack';
@@ -21,9 +21,24 @@ function patternList(name: string, patterns: unknown): string[] {
   return list as string[];
 }
 
-/** Names the core already accepted: the name check crosses to native once per name, not per emit. */
-const checkedNames = new Set<string>();
+/**
+ * Names the core already accepted, each with its id from `internName` (src/names.rs): the name
+ * crosses to native and is checked once per name, and a captured emit passes the id. -1: the
+ * native table is full, the name itself crosses (the JSON path).
+ */
+const nameIds = new Map<string, number>();
 const CHECKED_NAMES_MAX = 4096;
+
+/** The name's id, interning (and so validating: a TypeError for an invalid name) it when new. */
+function nameId(name: string): number {
+  const known = nameIds.get(name);
+  if (known !== undefined) return known;
+  const id = translate(() => native.internName(name));
+  // The native table keeps every id, so forgetting ours only costs asking again.
+  if (nameIds.size >= CHECKED_NAMES_MAX) nameIds.clear();
+  nameIds.set(name, id);
+  return id;
+}
 
 /** The native emit of a flat payload: its entries cross as arguments (src/events.rs). */
 const emitFlat = native.emitFlatFunction();
@@ -55,11 +70,7 @@ function listenedTo(name: string, generation: number): boolean {
  */
 export function emit(name: string, measurements?: Measurements, metadata?: Metadata): void {
   if (typeof name !== 'string') throw new TypeError(`event name must be a string, got ${typeof name}`);
-  if (!checkedNames.has(name)) {
-    translate(() => native.checkName(name));
-    if (checkedNames.size >= CHECKED_NAMES_MAX) checkedNames.clear();
-    checkedNames.add(name);
-  }
+  const id = nameId(name);
   // Nothing attached anywhere (the usual case in production code), or nobody listening to this
   // name (the core's answer, kept while its subscription generation is unchanged): no string
   // crosses to native, and the payload is only checked, the same way as when it is built.
@@ -69,10 +80,13 @@ export function emit(name: string, measurements?: Measurements, metadata?: Metad
     return;
   }
   // The usual payload crosses as napi values in one call; JSON would cost more than the emit.
-  const flat = flatPayload(measurements, metadata);
-  if (flat !== undefined) {
-    const scope = currentScope() ?? null;
-    translate(() => emitFlat(name, scope, flat.measurementCount, ...flat.entries));
+  const args = id >= 0 ? flatArguments(measurements, metadata) : undefined;
+  if (args !== undefined) {
+    args[0] = id;
+    args[1] = currentScope() ?? null;
+    translate((): void => {
+      Reflect.apply(emitFlat, undefined, args);
+    });
     return;
   }
   const m = measurementsJson(measurements);

@@ -267,23 +267,17 @@ export function checkPayload(measurements: unknown, metadata: unknown): void {
 }
 
 /**
- * A flat payload as `emitFlat` takes it: `[key, value, key, value, …]`, the first
- * `measurementCount` pairs the measurements; each value read once. They cross as the call's
- * arguments: an array's elements would cost a napi call each.
+ * The arguments of `emitFlat` for the usual payload (a plain object of numbers, and metadata a
+ * plain object of strings, numbers, booleans, null or undefined): `[nameId, scope,
+ * measurementCount, key, value, key, value, …]`, the measurements first, each value read once,
+ * with the first two slots left for the caller to fill. One array, passed with Reflect.apply: the
+ * entries cross as the call's arguments (an array's elements would cost a napi call each), and
+ * a captured emit allocates nothing else. `undefined` for anything else (it takes the JSON path,
+ * with its checks and errors). A property that throws when read also gives `undefined`: the JSON
+ * path then reads it again and reports it.
  */
-export interface FlatPayload {
-  entries: (string | number | boolean | null | undefined)[];
-  measurementCount: number;
-}
-
-/**
- * The usual payload (a plain object of numbers, and metadata a plain object of strings, numbers,
- * booleans, null or undefined) as an array that crosses to native as napi values, without JSON;
- * `undefined` for anything else (it takes the JSON path, with its checks and errors). A property
- * that throws when read also gives `undefined`: the JSON path then reads it again and reports it.
- */
-export function flatPayload(measurements: unknown, metadata: unknown): FlatPayload | undefined {
-  const entries: FlatPayload['entries'] = [];
+export function flatArguments(measurements: unknown, metadata: unknown): unknown[] | undefined {
+  const args: unknown[] = [undefined, undefined, 0];
   let measurementCount = 0;
   try {
     if (measurements !== undefined && measurements !== null) {
@@ -292,7 +286,7 @@ export function flatPayload(measurements: unknown, metadata: unknown): FlatPaylo
       for (const k of Object.keys(m)) {
         const v = m[k];
         if (typeof v !== 'number') return undefined;
-        entries.push(k, v);
+        args.push(k, v);
         measurementCount++;
       }
     }
@@ -302,13 +296,14 @@ export function flatPayload(measurements: unknown, metadata: unknown): FlatPaylo
       for (const k of Object.keys(d)) {
         const v = d[k];
         if (v !== null && v !== undefined && typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') return undefined;
-        entries.push(k, v);
+        args.push(k, v);
       }
     }
   } catch {
     return undefined;
   }
-  return { entries, measurementCount };
+  args[2] = measurementCount;
+  return args;
 }
 
 /** One event, as handlers and captures see it. */

@@ -24,6 +24,7 @@ use napi_derive::napi;
 use crate::errors::{Result, invalid_argument, to_napi};
 use crate::flat;
 use crate::home::{Home, Shared, lock};
+use crate::names;
 use crate::values::{event_text, events_text, measurements_from_json, metadata_from_json};
 
 thread_local! {
@@ -66,17 +67,19 @@ pub fn emit_payload(
     with_env(&env, || events::emit_event_in(&name, measurements.into(), metadata.into(), scope)).map_err(to_napi)
 }
 
-/// The function `emitFlat(name, scope, measurementCount, key, value, key, value, …)`, made once by
-/// the TypeScript layer: it emits a flat payload crossing as napi values, not JSON (the usual
+/// The function `emitFlat(nameId, scope, measurementCount, key, value, key, value, …)`, made once
+/// by the TypeScript layer: it emits a flat payload crossing as napi values, not JSON (the usual
 /// payload: numbers by name, and metadata whose values are strings, numbers, booleans, null or
-/// undefined), the measurements first. A raw napi function, because its entries arrive in one
-/// `napi_get_cb_info` as arguments, where an array costs a `napi_get_element` each (most of the
-/// crossing's cost). The TypeScript layer calls it only when the core said someone listens to
-/// `name` (it keeps that answer under the subscription generation), so nothing is asked again
-/// here: an emit that finds nobody after all (a detach on another thread) ends in the core's lookup.
+/// undefined), the measurements first. The name crosses as its id from `internName` (names.rs),
+/// validated when it was interned: no string is read or checked for it per emit. A raw napi
+/// function, because its entries arrive in one `napi_get_cb_info` as arguments, where an array
+/// costs a `napi_get_element` each (most of the crossing's cost). The TypeScript layer calls it
+/// only when the core said someone listens to the name (it keeps that answer under the
+/// subscription generation), so nothing is asked again here: an emit that finds nobody after all
+/// (a detach on another thread) ends in the core's lookup.
 #[napi(
     catch_unwind,
-    ts_return_type = "(name: string, scope: NativeScope | null, measurementCount: number, ...entries: (string | number | boolean | null | undefined)[]) => void"
+    ts_return_type = "(nameId: number, scope: NativeScope | null, measurementCount: number, ...entries: (string | number | boolean | null | undefined)[]) => void"
 )]
 pub fn emit_flat_function(env: &Env) -> Result<Function<'_, (), ()>> {
     env.create_function("emitFlat", emit_flat_call).map_err(|e| invalid_argument(e.reason.clone()))
@@ -96,22 +99,21 @@ unsafe extern "C" fn emit_flat_call(env: sys::napi_env, info: sys::napi_callback
     std::ptr::null_mut()
 }
 
-/// The arguments of one `emitFlat` call: `name, scope, measurementCount, entries…`.
+/// The arguments of one `emitFlat` call: `nameId, scope, measurementCount, entries…`.
 unsafe fn emit_flat_args(env: sys::napi_env, info: sys::napi_callback_info) -> Result<()> {
     let args = flat::arguments(env, info)?;
-    let [name, scope, measurement_count, entries @ ..] = args.as_slice() else {
-        return Err(invalid_argument("emitFlat: name, scope and measurementCount are needed (a liveness bug)"));
+    let [name_id, scope, measurement_count, entries @ ..] = args.as_slice() else {
+        return Err(invalid_argument("emitFlat: nameId, scope and measurementCount are needed (a liveness bug)"));
     };
+    let name = names::interned(flat::whole_number(env, *name_id, "a name id was expected")?)?;
     // SAFETY: `scope` is an argument of this call.
     let scope = unsafe { <Option<&NativeScope> as FromNapiValue>::from_napi_value(env, *scope) }
         .map_err(|e| invalid_argument(e.reason.clone()))?;
-    let (measurements, metadata) = flat::payload(env, entries, flat::count(env, *measurement_count)?)?;
+    let measurement_count = flat::whole_number(env, *measurement_count, "a count was expected")? as usize;
+    let (measurements, metadata) = flat::payload(env, entries, measurement_count)?;
     let scope = scope.map(|s| s.inner.clone());
     let env = Env::from_raw(env);
-    flat::with_str(env.raw(), *name, |name| {
-        events::validate_name(name).map_err(to_napi)?;
-        with_env(&env, || events::emit_event_in(name, measurements, metadata, scope)).map_err(to_napi)
-    })?
+    with_env(&env, || events::emit_event_in(&name, measurements, metadata, scope)).map_err(to_napi)
 }
 
 /// The event name a bridge gives a logger, an emitter prefix or a span (SPEC §5, bridges): the
@@ -243,12 +245,6 @@ pub fn detach(env: Env, id: String) -> Result<bool> {
 #[napi(catch_unwind)]
 pub fn has_subscribers(name: String) -> bool {
     events::has_subscribers(&name)
-}
-
-/// Checks an event name's syntax: the TypeScript `emit` asks once per distinct name.
-#[napi(catch_unwind)]
-pub fn check_name(name: String) -> Result<()> {
-    events::validate_name(&name).map_err(to_napi)
 }
 
 /// Whether any handler or capture at all is attached: one atomic load behind the napi call, so

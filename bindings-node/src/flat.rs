@@ -81,12 +81,12 @@ mod smallargs {
     }
 }
 
-/// A count argument (a non-negative integer number).
-pub fn count(env: sys::napi_env, value: sys::napi_value) -> Result<usize> {
+/// A count or id argument (a non-negative integer number); `what` names it in the error.
+pub fn whole_number(env: sys::napi_env, value: sys::napi_value, what: &str) -> Result<u32> {
     let mut n = 0u32;
     // SAFETY: `value` is a live value of `env`; a non-number fails the call.
-    ok(unsafe { sys::napi_get_value_uint32(env, value, &mut n) }, "a count was expected")?;
-    Ok(n as usize)
+    ok(unsafe { sys::napi_get_value_uint32(env, value, &mut n) }, what)?;
+    Ok(n)
 }
 
 fn type_of(env: sys::napi_env, value: sys::napi_value) -> Result<sys::napi_valuetype> {

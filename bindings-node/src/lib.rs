@@ -11,6 +11,7 @@ mod events;
 mod flat;
 mod home;
 mod lint;
+mod names;
 mod poller;
 mod values;
 
