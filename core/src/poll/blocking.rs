@@ -87,6 +87,7 @@ impl Clock {
         }
     }
 
+    #[inline]
     fn elapsed(&self) -> Duration {
         match self {
             Clock::Real(origin) => origin.elapsed(),

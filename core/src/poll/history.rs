@@ -42,11 +42,13 @@ impl History {
 
     /// A failed evaluation that started `at`. A repeat of the current run's failure only counts
     /// (nothing is cloned or formatted per evaluation: a busy wait must not allocate).
+    #[inline]
     pub fn failed(&mut self, failure: &Failure, at: Duration) {
         let same = |run: &RunOutcome| matches!(run, RunOutcome::Failed(f) if f.same_as(failure));
         self.record(same, || RunOutcome::Failed(failure.clone()), at);
     }
 
+    #[inline]
     fn record(&mut self, same: impl Fn(&RunOutcome) -> bool, outcome: impl FnOnce() -> RunOutcome, at: Duration) {
         let current = self.recent.back_mut().or(self.first.as_mut());
         if let Some(run) = current {

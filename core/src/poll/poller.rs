@@ -285,6 +285,7 @@ impl Poller {
     }
 
     /// Decides the next step at time `at`.
+    #[inline]
     pub fn next(&mut self, at: Duration) -> Step {
         let step = self.decide(at);
         if matches!(step, Step::Done(_)) {
@@ -309,6 +310,7 @@ impl Poller {
         }
     }
 
+    #[inline]
     fn decide(&mut self, at: Duration) -> Step {
         if let Some(done) = &self.done {
             return Step::Done(done.clone().map_err(Box::new));
@@ -349,6 +351,7 @@ impl Poller {
 
     /// The preparation (after [`Step::Prepare`]) or an evaluation (after [`Step::Evaluate`])
     /// starts at `at`; returns the evaluation's 1-based number (0 for the preparation).
+    #[inline]
     pub fn started(&mut self, at: Duration) -> u32 {
         if self.preparation == Preparation::Pending {
             self.preparation = Preparation::Running { since: at };
@@ -371,6 +374,7 @@ impl Poller {
     }
 
     /// The evaluation that started last ended at `at` with this outcome; returns it as counted.
+    #[inline]
     pub fn finished(&mut self, at: Duration, outcome: Outcome) -> Evaluated {
         let start = self.running_since.take().unwrap_or(at);
         let accepted = matches!(outcome, Outcome::Accepted { .. });
@@ -398,6 +402,7 @@ impl Poller {
         Evaluated { number: self.evaluations, started: start, duration: self.last_duration, accepted }
     }
 
+    #[inline]
     fn on_outcome(&mut self, start: Duration, outcome: Outcome) {
         match outcome {
             Outcome::Accepted { text } => {
@@ -513,7 +518,14 @@ impl Poller {
     /// schedule the cost it covers is this wait's last evaluation plus the shares of every other
     /// wait on its clock: read afresh at each step, so a wait that wakes to find more company
     /// waits on instead of evaluating.
+    #[inline]
     fn period(&self, last_start: Duration) -> Duration {
+        if let Schedule::Adaptive { min, max } = self.schedule
+            && min == max
+        {
+            // The period cannot depend on the costs: the budget's sum is not even read.
+            return min;
+        }
         let waited = last_start.saturating_sub(self.first_start);
         let others = self.share.as_ref().map_or(Duration::ZERO, Share::others);
         self.schedule.period(self.evaluations, self.last_duration.saturating_add(others), waited)
@@ -521,6 +533,7 @@ impl Poller {
 
     /// Evaluate at `target`: wait until then, or start now, after a turn of the event loop if
     /// the last evaluation ended just now.
+    #[inline]
     fn evaluate_at(&mut self, target: Duration, at: Duration) -> Step {
         if at < target {
             self.turned = true;
@@ -536,6 +549,7 @@ impl Poller {
     /// An asynchronous step that starts before the deadline is given up at it; the one that
     /// starts at (or after) the deadline is the last one and is let finish (SPEC §3).
     /// Without a deadline (`FOREVER`) nothing is abandoned: the test runner's timeout ends it.
+    #[inline]
     fn abandon_at(&self, start: Duration) -> Option<Duration> {
         let horizon = self.late.as_ref().map_or(self.deadline, |late| late.until);
         (start < horizon && horizon != FOREVER).then_some(horizon)
@@ -569,6 +583,7 @@ impl Poller {
     }
 
     /// Whether the wait is over before another evaluation, and how.
+    #[inline]
     fn ended(&self, last_start: Duration) -> Option<Result<(), ReportKind>> {
         let safety = self.operation.is_safety();
         if let Some(limit) = self.attempts {
@@ -646,6 +661,7 @@ impl Poller {
         }
     }
 
+    #[inline]
     fn on_rejected(&mut self, start: Duration, failure: Failure) {
         if let Some(since) = self.accepted_since.take() {
             self.longest_accepted = self.longest_accepted.max(start.saturating_sub(since));
