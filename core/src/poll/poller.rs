@@ -420,8 +420,8 @@ impl Poller {
                 {
                     failure = Failure::unchanged(repr);
                 }
-                self.history.failed(&failure, start);
-                self.on_rejected(start, failure);
+                let repeated = self.history.failed(&failure, start);
+                self.on_rejected(start, failure, repeated);
             }
         }
     }
@@ -437,8 +437,8 @@ impl Poller {
             }
             Outcome::Rejected(Failure::Returned { repr, .. }) => (Failure::returned(repr, false), false),
             Outcome::Rejected(raised) => {
-                self.history.failed(&raised, start);
-                self.on_rejected(start, raised);
+                let repeated = self.history.failed(&raised, start);
+                self.on_rejected(start, raised, repeated);
                 return;
             }
         };
@@ -662,7 +662,9 @@ impl Poller {
     }
 
     #[inline]
-    fn on_rejected(&mut self, start: Duration, failure: Failure) {
+    /// `repeated`: the previous evaluation failed the same way (the history's current run), so
+    /// the last failure kept already says this.
+    fn on_rejected(&mut self, start: Duration, failure: Failure, repeated: bool) {
         if let Some(since) = self.accepted_since.take() {
             self.longest_accepted = self.longest_accepted.max(start.saturating_sub(since));
         }
@@ -672,6 +674,8 @@ impl Poller {
                 self.last_failure = Some(failure);
                 self.violate(start);
             }
+            // Equal already: a busy wait neither drops nor moves a failure per evaluation.
+            _ if repeated => {}
             _ => self.last_failure = Some(failure),
         }
     }
