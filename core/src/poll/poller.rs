@@ -310,7 +310,8 @@ impl Poller {
         }
     }
 
-    #[inline]
+    // Always: once per evaluation; a call's prologue and epilogue cost as much as its body.
+    #[inline(always)]
     fn decide(&mut self, at: Duration) -> Step {
         if let Some(done) = &self.done {
             return Step::Done(done.clone().map_err(Box::new));
@@ -518,7 +519,8 @@ impl Poller {
     /// schedule the cost it covers is this wait's last evaluation plus the shares of every other
     /// wait on its clock: read afresh at each step, so a wait that wakes to find more company
     /// waits on instead of evaluating.
-    #[inline]
+    // Always: once per evaluation; a call's prologue and epilogue cost as much as its body.
+    #[inline(always)]
     fn period(&self, last_start: Duration) -> Duration {
         if let Schedule::Adaptive { min, max } = self.schedule
             && min == max
@@ -533,7 +535,8 @@ impl Poller {
 
     /// Evaluate at `target`: wait until then, or start now, after a turn of the event loop if
     /// the last evaluation ended just now.
-    #[inline]
+    // Always: once per evaluation; a call's prologue and epilogue cost as much as its body.
+    #[inline(always)]
     fn evaluate_at(&mut self, target: Duration, at: Duration) -> Step {
         if at < target {
             self.turned = true;
@@ -549,7 +552,8 @@ impl Poller {
     /// An asynchronous step that starts before the deadline is given up at it; the one that
     /// starts at (or after) the deadline is the last one and is let finish (SPEC §3).
     /// Without a deadline (`FOREVER`) nothing is abandoned: the test runner's timeout ends it.
-    #[inline]
+    // Always: once per evaluation; a call's prologue and epilogue cost as much as its body.
+    #[inline(always)]
     fn abandon_at(&self, start: Duration) -> Option<Duration> {
         let horizon = self.late.as_ref().map_or(self.deadline, |late| late.until);
         (start < horizon && horizon != FOREVER).then_some(horizon)
@@ -583,7 +587,8 @@ impl Poller {
     }
 
     /// Whether the wait is over before another evaluation, and how.
-    #[inline]
+    // Always: once per evaluation; a call's prologue and epilogue cost as much as its body.
+    #[inline(always)]
     fn ended(&self, last_start: Duration) -> Option<Result<(), ReportKind>> {
         let safety = self.operation.is_safety();
         if let Some(limit) = self.attempts {
