@@ -29,8 +29,10 @@ struct Note {
 }
 
 thread_local! {
-    // A `Cell`: taken and put back whole, never borrowed across a probe's call.
-    static NOTE: Cell<Option<Note>> = const { Cell::new(None) };
+    // A `Cell`: taken and put back whole, never borrowed across a probe's call. Boxed, so that
+    // the take and put-back of every evaluation move a pointer, not a note (a note is made only
+    // when a probe describes its failure, which allocates its texts anyway).
+    static NOTE: Cell<Option<Box<Note>>> = const { Cell::new(None) };
 }
 
 /// A C string as text: lossy, so that a failure is never lost because its text is not UTF-8.
@@ -45,7 +47,7 @@ fn lossy(text: *const c_char) -> String {
 
 fn note(kind: String, text: *const c_char, stop: bool) {
     let kind = if kind.is_empty() { FAILURE_KIND.to_owned() } else { kind };
-    NOTE.with(|slot| slot.set(Some(Note { kind, text: lossy(text), stop })));
+    NOTE.with(|slot| slot.set(Some(Box::new(Note { kind, text: lossy(text), stop }))));
 }
 
 /// Call from inside a probe to describe why this evaluation failed; always returns false, so a
@@ -96,7 +98,7 @@ pub(crate) fn call<T>(probe: impl FnOnce() -> Option<T>) -> Result<Result<T, Fai
         let result = probe();
         (result, slot.replace(outer))
     });
-    match (result, own) {
+    match (result, own.map(|note| *note)) {
         (_, Some(Note { kind, text, stop: true })) => Err(Error::Probe { failure: Failure::raised(kind, text) }),
         // A probe that noted a failure but returned true passed: its return value decides.
         (Some(value), _) => Ok(Ok(value)),
