@@ -285,7 +285,7 @@ impl Poller {
     }
 
     /// Decides the next step at time `at`.
-    #[inline]
+    #[inline(always)]
     pub fn next(&mut self, at: Duration) -> Step {
         let step = self.decide(at);
         if matches!(step, Step::Done(_)) {
@@ -352,7 +352,7 @@ impl Poller {
 
     /// The preparation (after [`Step::Prepare`]) or an evaluation (after [`Step::Evaluate`])
     /// starts at `at`; returns the evaluation's 1-based number (0 for the preparation).
-    #[inline]
+    #[inline(always)]
     pub fn started(&mut self, at: Duration) -> u32 {
         if self.preparation == Preparation::Pending {
             self.preparation = Preparation::Running { since: at };
@@ -375,7 +375,7 @@ impl Poller {
     }
 
     /// The evaluation that started last ended at `at` with this outcome; returns it as counted.
-    #[inline]
+    #[inline(always)]
     pub fn finished(&mut self, at: Duration, outcome: Outcome) -> Evaluated {
         let start = self.running_since.take().unwrap_or(at);
         let accepted = matches!(outcome, Outcome::Accepted { .. });
