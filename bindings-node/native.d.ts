@@ -27,41 +27,37 @@ export declare class NativeCapture {
   checkEmittedInOrder(patterns: Array<string>): string | null
 }
 
-/** One wait in progress (a thin handle on `liveness::poll::Poller`). */
+/**
+ * One wait in progress (a thin handle on `liveness::poll::Poller`): its state lives in this
+ * thread's table of waits, under `slot`, so that the calls made once per evaluation can be plain
+ * functions given the slot (`pollerStep`, `pollerReturnedStep`, `pollerReturnedTurnedStep`)
+ * instead of methods: a method call unwraps its napi object first, which cost a tenth of a
+ * cheap evaluation (issue 19).
+ */
 export declare class NativePoller {
   /**
    * Validates the options (and `LIVENESS_TIMEOUT_SCALE`) at once, before any evaluation.
    * `options_in` undefined: every option at its default (the common case, and converting an
    * object of 14 fields costs more than the rest of an already-true wait). `clock_origin_ms`:
    * where the wait's elapsed time starts on `monotonicMs()`, for the `*Step` methods.
+   * `timeout_ms`, `late_check_ms`: those two options as numbers, not in `options_in` (the
+   * options a wait is most often given, and the two the test's budget cuts: converting the
+   * object took a tenth of the CPU of a thousand concurrent waits, issue 19).
    */
-  constructor(operationName: string, argumentMs?: number | undefined | null, optionsIn?: NativeOptions | undefined | null, timeoutScale?: string | undefined | null, clockOriginMs?: number | undefined | null)
+  constructor(operationName: string, argumentMs?: number | undefined | null, optionsIn?: NativeOptions | undefined | null, timeoutScale?: string | undefined | null, clockOriginMs?: number | undefined | null, timeoutMs?: number | undefined | null, lateCheckMs?: number | undefined | null)
   /**
    * Makes this poller a new wait, as the constructor would (the arguments are the same): a
    * driver reuses the poller of a wait that ended, since creating a napi object costs more than
    * the rest of an already-true wait (issue 17). On an error the poller is left as it was.
    */
-  reset(operationName: string, argumentMs?: number | undefined | null, optionsIn?: NativeOptions | undefined | null, timeoutScale?: string | undefined | null, clockOriginMs?: number | undefined | null): void
-  /**
-   * `next(atMs)`, and `started(atMs)` when the step is to prepare (`-4`) or evaluate (`-1`):
-   * the driver calls the step at once. No `atMs`: now, on the real clock.
-   */
-  step(atMs?: number | undefined | null): number
+  reset(operationName: string, argumentMs?: number | undefined | null, optionsIn?: NativeOptions | undefined | null, timeoutScale?: string | undefined | null, clockOriginMs?: number | undefined | null, timeoutMs?: number | undefined | null, lateCheckMs?: number | undefined | null): void
+  /** The poller's slot in this thread's table, for the per-evaluation functions (`pollerStep`, …). */
+  get slot(): number
   /** `accepted`, then `step`, at the same instant: one crossing per evaluation's end. */
   acceptedStep(text?: string | undefined | null, atMs?: number | undefined | null): number
-  /** `returned`, then `step`, at the same instant. */
-  returnedStep(repr: string, nullish: boolean, atMs?: number | undefined | null): number
   /** `raised`, then `step`, at the same instant. */
   raisedStep(kind: string, text: string, atMs?: number | undefined | null): number
-  /**
-   * `returned` at `endedAtMs`, then `step` at `atMs` (none: now) with a turn of the event loop
-   * passed in between. A driver whose last answer was `-5` (turn once, then evaluate) lets the
-   * turn the core will ask for again pass first, then reports: one crossing per evaluation of a
-   * busy wait instead of two (issue 17). The core still decides: it is asked at `atMs`, and
-   * only its request for a turn is answered by the one that passed.
-   */
-  returnedTurnedStep(repr: string, nullish: boolean, endedAtMs: number, atMs?: number | undefined | null): number
-  /** `raised` at `endedAtMs`, then `step` at `atMs` with a turn passed in between (see `returnedTurnedStep`). */
+  /** `raised` at `endedAtMs`, then `step` at `atMs` with a turn passed in between (see `pollerReturnedTurnedStep`). */
   raisedTurnedStep(kind: string, text: string, endedAtMs: number, atMs?: number | undefined | null): number
   /** `prepared`, then `step`, at the same instant. */
   preparedStep(atMs?: number | undefined | null): number
@@ -87,8 +83,8 @@ export declare class NativePoller {
   accepted(atMs: number, text?: string | undefined | null): void
   /** The probe threw (or its Promise rejected). */
   raised(atMs: number, kind: string, text: string): void
-  /** The probe returned a value the operation does not accept. */
-  returned(atMs: number, repr: string, nullish: boolean): void
+  /** The probe returned a value the operation does not accept (`repr` null: the same as the last). */
+  returned(atMs: number, repr: string | undefined | null, nullish: boolean): void
   /** The evaluation the last `accepted`/`raised`/`returned` reported, as the core counted it. */
   evaluated(): NativeEvaluated | null
   /**
@@ -305,6 +301,37 @@ export declare function nativeVersion(): string
  * running test's budget): `[timeout, lateCheck]` in ms. Read once; never a copy in TypeScript.
  */
 export declare function optionDefaultsMs(): Array<number>
+
+/**
+ * `pollerReturnedStep` of the same value (and `nullish`) as the last one this wait returned: a
+ * probe that is not true yet mostly returns the same value, and these calls then carry numbers
+ * only (each argument of another type costs napi a type check and a conversion).
+ */
+export declare function pollerReturnedAgainStep(slot: number, atMs?: number | undefined | null): number
+
+/** `pollerReturnedTurnedStep` of the same value as the last one this wait returned. */
+export declare function pollerReturnedAgainTurnedStep(slot: number, endedAtMs: number, atMs?: number | undefined | null): number
+
+/**
+ * `returned`, then `step`, at the same instant. `repr` null: the same value (and `nullish`) as
+ * the last one this wait returned.
+ */
+export declare function pollerReturnedStep(slot: number, repr: string | undefined | null, nullish: boolean, atMs?: number | undefined | null): number
+
+/**
+ * `returned` at `endedAtMs`, then `step` at `atMs` (none: now) with a turn of the event loop
+ * passed in between. A driver whose last answer was `-5` (turn once, then evaluate) lets the turn
+ * the core will ask for again pass first, then reports: one crossing per evaluation of a busy
+ * wait instead of two (issue 17). The core still decides: it is asked at `atMs`, and only its
+ * request for a turn is answered by the one that passed. `repr` null: as in `pollerReturnedStep`.
+ */
+export declare function pollerReturnedTurnedStep(slot: number, repr: string | undefined | null, nullish: boolean, endedAtMs: number, atMs?: number | undefined | null): number
+
+/**
+ * `next()` and, when the step is to prepare or evaluate, `started()` at the same instant; the
+ * driver calls the step at once. No `atMs`: now, on the real clock.
+ */
+export declare function pollerStep(slot: number, atMs?: number | undefined | null): number
 
 /**
  * The core's [`events::subscription_generation`]: 0 with nothing attached, else a number that

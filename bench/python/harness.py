@@ -51,7 +51,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--mode", choices=("full", "quick", "smoke"), default="full")
     parser.add_argument("--out", type=Path, required=True, help="directory that receives python.json")
+    # Like the Rust harness's: a subset, for comparing one scenario across commits by hand.
+    parser.add_argument("--only", help="comma-separated scenarios to run (default: all), e.g. cpu,delayed_write")
     args = parser.parse_args()
+    scenarios = (overshoot, cpu, delayed_write, eval_overhead, suite, emit, concurrency)
+    names = [m.__name__ for m in scenarios]
+    only = set(args.only.split(",")) if args.only else set(names)
+    if unknown := only - set(names):
+        parser.error(f"--only: unknown scenario(s) {', '.join(sorted(unknown))}; known: {', '.join(names)}")
 
     p = params.load(args.mode)
     runtime = f"{platform.python_implementation()} {platform.python_version()}"
@@ -59,7 +66,7 @@ def main() -> int:
     t0 = time.perf_counter()
 
     records: list[dict[str, Any]] = []
-    for scenario in (overshoot, cpu, delayed_write, eval_overhead, suite, emit, concurrency):
+    for scenario in (m for m in scenarios if m.__name__ in only):
         started = time.perf_counter()
         records.extend(scenario.run(p))
         print(f"  ({scenario.__name__}: {time.perf_counter() - started:.1f} s)", flush=True)

@@ -10,6 +10,8 @@ import { assertEmitted, attach, capture, detach, emit, eventually, type Metadata
 
 import { expectInstanceOf } from './support/expect';
 import { compiledFixture } from './support/fixtures';
+// The private native module: its per-evaluation functions take a poller's slot.
+import { native } from '../dist/native';
 
 function runChild(script: string, args: string[]) {
   const run = spawnSync(process.execPath, [compiledFixture(script), ...args], { encoding: 'utf8', timeout: 120000 });
@@ -218,5 +220,24 @@ describe('point 12: payload and count edges', () => {
   test('nesting just under the limit is delivered intact', async () => {
     const metadata = nested(126);
     expect(await roundTrip(metadata)).toEqual(metadata);
+  });
+});
+
+describe('the per-evaluation native functions given a slot that holds no poller', () => {
+  // They take a number, not an object (issue 19): a stale or made-up one is an error, never a crash.
+  test.each([
+    ['pollerStep', () => native.pollerStep(2 ** 31, 0)],
+    ['pollerReturnedStep', () => native.pollerReturnedStep(2 ** 31, 'false', false, 0)],
+    ['pollerReturnedAgainStep', () => native.pollerReturnedAgainStep(2 ** 31, 0)],
+    ['pollerReturnedTurnedStep', () => native.pollerReturnedTurnedStep(2 ** 31, null, false, 0, 0)],
+    ['pollerReturnedAgainTurnedStep', () => native.pollerReturnedAgainTurnedStep(2 ** 31, 0, 0)],
+  ])('%s throws', (_name, call) => {
+    expect(call).toThrow(/no native poller in this slot/);
+  });
+
+  test('a value returned again before any value is an error', () => {
+    const poller = new native.NativePoller('eventually', null, undefined, null, 0, 1000, undefined);
+    expect(native.pollerStep(poller.slot, 0)).toBe(-1);
+    expect(() => native.pollerReturnedAgainStep(poller.slot, 1)).toThrow(/repeated value before any value/);
   });
 });

@@ -56,6 +56,33 @@ describe('eventually', () => {
     expect(error.cause).toBeUndefined();
   });
 
+  test('a value returned again is reported as itself, also after a different value or an error in between', async () => {
+    // The driver passes a repeated value's text once (issue 19); the report must still say which
+    // value each evaluation returned.
+    const script: (() => unknown)[] = [
+      () => false,
+      () => false,
+      () => 0,
+      () => 0,
+      () => {
+        throw new RangeError('down');
+      },
+      () => 0,
+    ];
+    let i = 0;
+    const error = await eventually(() => (script[i++] ?? (() => null))(), { timeout: 40, minInterval: 0, maxInterval: 0 }).catch((e: unknown) => e);
+    expectInstanceOf(error, LivenessTimeoutError);
+    const runs = error.history.map((r) => [r.outcome, r.count]);
+    expect(runs.slice(0, 3)).toEqual([
+      ['returned false', 2],
+      ['returned 0', 2],
+      [expect.stringContaining('RangeError: down'), 1],
+    ]);
+    expect(runs[3]).toEqual(['returned 0', 1]);
+    expect(runs[4]?.[0]).toBe('returned null');
+    expect(error.lastFailure).toBe('returned null');
+  });
+
   test('a probe returning nothing every time gets the hint to use eventuallyPasses', async () => {
     const error = await eventually(() => undefined, { timeout: 10 }).catch((e: unknown) => e);
     expectInstanceOf(error, LivenessTimeoutError);

@@ -154,21 +154,38 @@ class Batch {
 
 /** The pending sleeps' batches by due time: the addon's monotonic ms, rounded up to the whole ms (Node's timers count whole ms anyway). */
 const dueAt = new Map<number, Batch>();
+/**
+ * The grain of a sleep's due time: 1 ms, or for a sleep of 32 ms or more the power of two ms at
+ * most a sixteenth of it. Concurrent waits that sleep about as long then end on the same grain
+ * and share one timer and one wake-up of the event loop, as the same setTimeout delay shares one
+ * in a hand loop (issue 19: a thousand 50 ms waits woke the loop every millisecond, this halved
+ * the wake-ups); a sleep ends later by at most its sixteenth, half of that on average. Only while
+ * other sleeps are pending: a lone one ends on its millisecond.
+ */
+function grainOf(ms: number): number {
+  return ms < 32 ? 1 : 2 ** Math.floor(Math.log2(ms / 16));
+}
+
 /** `realDelay` for the waits' sleeps: a timer shared with every sleep due in the same millisecond. */
 function sharedDelay(ms: number, done: () => void): () => void {
   if (!(ms <= MAX_TIMER_MS)) return realDelay(ms, done);
   const now = native.monotonicMs();
-  // The key is the millisecond the sleep ends in; the timer keeps a lone wait's whole-ms delay.
-  const at = Math.ceil(now + ms);
+  // The key is the due time rounded up to the sleep's grain; the timer keeps a lone wait's delay.
+  // A lone sleep keeps its whole-ms due time (one wait's overshoot is unchanged).
+  const grain = dueAt.size === 0 ? 1 : grainOf(ms);
+  const at = Math.ceil((now + ms) / grain) * grain;
   let batch = dueAt.get(at);
   if (batch === undefined) {
     const b = new Batch(() => {
       if (dueAt.get(at) === b) dueAt.delete(at);
     });
-    const handle = real('setTimeout')(() => {
-      if (dueAt.get(at) === b) dueAt.delete(at);
-      b.fire();
-    }, Math.ceil(ms));
+    const handle = real('setTimeout')(
+      () => {
+        if (dueAt.get(at) === b) dueAt.delete(at);
+        b.fire();
+      },
+      Math.ceil(at - now),
+    );
     b.clear = () => real('clearTimeout')(handle);
     dueAt.set(at, b);
     batch = b;

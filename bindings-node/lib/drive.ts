@@ -272,7 +272,7 @@ function endsAtAcceptedFirst(operation: string): boolean {
   let ends = endsAtAccepted.get(operation);
   if (ends === undefined) {
     const poller = obtainPoller(operation, null, undefined, null, 0);
-    ends = !poller.wantsAcceptedText && poller.step(0) === EVALUATE && poller.acceptedStep(null, 0) === DONE_OK;
+    ends = !poller.wantsAcceptedText && native.pollerStep(poller.slot, 0) === EVALUATE && poller.acceptedStep(null, 0) === DONE_OK;
     releasePoller(poller);
     endsAtAccepted.set(operation, ends);
   }
@@ -316,17 +316,21 @@ async function run(
   // The call's time zero. On the real clock it is a reading of the addon's `monotonicMs()`, so the
   // poller's `*Step` methods read the elapsed time themselves (`now()` gives them none).
   const t0 = first?.t0 ?? clock.now();
-  const at = () => clock.now() - t0;
+  // On the real clock, the addon's clock read directly: a busy wait reads it once per evaluation.
+  const at = clock.fake ? () => clock.now() - t0 : () => native.monotonicMs() - t0;
   const now = clock.fake ? at : () => undefined;
-  const create = (options: Checked['native']) =>
+  const create = ({ timeout, lateCheck, ...options }: Checked['native']) =>
     translate(() =>
-      // No options: undefined, which the addon does not have to take apart field by field.
+      // No other options: undefined, which the addon does not have to take apart field by field;
+      // the timeout and lateCheck (the budget's cut) cross as numbers.
       obtainPoller(
         plan.operation,
         typeof argument === 'number' ? argument : null,
         isEmpty(options) ? undefined : options,
         scaleText,
         clock.fake ? 0 : t0,
+        timeout,
+        lateCheck,
       ),
     );
   // Under Jest or Vitest, a wait ends before its test does (budget.ts). Not always/never: ending
@@ -380,6 +384,21 @@ async function run(
       )
     : undefined;
   const describeAccepted = poller.wantsAcceptedText;
+  // The per-evaluation calls are plain functions given the poller's slot: a method call first
+  // unwraps its napi object (issue 19). The slot is the poller's only while the poller lives:
+  // `poller` stays referenced (the finally below releases it), so it cannot be collected first.
+  const slot = poller.slot;
+  // The last rejected value's text the poller was given: the same text again is passed as null,
+  // or through the `*AgainStep` functions, and no string crosses napi (a probe that is not true
+  // yet mostly returns the same value).
+  let lastRepr: string | undefined;
+  let lastNullish = false;
+  const reprToPass = (outcome: { repr: string; nullish: boolean }): string | null => {
+    if (outcome.repr === lastRepr && outcome.nullish === lastNullish) return null;
+    lastRepr = outcome.repr;
+    lastNullish = outcome.nullish;
+    return outcome.repr;
+  };
   let done = false;
   const { onEvaluation } = checked;
   try {
@@ -388,7 +407,7 @@ async function run(
     // Each native call records what happened and answers with the next step (already started
     // when it is to prepare or evaluate): two crossings per evaluation (issue 19), one in a busy wait.
     // A first evaluation already made started at the call's time zero.
-    let step = poller.step(first === undefined ? now() : 0);
+    let step = native.pollerStep(slot, first === undefined ? now() : 0);
     // The core's last answer after an evaluation was a turn of the event loop, then the next one
     // (a busy wait): the next evaluation that is not accepted lets that turn pass first and then
     // reports, in one crossing (`*TurnedStep`). Not with a wake hint, which may arrive in the turn.
@@ -397,13 +416,13 @@ async function run(
       if (step >= 0) {
         busy = false;
         await clock.sleep(step, cancel);
-        step = poller.step(now());
+        step = native.pollerStep(slot, now());
         continue;
       }
       if (step === YIELD) {
         busy = !hinted;
         await realTurn(cancel);
-        step = poller.step(now());
+        step = native.pollerStep(slot, now());
         continue;
       }
       // always/never check safety and return nothing.
@@ -468,18 +487,23 @@ async function run(
             if (busy) {
               const ended = at();
               await realTurn(cancel);
-              step = poller.returnedTurnedStep(outcome.repr, outcome.nullish, ended, now());
+              const repr = reprToPass(outcome);
+              step =
+                repr === null
+                  ? native.pollerReturnedAgainTurnedStep(slot, ended, now())
+                  : native.pollerReturnedTurnedStep(slot, repr, outcome.nullish, ended, now());
             } else {
-              step = poller.returnedStep(outcome.repr, outcome.nullish, now());
+              const repr = reprToPass(outcome);
+              step = repr === null ? native.pollerReturnedAgainStep(slot, now()) : native.pollerReturnedStep(slot, repr, outcome.nullish, now());
             }
             continue;
           }
-          poller.returned(at(), outcome.repr, outcome.nullish);
+          poller.returned(at(), reprToPass(outcome), outcome.nullish);
         }
       }
       // Right after the Poller counted it, before the next step; a throw ends the wait as itself.
       onEvaluation(evaluation(poller, result));
-      step = poller.step(now());
+      step = native.pollerStep(slot, now());
     }
   } finally {
     ran.settled = true;

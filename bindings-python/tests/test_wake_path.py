@@ -82,8 +82,12 @@ def test_attempts_are_woken_by_a_path(tmp_path: Path) -> None:
     started = time.monotonic()
     for attempt in liveness.attempts(interval=10, timeout=20, wake_on_path=target):
         with attempt:
-            evaluations.append(attempt.number)
-            assert reads_three(target)
+            # Counted once the file was read: the system writes only after the first read, so
+            # the first attempt cannot already see the result (a race when counted before it).
+            try:
+                assert reads_three(target)
+            finally:
+                evaluations.append(attempt.number)
     system.join()
     assert time.monotonic() - started < 5
     assert evaluations == [1, 2]

@@ -93,6 +93,14 @@ pub const ADAPTIVE_FACTOR: u32 = 20;
 /// `make bench`), and within the first 400 ms nothing changes.
 pub const ELAPSED_DIVISOR: u32 = 400;
 
+/// A wait with a wake source falls back to polling every `max_interval`, doubling after each
+/// evaluation up to this many `max_interval`s (250 ms by default; SPEC §2). The hint carries the
+/// latency; each fallback evaluation is a wake-up of the machine, and on this kind of machine a
+/// wake-up every 50 ms already costs 10–12% of a 1 ms loop's CPU in Python and Node (issue 17),
+/// so the fallback slows down — gradually, so that a short wait whose change nobody announced is
+/// still seen about as soon as before.
+pub const WAKE_FALLBACK_CAP: u32 = 5;
+
 /// How the period between the starts of two evaluations is chosen (SPEC §2).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Schedule {
@@ -226,9 +234,14 @@ impl Options {
         match fixed {
             Some(d) => Schedule::Fixed(d),
             // A wait that a hint can wake sees the change through the hint, at once; polling is
-            // only the fallback for a hint that never comes, so it runs at the slowest default
-            // rate and a hinted wait costs ~20 evaluations a second instead of ~1000 (SPEC §2).
-            None if self.has_wake_source() => Schedule::Fixed(self.max_interval),
+            // only the fallback for a hint that never comes, so it starts at the slowest default
+            // rate and backs off from there: a 1 s hinted wait costs ~6 evaluations instead of
+            // ~1000 (SPEC §2).
+            None if self.has_wake_source() => Schedule::Backoff {
+                initial: self.max_interval,
+                factor: 2.0,
+                max: self.max_interval.saturating_mul(WAKE_FALLBACK_CAP),
+            },
             None => Schedule::Adaptive { min: self.min_interval, max: self.max_interval },
         }
     }

@@ -10,7 +10,7 @@
 //! wait that something can wake registers with a `Notify` at each step.
 
 use std::future::Future;
-use std::pin::{Pin, pin};
+use std::pin::pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::task::Poll;
@@ -108,8 +108,10 @@ async fn drive<P: AsyncProbe>(poller: &mut Poller, probe: &mut P) -> Result<(), 
         None => None,
     };
     // The wait's one timer, made at its first Wait step (a wait that ends at its first
-    // evaluation needs none) and re-armed at each later one.
-    let mut timer: Option<Pin<Box<Sleep>>> = None;
+    // evaluation needs none) and re-armed at each later one. Inline in the wait's future, not
+    // boxed: the timer wheel's entry then sits beside the task it wakes, one allocation and one
+    // region of memory per wait instead of two (with thousands of waits, each wake is a cache miss).
+    let mut timer = pin!(None::<Sleep>);
     // One clock read per step that took time: the end of an evaluation is also when the next
     // step is decided and the next evaluation starts, unless a hook ran in between.
     let hook_takes_time = probe.evaluated_takes_time();
@@ -146,18 +148,16 @@ async fn drive<P: AsyncProbe>(poller: &mut Poller, probe: &mut P) -> Result<(), 
             }
             Step::Wait(d) => {
                 let until = instant_after(start, now.saturating_add(d));
-                let timer = match &mut timer {
-                    Some(timer) => {
-                        timer.as_mut().reset(until);
-                        timer
-                    }
-                    None => timer.insert(Box::pin(tokio::time::sleep_until(until))),
-                };
+                match timer.as_mut().as_pin_mut() {
+                    Some(armed) => armed.reset(until),
+                    None => timer.set(Some(tokio::time::sleep_until(until))),
+                }
+                let mut armed = timer.as_mut().as_pin_mut().expect("the timer was just armed");
                 match &hints {
-                    None => timer.as_mut().await,
+                    None => armed.await,
                     Some(hints) => {
                         tokio::select! {
-                            _ = timer.as_mut() => {}
+                            _ = armed.as_mut() => {}
                             _ = hints.notify.notified() => {}
                         }
                     }
@@ -191,5 +191,19 @@ async fn bounded<T>(step: impl Future<Output = T>, start: Instant, abandon_at: O
     match abandon_at.and_then(|at| start.checked_add(at)) {
         None => Some(step.await),
         Some(deadline) => tokio::time::timeout_at(deadline, step).await.ok(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Thousands of waits at once each read their Poller at every step (issue 19): its cold end
+    /// state (the late check, the final report) is boxed so that the fields a step reads stay on
+    /// few cache lines. Inline, that state made the Poller 1072 bytes.
+    #[test]
+    fn the_poller_keeps_its_cold_state_out_of_line() {
+        let size = std::mem::size_of::<Poller>();
+        assert!(size <= 640, "the Poller grew to {size} bytes: box what a step does not read");
     }
 }

@@ -107,7 +107,10 @@ pub struct Poller {
     at_least: Duration,
     /// How long the late check may look past the deadline (0: none).
     late_check: Duration,
-    late: Option<LateCheck>,
+    /// Boxed, like `done`'s report: both are cold (set once, at the end), and inline they would
+    /// spread the fields every step reads over twice as many cache lines (issue 19: thousands of
+    /// waits at once, each step a cache miss per line).
+    late: Option<Box<LateCheck>>,
     wake_on: Vec<String>,
     wake_on_path: Vec<PathBuf>,
     driver: Driver,
@@ -141,7 +144,7 @@ pub struct Poller {
     finished_evaluations: u32,
     last_failure: Option<Failure>,
     history: History,
-    done: Option<Result<(), Report>>,
+    done: Option<Result<(), Box<Report>>>,
 }
 
 impl Poller {
@@ -314,7 +317,7 @@ impl Poller {
     #[inline(always)]
     fn decide(&mut self, at: Duration) -> Step {
         if let Some(done) = &self.done {
-            return Step::Done(done.clone().map_err(Box::new));
+            return Step::Done(done.clone());
         }
         if self.running_since.is_some() || matches!(self.preparation, Preparation::Running { .. }) {
             // Asked while an evaluation is in flight: nothing to decide until it finishes.
@@ -334,7 +337,7 @@ impl Poller {
             if ended == Err(ReportKind::NotMet) && !self.late_check.is_zero() {
                 let report = self.report(ReportKind::NotMet, self.last_end);
                 let until = self.deadline.saturating_add(self.late_check);
-                self.late = Some(LateCheck { until, report, evaluations: self.evaluations, met: None });
+                self.late = Some(Box::new(LateCheck { until, report, evaluations: self.evaluations, met: None }));
                 return self.next_late(last_start, at);
             }
             return self.finish(ended);
@@ -499,7 +502,7 @@ impl Poller {
                 evaluations: self.evaluations - late.evaluations,
             };
             let report = Report { late: Some(found), ..late.report };
-            self.done = Some(Err(report.clone()));
+            self.done = Some(Err(Box::new(report.clone())));
             return report;
         }
         let kind = if let Preparation::Running { since } = self.preparation {
@@ -511,7 +514,7 @@ impl Poller {
             ReportKind::StillRunning { evaluation: self.evaluations, running_for: at.saturating_sub(since) }
         };
         let report = self.report(kind, at);
-        self.done = Some(Err(report.clone()));
+        self.done = Some(Err(Box::new(report.clone())));
         report
     }
 
@@ -575,7 +578,7 @@ impl Poller {
         if let Some(found) = found {
             let late = self.late.take().expect("in the late check");
             let report = Report { late: Some(found), ..late.report };
-            self.done = Some(Err(report.clone()));
+            self.done = Some(Err(Box::new(report.clone())));
             return Step::Done(Err(Box::new(report)));
         }
         let until = late.until;
@@ -635,9 +638,9 @@ impl Poller {
     }
 
     fn finish(&mut self, ended: Result<(), ReportKind>) -> Step {
-        let result = ended.map_err(|kind| self.report(kind, self.last_end));
+        let result = ended.map_err(|kind| Box::new(self.report(kind, self.last_end)));
         self.done = Some(result.clone());
-        Step::Done(result.map_err(Box::new))
+        Step::Done(result)
     }
 
     fn on_accepted(&mut self, start: Duration, text: Option<String>) {
@@ -653,7 +656,7 @@ impl Poller {
                 // `Debug`); an earlier failure would mislead as "last".
                 self.last_failure = text.map(|t| Failure::returned(t, false));
                 let kind = ReportKind::TooEarly { evaluation: self.evaluations, at: start, at_least: self.at_least };
-                self.done = Some(Err(self.report(kind, self.last_end)));
+                self.done = Some(Err(Box::new(self.report(kind, self.last_end))));
             }
             _ => {
                 let since = *self.accepted_since.get_or_insert(start);
@@ -688,7 +691,7 @@ impl Poller {
     fn violate(&mut self, start: Duration) {
         let kind = ReportKind::Violated { evaluation: self.evaluations, at: start };
         let report = self.report(kind, self.last_end);
-        self.done = Some(Err(report));
+        self.done = Some(Err(Box::new(report)));
     }
 
     fn report(&self, kind: ReportKind, elapsed: Duration) -> Report {
