@@ -1,7 +1,7 @@
 //! C probes: a function pointer plus `void *ctx`, and the two calls a probe can make to say why
 //! it failed (liveness_probe_fail) or that the wait must stop at once (liveness_probe_stop).
 
-use std::cell::RefCell;
+use std::cell::Cell;
 use std::ffi::{CStr, c_char, c_void};
 
 use liveness_core::Error;
@@ -29,7 +29,10 @@ struct Note {
 }
 
 thread_local! {
-    static NOTE: RefCell<Option<Note>> = const { RefCell::new(None) };
+    // A `Cell`: taken and put back whole, never borrowed across a probe's call. Boxed, so that
+    // the take and put-back of every evaluation move a pointer, not a note (a note is made only
+    // when a probe describes its failure, which allocates its texts anyway).
+    static NOTE: Cell<Option<Box<Note>>> = const { Cell::new(None) };
 }
 
 /// A C string as text: lossy, so that a failure is never lost because its text is not UTF-8.
@@ -44,7 +47,7 @@ fn lossy(text: *const c_char) -> String {
 
 fn note(kind: String, text: *const c_char, stop: bool) {
     let kind = if kind.is_empty() { FAILURE_KIND.to_owned() } else { kind };
-    NOTE.with(|slot| *slot.borrow_mut() = Some(Note { kind, text: lossy(text), stop }));
+    NOTE.with(|slot| slot.set(Some(Box::new(Note { kind, text: lossy(text), stop }))));
 }
 
 /// Call from inside a probe to describe why this evaluation failed; always returns false, so a
@@ -88,10 +91,14 @@ pub unsafe extern "C" fn liveness_probe_stop(text: *const c_char) -> bool {
 /// liveness_probe_stop() (an [`Error::Probe`] that propagates as itself). A note left by an
 /// enclosing probe (a probe that itself waits with liveness) is put back afterwards.
 pub(crate) fn call<T>(probe: impl FnOnce() -> Option<T>) -> Result<Result<T, Failure>, Error> {
-    let outer = NOTE.with(|slot| slot.borrow_mut().take());
-    let result = probe();
-    let own = NOTE.with(|slot| std::mem::replace(&mut *slot.borrow_mut(), outer));
-    match (result, own) {
+    // One look-up of the thread-local per evaluation (in the shared library each one is a call
+    // to `__tls_get_addr`): the probe's own liveness_probe_fail() sets the same cell meanwhile.
+    let (result, own) = NOTE.with(|slot| {
+        let outer = slot.take();
+        let result = probe();
+        (result, slot.replace(outer))
+    });
+    match (result, own.map(|note| *note)) {
         (_, Some(Note { kind, text, stop: true })) => Err(Error::Probe { failure: Failure::raised(kind, text) }),
         // A probe that noted a failure but returned true passed: its return value decides.
         (Some(value), _) => Ok(Ok(value)),

@@ -117,6 +117,7 @@ pub enum Schedule {
 impl Schedule {
     /// The period after evaluation number `evaluation` (1-based), which took `last_evaluation`,
     /// when the wait has lasted `waited` since its first evaluation.
+    #[inline]
     pub fn period(&self, evaluation: u32, last_evaluation: Duration, waited: Duration) -> Duration {
         match self {
             Schedule::Fixed(d) => *d,

@@ -9,6 +9,7 @@ use std::thread::{self, Thread};
 use std::time::{Duration, Instant};
 
 use super::budget::Budget;
+use super::monotonic::Origin;
 use super::outcome::Outcome;
 use super::poller::{Evaluated, Poller, Step};
 use super::report::Report;
@@ -75,7 +76,7 @@ impl From<DriveError<Error>> for Error {
 /// The clock of one blocking wait: the monotonic clock, or the thread's [`VirtualClock`].
 #[derive(Debug, Clone)]
 enum Clock {
-    Real(Instant),
+    Real(Origin),
     Virtual { clock: VirtualClock, origin: Duration },
 }
 
@@ -83,10 +84,11 @@ impl Clock {
     fn for_this_thread() -> Clock {
         match VirtualClock::installed() {
             Some(clock) => Clock::Virtual { origin: clock.now(), clock },
-            None => Clock::Real(Instant::now()),
+            None => Clock::Real(Origin::now()),
         }
     }
 
+    #[inline]
     fn elapsed(&self) -> Duration {
         match self {
             Clock::Real(origin) => origin.elapsed(),

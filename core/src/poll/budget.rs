@@ -73,6 +73,7 @@ impl Share {
     }
 
     /// The wait's last evaluation took `cost`: its share becomes that, at least the overhead.
+    #[inline]
     pub fn set(&mut self, cost: Duration) {
         let ns = u64::try_from(cost.max(EVALUATION_OVERHEAD).as_nanos()).unwrap_or(u64::MAX / 2);
         self.replace(ns);
@@ -84,12 +85,18 @@ impl Share {
     }
 
     /// The shares of every other wait on this clock.
+    #[inline]
     pub fn others(&self) -> Duration {
         Duration::from_nanos(self.budget.total_ns.load(Ordering::Relaxed).saturating_sub(self.ns))
     }
 
     fn replace(&mut self, ns: u64) {
-        if ns >= self.ns {
+        // A busy wait on a cheap probe keeps its share at the overhead evaluation after
+        // evaluation: an unchanged share skips the atomic read-modify-write (the sum is the same).
+        if ns == self.ns {
+            return;
+        }
+        if ns > self.ns {
             self.budget.total_ns.fetch_add(ns - self.ns, Ordering::Relaxed);
         } else {
             self.budget.total_ns.fetch_sub(self.ns - ns, Ordering::Relaxed);

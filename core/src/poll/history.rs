@@ -41,31 +41,41 @@ impl History {
     }
 
     /// A failed evaluation that started `at`. A repeat of the current run's failure only counts
-    /// (nothing is cloned or formatted per evaluation: a busy wait must not allocate).
-    pub fn failed(&mut self, failure: &Failure, at: Duration) {
+    /// (nothing is cloned or formatted per evaluation: a busy wait must not allocate). Returns
+    /// whether it was such a repeat: the previous evaluation failed the same way.
+    #[inline]
+    pub fn failed(&mut self, failure: &Failure, at: Duration) -> bool {
         let same = |run: &RunOutcome| matches!(run, RunOutcome::Failed(f) if f.same_as(failure));
-        self.record(same, || RunOutcome::Failed(failure.clone()), at);
+        self.record(same, || RunOutcome::Failed(failure.clone()), at)
     }
 
-    fn record(&mut self, same: impl Fn(&RunOutcome) -> bool, outcome: impl FnOnce() -> RunOutcome, at: Duration) {
+    /// Counts the evaluation in the current run if `same`; returns whether it did.
+    #[inline]
+    fn record(
+        &mut self,
+        same: impl Fn(&RunOutcome) -> bool,
+        outcome: impl FnOnce() -> RunOutcome,
+        at: Duration,
+    ) -> bool {
         let current = self.recent.back_mut().or(self.first.as_mut());
         if let Some(run) = current {
             if same(&run.outcome) {
                 run.count += 1;
                 run.last = at;
-                return;
+                return true;
             }
         }
         let run = Run { outcome: outcome(), count: 1, first: at, last: at };
         if self.first.is_none() {
             self.first = Some(run);
-            return;
+            return false;
         }
         if self.recent.len() == KEPT_RECENT {
             self.recent.pop_front();
             self.omitted += 1;
         }
         self.recent.push_back(run);
+        false
     }
 
     /// The runs kept, oldest first, and how many runs between them were dropped.
@@ -115,6 +125,16 @@ mod tests {
         assert_eq!(runs.len(), 2);
         assert_eq!(runs[0].count, 12);
         assert_eq!(describe_runs(&runs, omitted), "12× FileNotFoundError 0.00–0.11 s, then 1× AssertionError 0.21 s");
+    }
+
+    #[test]
+    fn a_failure_repeating_the_current_run_says_so() {
+        let mut h = History::default();
+        assert!(!h.failed(&fail("A"), Duration::ZERO), "the first evaluation starts a run");
+        assert!(h.failed(&fail("A"), Duration::from_millis(1)));
+        h.accepted(Duration::from_millis(2));
+        assert!(!h.failed(&fail("A"), Duration::from_millis(3)), "an acceptance ended the run");
+        assert!(!h.failed(&fail("B"), Duration::from_millis(4)));
     }
 
     #[test]

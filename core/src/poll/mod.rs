@@ -3,6 +3,7 @@
 mod blocking;
 mod budget;
 mod history;
+mod monotonic;
 mod operation;
 mod outcome;
 mod poller;

@@ -34,6 +34,7 @@ impl Failure {
 
     /// Whether `other` is the same failure: as `==`, but a text that is the very same constant
     /// on both sides (a busy wait's repeated `false`) is not compared byte by byte.
+    #[inline]
     pub(crate) fn same_as(&self, other: &Failure) -> bool {
         fn same(a: &Text, b: &Text) -> bool {
             std::ptr::eq(a.as_ref(), b.as_ref()) || a == b

@@ -288,6 +288,7 @@ impl Poller {
     }
 
     /// Decides the next step at time `at`.
+    #[inline(always)]
     pub fn next(&mut self, at: Duration) -> Step {
         let step = self.decide(at);
         if matches!(step, Step::Done(_)) {
@@ -312,6 +313,8 @@ impl Poller {
         }
     }
 
+    // Always: once per evaluation; a call's prologue and epilogue cost as much as its body.
+    #[inline(always)]
     fn decide(&mut self, at: Duration) -> Step {
         if let Some(done) = &self.done {
             return Step::Done(done.clone());
@@ -352,6 +355,7 @@ impl Poller {
 
     /// The preparation (after [`Step::Prepare`]) or an evaluation (after [`Step::Evaluate`])
     /// starts at `at`; returns the evaluation's 1-based number (0 for the preparation).
+    #[inline(always)]
     pub fn started(&mut self, at: Duration) -> u32 {
         if self.preparation == Preparation::Pending {
             self.preparation = Preparation::Running { since: at };
@@ -374,6 +378,7 @@ impl Poller {
     }
 
     /// The evaluation that started last ended at `at` with this outcome; returns it as counted.
+    #[inline(always)]
     pub fn finished(&mut self, at: Duration, outcome: Outcome) -> Evaluated {
         let start = self.running_since.take().unwrap_or(at);
         let accepted = matches!(outcome, Outcome::Accepted { .. });
@@ -401,6 +406,7 @@ impl Poller {
         Evaluated { number: self.evaluations, started: start, duration: self.last_duration, accepted }
     }
 
+    #[inline]
     fn on_outcome(&mut self, start: Duration, outcome: Outcome) {
         match outcome {
             Outcome::Accepted { text } => {
@@ -418,8 +424,8 @@ impl Poller {
                 {
                     failure = Failure::unchanged(repr);
                 }
-                self.history.failed(&failure, start);
-                self.on_rejected(start, failure);
+                let repeated = self.history.failed(&failure, start);
+                self.on_rejected(start, failure, repeated);
             }
         }
     }
@@ -435,8 +441,8 @@ impl Poller {
             }
             Outcome::Rejected(Failure::Returned { repr, .. }) => (Failure::returned(repr, false), false),
             Outcome::Rejected(raised) => {
-                self.history.failed(&raised, start);
-                self.on_rejected(start, raised);
+                let repeated = self.history.failed(&raised, start);
+                self.on_rejected(start, raised, repeated);
                 return;
             }
         };
@@ -516,7 +522,15 @@ impl Poller {
     /// schedule the cost it covers is this wait's last evaluation plus the shares of every other
     /// wait on its clock: read afresh at each step, so a wait that wakes to find more company
     /// waits on instead of evaluating.
+    // Always: once per evaluation; a call's prologue and epilogue cost as much as its body.
+    #[inline(always)]
     fn period(&self, last_start: Duration) -> Duration {
+        if let Schedule::Adaptive { min, max } = self.schedule
+            && min == max
+        {
+            // The period cannot depend on the costs: the budget's sum is not even read.
+            return min;
+        }
         let waited = last_start.saturating_sub(self.first_start);
         let others = self.share.as_ref().map_or(Duration::ZERO, Share::others);
         self.schedule.period(self.evaluations, self.last_duration.saturating_add(others), waited)
@@ -524,6 +538,8 @@ impl Poller {
 
     /// Evaluate at `target`: wait until then, or start now, after a turn of the event loop if
     /// the last evaluation ended just now.
+    // Always: once per evaluation; a call's prologue and epilogue cost as much as its body.
+    #[inline(always)]
     fn evaluate_at(&mut self, target: Duration, at: Duration) -> Step {
         if at < target {
             self.turned = true;
@@ -539,6 +555,8 @@ impl Poller {
     /// An asynchronous step that starts before the deadline is given up at it; the one that
     /// starts at (or after) the deadline is the last one and is let finish (SPEC §3).
     /// Without a deadline (`FOREVER`) nothing is abandoned: the test runner's timeout ends it.
+    // Always: once per evaluation; a call's prologue and epilogue cost as much as its body.
+    #[inline(always)]
     fn abandon_at(&self, start: Duration) -> Option<Duration> {
         let horizon = self.late.as_ref().map_or(self.deadline, |late| late.until);
         (start < horizon && horizon != FOREVER).then_some(horizon)
@@ -572,6 +590,8 @@ impl Poller {
     }
 
     /// Whether the wait is over before another evaluation, and how.
+    // Always: once per evaluation; a call's prologue and epilogue cost as much as its body.
+    #[inline(always)]
     fn ended(&self, last_start: Duration) -> Option<Result<(), ReportKind>> {
         let safety = self.operation.is_safety();
         if let Some(limit) = self.attempts {
@@ -649,7 +669,10 @@ impl Poller {
         }
     }
 
-    fn on_rejected(&mut self, start: Duration, failure: Failure) {
+    #[inline]
+    /// `repeated`: the previous evaluation failed the same way (the history's current run), so
+    /// the last failure kept already says this.
+    fn on_rejected(&mut self, start: Duration, failure: Failure, repeated: bool) {
         if let Some(since) = self.accepted_since.take() {
             self.longest_accepted = self.longest_accepted.max(start.saturating_sub(since));
         }
@@ -659,6 +682,8 @@ impl Poller {
                 self.last_failure = Some(failure);
                 self.violate(start);
             }
+            // Equal already: a busy wait neither drops nor moves a failure per evaluation.
+            _ if repeated => {}
             _ => self.last_failure = Some(failure),
         }
     }
